@@ -1,0 +1,73 @@
+//===- GemmaAttrs.td - Enums and attributes of the gemma dialect -*- tablegen -*-===//
+#ifndef G4_GEMMA_ATTRS_TD
+#define G4_GEMMA_ATTRS_TD
+
+include "dialects/Gemma/IR/GemmaBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Gemma_AttentionKind : I32EnumAttr<"AttentionKind", "attention span of a layer", [
+    I32EnumAttrCase<"sliding", 0>,  // causal, the last `window` positions including self
+    I32EnumAttrCase<"global", 1>    // causal over the whole context
+  ]> {
+  let cppNamespace = "::g4::gemma";
+  let genSpecializedAttr = 0;
+}
+def Gemma_AttentionKindAttr : EnumAttr<Gemma_Dialect, Gemma_AttentionKind, "attention_kind"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Gemma_RopeKind : I32EnumAttr<"RopeKind", "RoPE frequency layout", [
+    I32EnumAttrCase<"default_", 0, "default">,   // every pair rotates
+    I32EnumAttrCase<"proportional", 1>           // leading pairs rotate, the rest pass through
+  ]> {
+  let cppNamespace = "::g4::gemma";
+  let genSpecializedAttr = 0;
+}
+
+def Gemma_WeightFormat : I32EnumAttr<"WeightFormat", "storage format of a weight matrix", [
+    I32EnumAttrCase<"f32", 0>,
+    I32EnumAttrCase<"bf16", 1>,
+    I32EnumAttrCase<"f16", 2>,
+    // Blocks of 32 weights along the input dim: one f16 scale + 32 int8 (34 bytes).
+    I32EnumAttrCase<"q8_0", 3>,
+    // Blocks of 32 weights along the input dim: one f16 scale + 16 bytes of nibbles (18 bytes).
+    I32EnumAttrCase<"q4_0", 4>
+  ]> {
+  let cppNamespace = "::g4::gemma";
+  let genSpecializedAttr = 0;
+}
+def Gemma_WeightFormatAttr : EnumAttr<Gemma_Dialect, Gemma_WeightFormat, "weight_format"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+// A float parameter printed and parsed as a plain number (`1.000000e+04`).
+def Gemma_FloatParameter : APFloatParameter<"a floating-point value"> {
+  let parser = [{ [&]() -> ::mlir::FailureOr<::llvm::APFloat> {
+    double value;
+    if ($_parser.parseFloat(value))
+      return ::mlir::failure();
+    return ::llvm::APFloat(value);
+  }() }];
+  let printer = [{ $_printer << $_self.convertToDouble() }];
+}
+
+def Gemma_RopeAttr : Gemma_Attr<"Rope", "rope"> {
+  let summary = "rotary position embedding of one attention type";
+  let description = [{
+    Half-split (NeoX) RoPE over a head of dim `d`: dimension `i` pairs with `i + d/2`.
+    Pair `i < rotated_pairs` rotates by `pos * theta^(-2i/d)`; the remaining pairs pass
+    through unchanged. `default` rotates all `d/2` pairs; `proportional` (Gemma 4 global
+    layers) rotates only the leading ones but keeps `d` as the exponent denominator.
+
+    Example: `#gemma.rope<proportional, theta = 1.000000e+06, rotated_pairs = 64>`
+  }];
+  let parameters = (ins
+    EnumParameter<Gemma_RopeKind>:$kind,
+    Gemma_FloatParameter:$theta,
+    "int64_t":$rotatedPairs
+  );
+  let assemblyFormat = "`<` $kind `,` `theta` `=` $theta `,` `rotated_pairs` `=` $rotatedPairs `>`";
+  let genVerifyDecl = 1;
+}
+
+#endif // G4_GEMMA_ATTRS_TD

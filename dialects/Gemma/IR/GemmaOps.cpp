@@ -1,0 +1,402 @@
+//===- GemmaOps.cpp - Verifiers of the gemma dialect ----------------------===//
+//
+// Each check emits "Cn: ..." with the constraint id of docs/dialects/gemma.md, so an
+// error, the spec and the negative test (@<op>_c<n> in invalid.mlir) name the same rule.
+// Checks that ODS already enforces (element types, ranks of declared tensors) are not
+// repeated here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Gemma/IR/GemmaOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpImplementation.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace g4::gemma;
+
+namespace {
+
+/// Formats a shape as "[2048, ?]".
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleaveComma(shape, os, [&](int64_t d) {
+    if (ShapedType::isDynamic(d))
+      os << "?";
+    else
+      os << d;
+  });
+  os << "]";
+  return s;
+}
+
+/// True when `actual` can hold `expected`: same rank, equal dims where both are static.
+bool shapeMatches(ArrayRef<int64_t> actual, ArrayRef<int64_t> expected) {
+  if (actual.size() != expected.size())
+    return false;
+  for (auto [a, e] : llvm::zip(actual, expected))
+    if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(e) && a != e)
+      return false;
+  return true;
+}
+
+/// Emits "<id>: '<what>' must have shape E; found A" unless `type` matches `expected`.
+LogicalResult checkShape(Operation *op, StringRef id, StringRef what, Type type,
+                         ArrayRef<int64_t> expected) {
+  auto shaped = cast<ShapedType>(type);
+  if (shapeMatches(shaped.getShape(), expected))
+    return success();
+  return op->emitOpError() << id << ": '" << what << "' must have shape "
+                           << formatShape(expected) << "; found "
+                           << formatShape(shaped.getShape());
+}
+
+LogicalResult checkFloatWeight(Operation *op, StringRef id, StringRef what, Type type) {
+  Type element = cast<ShapedType>(type).getElementType();
+  if (isa<FloatType>(element))
+    return success();
+  return op->emitOpError() << id << ": '" << what
+                           << "' must have a float element type; found " << element;
+}
+
+LogicalResult checkPositive(Operation *op, StringRef id, StringRef what, double value) {
+  if (std::isfinite(value) && value > 0)
+    return success();
+  return op->emitOpError() << id << ": " << what << " must be finite and positive; found "
+                           << value;
+}
+
+/// Bytes per 32-weight block of the packed formats.
+int64_t blockBytes(WeightFormat format) {
+  return format == WeightFormat::q8_0 ? 34 : 18;
+}
+
+bool isPacked(WeightFormat format) {
+  return format == WeightFormat::q8_0 || format == WeightFormat::q4_0;
+}
+
+/// The storage shape of a matrix whose logical shape is `rows... x inner` in `format`.
+SmallVector<int64_t> storageShape(ArrayRef<int64_t> logical, WeightFormat format) {
+  SmallVector<int64_t> shape(logical);
+  if (isPacked(format) && !ShapedType::isDynamic(shape.back()))
+    shape.back() = shape.back() / 32 * blockBytes(format);
+  return shape;
+}
+
+/// Checks a matrix weight of logical shape `logical` (last dim = input dim) stored in
+/// `format`: element type (`typeId`) and storage shape (`shapeId`).
+LogicalResult checkMatrixWeight(Operation *op, StringRef typeId, StringRef shapeId,
+                                StringRef what, Type type, ArrayRef<int64_t> logical,
+                                WeightFormat format) {
+  Type element = cast<ShapedType>(type).getElementType();
+  bool ok = false;
+  switch (format) {
+  case WeightFormat::f32:
+    ok = element.isF32();
+    break;
+  case WeightFormat::bf16:
+    ok = element.isBF16();
+    break;
+  case WeightFormat::f16:
+    ok = element.isF16();
+    break;
+  case WeightFormat::q8_0:
+  case WeightFormat::q4_0:
+    ok = element.isInteger(8);
+    break;
+  }
+  if (!ok)
+    return op->emitOpError() << typeId << ": '" << what << "' element type " << element
+                             << " does not match weight format "
+                             << stringifyWeightFormat(format);
+  if (isPacked(format) && !ShapedType::isDynamic(logical.back()) && logical.back() % 32 != 0)
+    return op->emitOpError() << shapeId << ": '" << what << "' input dim " << logical.back()
+                             << " must be a multiple of 32 for format "
+                             << stringifyWeightFormat(format);
+  return checkShape(op, shapeId, what, type, storageShape(logical, format));
+}
+
+/// Checks that `rope` fits a head of dim `headDim`.
+LogicalResult checkRope(Operation *op, StringRef id, RopeAttr rope, int64_t headDim) {
+  int64_t pairs = headDim / 2;
+  if (rope.getRotatedPairs() > pairs)
+    return op->emitOpError() << id << ": rope rotates " << rope.getRotatedPairs()
+                             << " pairs but a head of dim " << headDim << " has " << pairs;
+  if (rope.getKind() == RopeKind::default_ && rope.getRotatedPairs() != pairs)
+    return op->emitOpError() << id << ": default rope must rotate all " << pairs
+                             << " pairs of a head of dim " << headDim << "; found "
+                             << rope.getRotatedPairs();
+  return success();
+}
+
+int64_t dim(Value v, unsigned i) { return cast<ShapedType>(v.getType()).getDimSize(i); }
+int64_t rank(Value v) { return cast<ShapedType>(v.getType()).getRank(); }
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// gemma.weight
+//===----------------------------------------------------------------------===//
+
+LogicalResult WeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  auto param = symbolTable.lookupNearestSymbolFrom<ParamOp>(*this, getParamAttr());
+  if (!param)
+    return emitOpError() << "C1: '" << getParam() << "' does not name a gemma.param";
+  if (param.getType() != getResult().getType())
+    return emitOpError() << "C2: result type " << getResult().getType()
+                         << " differs from the declared type " << param.getType() << " of @"
+                         << getParam();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// gemma.embed, gemma.softcap
+//===----------------------------------------------------------------------===//
+
+LogicalResult EmbedOp::verify() {
+  if (rank(getTable()) != 2 || failed(checkFloatWeight(*this, "C1", "table", getTable().getType())))
+    return emitOpError() << "C1: 'table' must be a rank-2 float tensor [vocab, hidden]";
+  if (failed(checkShape(*this, "C2", "result", getResult().getType(),
+                        {dim(getTokens(), 0), dim(getTable(), 1)})))
+    return failure();
+  return checkPositive(*this, "C3", "scale", getScale().convertToDouble());
+}
+
+LogicalResult SoftcapOp::verify() {
+  return checkPositive(*this, "C1", "cap", getCap().convertToDouble());
+}
+
+//===----------------------------------------------------------------------===//
+// gemma.rms_norm, gemma.linear, gemma.rope, gemma.layer_scalar
+//===----------------------------------------------------------------------===//
+
+void RMSNormOp::build(OpBuilder &builder, OperationState &state, Value input, Value weight,
+                      float epsilon) {
+  build(builder, state, input, weight, builder.getF32FloatAttr(epsilon));
+}
+
+LogicalResult RMSNormOp::verify() {
+  // C1 (result type == input type) is the AllTypesMatch trait.
+  if (Value w = getWeight()) {
+    if (failed(checkFloatWeight(*this, "C2", "weight", w.getType())) ||
+        failed(checkShape(*this, "C2", "weight", w.getType(),
+                          {dim(getInput(), rank(getInput()) - 1)})))
+      return failure();
+  }
+  return checkPositive(*this, "C3", "epsilon", getEpsilon().convertToDouble());
+}
+
+LogicalResult LinearOp::verify() {
+  if (rank(getWeight()) != 2)
+    return emitOpError() << "C1: 'weight' must be rank 2 [out, in]; found rank "
+                         << rank(getWeight());
+  int64_t in = dim(getInput(), rank(getInput()) - 1);
+  int64_t out = dim(getWeight(), 0);
+  if (failed(checkMatrixWeight(*this, "C2", "C3", "weight", getWeight().getType(), {out, in},
+                               getFormat())))
+    return failure();
+  SmallVector<int64_t> expected(cast<ShapedType>(getInput().getType()).getShape());
+  expected.back() = out;
+  return checkShape(*this, "C4", "result", getResult().getType(), expected);
+}
+
+LogicalResult RopeOp::verify() {
+  if (rank(getInput()) != 3 || dim(getInput(), 2) % 2 != 0)
+    return emitOpError() << "C1: input must be [tokens, heads, head_dim] with an even head_dim; "
+                            "found "
+                         << getInput().getType();
+  return checkRope(*this, "C2", getRope(), dim(getInput(), 2));
+}
+
+LogicalResult LayerScalarOp::verify() {
+  if (failed(checkFloatWeight(*this, "C1", "scalar", getScalar().getType())))
+    return failure();
+  return checkShape(*this, "C1", "scalar", getScalar().getType(), {1});
+}
+
+//===----------------------------------------------------------------------===//
+// gemma.kv_project, gemma.attention
+//===----------------------------------------------------------------------===//
+
+LogicalResult KVProjectOp::verify() {
+  if (rank(getInput()) != 2)
+    return emitOpError() << "C1: input must be [tokens, hidden]; found " << getInput().getType();
+  KVCacheType cache = getCache().getType();
+  int64_t hidden = dim(getInput(), 1);
+  int64_t d = cache.getHeadDim();
+  if (failed(checkMatrixWeight(*this, "C2", "C2", "k_weight", getKWeight().getType(),
+                               {cache.getKvHeads() * d, hidden}, getFormat())))
+    return failure();
+  if (Value v = getVWeight()) {
+    if (v.getType() != getKWeight().getType())
+      return emitOpError() << "C3: 'v_weight' type " << v.getType()
+                           << " must equal the 'k_weight' type " << getKWeight().getType();
+  } else if (cache.getKind() != AttentionKind::global) {
+    return emitOpError() << "C3: k_eq_v (no 'v_weight') is only allowed on global layers; layer "
+                         << cache.getLayer() << " is " << stringifyAttentionKind(cache.getKind());
+  }
+  if (failed(checkFloatWeight(*this, "C4", "k_norm", getKNorm().getType())) ||
+      failed(checkShape(*this, "C4", "k_norm", getKNorm().getType(), {d})))
+    return failure();
+  if (getResult().getType() != cache)
+    return emitOpError() << "C5: result type " << getResult().getType()
+                         << " must equal the cache type " << cache;
+  if (failed(checkRope(*this, "C6", getRope(), d)))
+    return failure();
+  return checkPositive(*this, "C7", "epsilon", getEpsilon().convertToDouble());
+}
+
+LogicalResult AttentionOp::verify() {
+  if (rank(getInput()) != 2 || getResult().getType() != getInput().getType())
+    return emitOpError() << "C1: input and result must be the same [tokens, hidden] type; found "
+                         << getInput().getType() << " and " << getResult().getType();
+  KVCacheType cache = getCache().getType();
+  if (cache.getKind() != getKind())
+    return emitOpError() << "C2: a " << stringifyAttentionKind(getKind())
+                         << " layer cannot read the " << stringifyAttentionKind(cache.getKind())
+                         << " cache of layer " << cache.getLayer();
+  int64_t heads = int64_t(getNumHeads());
+  if (heads <= 0 || heads % cache.getKvHeads() != 0)
+    return emitOpError() << "C3: num_heads " << heads
+                         << " must be a positive multiple of the cache's kv_heads "
+                         << cache.getKvHeads();
+  int64_t hidden = dim(getInput(), 1);
+  int64_t d = cache.getHeadDim();
+  if (failed(checkMatrixWeight(*this, "C4", "C4", "q_weight", getQWeight().getType(),
+                               {heads * d, hidden}, getFormat())) ||
+      failed(checkMatrixWeight(*this, "C4", "C4", "o_weight", getOWeight().getType(),
+                               {hidden, heads * d}, getFormat())) ||
+      failed(checkFloatWeight(*this, "C4", "q_norm", getQNorm().getType())) ||
+      failed(checkShape(*this, "C4", "q_norm", getQNorm().getType(), {d})))
+    return failure();
+  if (getKind() == AttentionKind::sliding) {
+    if (int64_t(getWindow()) <= 0 || cache.getCapacity() != int64_t(getWindow()))
+      return emitOpError() << "C5: a sliding layer needs a positive window equal to its cache "
+                              "capacity (a ring of exactly window entries); found window "
+                           << getWindow() << ", capacity " << cache.getCapacity();
+  } else if (int64_t(getWindow()) != 0) {
+    return emitOpError() << "C5: a global layer has window 0; found " << getWindow();
+  }
+  if (cache.getLayer() > int64_t(getLayer()))
+    return emitOpError() << "C6: layer " << getLayer() << " reads the KV cache of layer "
+                         << cache.getLayer() << "; a KV donor must be an earlier layer";
+  if (!getCache().getDefiningOp<KVProjectOp>())
+    return emitOpError() << "C7: the cache must be the result of the KV source layer's "
+                            "gemma.kv_project (the donor owns and writes its cache)";
+  if (failed(checkRope(*this, "C8", getRope(), d)))
+    return failure();
+  return checkPositive(*this, "C8", "epsilon", getEpsilon().convertToDouble());
+}
+
+//===----------------------------------------------------------------------===//
+// gemma.mlp, gemma.moe
+//===----------------------------------------------------------------------===//
+
+LogicalResult MLPOp::verify() {
+  if (rank(getInput()) != 2 || getResult().getType() != getInput().getType())
+    return emitOpError() << "C1: input and result must be the same [tokens, hidden] type";
+  int64_t hidden = dim(getInput(), 1);
+  int64_t inter = dim(getGateWeight(), 0);
+  if (failed(checkMatrixWeight(*this, "C2", "C2", "gate_weight", getGateWeight().getType(),
+                               {inter, hidden}, getFormat())) ||
+      failed(checkMatrixWeight(*this, "C2", "C2", "up_weight", getUpWeight().getType(),
+                               {inter, hidden}, getFormat())) ||
+      failed(checkMatrixWeight(*this, "C2", "C2", "down_weight", getDownWeight().getType(),
+                               {hidden, inter}, getFormat())))
+    return failure();
+  return success();
+}
+
+LogicalResult MoEOp::verify() {
+  if (rank(getInput()) != 2 || getResult().getType() != getInput().getType() ||
+      getRouterInput().getType() != getInput().getType())
+    return emitOpError() << "C1: input, router_input and result must be the same "
+                            "[tokens, hidden] type";
+  int64_t hidden = dim(getInput(), 1);
+  if (rank(getRouterWeight()) != 2)
+    return emitOpError() << "C2: 'router_weight' must be [experts, hidden]";
+  int64_t experts = dim(getRouterWeight(), 0);
+  if (failed(checkShape(*this, "C2", "router_weight", getRouterWeight().getType(),
+                        {experts, hidden})) ||
+      failed(checkFloatWeight(*this, "C2", "router_weight", getRouterWeight().getType())) ||
+      failed(checkShape(*this, "C2", "router_scale", getRouterScale().getType(), {hidden})) ||
+      failed(checkShape(*this, "C2", "per_expert_scale", getPerExpertScale().getType(),
+                        {experts})))
+    return failure();
+  if (rank(getGateUpWeight()) != 3 || rank(getDownWeight()) != 3)
+    return emitOpError() << "C3: expert weights must be rank 3 [experts, out, in]";
+  int64_t inter = dim(getDownWeight(), 2);
+  if (isPacked(getFormat()))
+    inter = ShapedType::kDynamic; // the packed last dim hides the logical width
+  if (failed(checkMatrixWeight(*this, "C3", "C3", "gate_up_weight", getGateUpWeight().getType(),
+                               {experts, ShapedType::isDynamic(inter) ? inter : 2 * inter,
+                                hidden},
+                               getFormat())) ||
+      failed(checkMatrixWeight(*this, "C3", "C3", "down_weight", getDownWeight().getType(),
+                               {experts, hidden, inter}, getFormat())))
+    return failure();
+  if (int64_t(getTopK()) <= 0 || int64_t(getTopK()) > experts)
+    return emitOpError() << "C4: top_k must be in [1, experts = " << experts << "]; found "
+                         << getTopK();
+  return checkPositive(*this, "C5", "epsilon", getEpsilon().convertToDouble());
+}
+
+//===----------------------------------------------------------------------===//
+// gemma.ple_inputs, gemma.ple_branch
+//===----------------------------------------------------------------------===//
+
+LogicalResult PLEInputsOp::verify() {
+  if (rank(getResult()) != 3 || rank(getEmbedded()) != 2)
+    return emitOpError() << "C1: result must be [tokens, layers, ple_dim] and embedded "
+                            "[tokens, hidden]";
+  int64_t tokens = dim(getTokens(), 0);
+  int64_t layers = dim(getResult(), 1), ple = dim(getResult(), 2);
+  int64_t hidden = dim(getEmbedded(), 1);
+  if (failed(checkShape(*this, "C1", "result", getResult().getType(), {tokens, layers, ple})) ||
+      failed(checkShape(*this, "C1", "embedded", getEmbedded().getType(), {tokens, hidden})))
+    return failure();
+  int64_t vocab = rank(getTable()) == 2 ? dim(getTable(), 0) : ShapedType::kDynamic;
+  if (failed(checkFloatWeight(*this, "C2", "table", getTable().getType())) ||
+      failed(checkShape(*this, "C2", "table", getTable().getType(), {vocab, layers * ple})) ||
+      failed(checkFloatWeight(*this, "C2", "projection", getProjection().getType())) ||
+      failed(checkShape(*this, "C2", "projection", getProjection().getType(),
+                        {layers * ple, hidden})) ||
+      failed(checkShape(*this, "C2", "norm", getNorm().getType(), {ple})))
+    return failure();
+  if (failed(checkPositive(*this, "C3", "table_scale", getTableScale().convertToDouble())) ||
+      failed(checkPositive(*this, "C3", "projection_scale",
+                           getProjectionScale().convertToDouble())) ||
+      failed(checkPositive(*this, "C3", "combine_scale", getCombineScale().convertToDouble())))
+    return failure();
+  return checkPositive(*this, "C3", "epsilon", getEpsilon().convertToDouble());
+}
+
+LogicalResult PLEBranchOp::verify() {
+  if (rank(getInput()) != 2 || getResult().getType() != getInput().getType() ||
+      rank(getPerLayerInputs()) != 3)
+    return emitOpError() << "C1: input and result must be the same [tokens, hidden] type and "
+                            "per_layer_inputs [tokens, layers, ple_dim]";
+  int64_t tokens = dim(getInput(), 0), hidden = dim(getInput(), 1);
+  int64_t layers = dim(getPerLayerInputs(), 1), ple = dim(getPerLayerInputs(), 2);
+  if (failed(checkShape(*this, "C1", "per_layer_inputs", getPerLayerInputs().getType(),
+                        {tokens, layers, ple})) ||
+      failed(checkFloatWeight(*this, "C2", "gate_weight", getGateWeight().getType())) ||
+      failed(checkShape(*this, "C2", "gate_weight", getGateWeight().getType(), {ple, hidden})) ||
+      failed(checkFloatWeight(*this, "C2", "projection_weight",
+                              getProjectionWeight().getType())) ||
+      failed(checkShape(*this, "C2", "projection_weight", getProjectionWeight().getType(),
+                        {hidden, ple})))
+    return failure();
+  if (int64_t(getLayer()) < 0 ||
+      (!ShapedType::isDynamic(layers) && int64_t(getLayer()) >= layers))
+    return emitOpError() << "C3: layer " << getLayer() << " is outside the " << layers
+                         << " per-layer inputs";
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/Gemma/IR/GemmaOps.cpp.inc"

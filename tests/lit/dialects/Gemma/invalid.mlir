@@ -1,0 +1,478 @@
+// Every numbered constraint of docs/dialects/gemma.md, violated once: each case is named
+// @<op>_c<n> (types: _t<n>, the rope attribute: _r<n>) and expects the message that
+// starts with that id.
+// RUN: g4-opt %s --split-input-file --verify-diagnostics
+
+// weight_c1: the symbol must name a gemma.param.
+func.func @weight_c1() -> tensor<4xbf16> {
+  // expected-error@+1 {{C1: 'missing' does not name a gemma.param}}
+  %w = gemma.weight @missing : tensor<4xbf16>
+  return %w : tensor<4xbf16>
+}
+
+// -----
+
+// weight_c2: the result type must be the declared type.
+gemma.param @p : tensor<4xbf16>
+func.func @weight_c2() -> tensor<4xf32> {
+  // expected-error@+1 {{C2: result type 'tensor<4xf32>' differs from the declared type 'tensor<4xbf16>' of @p}}
+  %w = gemma.weight @p : tensor<4xf32>
+  return %w : tensor<4xf32>
+}
+
+// -----
+
+// embed_c1: the table must be a rank-2 float tensor.
+func.func @embed_c1(%t: tensor<?xi32>, %table: tensor<512xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C1: 'table' must be a rank-2 float tensor [vocab, hidden]}}
+  %h = gemma.embed %t, %table {scale = 1.0 : f32} : (tensor<?xi32>, tensor<512xbf16>) -> tensor<?x96xf32>
+  return %h : tensor<?x96xf32>
+}
+
+// -----
+
+// embed_c2: the result is [tokens, hidden of the table].
+func.func @embed_c2(%t: tensor<5xi32>, %table: tensor<512x96xbf16>) -> tensor<5x64xf32> {
+  // expected-error@+1 {{C2: 'result' must have shape [5, 96]; found [5, 64]}}
+  %h = gemma.embed %t, %table {scale = 1.0 : f32} : (tensor<5xi32>, tensor<512x96xbf16>) -> tensor<5x64xf32>
+  return %h : tensor<5x64xf32>
+}
+
+// -----
+
+// embed_c3: the scale must be positive.
+func.func @embed_c3(%t: tensor<?xi32>, %table: tensor<512x96xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C3: scale must be finite and positive; found 0}}
+  %h = gemma.embed %t, %table {scale = 0.0 : f32} : (tensor<?xi32>, tensor<512x96xbf16>) -> tensor<?x96xf32>
+  return %h : tensor<?x96xf32>
+}
+
+// -----
+
+// softcap_c1: the cap must be positive.
+func.func @softcap_c1(%x: tensor<?x512xf32>) -> tensor<?x512xf32> {
+  // expected-error@+1 {{C1: cap must be finite and positive; found -3.000000e+01}}
+  %y = gemma.softcap %x {cap = -30.0 : f32} : tensor<?x512xf32>
+  return %y : tensor<?x512xf32>
+}
+
+// -----
+
+// rms_norm_c1: the result has the input type (generic form, since the pretty form cannot spell it).
+func.func @rms_norm_c1(%x: tensor<?x96xf32>) -> tensor<?x64xf32> {
+  // expected-error@+1 {{failed to verify that all of {input, result} have same type}}
+  %y = "gemma.rms_norm"(%x) {epsilon = 1.0e-6 : f32, operandSegmentSizes = array<i32: 1, 0>} : (tensor<?x96xf32>) -> tensor<?x64xf32>
+  return %y : tensor<?x64xf32>
+}
+
+// -----
+
+// rms_norm_c2: the weight matches the normalised (last) dim.
+func.func @rms_norm_c2(%x: tensor<?x96xf32>, %w: tensor<64xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C2: 'weight' must have shape [96]; found [64]}}
+  %y = gemma.rms_norm %x, %w {epsilon = 1.0e-6 : f32} : tensor<?x96xf32>, tensor<64xbf16>
+  return %y : tensor<?x96xf32>
+}
+
+// -----
+
+// rms_norm_c3: epsilon must be positive.
+func.func @rms_norm_c3(%x: tensor<?x96xf32>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C3: epsilon must be finite and positive; found 0}}
+  %y = gemma.rms_norm %x {epsilon = 0.0 : f32} : tensor<?x96xf32>
+  return %y : tensor<?x96xf32>
+}
+
+// -----
+
+// linear_c1: the weight is a matrix.
+func.func @linear_c1(%x: tensor<?x96xf32>, %w: tensor<4x40x96xbf16>) -> tensor<?x40xf32> {
+  // expected-error@+1 {{C1: 'weight' must be rank 2 [out, in]; found rank 3}}
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<bf16>} : (tensor<?x96xf32>, tensor<4x40x96xbf16>) -> tensor<?x40xf32>
+  return %y : tensor<?x40xf32>
+}
+
+// -----
+
+// linear_c2: the weight element type matches the format.
+func.func @linear_c2(%x: tensor<?x96xf32>, %w: tensor<40x96xf32>) -> tensor<?x40xf32> {
+  // expected-error@+1 {{C2: 'weight' element type 'f32' does not match weight format bf16}}
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<bf16>} : (tensor<?x96xf32>, tensor<40x96xf32>) -> tensor<?x40xf32>
+  return %y : tensor<?x40xf32>
+}
+
+// -----
+
+// linear_c3: a q4_0 weight stores 18 bytes per 32 inputs.
+func.func @linear_c3(%x: tensor<?x96xf32>, %w: tensor<40x96xi8>) -> tensor<?x40xf32> {
+  // expected-error@+1 {{C3: 'weight' must have shape [40, 54]; found [40, 96]}}
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<q4_0>} : (tensor<?x96xf32>, tensor<40x96xi8>) -> tensor<?x40xf32>
+  return %y : tensor<?x40xf32>
+}
+
+// -----
+
+// linear_c4: the result replaces the last dim with the weight rows.
+func.func @linear_c4(%x: tensor<?x96xf32>, %w: tensor<40x96xbf16>) -> tensor<?x48xf32> {
+  // expected-error@+1 {{C4: 'result' must have shape [?, 40]; found [?, 48]}}
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<bf16>} : (tensor<?x96xf32>, tensor<40x96xbf16>) -> tensor<?x48xf32>
+  return %y : tensor<?x48xf32>
+}
+
+// -----
+
+// rope_c1: the input is [tokens, heads, even head_dim].
+func.func @rope_c1(%q: tensor<?x8x15xf32>, %s: index) -> tensor<?x8x15xf32> {
+  // expected-error@+1 {{C1: input must be [tokens, heads, head_dim] with an even head_dim}}
+  %y = gemma.rope %q, %s {rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 4>} : tensor<?x8x15xf32>
+  return %y : tensor<?x8x15xf32>
+}
+
+// -----
+
+// rope_c2: default RoPE rotates every pair.
+func.func @rope_c2(%q: tensor<?x8x32xf32>, %s: index) -> tensor<?x8x32xf32> {
+  // expected-error@+1 {{C2: default rope must rotate all 16 pairs of a head of dim 32; found 4}}
+  %y = gemma.rope %q, %s {rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 4>} : tensor<?x8x32xf32>
+  return %y : tensor<?x8x32xf32>
+}
+
+// -----
+
+// rope_attr_r1: theta must be positive.
+func.func @rope_attr_r1(%q: tensor<?x8x32xf32>, %s: index) -> tensor<?x8x32xf32> {
+  // expected-error@+1 {{R1: rope theta must be finite and positive; found -1}}
+  %y = gemma.rope %q, %s {rope = #gemma.rope<default, theta = -1.0, rotated_pairs = 16>} : tensor<?x8x32xf32>
+  return %y : tensor<?x8x32xf32>
+}
+
+// -----
+
+// rope_attr_r2: at least one pair rotates.
+func.func @rope_attr_r2(%q: tensor<?x8x32xf32>, %s: index) -> tensor<?x8x32xf32> {
+  // expected-error@+1 {{R2: rope rotated_pairs must be at least 1; found 0}}
+  %y = gemma.rope %q, %s {rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 0>} : tensor<?x8x32xf32>
+  return %y : tensor<?x8x32xf32>
+}
+
+// -----
+
+// layer_scalar_c1: the layer scalar is one float.
+func.func @layer_scalar_c1(%h: tensor<?x96xf32>, %s: tensor<2xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C1: 'scalar' must have shape [1]; found [2]}}
+  %y = gemma.layer_scalar %h, %s : tensor<?x96xf32>, tensor<2xbf16>
+  return %y : tensor<?x96xf32>
+}
+
+// -----
+
+// kv_cache_t1: a cache belongs to a layer index >= 0.
+// expected-error@+1 {{T1: kv_cache layer must be non-negative; found -1}}
+func.func @kv_cache_t1(%c: !gemma.kv_cache<layer = -1, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>)
+
+// -----
+
+// kv_cache_t2: sizes are positive.
+// expected-error@+1 {{T2: kv_cache capacity, kv_heads and head_dim must be positive; found 0, 2, 16}}
+func.func @kv_cache_t2(%c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 0, kv_heads = 2, head_dim = 16, element_type = f32>)
+
+// -----
+
+// kv_cache_t3: RoPE needs an even head dim.
+// expected-error@+1 {{T3: kv_cache head_dim must be even (RoPE pairs dims); found 15}}
+func.func @kv_cache_t3(%c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 15, element_type = f32>)
+
+// -----
+
+// kv_cache_t4: caches hold floats.
+// expected-error@+1 {{T4: kv_cache element_type must be f32, bf16 or f16; found 'i8'}}
+func.func @kv_cache_t4(%c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = i8>)
+
+// -----
+
+// kv_project_c1: the input is [tokens, hidden].
+func.func @kv_project_c1(%x: tensor<96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+  // expected-error@+1 {{C1: input must be [tokens, hidden]}}
+  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+}
+
+// -----
+
+// kv_project_c2: k_weight is [kv_heads * head_dim, hidden] of the cache.
+func.func @kv_project_c2(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<16x96xbf16>, %wv: tensor<16x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+  // expected-error@+1 {{C2: 'k_weight' must have shape [32, 96]; found [16, 96]}}
+  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<16x96xbf16>, tensor<16x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+}
+
+// -----
+
+// kv_project_c3: k_eq_v (no v weight) only on global layers.
+func.func @kv_project_c3(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+  // expected-error@+1 {{C3: k_eq_v (no 'v_weight') is only allowed on global layers; layer 0 is sliding}}
+  %r = gemma.kv_project %x, %s, %c k(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+}
+
+// -----
+
+// kv_project_c4: k_norm is [head_dim].
+func.func @kv_project_c4(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<32xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+  // expected-error@+1 {{C4: 'k_norm' must have shape [16]; found [32]}}
+  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<32xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+}
+
+// -----
+
+// kv_project_c5: the result is the same cache type.
+func.func @kv_project_c5(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 16, kv_heads = 2, head_dim = 16, element_type = f32> {
+  // expected-error@+1 {{C5: result type}}
+  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 16, kv_heads = 2, head_dim = 16, element_type = f32>
+  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 16, kv_heads = 2, head_dim = 16, element_type = f32>
+}
+
+// -----
+
+// kv_project_c6: RoPE fits the head.
+func.func @kv_project_c6(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+  // expected-error@+1 {{C6: rope rotates 16 pairs but a head of dim 16 has 8}}
+  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 16>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+}
+
+// -----
+
+// kv_project_c7: epsilon is positive.
+func.func @kv_project_c7(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+  // expected-error@+1 {{C7: epsilon must be finite and positive}}
+  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = -1.0 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+}
+
+// -----
+
+// attention_c1: input and result are the same [tokens, hidden] type.
+func.func @attention_c1(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x64xf32> {
+  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  // expected-error@+1 {{C1: input and result must be the same [tokens, hidden] type}}
+  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x64xf32>
+  return %a : tensor<?x64xf32>
+}
+
+// -----
+
+// attention_c2: a global layer cannot read a sliding cache (the donor has the same attention type).
+func.func @attention_c2(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  // expected-error@+1 {{C2: a global layer cannot read the sliding cache of layer 0}}
+  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 4 : i64, kind = #gemma.attention_kind<global>, window = 0 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// -----
+
+// attention_c3: GQA: query heads are a multiple of the KV heads.
+func.func @attention_c3(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<112x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x112xbf16>) -> tensor<?x96xf32> {
+  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  // expected-error@+1 {{C3: num_heads 7 must be a positive multiple of the cache's kv_heads 2}}
+  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 7 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<112x96xbf16>, tensor<16xbf16>, tensor<96x112xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// -----
+
+// attention_c4: q_weight is [heads * head_dim, hidden].
+func.func @attention_c4(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<64x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  // expected-error@+1 {{C4: 'q_weight' must have shape [128, 96]; found [64, 96]}}
+  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<64x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// -----
+
+// attention_c5: a sliding layer reads a ring of exactly window entries.
+func.func @attention_c5(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  // expected-error@+1 {{C5: a sliding layer needs a positive window equal to its cache capacity (a ring of exactly window entries); found window 16, capacity 8}}
+  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 16 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// -----
+
+// attention_c6: a KV donor is an earlier layer.
+func.func @attention_c6(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 2, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 2, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 2, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  // expected-error@+1 {{C6: layer 0 reads the KV cache of layer 2; a KV donor must be an earlier layer}}
+  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 2, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// -----
+
+// attention_c7: the cache comes from the KV source layer's kv_project (the donor owns its cache).
+func.func @attention_c7(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C7: the cache must be the result of the KV source layer's gemma.kv_project}}
+  %a = gemma.attention %x, %s, %c q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// -----
+
+// attention_c8: RoPE fits the head.
+func.func @attention_c8(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  // expected-error@+1 {{C8: rope rotates 9 pairs but a head of dim 16 has 8}}
+  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 9>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// -----
+
+// mlp_c1: input and result are the same [tokens, hidden] type.
+func.func @mlp_c1(%x: tensor<?x96xf32>, %wg: tensor<192x96xbf16>, %wd: tensor<96x192xbf16>) -> tensor<?x64xf32> {
+  // expected-error@+1 {{C1: input and result must be the same [tokens, hidden] type}}
+  %y = gemma.mlp %x, %wg, %wg, %wd : (tensor<?x96xf32>, tensor<192x96xbf16>, tensor<192x96xbf16>, tensor<96x192xbf16>) -> tensor<?x64xf32>
+  return %y : tensor<?x64xf32>
+}
+
+// -----
+
+// mlp_c2: down projection is [hidden, width].
+func.func @mlp_c2(%x: tensor<?x96xf32>, %wg: tensor<192x96xbf16>, %wd: tensor<96x384xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C2: 'down_weight' must have shape [96, 192]; found [96, 384]}}
+  %y = gemma.mlp %x, %wg, %wg, %wd : (tensor<?x96xf32>, tensor<192x96xbf16>, tensor<192x96xbf16>, tensor<96x384xbf16>) -> tensor<?x96xf32>
+  return %y : tensor<?x96xf32>
+}
+
+// -----
+
+// moe_c1: the router reads the same [tokens, hidden] stream.
+func.func @moe_c1(%x: tensor<?x96xf32>, %r: tensor<?x64xf32>, %router: tensor<16x96xbf16>, %rs: tensor<96xbf16>, %pes: tensor<16xbf16>, %gu: tensor<16x32x96xbf16>, %dn: tensor<16x96x16xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C1: input, router_input and result must be the same [tokens, hidden] type}}
+  %m = gemma.moe %x, %r, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 1.0e-6 : f32}
+      : (tensor<?x96xf32>, tensor<?x64xf32>, tensor<16x96xbf16>, tensor<96xbf16>, tensor<16xbf16>, tensor<16x32x96xbf16>, tensor<16x96x16xbf16>) -> tensor<?x96xf32>
+  return %m : tensor<?x96xf32>
+}
+
+// -----
+
+// moe_c2: per_expert_scale has one entry per expert.
+func.func @moe_c2(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96xbf16>, %rs: tensor<96xbf16>, %pes: tensor<8xbf16>, %gu: tensor<16x32x96xbf16>, %dn: tensor<16x96x16xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C2: 'per_expert_scale' must have shape [16]; found [8]}}
+  %m = gemma.moe %x, %r, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 1.0e-6 : f32}
+      : (tensor<?x96xf32>, tensor<?x96xf32>, tensor<16x96xbf16>, tensor<96xbf16>, tensor<8xbf16>, tensor<16x32x96xbf16>, tensor<16x96x16xbf16>) -> tensor<?x96xf32>
+  return %m : tensor<?x96xf32>
+}
+
+// -----
+
+// moe_c3: gate_up stacks gate and up: [experts, 2 * width, hidden].
+func.func @moe_c3(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96xbf16>, %rs: tensor<96xbf16>, %pes: tensor<16xbf16>, %gu: tensor<16x16x96xbf16>, %dn: tensor<16x96x16xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C3: 'gate_up_weight' must have shape [16, 32, 96]; found [16, 16, 96]}}
+  %m = gemma.moe %x, %r, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 1.0e-6 : f32}
+      : (tensor<?x96xf32>, tensor<?x96xf32>, tensor<16x96xbf16>, tensor<96xbf16>, tensor<16xbf16>, tensor<16x16x96xbf16>, tensor<16x96x16xbf16>) -> tensor<?x96xf32>
+  return %m : tensor<?x96xf32>
+}
+
+// -----
+
+// moe_c4: top_k <= experts.
+func.func @moe_c4(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96xbf16>, %rs: tensor<96xbf16>, %pes: tensor<16xbf16>, %gu: tensor<16x32x96xbf16>, %dn: tensor<16x96x16xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C4: top_k must be in [1, experts = 16]; found 17}}
+  %m = gemma.moe %x, %r, %router, %rs, %pes, %gu, %dn {top_k = 17 : i64, epsilon = 1.0e-6 : f32}
+      : (tensor<?x96xf32>, tensor<?x96xf32>, tensor<16x96xbf16>, tensor<96xbf16>, tensor<16xbf16>, tensor<16x32x96xbf16>, tensor<16x96x16xbf16>) -> tensor<?x96xf32>
+  return %m : tensor<?x96xf32>
+}
+
+// -----
+
+// moe_c5: epsilon is positive.
+func.func @moe_c5(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96xbf16>, %rs: tensor<96xbf16>, %pes: tensor<16xbf16>, %gu: tensor<16x32x96xbf16>, %dn: tensor<16x96x16xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C5: epsilon must be finite and positive}}
+  %m = gemma.moe %x, %r, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 0.0 : f32}
+      : (tensor<?x96xf32>, tensor<?x96xf32>, tensor<16x96xbf16>, tensor<96xbf16>, tensor<16xbf16>, tensor<16x32x96xbf16>, tensor<16x96x16xbf16>) -> tensor<?x96xf32>
+  return %m : tensor<?x96xf32>
+}
+
+// -----
+
+// ple_inputs_c1: the result is [tokens, layers, ple_dim].
+func.func @ple_inputs_c1(%t: tensor<?xi32>, %e: tensor<?x96xf32>, %table: tensor<512x160xbf16>, %proj: tensor<160x96xbf16>, %n: tensor<16xbf16>) -> tensor<?x160xf32> {
+  // expected-error@+1 {{C1: result must be [tokens, layers, ple_dim] and embedded [tokens, hidden]}}
+  %p = gemma.ple_inputs %t, %e, %table, %proj, %n {table_scale = 4.0 : f32, projection_scale = 0.1 : f32, combine_scale = 0.7 : f32, epsilon = 1.0e-6 : f32}
+      : (tensor<?xi32>, tensor<?x96xf32>, tensor<512x160xbf16>, tensor<160x96xbf16>, tensor<16xbf16>) -> tensor<?x160xf32>
+  return %p : tensor<?x160xf32>
+}
+
+// -----
+
+// ple_inputs_c2: the table holds layers * ple_dim values per token.
+func.func @ple_inputs_c2(%t: tensor<?xi32>, %e: tensor<?x96xf32>, %table: tensor<512x144xbf16>, %proj: tensor<160x96xbf16>, %n: tensor<16xbf16>) -> tensor<?x10x16xf32> {
+  // expected-error@+1 {{C2: 'table' must have shape [512, 160]; found [512, 144]}}
+  %p = gemma.ple_inputs %t, %e, %table, %proj, %n {table_scale = 4.0 : f32, projection_scale = 0.1 : f32, combine_scale = 0.7 : f32, epsilon = 1.0e-6 : f32}
+      : (tensor<?xi32>, tensor<?x96xf32>, tensor<512x144xbf16>, tensor<160x96xbf16>, tensor<16xbf16>) -> tensor<?x10x16xf32>
+  return %p : tensor<?x10x16xf32>
+}
+
+// -----
+
+// ple_inputs_c3: the scales are positive.
+func.func @ple_inputs_c3(%t: tensor<?xi32>, %e: tensor<?x96xf32>, %table: tensor<512x160xbf16>, %proj: tensor<160x96xbf16>, %n: tensor<16xbf16>) -> tensor<?x10x16xf32> {
+  // expected-error@+1 {{C3: table_scale must be finite and positive; found 0}}
+  %p = gemma.ple_inputs %t, %e, %table, %proj, %n {table_scale = 0.0 : f32, projection_scale = 0.1 : f32, combine_scale = 0.7 : f32, epsilon = 1.0e-6 : f32}
+      : (tensor<?xi32>, tensor<?x96xf32>, tensor<512x160xbf16>, tensor<160x96xbf16>, tensor<16xbf16>) -> tensor<?x10x16xf32>
+  return %p : tensor<?x10x16xf32>
+}
+
+// -----
+
+// ple_branch_c1: the per-layer inputs cover the same tokens.
+func.func @ple_branch_c1(%h: tensor<4x96xf32>, %p: tensor<5x10x16xf32>, %g: tensor<16x96xbf16>, %b: tensor<96x16xbf16>) -> tensor<4x96xf32> {
+  // expected-error@+1 {{C1: 'per_layer_inputs' must have shape [4, 10, 16]; found [5, 10, 16]}}
+  %y = gemma.ple_branch %h, %p, %g, %b {layer = 0 : i64} : (tensor<4x96xf32>, tensor<5x10x16xf32>, tensor<16x96xbf16>, tensor<96x16xbf16>) -> tensor<4x96xf32>
+  return %y : tensor<4x96xf32>
+}
+
+// -----
+
+// ple_branch_c2: the gate is [ple_dim, hidden].
+func.func @ple_branch_c2(%h: tensor<?x96xf32>, %p: tensor<?x10x16xf32>, %g: tensor<32x96xbf16>, %b: tensor<96x16xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C2: 'gate_weight' must have shape [16, 96]; found [32, 96]}}
+  %y = gemma.ple_branch %h, %p, %g, %b {layer = 9 : i64} : (tensor<?x96xf32>, tensor<?x10x16xf32>, tensor<32x96xbf16>, tensor<96x16xbf16>) -> tensor<?x96xf32>
+  return %y : tensor<?x96xf32>
+}
+
+// -----
+
+// ple_branch_c3: the layer indexes the per-layer inputs.
+func.func @ple_branch_c3(%h: tensor<?x96xf32>, %p: tensor<?x10x16xf32>, %g: tensor<16x96xbf16>, %b: tensor<96x16xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C3: layer 10 is outside the 10 per-layer inputs}}
+  %y = gemma.ple_branch %h, %p, %g, %b {layer = 10 : i64} : (tensor<?x96xf32>, tensor<?x10x16xf32>, tensor<16x96xbf16>, tensor<96x16xbf16>) -> tensor<?x96xf32>
+  return %y : tensor<?x96xf32>
+}

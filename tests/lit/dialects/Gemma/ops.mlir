@@ -1,0 +1,104 @@
+// Round trip: every gemma op, type and attribute prints in a form that parses back to
+// the same IR (pretty and generic forms).
+// RUN: g4-opt %s | g4-opt | FileCheck %s
+// RUN: g4-opt %s --mlir-print-op-generic | g4-opt | FileCheck %s
+
+!kv0 = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+!kv1 = !gemma.kv_cache<layer = 1, kind = global, capacity = 64, kv_heads = 1, head_dim = 32, element_type = f32>
+
+// CHECK-LABEL: gemma.param @embed_tokens.weight : tensor<512x96xbf16>
+gemma.param @embed_tokens.weight : tensor<512x96xbf16>
+gemma.param @norm.weight : tensor<96xbf16>
+gemma.param @q8.weight : tensor<40x102xi8>
+
+// A sliding layer that owns its cache, and a KV-shared layer reading it (GQA 8:2).
+// CHECK-LABEL: func.func @attention_paths
+func.func @attention_paths(%x: tensor<?x96xf32>, %start: index, %c0: !kv0,
+    %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>,
+    %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  // CHECK: %[[C:.+]] = gemma.kv_project %{{.+}}, %{{.+}}, %{{.+}} k(%{{.+}}) v(%{{.+}}) k_norm(%{{.+}}) {epsilon = 9.99999997E-7 : f32, rope = #gemma.rope<default, theta = 1.000000e+04, rotated_pairs = 8>} : (tensor<?x96xf32>, index, !kv0, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !kv0
+  %c = gemma.kv_project %x, %start, %c0 k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !kv0, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !kv0
+  // CHECK: gemma.attention %{{.+}}, %{{.+}}, %[[C]] q({{.+}}kind = #gemma.attention_kind<sliding>, layer = 0 : i64, num_heads = 8 : i64{{.+}}window = 8 : i64}
+  %a = gemma.attention %x, %start, %c q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !kv0, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  // CHECK: gemma.attention {{.+}}layer = 3 : i64
+  %b = gemma.attention %a, %start, %c q(%wq) q_norm(%qn) o(%wo) {layer = 3 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !kv0, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %b : tensor<?x96xf32>
+}
+
+// k_eq_v on a global layer: no v weight; proportional RoPE rotating 4 of 16 pairs.
+// CHECK-LABEL: func.func @k_eq_v
+func.func @k_eq_v(%x: tensor<1x96xf32>, %start: index, %c1: !kv1, %wk: tensor<32x96xf32>,
+    %kn: tensor<32xbf16>) -> !kv1 {
+  // CHECK: gemma.kv_project %{{.+}}, %{{.+}}, %{{.+}} k(%{{.+}}) k_norm(%{{.+}}) {epsilon = {{.+}}, format = #gemma.weight_format<f32>, rope = #gemma.rope<proportional, theta = 1.000000e+06, rotated_pairs = 4>} : (tensor<1x96xf32>, index, !kv1, tensor<32x96xf32>, tensor<32xbf16>) -> !kv1
+  %c = gemma.kv_project %x, %start, %c1 k(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, format = #gemma.weight_format<f32>, rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 4>}
+      : (tensor<1x96xf32>, index, !kv1, tensor<32x96xf32>, tensor<32xbf16>) -> !kv1
+  return %c : !kv1
+}
+
+// CHECK-LABEL: func.func @embed_norm_linear_head
+func.func @embed_norm_linear_head(%tokens: tensor<?xi32>) -> tensor<?x512xf32> {
+  // CHECK: gemma.weight @embed_tokens.weight : tensor<512x96xbf16>
+  %table = gemma.weight @embed_tokens.weight : tensor<512x96xbf16>
+  // CHECK: gemma.embed %{{.+}}, %{{.+}} {scale = 9.812500e+00 : f32} : (tensor<?xi32>, tensor<512x96xbf16>) -> tensor<?x96xf32>
+  %h = gemma.embed %tokens, %table {scale = 9.8125 : f32} : (tensor<?xi32>, tensor<512x96xbf16>) -> tensor<?x96xf32>
+  %w = gemma.weight @norm.weight : tensor<96xbf16>
+  // CHECK: gemma.rms_norm %{{.+}}, %{{.+}} {epsilon = {{.+}}} : tensor<?x96xf32>, tensor<96xbf16>
+  %n = gemma.rms_norm %h, %w {epsilon = 1.0e-6 : f32} : tensor<?x96xf32>, tensor<96xbf16>
+  // CHECK: gemma.rms_norm %{{.+}} {epsilon = {{.+}}} : tensor<?x96xf32>
+  %m = gemma.rms_norm %n {epsilon = 1.0e-6 : f32} : tensor<?x96xf32>
+  // CHECK: gemma.linear %{{.+}}, %{{.+}} {format = #gemma.weight_format<bf16>} : (tensor<?x96xf32>, tensor<512x96xbf16>) -> tensor<?x512xf32>
+  %logits = gemma.linear %m, %table {format = #gemma.weight_format<bf16>} : (tensor<?x96xf32>, tensor<512x96xbf16>) -> tensor<?x512xf32>
+  // CHECK: gemma.softcap %{{.+}} {cap = 3.000000e+01 : f32} : tensor<?x512xf32>
+  %capped = gemma.softcap %logits {cap = 30.0 : f32} : tensor<?x512xf32>
+  return %capped : tensor<?x512xf32>
+}
+
+// A q8_0 weight: 96 inputs = 3 blocks of 34 bytes per output row.
+// CHECK-LABEL: func.func @quantized_linear
+func.func @quantized_linear(%x: tensor<4x96xf32>) -> tensor<4x40xf32> {
+  %w = gemma.weight @q8.weight : tensor<40x102xi8>
+  // CHECK: gemma.linear {{.+}} {format = #gemma.weight_format<q8_0>} : (tensor<4x96xf32>, tensor<40x102xi8>) -> tensor<4x40xf32>
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<q8_0>} : (tensor<4x96xf32>, tensor<40x102xi8>) -> tensor<4x40xf32>
+  return %y : tensor<4x40xf32>
+}
+
+// CHECK-LABEL: func.func @rope_and_scalar
+func.func @rope_and_scalar(%q: tensor<?x8x32xf32>, %start: index, %h: tensor<?x96xf32>,
+    %s: tensor<1xbf16>) -> (tensor<?x8x32xf32>, tensor<?x96xf32>) {
+  // CHECK: gemma.rope %{{.+}}, %{{.+}} {rope = #gemma.rope<proportional, theta = 1.000000e+06, rotated_pairs = 4>} : tensor<?x8x32xf32>
+  %r = gemma.rope %q, %start {rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 4>} : tensor<?x8x32xf32>
+  // CHECK: gemma.layer_scalar %{{.+}}, %{{.+}} : tensor<?x96xf32>, tensor<1xbf16>
+  %y = gemma.layer_scalar %h, %s : tensor<?x96xf32>, tensor<1xbf16>
+  return %r, %y : tensor<?x8x32xf32>, tensor<?x96xf32>
+}
+
+// The MoE feed-forward of 26B-A4B at reduced size: 16 experts, top-4, width 16.
+// CHECK-LABEL: func.func @feed_forward
+func.func @feed_forward(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %wg: tensor<192x96xbf16>,
+    %wd: tensor<96x192xbf16>, %router: tensor<16x96xbf16>, %rs: tensor<96xbf16>,
+    %pes: tensor<16xbf16>, %gu: tensor<16x32x96xbf16>, %dn: tensor<16x96x16xbf16>)
+    -> (tensor<?x96xf32>, tensor<?x96xf32>) {
+  // CHECK: gemma.mlp {{.+}} : (tensor<?x96xf32>, tensor<192x96xbf16>, tensor<192x96xbf16>, tensor<96x192xbf16>) -> tensor<?x96xf32>
+  %d = gemma.mlp %x, %wg, %wg, %wd : (tensor<?x96xf32>, tensor<192x96xbf16>, tensor<192x96xbf16>, tensor<96x192xbf16>) -> tensor<?x96xf32>
+  // CHECK: gemma.moe {{.+}} {epsilon = {{.+}}, top_k = 4 : i64}
+  %m = gemma.moe %x, %r, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 1.0e-6 : f32}
+      : (tensor<?x96xf32>, tensor<?x96xf32>, tensor<16x96xbf16>, tensor<96xbf16>, tensor<16xbf16>, tensor<16x32x96xbf16>, tensor<16x96x16xbf16>) -> tensor<?x96xf32>
+  return %d, %m : tensor<?x96xf32>, tensor<?x96xf32>
+}
+
+// Per-layer embeddings of a 10-layer model with 16-wide per-layer inputs.
+// CHECK-LABEL: func.func @per_layer_embeddings
+func.func @per_layer_embeddings(%tokens: tensor<?xi32>, %e: tensor<?x96xf32>,
+    %table: tensor<512x160xbf16>, %proj: tensor<160x96xbf16>, %pn: tensor<16xbf16>,
+    %gate: tensor<16x96xbf16>, %back: tensor<96x16xbf16>) -> tensor<?x96xf32> {
+  // CHECK: %[[PLE:.+]] = gemma.ple_inputs {{.+}} -> tensor<?x10x16xf32>
+  %ple = gemma.ple_inputs %tokens, %e, %table, %proj, %pn {table_scale = 4.0 : f32, projection_scale = 0.102062076 : f32, combine_scale = 0.707106769 : f32, epsilon = 1.0e-6 : f32}
+      : (tensor<?xi32>, tensor<?x96xf32>, tensor<512x160xbf16>, tensor<160x96xbf16>, tensor<16xbf16>) -> tensor<?x10x16xf32>
+  // CHECK: gemma.ple_branch %{{.+}}, %[[PLE]], {{.+}} {layer = 9 : i64}
+  %g = gemma.ple_branch %e, %ple, %gate, %back {layer = 9 : i64}
+      : (tensor<?x96xf32>, tensor<?x10x16xf32>, tensor<16x96xbf16>, tensor<96x16xbf16>) -> tensor<?x96xf32>
+  return %g : tensor<?x96xf32>
+}
