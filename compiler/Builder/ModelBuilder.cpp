@@ -1,0 +1,260 @@
+//===- ModelBuilder.cpp - ModelDef -> gemma IR ----------------------------===//
+//
+// Emits the decoder of gemma4-architecture.md §2.10 and §3 op by op. Residual adds are
+// `arith.addf` on tensors; everything with Gemma semantics is a `gemma` op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Builder/ModelBuilder.h"
+#include "dialects/Gemma/IR/GemmaOps.h"
+#include "model_defs/ModelDef.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+using namespace g4::gemma;
+
+namespace g4 {
+
+float roundToBF16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  if (std::isnan(value))
+    return value;
+  bits += 0x7fff + ((bits >> 16) & 1);
+  bits &= 0xffff0000u;
+  float rounded;
+  std::memcpy(&rounded, &bits, sizeof(rounded));
+  return rounded;
+}
+
+namespace {
+
+using modeldef::LayerDef;
+using modeldef::ModelDef;
+
+WeightFormat formatOf(Type elementType) {
+  if (elementType.isF32())
+    return WeightFormat::f32;
+  if (elementType.isF16())
+    return WeightFormat::f16;
+  return WeightFormat::bf16;
+}
+
+/// Emits one model function; holds what every layer needs.
+class FunctionEmitter {
+public:
+  FunctionEmitter(OpBuilder &b, const ModelDef &def, const llvm::StringMap<RankedTensorType> &params,
+                  int64_t maxContext)
+      : b(b), def(def), text(def.text()), params(params), maxContext(maxContext),
+        loc(b.getUnknownLoc()) {}
+
+  void emit(StringRef name, int64_t numTokens);
+
+private:
+  Value weight(const std::string &name) {
+    RankedTensorType type = params.lookup(name);
+    assert(type && "parameter list and builder disagree");
+    return WeightOp::create(b, loc, type, FlatSymbolRefAttr::get(b.getContext(), name));
+  }
+  Value layerWeight(int layer, StringRef suffix) {
+    return weight("layers." + std::to_string(layer) + "." + suffix.str());
+  }
+  FloatAttr f32(double v) { return b.getF32FloatAttr(float(v)); }
+  FloatAttr eps() { return f32(text.rms_norm_eps()); }
+  WeightFormatAttr format(Value w) {
+    return WeightFormatAttr::get(b.getContext(),
+                                 formatOf(cast<ShapedType>(w.getType()).getElementType()));
+  }
+  Value norm(Value x, Value w) { return RMSNormOp::create(b, loc, x, w, eps()); }
+  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+
+  RopeAttr rope(int layer);
+  KVCacheType cacheType(int layer);
+  RankedTensorType rowsType(int64_t width) {
+    return RankedTensorType::get({numTokens, width}, b.getF32Type());
+  }
+
+  Value emitAttention(int i, Value h, SmallVectorImpl<Value> &caches);
+  Value emitFeedForward(int i, Value h);
+
+  OpBuilder &b;
+  const ModelDef &def;
+  const modeldef::TextDecoderDef &text;
+  const llvm::StringMap<RankedTensorType> &params;
+  int64_t maxContext;
+  Location loc;
+  int64_t numTokens = 0;
+  Value start;
+};
+
+RopeAttr FunctionEmitter::rope(int layer) {
+  const LayerDef &l = text.layers(layer);
+  bool global = l.attention() == modeldef::GLOBAL;
+  const modeldef::RopeDef &r = global ? text.global_rope() : text.sliding_rope();
+  RopeKind kind = r.type() == modeldef::PROPORTIONAL ? RopeKind::proportional : RopeKind::default_;
+  return RopeAttr::get(b.getContext(), kind, llvm::APFloat(r.theta()), rotatedPairs(def, layer));
+}
+
+KVCacheType FunctionEmitter::cacheType(int layer) {
+  const LayerDef &l = text.layers(layer);
+  bool global = l.attention() == modeldef::GLOBAL;
+  return KVCacheType::get(b.getContext(), layer,
+                          global ? AttentionKind::global : AttentionKind::sliding,
+                          global ? maxContext : int64_t(text.sliding_window()),
+                          l.num_kv_heads(), l.head_dim(), b.getF32Type());
+}
+
+/// h + post_attention_norm(attention(input_norm(h))); writes the layer's KV first when
+/// it owns a cache.
+Value FunctionEmitter::emitAttention(int i, Value h, SmallVectorImpl<Value> &caches) {
+  const LayerDef &l = text.layers(i);
+  Value x = norm(h, layerWeight(i, "input_layernorm.weight"));
+  RopeAttr ropeAttr = rope(i);
+  int source = l.kv_donor() < 0 ? i : l.kv_donor();
+  if (source == i) {
+    Value wk = layerWeight(i, "self_attn.k_proj.weight");
+    Value wv = l.k_eq_v() ? Value() : layerWeight(i, "self_attn.v_proj.weight");
+    caches[i] = KVProjectOp::create(b, loc, caches[i].getType(), x, start, caches[i], wk, wv,
+                                    layerWeight(i, "self_attn.k_norm.weight"), eps(), ropeAttr,
+                                    format(wk));
+  }
+  bool global = l.attention() == modeldef::GLOBAL;
+  Value wq = layerWeight(i, "self_attn.q_proj.weight");
+  Value attn = AttentionOp::create(
+      b, loc, h.getType(), x, start, caches[source], wq, layerWeight(i, "self_attn.q_norm.weight"),
+      layerWeight(i, "self_attn.o_proj.weight"), b.getI64IntegerAttr(i),
+      AttentionKindAttr::get(b.getContext(), global ? AttentionKind::global : AttentionKind::sliding),
+      b.getI64IntegerAttr(global ? 0 : text.sliding_window()), b.getI64IntegerAttr(text.num_heads()),
+      eps(), ropeAttr, format(wq));
+  return add(h, norm(attn, layerWeight(i, "post_attention_layernorm.weight")));
+}
+
+/// The dense MLP (§2.5), or dense + routed experts (§2.6), with its residual add.
+Value FunctionEmitter::emitFeedForward(int i, Value h) {
+  const LayerDef &l = text.layers(i);
+  auto mlp = [&](Value x) {
+    Value wg = layerWeight(i, "mlp.gate_proj.weight");
+    return MLPOp::create(b, loc, h.getType(), x, wg, layerWeight(i, "mlp.up_proj.weight"),
+                         layerWeight(i, "mlp.down_proj.weight"), format(wg))
+        .getResult();
+  };
+  Value dense = mlp(norm(h, layerWeight(i, "pre_feedforward_layernorm.weight")));
+  if (l.moe()) {
+    dense = norm(dense, layerWeight(i, "post_feedforward_layernorm_1.weight"));
+    Value expertInput = norm(h, layerWeight(i, "pre_feedforward_layernorm_2.weight"));
+    Value gateUp = layerWeight(i, "experts.gate_up_proj");
+    Value routed = MoEOp::create(b, loc, h.getType(), expertInput, h,
+                                 layerWeight(i, "router.proj.weight"),
+                                 layerWeight(i, "router.scale"),
+                                 layerWeight(i, "router.per_expert_scale"), gateUp,
+                                 layerWeight(i, "experts.down_proj"),
+                                 b.getI64IntegerAttr(text.moe().top_k()), eps(), format(gateUp));
+    routed = norm(routed, layerWeight(i, "post_feedforward_layernorm_2.weight"));
+    dense = add(dense, routed);
+  }
+  return add(h, norm(dense, layerWeight(i, "post_feedforward_layernorm.weight")));
+}
+
+void FunctionEmitter::emit(StringRef name, int64_t tokens) {
+  numTokens = tokens;
+  MLIRContext *ctx = b.getContext();
+  const int numLayers = text.layers_size();
+  const int64_t hidden = text.hidden_size();
+  const int64_t vocab = text.vocab_size();
+
+  SmallVector<Type> argTypes{RankedTensorType::get({tokens}, b.getI32Type()), b.getIndexType()};
+  SmallVector<Type> resultTypes{RankedTensorType::get({tokens, vocab}, b.getF32Type())};
+  SmallVector<int> owners;
+  for (int i = 0; i < numLayers; ++i) {
+    if (text.layers(i).kv_donor() >= 0)
+      continue;
+    owners.push_back(i);
+    argTypes.push_back(cacheType(i));
+    resultTypes.push_back(cacheType(i));
+  }
+
+  OpBuilder::InsertionGuard guard(b);
+  auto func = func::FuncOp::create(b, loc, name, FunctionType::get(ctx, argTypes, resultTypes));
+  func->setAttr("gemma.entry", b.getStringAttr(tokens == 1 ? "decode" : "prefill"));
+  Block *body = func.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  Value tokenIds = body->getArgument(0);
+  start = body->getArgument(1);
+  SmallVector<Value> caches(numLayers);
+  for (auto [index, layer] : llvm::enumerate(owners))
+    caches[layer] = body->getArgument(2 + index);
+
+  Value table = weight("embed_tokens.weight");
+  float embedScale = roundToBF16(std::sqrt(float(hidden)));
+  Value h = EmbedOp::create(b, loc, rowsType(hidden), tokenIds, table, f32(embedScale));
+
+  Value perLayerInputs;
+  if (int64_t ple = text.per_layer_input_size()) {
+    auto type = RankedTensorType::get({tokens, numLayers, ple}, b.getF32Type());
+    perLayerInputs = PLEInputsOp::create(
+        b, loc, type, tokenIds, h, weight("embed_tokens_per_layer.weight"),
+        weight("per_layer_model_projection.weight"), weight("per_layer_projection_norm.weight"),
+        f32(roundToBF16(std::sqrt(float(ple)))), f32(1.0 / std::sqrt(double(hidden))),
+        f32(1.0 / std::sqrt(2.0)), eps());
+  }
+
+  for (int i = 0; i < numLayers; ++i) {
+    h = emitAttention(i, h, caches);
+    h = emitFeedForward(i, h);
+    if (perLayerInputs) {
+      Value g = PLEBranchOp::create(b, loc, h.getType(), h, perLayerInputs,
+                                    layerWeight(i, "per_layer_input_gate.weight"),
+                                    layerWeight(i, "per_layer_projection.weight"),
+                                    b.getI64IntegerAttr(i));
+      h = add(h, norm(g, layerWeight(i, "post_per_layer_input_norm.weight")));
+    }
+    h = LayerScalarOp::create(b, loc, h, layerWeight(i, "layer_scalar"));
+  }
+
+  h = norm(h, weight("norm.weight"));
+  Value head = weight(text.tie_word_embeddings() ? "embed_tokens.weight" : "lm_head.weight");
+  Value logits = LinearOp::create(b, loc, resultTypes[0], h, head, format(head));
+  if (text.final_logit_softcap() > 0)
+    logits = SoftcapOp::create(b, loc, logits, f32(text.final_logit_softcap()));
+
+  SmallVector<Value> results{logits};
+  for (int layer : owners)
+    results.push_back(caches[layer]);
+  func::ReturnOp::create(b, loc, results);
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
+                                 const BuildOptions &options) {
+  context.loadDialect<GemmaDialect, func::FuncDialect, arith::ArithDialect>();
+  OpBuilder b(&context);
+  Location loc = b.getUnknownLoc();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc, StringRef(def.name()));
+  module->getOperation()->setAttr("gemma.max_context", b.getI64IntegerAttr(options.maxContext));
+  b.setInsertionPointToStart(module->getBody());
+
+  llvm::StringMap<RankedTensorType> params;
+  for (const ParamSpec &spec : listTextDecoderParams(def)) {
+    Type element = options.paramElementType ? options.paramElementType(&context, spec)
+                                            : b.getBF16Type();
+    auto type = RankedTensorType::get(spec.shape, element);
+    params[spec.name] = type;
+    ParamOp::create(b, loc, spec.name, type);
+  }
+
+  FunctionEmitter emitter(b, def, params, options.maxContext);
+  emitter.emit("prefill", ShapedType::kDynamic);
+  emitter.emit("decode", 1);
+  return module;
+}
+
+} // namespace g4

@@ -1,0 +1,43 @@
+//===- ModelBuilder.h - ModelDef -> gemma IR ---------------------*- C++ -*-===//
+//
+// Builds the `gemma` module of a Gemma 4 text decoder: one `gemma.param` per weight
+// tensor (referenced by name, never inlined), a `@prefill` function over a block of
+// tokens and a `@decode` function over one token, both threading the KV caches of the
+// layers that own one as explicit values.
+//
+//===----------------------------------------------------------------------===//
+#ifndef G4_COMPILER_BUILDER_MODELBUILDER_H
+#define G4_COMPILER_BUILDER_MODELBUILDER_H
+
+#include "model_defs/ParameterList.h"
+#include "model_defs/model_def.pb.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <functional>
+
+namespace g4 {
+
+struct BuildOptions {
+  /// Capacity of global-layer KV caches (positions). Sliding caches hold `window`.
+  int64_t maxContext = 4096;
+  /// Element type of each weight tensor; bf16 (the checkpoints' dtype) when unset.
+  std::function<mlir::Type(mlir::MLIRContext *, const ParamSpec &)> paramElementType;
+};
+
+/// Builds the module for a validated `def`. The signature of both functions is
+///   (tokens: tensor<Txi32>, start: index, caches...) -> (logits: tensor<TxVxf32>, caches...)
+/// with T dynamic for @prefill and 1 for @decode; caches are those of the layers that
+/// own one, in layer order.
+mlir::OwningOpRef<mlir::ModuleOp> buildModel(mlir::MLIRContext &context,
+                                             const modeldef::ModelDef &def,
+                                             const BuildOptions &options = {});
+
+/// Rounds to the nearest bfloat16 (ties to even), as Gemma's reference does for the
+/// embedding scale sqrt(hidden).
+float roundToBF16(float value);
+
+} // namespace g4
+
+#endif // G4_COMPILER_BUILDER_MODELBUILDER_H
