@@ -48,6 +48,11 @@ WeightFormat formatOf(Type elementType) {
   return WeightFormat::bf16;
 }
 
+/// A cache-owning layer's incoming cache and the K/V block it computes in this call.
+struct KVBlock {
+  Value cache, keys, values;
+};
+
 /// Emits one model function; holds what every layer needs.
 class FunctionEmitter {
 public:
@@ -82,7 +87,7 @@ private:
     return RankedTensorType::get({numTokens, width}, b.getF32Type());
   }
 
-  Value emitAttention(int i, Value h, SmallVectorImpl<Value> &caches);
+  Value emitAttention(int i, Value h, SmallVectorImpl<KVBlock> &blocks);
   Value emitFeedForward(int i, Value h);
 
   OpBuilder &b;
@@ -112,9 +117,10 @@ KVCacheType FunctionEmitter::cacheType(int layer) {
                           l.num_kv_heads(), l.head_dim(), b.getF32Type());
 }
 
-/// h + post_attention_norm(attention(input_norm(h))); writes the layer's KV first when
-/// it owns a cache.
-Value FunctionEmitter::emitAttention(int i, Value h, SmallVectorImpl<Value> &caches) {
+/// h + post_attention_norm(attention(input_norm(h))). A layer that owns a cache first
+/// computes its K/V block; the appends to the caches happen after the last reader (see
+/// emit), so every attention reads the caches as they were before this call.
+Value FunctionEmitter::emitAttention(int i, Value h, SmallVectorImpl<KVBlock> &blocks) {
   const LayerDef &l = text.layers(i);
   Value x = norm(h, layerWeight(i, "input_layernorm.weight"));
   RopeAttr ropeAttr = rope(i);
@@ -122,14 +128,19 @@ Value FunctionEmitter::emitAttention(int i, Value h, SmallVectorImpl<Value> &cac
   if (source == i) {
     Value wk = layerWeight(i, "self_attn.k_proj.weight");
     Value wv = l.k_eq_v() ? Value() : layerWeight(i, "self_attn.v_proj.weight");
-    caches[i] = KVProjectOp::create(b, loc, caches[i].getType(), x, start, caches[i], wk, wv,
-                                    layerWeight(i, "self_attn.k_norm.weight"), eps(), ropeAttr,
-                                    format(wk));
+    auto blockType = RankedTensorType::get({numTokens, l.num_kv_heads(), l.head_dim()},
+                                           b.getF32Type());
+    auto project = KVProjectOp::create(b, loc, blockType, blockType, x, start, wk, wv,
+                                       layerWeight(i, "self_attn.k_norm.weight"),
+                                       b.getI64IntegerAttr(i), eps(), ropeAttr, format(wk));
+    blocks[i].keys = project.getKeys();
+    blocks[i].values = project.getValues();
   }
   bool global = l.attention() == modeldef::GLOBAL;
   Value wq = layerWeight(i, "self_attn.q_proj.weight");
   Value attn = AttentionOp::create(
-      b, loc, h.getType(), x, start, caches[source], wq, layerWeight(i, "self_attn.q_norm.weight"),
+      b, loc, h.getType(), x, start, blocks[source].cache, blocks[source].keys,
+      blocks[source].values, wq, layerWeight(i, "self_attn.q_norm.weight"),
       layerWeight(i, "self_attn.o_proj.weight"), b.getI64IntegerAttr(i),
       AttentionKindAttr::get(b.getContext(), global ? AttentionKind::global : AttentionKind::sliding),
       b.getI64IntegerAttr(global ? 0 : text.sliding_window()), b.getI64IntegerAttr(text.num_heads()),
@@ -188,9 +199,9 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
   b.setInsertionPointToStart(body);
   Value tokenIds = body->getArgument(0);
   start = body->getArgument(1);
-  SmallVector<Value> caches(numLayers);
+  SmallVector<KVBlock> blocks(numLayers);
   for (auto [index, layer] : llvm::enumerate(owners))
-    caches[layer] = body->getArgument(2 + index);
+    blocks[layer].cache = body->getArgument(2 + index);
 
   Value table = weight("embed_tokens.weight");
   float embedScale = roundToBF16(std::sqrt(float(hidden)));
@@ -207,7 +218,7 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
   }
 
   for (int i = 0; i < numLayers; ++i) {
-    h = emitAttention(i, h, caches);
+    h = emitAttention(i, h, blocks);
     h = emitFeedForward(i, h);
     if (perLayerInputs) {
       Value g = PLEBranchOp::create(b, loc, h.getType(), h, perLayerInputs,
@@ -226,8 +237,10 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
     logits = SoftcapOp::create(b, loc, logits, f32(text.final_logit_softcap()));
 
   SmallVector<Value> results{logits};
-  for (int layer : owners)
-    results.push_back(caches[layer]);
+  for (int layer : owners) {
+    const KVBlock &kv = blocks[layer];
+    results.push_back(KVAppendOp::create(b, loc, kv.cache, start, kv.keys, kv.values));
+  }
   func::ReturnOp::create(b, loc, results);
 }
 

@@ -225,30 +225,58 @@ LogicalResult LayerScalarOp::verify() {
 LogicalResult KVProjectOp::verify() {
   if (rank(getInput()) != 2)
     return emitOpError() << "C1: input must be [tokens, hidden]; found " << getInput().getType();
-  KVCacheType cache = getCache().getType();
-  int64_t hidden = dim(getInput(), 1);
-  int64_t d = cache.getHeadDim();
-  if (failed(checkMatrixWeight(*this, "C2", "C2", "k_weight", getKWeight().getType(),
-                               {cache.getKvHeads() * d, hidden}, getFormat())))
+  int64_t tokens = dim(getInput(), 0), hidden = dim(getInput(), 1);
+  if (rank(getKeys()) != 3)
+    return emitOpError() << "C5: keys and values must be [tokens, kv_heads, head_dim]; found "
+                         << getKeys().getType();
+  int64_t kvHeads = dim(getKeys(), 1), d = dim(getKeys(), 2);
+  if (failed(checkShape(*this, "C5", "keys", getKeys().getType(), {tokens, kvHeads, d})))
     return failure();
-  if (Value v = getVWeight()) {
-    if (v.getType() != getKWeight().getType())
-      return emitOpError() << "C3: 'v_weight' type " << v.getType()
-                           << " must equal the 'k_weight' type " << getKWeight().getType();
-  } else if (cache.getKind() != AttentionKind::global) {
-    return emitOpError() << "C3: k_eq_v (no 'v_weight') is only allowed on global layers; layer "
-                         << cache.getLayer() << " is " << stringifyAttentionKind(cache.getKind());
-  }
+  if (failed(checkMatrixWeight(*this, "C2", "C2", "k_weight", getKWeight().getType(),
+                               {kvHeads * d, hidden}, getFormat())))
+    return failure();
+  if (Value v = getVWeight(); v && v.getType() != getKWeight().getType())
+    return emitOpError() << "C3: 'v_weight' type " << v.getType()
+                         << " must equal the 'k_weight' type " << getKWeight().getType();
   if (failed(checkFloatWeight(*this, "C4", "k_norm", getKNorm().getType())) ||
       failed(checkShape(*this, "C4", "k_norm", getKNorm().getType(), {d})))
     return failure();
-  if (getResult().getType() != cache)
-    return emitOpError() << "C5: result type " << getResult().getType()
-                         << " must equal the cache type " << cache;
+  if (d % 2 != 0)
+    return emitOpError() << "C6: head_dim " << d << " must be even";
   if (failed(checkRope(*this, "C6", getRope(), d)))
     return failure();
   return checkPositive(*this, "C7", "epsilon", getEpsilon().convertToDouble());
 }
+
+namespace {
+/// Checks that `keys`/`values` are a K/V block [T, kv_heads, head_dim] of `cache` computed
+/// by the kv_project of the cache's layer (constraint `id`).
+LogicalResult checkKVBlock(Operation *op, StringRef id, KVCacheType cache, Value keys,
+                           Value values, int64_t tokens) {
+  SmallVector<int64_t> shape{tokens, cache.getKvHeads(), cache.getHeadDim()};
+  if (failed(checkShape(op, id, "keys", keys.getType(), shape)) ||
+      failed(checkShape(op, id, "values", values.getType(), shape)))
+    return failure();
+  auto producer = keys.getDefiningOp<KVProjectOp>();
+  if (!producer || values.getDefiningOp<KVProjectOp>() != producer ||
+      keys != producer.getKeys() || values != producer.getValues())
+    return op->emitOpError() << id << ": keys and values must be the results of one "
+                                      "gemma.kv_project";
+  if (int64_t(producer.getLayer()) != cache.getLayer())
+    return op->emitOpError() << id << ": the K/V block comes from layer "
+                             << producer.getLayer() << " but the cache belongs to layer "
+                             << cache.getLayer();
+  return success();
+}
+} // namespace
+
+LogicalResult KVAppendOp::verify() {
+  // C1 (result type == cache type) is the AllTypesMatch trait.
+  return checkKVBlock(*this, "C2", getCache().getType(), getKeys(), getValues(),
+                      dim(getKeys(), 0));
+}
+
+KVProjectOp AttentionOp::getKVProducer() { return getKeys().getDefiningOp<KVProjectOp>(); }
 
 LogicalResult AttentionOp::verify() {
   if (rank(getInput()) != 2 || getResult().getType() != getInput().getType())
@@ -284,12 +312,17 @@ LogicalResult AttentionOp::verify() {
   if (cache.getLayer() > int64_t(getLayer()))
     return emitOpError() << "C6: layer " << getLayer() << " reads the KV cache of layer "
                          << cache.getLayer() << "; a KV donor must be an earlier layer";
-  if (!getCache().getDefiningOp<KVProjectOp>())
-    return emitOpError() << "C7: the cache must be the result of the KV source layer's "
-                            "gemma.kv_project (the donor owns and writes its cache)";
+  if (failed(checkKVBlock(*this, "C7", cache, getKeys(), getValues(), dim(getInput(), 0))))
+    return failure();
   if (failed(checkRope(*this, "C8", getRope(), d)))
     return failure();
-  return checkPositive(*this, "C8", "epsilon", getEpsilon().convertToDouble());
+  if (failed(checkPositive(*this, "C8", "epsilon", getEpsilon().convertToDouble())))
+    return failure();
+  if (getKVProducer().isKEqV() && getKind() != AttentionKind::global)
+    return emitOpError() << "C9: k_eq_v (a kv_project without 'v_weight') is only allowed on "
+                            "global layers; layer "
+                         << cache.getLayer() << " is sliding";
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

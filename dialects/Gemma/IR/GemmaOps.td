@@ -151,29 +151,31 @@ def Gemma_LayerScalarOp : Gemma_PureOp<"layer_scalar", [AllTypesMatch<["input", 
 // Attention
 //===----------------------------------------------------------------------===//
 
-def Gemma_KVProjectOp : Gemma_PureOp<"kv_project"> {
-  let summary = "computes a layer's K and V for a block of tokens and appends them to its cache";
+def Gemma_KVProjectOp : Gemma_PureOp<"kv_project", [AllTypesMatch<["keys", "values"]>]> {
+  let summary = "a layer's keys and values for a block of tokens";
   let description = [{
     For the normed input `x: [T, H]` at positions `start .. start+T-1`:
     `k_raw = x @ Wk^T` and `v_raw = x @ Wv^T` reshaped to `[T, kv_heads, d]`; without a
-    `v` weight (k_eq_v, Gemma 4 global layers of 26B/31B) `v_raw = k_raw`.
-    `K = rope(rms_norm(k_raw, k_norm))`, `V = rms_norm_noscale(v_raw)`. The result is
-    the cache with these positions appended (for a sliding cache, the oldest entries
-    beyond the window are no longer stored).
+    `v` weight (k_eq_v, the global layers of 26B/31B) `v_raw = k_raw`.
+    `keys = rope(rms_norm(k_raw, k_norm))`, `values = rms_norm_noscale(v_raw)`.
+    `layer` names the layer that owns these K/V (the KV source of its readers).
 
     ```mlir
-    %c = gemma.kv_project %x, %start, %cache k(%wk) v(%wv) k_norm(%kn)
-        {epsilon = 9.99999997e-07 : f32, rope = #gemma.rope<default, theta = 1.000000e+04, rotated_pairs = 128>}
-        : (tensor<?x1536xf32>, index, !kv13, tensor<256x1536xbf16>, tensor<256x1536xbf16>, tensor<256xbf16>) -> !kv13
+    %k, %v = gemma.kv_project %x, %start k(%wk) v(%wv) k_norm(%kn)
+        {layer = 13 : i64, epsilon = 9.99999997e-07 : f32,
+         rope = #gemma.rope<default, theta = 1.000000e+04, rotated_pairs = 128>}
+        : (tensor<?x1536xf32>, index, tensor<256x1536xbf16>, tensor<256x1536xbf16>, tensor<256xbf16>)
+        -> (tensor<?x1x256xf32>, tensor<?x1x256xf32>)
     ```
   }];
-  let arguments = (ins Gemma_ActivationTensor:$input, Index:$start, Gemma_KVCacheType:$cache,
+  let arguments = (ins Gemma_ActivationTensor:$input, Index:$start,
                        Gemma_WeightTensor:$k_weight, Optional<Gemma_WeightTensor>:$v_weight,
-                       Gemma_WeightTensor:$k_norm, F32Attr:$epsilon, Gemma_RopeAttr:$rope,
+                       Gemma_WeightTensor:$k_norm, I64Attr:$layer, F32Attr:$epsilon,
+                       Gemma_RopeAttr:$rope,
                        DefaultValuedAttr<Gemma_WeightFormatAttr, "::g4::gemma::WeightFormat::bf16">:$format);
-  let results = (outs Gemma_KVCacheType:$result);
+  let results = (outs Gemma_ActivationTensor:$keys, Gemma_ActivationTensor:$values);
   let assemblyFormat = [{
-    $input `,` $start `,` $cache `k` `(` $k_weight `)` (`v` `(` $v_weight^ `)`)?
+    $input `,` $start `k` `(` $k_weight `)` (`v` `(` $v_weight^ `)`)?
     `k_norm` `(` $k_norm `)` attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -183,26 +185,50 @@ def Gemma_KVProjectOp : Gemma_PureOp<"kv_project"> {
   }];
 }
 
-def Gemma_AttentionOp : Gemma_PureOp<"attention"> {
-  let summary = "one layer's attention: Q projection, QK-norm, RoPE, masked GQA softmax over a KV cache, O projection";
+def Gemma_KVAppendOp : Gemma_PureOp<"kv_append", [AllTypesMatch<["cache", "result"]>]> {
+  let summary = "appends a block of keys and values to a layer's KV cache";
   let description = [{
-    For the normed input `x: [T, H]` at positions `p = start + t`:
-    `q = rope(rms_norm((x @ Wq^T).reshape(T, heads, d), q_norm))`; query head `n` reads
-    KV head `n / (heads / kv_heads)` of `cache` (the layer's own, or its donor's for
-    KV-shared layers); scores `q . k` with scale 1.0 (QK-norm replaces 1/sqrt(d)) over
-    keys at positions `k <= p` (global) or `p - window < k <= p` (sliding: exactly
-    `window` keys including self); f32 softmax; `o = (P @ V).reshape(T, heads*d) @ Wo^T`.
-    The cache must already hold positions `0 .. start+T-1`.
+    The result holds the cache's positions `0 .. start-1` and the block's positions
+    `start .. start+T-1`. Storage keeps the last `capacity` positions: a sliding cache is
+    a ring of exactly `window` entries (position `p` in slot `p mod window`), so older
+    positions are no longer stored.
 
     ```mlir
-    %o = gemma.attention %x, %start, %c q(%wq) q_norm(%qn) o(%wo)
+    %c = gemma.kv_append %cache, %start, %k, %v : (!kv13, index, tensor<?x1x256xf32>, tensor<?x1x256xf32>) -> !kv13
+    ```
+  }];
+  let arguments = (ins Gemma_KVCacheType:$cache, Index:$start, Gemma_ActivationTensor:$keys,
+                       Gemma_ActivationTensor:$values);
+  let results = (outs Gemma_KVCacheType:$result);
+  let assemblyFormat = [{
+    $cache `,` $start `,` $keys `,` $values attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Gemma_AttentionOp : Gemma_PureOp<"attention"> {
+  let summary = "one layer's attention: Q projection, QK-norm, RoPE, masked GQA softmax over past and current K/V, O projection";
+  let description = [{
+    For the normed input `x: [T, H]` at positions `p = start + t`:
+    `q = rope(rms_norm((x @ Wq^T).reshape(T, heads, d), q_norm))`. Keys and values at
+    positions `< start` come from `cache` (holding positions `0 .. start-1`, the value
+    before this block is appended); those at `start .. start+T-1` from the block
+    `keys`/`values` of the KV source layer's `gemma.kv_project` (the layer itself, or its
+    donor for KV-shared layers). Query head `n` reads KV head `n / (heads / kv_heads)`;
+    scores `q . k` with scale 1.0 (QK-norm replaces 1/sqrt(d)) over key positions
+    `k <= p` (global) or `p - window < k <= p` (sliding: exactly `window` keys including
+    self); f32 softmax; `o = (P @ V).reshape(T, heads*d) @ Wo^T`.
+
+    ```mlir
+    %o = gemma.attention %x, %start, %cache, %k, %v q(%wq) q_norm(%qn) o(%wo)
         {layer = 15 : i64, kind = #gemma.attention_kind<sliding>, window = 512 : i64, num_heads = 8 : i64,
          epsilon = 9.99999997e-07 : f32, rope = #gemma.rope<default, theta = 1.000000e+04, rotated_pairs = 128>}
-        : (tensor<?x1536xf32>, index, !kv13, tensor<2048x1536xbf16>, tensor<256xbf16>, tensor<1536x2048xbf16>)
-        -> tensor<?x1536xf32>
+        : (tensor<?x1536xf32>, index, !kv13, tensor<?x1x256xf32>, tensor<?x1x256xf32>,
+           tensor<2048x1536xbf16>, tensor<256xbf16>, tensor<1536x2048xbf16>) -> tensor<?x1536xf32>
     ```
   }];
   let arguments = (ins Gemma_ActivationTensor:$input, Index:$start, Gemma_KVCacheType:$cache,
+                       Gemma_ActivationTensor:$keys, Gemma_ActivationTensor:$values,
                        Gemma_WeightTensor:$q_weight, Gemma_WeightTensor:$q_norm,
                        Gemma_WeightTensor:$o_weight,
                        I64Attr:$layer, Gemma_AttentionKindAttr:$kind, I64Attr:$window,
@@ -210,14 +236,16 @@ def Gemma_AttentionOp : Gemma_PureOp<"attention"> {
                        DefaultValuedAttr<Gemma_WeightFormatAttr, "::g4::gemma::WeightFormat::bf16">:$format);
   let results = (outs Gemma_ActivationTensor:$result);
   let assemblyFormat = [{
-    $input `,` $start `,` $cache `q` `(` $q_weight `)` `q_norm` `(` $q_norm `)`
+    $input `,` $start `,` $cache `,` $keys `,` $values `q` `(` $q_weight `)` `q_norm` `(` $q_norm `)`
     `o` `(` $o_weight `)` attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// The layer whose KV cache this attention reads (itself unless KV-shared).
+    /// The layer whose K/V this attention reads (itself unless KV-shared).
     int64_t getKVSourceLayer() { return getCache().getType().getLayer(); }
     bool isKVShared() { return getKVSourceLayer() != int64_t(getLayer()); }
+    /// The kv_project that produced the block K/V, or null.
+    KVProjectOp getKVProducer();
   }];
 }
 

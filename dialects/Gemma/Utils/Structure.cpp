@@ -39,8 +39,8 @@ FailureOr<std::vector<LayerStructure>> extractStructure(func::FuncOp func) {
       s.window = int64_t(attn.getWindow());
       if (attn.isKVShared())
         s.kvDonor = cache.getLayer();
-      else if (auto proj = attn.getCache().getDefiningOp<KVProjectOp>())
-        s.kEqV = proj.isKEqV();
+      else if (KVProjectOp producer = attn.getKVProducer())
+        s.kEqV = producer.isKEqV();
       layers.push_back(s);
       current = &layers.back();
       return WalkResult::advance();

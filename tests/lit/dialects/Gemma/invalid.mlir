@@ -191,167 +191,202 @@ func.func @kv_cache_t4(%c: !gemma.kv_cache<layer = 0, kind = sliding, capacity =
 // -----
 
 // kv_project_c1: the input is [tokens, hidden].
-func.func @kv_project_c1(%x: tensor<96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+func.func @kv_project_c1(%x: tensor<96xf32>, %s: index, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> tensor<?x2x16xf32> {
   // expected-error@+1 {{C1: input must be [tokens, hidden]}}
-  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
-  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wv) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  return %k : tensor<?x2x16xf32>
 }
 
 // -----
 
-// kv_project_c2: k_weight is [kv_heads * head_dim, hidden] of the cache.
-func.func @kv_project_c2(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<16x96xbf16>, %wv: tensor<16x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+// kv_project_c2: k_weight is [kv_heads * head_dim, hidden] of the K/V block.
+func.func @kv_project_c2(%x: tensor<?x96xf32>, %s: index, %wk: tensor<16x96xbf16>, %wv: tensor<16x96xbf16>, %kn: tensor<16xbf16>) -> tensor<?x2x16xf32> {
   // expected-error@+1 {{C2: 'k_weight' must have shape [32, 96]; found [16, 96]}}
-  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<16x96xbf16>, tensor<16x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
-  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wv) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<16x96xbf16>, tensor<16x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  return %k : tensor<?x2x16xf32>
 }
 
 // -----
 
-// kv_project_c3: k_eq_v (no v weight) only on global layers.
-func.func @kv_project_c3(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
-  // expected-error@+1 {{C3: k_eq_v (no 'v_weight') is only allowed on global layers; layer 0 is sliding}}
-  %r = gemma.kv_project %x, %s, %c k(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
-  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+// kv_project_c3: the v weight has the type of the k weight.
+func.func @kv_project_c3(%x: tensor<?x96xf32>, %s: index, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xf32>, %kn: tensor<16xbf16>) -> tensor<?x2x16xf32> {
+  // expected-error@+1 {{C3: 'v_weight' type 'tensor<32x96xf32>' must equal the 'k_weight' type 'tensor<32x96xbf16>'}}
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wv) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xf32>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  return %k : tensor<?x2x16xf32>
 }
 
 // -----
 
 // kv_project_c4: k_norm is [head_dim].
-func.func @kv_project_c4(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<32xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+func.func @kv_project_c4(%x: tensor<?x96xf32>, %s: index, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<32xbf16>) -> tensor<?x2x16xf32> {
   // expected-error@+1 {{C4: 'k_norm' must have shape [16]; found [32]}}
-  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<32xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
-  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wv) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<32xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  return %k : tensor<?x2x16xf32>
 }
 
 // -----
 
-// kv_project_c5: the result is the same cache type.
-func.func @kv_project_c5(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 16, kv_heads = 2, head_dim = 16, element_type = f32> {
-  // expected-error@+1 {{C5: result type}}
-  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 16, kv_heads = 2, head_dim = 16, element_type = f32>
-  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 16, kv_heads = 2, head_dim = 16, element_type = f32>
+// kv_project_c5: the K/V block is [tokens, kv_heads, head_dim] for the same tokens.
+func.func @kv_project_c5(%x: tensor<4x96xf32>, %s: index, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> tensor<5x2x16xf32> {
+  // expected-error@+1 {{C5: 'keys' must have shape [4, 2, 16]; found [5, 2, 16]}}
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wv) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<4x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<5x2x16xf32>, tensor<5x2x16xf32>)
+  return %k : tensor<5x2x16xf32>
 }
 
 // -----
 
 // kv_project_c6: RoPE fits the head.
-func.func @kv_project_c6(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+func.func @kv_project_c6(%x: tensor<?x96xf32>, %s: index, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> tensor<?x2x16xf32> {
   // expected-error@+1 {{C6: rope rotates 16 pairs but a head of dim 16 has 8}}
-  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 16>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
-  return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wv) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 16>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  return %k : tensor<?x2x16xf32>
 }
 
 // -----
 
 // kv_project_c7: epsilon is positive.
-func.func @kv_project_c7(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+func.func @kv_project_c7(%x: tensor<?x96xf32>, %s: index, %wk: tensor<32x96xbf16>, %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> tensor<?x2x16xf32> {
   // expected-error@+1 {{C7: epsilon must be finite and positive}}
-  %r = gemma.kv_project %x, %s, %c k(%wk) v(%wv) k_norm(%kn) {epsilon = -1.0 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wv) k_norm(%kn) {layer = 0 : i64, epsilon = -1.0 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  return %k : tensor<?x2x16xf32>
+}
+
+// -----
+
+// kv_append_c1: the result is the same cache type (generic form).
+func.func @kv_append_c1(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>) {
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  // expected-error@+1 {{failed to verify that all of {cache, result} have same type}}
+  %r = "gemma.kv_append"(%c, %s, %k, %v) : (!gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 16, kv_heads = 2, head_dim = 16, element_type = f32>
+  return
+}
+
+// -----
+
+// kv_append_c2: the block comes from the kv_project of the cache's layer.
+func.func @kv_append_c2(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32> {
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 1 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  // expected-error@+1 {{C2: the K/V block comes from layer 1 but the cache belongs to layer 0}}
+  %r = gemma.kv_append %c, %s, %k, %v : (!gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
   return %r : !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
 }
 
 // -----
 
 // attention_c1: input and result are the same [tokens, hidden] type.
-func.func @attention_c1(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x64xf32> {
-  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+func.func @attention_c1(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>, %kx: tensor<?x2x16xf32>) -> tensor<?x64xf32> {
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
   // expected-error@+1 {{C1: input and result must be the same [tokens, hidden] type}}
-  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x64xf32>
+  %a = gemma.attention %x, %s, %c, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x64xf32>
   return %a : tensor<?x64xf32>
 }
 
 // -----
 
 // attention_c2: a global layer cannot read a sliding cache (the donor has the same attention type).
-func.func @attention_c2(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
-  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+func.func @attention_c2(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>, %kx: tensor<?x2x16xf32>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
   // expected-error@+1 {{C2: a global layer cannot read the sliding cache of layer 0}}
-  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 4 : i64, kind = #gemma.attention_kind<global>, window = 0 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  %a = gemma.attention %x, %s, %c, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 4 : i64, kind = #gemma.attention_kind<global>, window = 0 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
   return %a : tensor<?x96xf32>
 }
 
 // -----
 
 // attention_c3: GQA: query heads are a multiple of the KV heads.
-func.func @attention_c3(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<112x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x112xbf16>) -> tensor<?x96xf32> {
-  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+func.func @attention_c3(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<112x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x112xbf16>, %kx: tensor<?x2x16xf32>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
   // expected-error@+1 {{C3: num_heads 7 must be a positive multiple of the cache's kv_heads 2}}
-  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 7 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<112x96xbf16>, tensor<16xbf16>, tensor<96x112xbf16>) -> tensor<?x96xf32>
+  %a = gemma.attention %x, %s, %c, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 7 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<112x96xbf16>, tensor<16xbf16>, tensor<96x112xbf16>) -> tensor<?x96xf32>
   return %a : tensor<?x96xf32>
 }
 
 // -----
 
 // attention_c4: q_weight is [heads * head_dim, hidden].
-func.func @attention_c4(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<64x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
-  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+func.func @attention_c4(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<64x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>, %kx: tensor<?x2x16xf32>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
   // expected-error@+1 {{C4: 'q_weight' must have shape [128, 96]; found [64, 96]}}
-  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<64x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  %a = gemma.attention %x, %s, %c, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<64x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
   return %a : tensor<?x96xf32>
 }
 
 // -----
 
 // attention_c5: a sliding layer reads a ring of exactly window entries.
-func.func @attention_c5(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
-  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+func.func @attention_c5(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>, %kx: tensor<?x2x16xf32>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
   // expected-error@+1 {{C5: a sliding layer needs a positive window equal to its cache capacity (a ring of exactly window entries); found window 16, capacity 8}}
-  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 16 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  %a = gemma.attention %x, %s, %c, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 16 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
   return %a : tensor<?x96xf32>
 }
 
 // -----
 
 // attention_c6: a KV donor is an earlier layer.
-func.func @attention_c6(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 2, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
-  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 2, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 2, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+func.func @attention_c6(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 2, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>, %kx: tensor<?x2x16xf32>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 2 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
   // expected-error@+1 {{C6: layer 0 reads the KV cache of layer 2; a KV donor must be an earlier layer}}
-  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 2, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  %a = gemma.attention %x, %s, %c, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 2, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
   return %a : tensor<?x96xf32>
 }
 
 // -----
 
-// attention_c7: the cache comes from the KV source layer's kv_project (the donor owns its cache).
-func.func @attention_c7(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
-  // expected-error@+1 {{C7: the cache must be the result of the KV source layer's gemma.kv_project}}
-  %a = gemma.attention %x, %s, %c q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+// attention_c7: the K/V block comes from the KV source layer's kv_project (the donor owns and computes it).
+func.func @attention_c7(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>, %kx: tensor<?x2x16xf32>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  // expected-error@+1 {{C7: keys and values must be the results of one gemma.kv_project}}
+  %a = gemma.attention %x, %s, %c, %kx, %kx q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
   return %a : tensor<?x96xf32>
 }
 
 // -----
 
 // attention_c8: RoPE fits the head.
-func.func @attention_c8(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
-  %k = gemma.kv_project %x, %s, %c k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+func.func @attention_c8(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>, %kx: tensor<?x2x16xf32>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
   // expected-error@+1 {{C8: rope rotates 9 pairs but a head of dim 16 has 8}}
-  %a = gemma.attention %x, %s, %k q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 9>}
-      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  %a = gemma.attention %x, %s, %c, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 9>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
   return %a : tensor<?x96xf32>
 }
 
+// -----
+
+// attention_c9: k_eq_v (no v weight) only on global layers.
+func.func @attention_c9(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>, %kx: tensor<?x2x16xf32>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %s k(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  // expected-error@+1 {{C9: k_eq_v (a kv_project without 'v_weight') is only allowed on global layers; layer 0 is sliding}}
+  %a = gemma.attention %x, %s, %c, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
 // -----
 
 // mlp_c1: input and result are the same [tokens, hidden] type.

@@ -11,30 +11,34 @@ gemma.param @embed_tokens.weight : tensor<512x96xbf16>
 gemma.param @norm.weight : tensor<96xbf16>
 gemma.param @q8.weight : tensor<40x102xi8>
 
-// A sliding layer that owns its cache, and a KV-shared layer reading it (GQA 8:2).
+// A sliding layer that computes its K/V block, attends over its cache plus the block and
+// appends the block; a KV-shared layer (3) reads the same cache and block (GQA 8:2).
 // CHECK-LABEL: func.func @attention_paths
 func.func @attention_paths(%x: tensor<?x96xf32>, %start: index, %c0: !kv0,
     %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>,
-    %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
-  // CHECK: %[[C:.+]] = gemma.kv_project %{{.+}}, %{{.+}}, %{{.+}} k(%{{.+}}) v(%{{.+}}) k_norm(%{{.+}}) {epsilon = 9.99999997E-7 : f32, rope = #gemma.rope<default, theta = 1.000000e+04, rotated_pairs = 8>} : (tensor<?x96xf32>, index, !kv0, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !kv0
-  %c = gemma.kv_project %x, %start, %c0 k(%wk) v(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !kv0, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> !kv0
-  // CHECK: gemma.attention %{{.+}}, %{{.+}}, %[[C]] q({{.+}}kind = #gemma.attention_kind<sliding>, layer = 0 : i64, num_heads = 8 : i64{{.+}}window = 8 : i64}
-  %a = gemma.attention %x, %start, %c q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !kv0, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+    %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> (tensor<?x96xf32>, !kv0) {
+  // CHECK: %[[K:.+]], %[[V:.+]] = gemma.kv_project %{{.+}}, %{{.+}} k(%{{.+}}) v(%{{.+}}) k_norm(%{{.+}}) {epsilon = 9.99999997E-7 : f32, layer = 0 : i64, rope = #gemma.rope<default, theta = 1.000000e+04, rotated_pairs = 8>} : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  %k, %v = gemma.kv_project %x, %start k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  // CHECK: gemma.attention %{{.+}}, %{{.+}}, %{{.+}}, %[[K]], %[[V]] q({{.+}}kind = #gemma.attention_kind<sliding>, layer = 0 : i64, num_heads = 8 : i64{{.+}}window = 8 : i64}
+  %a = gemma.attention %x, %start, %c0, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !kv0, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
   // CHECK: gemma.attention {{.+}}layer = 3 : i64
-  %b = gemma.attention %a, %start, %c q(%wq) q_norm(%qn) o(%wo) {layer = 3 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
-      : (tensor<?x96xf32>, index, !kv0, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
-  return %b : tensor<?x96xf32>
+  %b = gemma.attention %a, %start, %c0, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 3 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !kv0, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  // CHECK: gemma.kv_append %{{.+}}, %{{.+}}, %[[K]], %[[V]] : (!kv0, index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> !kv0
+  %c1 = gemma.kv_append %c0, %start, %k, %v : (!kv0, index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> !kv0
+  return %b, %c1 : tensor<?x96xf32>, !kv0
 }
 
 // k_eq_v on a global layer: no v weight; proportional RoPE rotating 4 of 16 pairs.
 // CHECK-LABEL: func.func @k_eq_v
 func.func @k_eq_v(%x: tensor<1x96xf32>, %start: index, %c1: !kv1, %wk: tensor<32x96xf32>,
     %kn: tensor<32xbf16>) -> !kv1 {
-  // CHECK: gemma.kv_project %{{.+}}, %{{.+}}, %{{.+}} k(%{{.+}}) k_norm(%{{.+}}) {epsilon = {{.+}}, format = #gemma.weight_format<f32>, rope = #gemma.rope<proportional, theta = 1.000000e+06, rotated_pairs = 4>} : (tensor<1x96xf32>, index, !kv1, tensor<32x96xf32>, tensor<32xbf16>) -> !kv1
-  %c = gemma.kv_project %x, %start, %c1 k(%wk) k_norm(%kn) {epsilon = 1.0e-6 : f32, format = #gemma.weight_format<f32>, rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 4>}
-      : (tensor<1x96xf32>, index, !kv1, tensor<32x96xf32>, tensor<32xbf16>) -> !kv1
+  // CHECK: gemma.kv_project %{{.+}}, %{{.+}} k(%{{.+}}) k_norm(%{{.+}}) {epsilon = {{.+}}, format = #gemma.weight_format<f32>, layer = 1 : i64, rope = #gemma.rope<proportional, theta = 1.000000e+06, rotated_pairs = 4>} : (tensor<1x96xf32>, index, tensor<32x96xf32>, tensor<32xbf16>) -> (tensor<1x1x32xf32>, tensor<1x1x32xf32>)
+  %k, %v = gemma.kv_project %x, %start k(%wk) k_norm(%kn) {layer = 1 : i64, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<f32>, rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 4>}
+      : (tensor<1x96xf32>, index, tensor<32x96xf32>, tensor<32xbf16>) -> (tensor<1x1x32xf32>, tensor<1x1x32xf32>)
+  %c = gemma.kv_append %c1, %start, %k, %v : (!kv1, index, tensor<1x1x32xf32>, tensor<1x1x32xf32>) -> !kv1
   return %c : !kv1
 }
 
