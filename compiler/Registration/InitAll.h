@@ -1,7 +1,9 @@
 //===- InitAll.h - Every dialect and pass of g4 ------------------*- C++ -*-===//
 //
-// One registration point shared by g4-opt and g4c: the project's dialects and passes
-// plus the upstream dialects the lowering pipelines produce.
+// One registration point shared by g4-opt and g4c: the project's dialects and passes,
+// the upstream dialects the lowering pipelines produce, their interface models
+// (bufferization, conversion to LLVM, translation) and the upstream passes, so every
+// step of a g4 pipeline can be replayed in g4-opt.
 //
 //===----------------------------------------------------------------------===//
 #ifndef G4_COMPILER_REGISTRATION_INITALL_H
@@ -9,34 +11,35 @@
 
 #include "dialects/Gemma/IR/GemmaDialect.h"
 #include "dialects/Gemma/Transforms/Passes.h"
+#include "passes/Conversion/Passes.h"
+#include "passes/Memory/Passes.h"
+#include "passes/Pipelines/Pipelines.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
-#include "mlir/Transforms/Passes.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 
 namespace g4 {
 
 inline void registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<gemma::GemmaDialect, mlir::affine::AffineDialect, mlir::arith::ArithDialect,
-                  mlir::bufferization::BufferizationDialect, mlir::func::FuncDialect,
-                  mlir::LLVM::LLVMDialect, mlir::linalg::LinalgDialect, mlir::math::MathDialect,
-                  mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
-                  mlir::tensor::TensorDialect, mlir::vector::VectorDialect>();
+  registry.insert<gemma::GemmaDialect>();
+  // Upstream dialects with their interface models (bufferization, conversion to LLVM,
+  // translation to LLVM IR): the pipelines rely on them.
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerLLVMDialectTranslation(registry);
 }
 
 inline void registerAllPasses() {
   gemma::registerGemmaTransformsPasses();
-  mlir::registerTransformsPasses(); // canonicalize, cse, ...
+  registerG4ConversionPasses();
+  registerG4MemoryPasses();
+  registerPipelines();
+  mlir::registerAllPasses();
 }
 
 } // namespace g4

@@ -1,44 +1,51 @@
 //===- g4c.cpp - The g4 compiler driver -----------------------------------===//
 //
-//   g4c [--emit=mlir|summary|structure] [--max-context=N] [-o FILE] MODEL
+//   g4c compile [options] MODEL -o NAME     a self-contained executable (default)
+//   g4c [options] MODEL                     the gemma IR (--emit=mlir is the default)
 //
 // MODEL is a Hugging Face checkpoint directory, a config.json, or a ModelDef textproto.
+// See docs/user-guide.md.
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/Driver/ModelInput.h"
-#include "compiler/Driver/Summary.h"
+#include "compiler/Driver/Compile.h"
 #include "compiler/Registration/InitAll.h"
-#include "dialects/Gemma/Utils/Structure.h"
 
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
-#include <chrono>
+#include <cstring>
 
 namespace cl = llvm::cl;
+using g4::EmitKind;
 
 namespace {
 
-enum class Emit { MLIR, Summary, Structure };
-
 cl::opt<std::string> inputPath(cl::Positional, cl::Required,
                                cl::desc("<checkpoint dir | config.json | model.textproto>"));
-cl::opt<Emit> emit("emit", cl::desc("what to write"), cl::init(Emit::MLIR),
-                   cl::values(clEnumValN(Emit::MLIR, "mlir", "the gemma module"),
-                              clEnumValN(Emit::Summary, "summary",
-                                         "parameters, per-layer table, KV caches"),
-                              clEnumValN(Emit::Structure, "structure",
-                                         "per-layer structure as JSON")));
-cl::opt<int64_t> maxContext("max-context", cl::desc("KV capacity of global layers (positions)"),
-                            cl::init(4096));
+cl::opt<EmitKind> emit(
+    "emit", cl::desc("what to write (default: exe for 'g4c compile', mlir otherwise)"),
+    cl::values(clEnumValN(EmitKind::Executable, "exe", "a self-contained executable"),
+               clEnumValN(EmitKind::Object, "obj", "the model's object file (code only)"),
+               clEnumValN(EmitKind::LLVMIR, "llvm", "optimised LLVM IR"),
+               clEnumValN(EmitKind::MLIR, "mlir",
+                          "MLIR: gemma level, or after --stop-after=STEP of the lowering"),
+               clEnumValN(EmitKind::Weights, "weights", "the packed weight blob"),
+               clEnumValN(EmitKind::Summary, "summary", "parameters, per-layer table, KV caches"),
+               clEnumValN(EmitKind::Structure, "structure", "per-layer structure as JSON")));
 cl::opt<std::string> outputPath("o", cl::desc("output file"), cl::init("-"));
+cl::opt<std::string> target("target", cl::desc("target triple (default: the host)"));
+cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU, LLVM spelling (default: host CPU)"));
+cl::opt<std::string> mattr("mattr", cl::desc("target features, LLVM spelling: +feat,-feat"));
+cl::opt<int64_t> maxContext("max-context", cl::desc("positions the KV cache plan holds"),
+                            cl::init(4096));
+cl::opt<uint64_t> randomWeights("random-weights",
+                                cl::desc("SEED: deterministic random weights instead of a checkpoint"));
+cl::opt<bool> printMemoryPlan("print-memory-plan",
+                              cl::desc("print the KV arena and weight data plan"));
+cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"), cl::init(3), cl::Prefix);
 
 int fail(llvm::Error error) {
   llvm::WithColor::error(llvm::errs(), "g4c") << llvm::toString(std::move(error)) << "\n";
@@ -49,49 +56,42 @@ int fail(llvm::Error error) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv, "g4c: the Gemma 4 ahead-of-time compiler\n");
-  if (maxContext <= 0)
-    return fail(llvm::createStringError("--max-context must be positive; found " +
-                                        std::to_string(maxContext)));
-
-  llvm::Expected<g4::ModelInput> input = g4::loadModelInput(inputPath);
-  if (!input)
-    return fail(input.takeError());
-
-  mlir::DialectRegistry registry;
-  g4::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  auto started = std::chrono::steady_clock::now();
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      g4::buildModel(context, input->def, input->buildOptions(maxContext));
-  double buildSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (mlir::failed(mlir::verify(*module)))
-    return fail(llvm::createStringError("internal error: the built module does not verify"));
-
-  std::error_code ec;
-  llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);
-  if (ec)
-    return fail(llvm::createStringError(outputPath + ": " + ec.message()));
-  switch (emit) {
-  case Emit::MLIR:
-    module->print(out.os());
-    break;
-  case Emit::Structure: {
-    auto layers = g4::gemma::extractStructure(module->lookupSymbol<mlir::func::FuncOp>("prefill"));
-    if (mlir::failed(layers))
-      return 1;
-    g4::gemma::printStructureJson(*layers, out.os());
-    break;
+  g4::registerAllPasses(); // the lowering steps are textual pipelines of registered passes
+  // `g4c compile ...` defaults to an executable; plain `g4c ...` prints the gemma IR.
+  bool compileCommand = argc > 1 && std::strcmp(argv[1], "compile") == 0;
+  std::vector<char *> args(argv, argv + argc);
+  if (compileCommand)
+    args.erase(args.begin() + 1);
+  // LLVM's code generator owns the cl::opt named stop-after, so g4c reads its own
+  // --stop-after=STEP (with --emit=mlir: the lowering step to stop after) by hand.
+  std::string stopAfter;
+  for (auto it = args.begin() + 1; it != args.end();) {
+    llvm::StringRef arg(*it);
+    if (arg.consume_front("--stop-after=") || arg.consume_front("-stop-after=")) {
+      stopAfter = arg.str();
+      it = args.erase(it);
+    } else {
+      ++it;
+    }
   }
-  case Emit::Summary:
-    if (mlir::failed(g4::printModelSummary(*module, out.os())))
-      return 1;
-    if (input->weights)
-      out.os() << g4::formatBindingReport(*input->weights);
-    out.os() << llvm::format("built in %.3f s\n", buildSeconds);
-    break;
-  }
-  out.keep();
+  cl::ParseCommandLineOptions(int(args.size()), args.data(),
+                              "g4c: the Gemma 4 ahead-of-time compiler\n");
+
+  g4::CompileOptions options;
+  options.input = inputPath;
+  options.output = outputPath;
+  options.emit = emit.getNumOccurrences() ? emit.getValue()
+                 : compileCommand           ? EmitKind::Executable
+                                            : EmitKind::MLIR;
+  options.stopAfter = stopAfter;
+  options.target = {target, mcpu, mattr};
+  options.maxContext = maxContext;
+  if (randomWeights.getNumOccurrences())
+    options.randomWeightsSeed = randomWeights.getValue();
+  options.printMemoryPlan = printMemoryPlan;
+  options.optLevel = int(std::min(optLevel.getValue(), 3u));
+  options.g4cPath = llvm::sys::fs::getMainExecutable(argv[0], reinterpret_cast<void *>(&fail));
+  if (llvm::Error e = g4::compile(options))
+    return fail(std::move(e));
   return 0;
 }

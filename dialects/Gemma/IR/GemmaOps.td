@@ -29,8 +29,16 @@ def Gemma_ParamOp : Gemma_Op<"param", [Symbol, HasParent<"::mlir::ModuleOp">]> {
     gemma.param @"layers.0.self_attn.q_proj.weight" : tensor<2048x1536xbf16>
     ```
   }];
-  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<Gemma_WeightTensor>:$type);
+  // `offset`: byte offset of the tensor in the weight data, set by g4-gemma-plan-memory.
+  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<Gemma_WeightTensor>:$type,
+                       OptionalAttr<I64Attr>:$offset);
   let assemblyFormat = "$sym_name `:` $type attr-dict";
+  let builders = [
+    OpBuilder<(ins "::llvm::StringRef":$name, "::mlir::Type":$type), [{
+      build($_builder, $_state, $_builder.getStringAttr(name), ::mlir::TypeAttr::get(type),
+            ::mlir::IntegerAttr());
+    }]>
+  ];
 }
 
 def Gemma_WeightOp : Gemma_PureOp<"weight", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {

@@ -1,0 +1,66 @@
+//===- Artifact.h - What g4c writes next to the generated code ---*- C++ -*-===//
+//
+// The pieces of a compiled model besides its code, all defined by the ABI header
+// runtime/g4rt/abi/model_abi.h: the `g4_model_info` constant, the weight blob (header +
+// tensors at their planned offsets) and the self-contained executable (linked program +
+// page-aligned blob + trailer).
+//
+//===----------------------------------------------------------------------===//
+#ifndef G4_COMPILER_ARTIFACT_ARTIFACT_H
+#define G4_COMPILER_ARTIFACT_ARTIFACT_H
+
+#include "passes/Memory/MemoryPlan.h"
+
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+
+#include <functional>
+#include <string>
+
+namespace g4 {
+
+struct BoundWeights;
+
+/// Model facts the runtime needs besides the memory plan.
+struct ModelFacts {
+  std::string name;
+  uint32_t numLayers = 0;
+  int64_t vocabSize = 0, hiddenSize = 0, maxContext = 0, slidingWindow = 0;
+  int32_t bosTokenId = 2, eosTokenId = 1, padTokenId = 0;
+};
+
+/// FNV-1a over everything the compiled code assumes about the weight data: tensor names,
+/// shapes, element types and offsets, the KV plan and the model facts.
+uint64_t computeFingerprint(const ModelFacts &facts, const MemoryPlan &plan);
+
+/// Adds the `g4_model_info` constant (g4_model_info_t) and its KV plan to `module`.
+void addModelInfo(llvm::Module &module, const ModelFacts &facts, const MemoryPlan &plan,
+                  uint64_t fingerprint);
+
+/// Fills the bytes of one planned tensor (its size is `tensor.bytes`).
+using TensorFiller = std::function<llvm::Error(const WeightPlan &tensor, llvm::MutableArrayRef<uint8_t>)>;
+
+/// Copies each tensor from the bound checkpoint (its dtype is the declared element type).
+TensorFiller checkpointTensors(const BoundWeights &weights);
+/// Deterministic weights for `seed`: norm and scale weights near 1, matrices uniform with
+/// variance 1/fan_in, so activations stay in range for demos and benchmarks.
+TensorFiller randomTensors(uint64_t seed);
+
+/// Writes the weight blob (g4_weights_header_t then the data) to `os`.
+llvm::Error writeWeightBlob(llvm::raw_ostream &os, const MemoryPlan &plan, uint64_t fingerprint,
+                            const TensorFiller &fill);
+
+struct LinkOptions {
+  std::string triple;     // empty: host
+  std::string g4cPath;    // argv[0] of g4c, to find the runtime next to it
+};
+
+/// Links `objectPath` with the runtime into `outputPath`, then appends the weight blob
+/// and the trailer, so the file runs when copied anywhere on its own.
+llvm::Error writeExecutable(llvm::StringRef objectPath, llvm::StringRef outputPath,
+                            const MemoryPlan &plan, uint64_t fingerprint,
+                            const TensorFiller &fill, const LinkOptions &options);
+
+} // namespace g4
+
+#endif // G4_COMPILER_ARTIFACT_ARTIFACT_H

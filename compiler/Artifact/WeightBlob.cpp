@@ -1,0 +1,136 @@
+//===- WeightBlob.cpp - The weight blob: header + tensors at planned offsets ===//
+
+#include "compiler/Artifact/Artifact.h"
+#include "compiler/Checkpoint/WeightBinder.h"
+#include "runtime/g4rt/abi/model_abi.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace g4 {
+
+namespace {
+
+llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// splitmix64: a tiny, well-mixed generator; one stream per tensor.
+struct SplitMix64 {
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [-1, 1).
+  double symmetric() { return double(next() >> 11) * 0x1.0p-52 - 1.0; }
+};
+
+uint16_t toBF16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return uint16_t(bits >> 16);
+}
+
+uint16_t toF16(float value) {
+  // Weights here are small and normal; round-to-nearest through the hardware-free path.
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  uint32_t sign = (bits >> 16) & 0x8000;
+  int32_t exponent = int32_t((bits >> 23) & 0xff) - 127 + 15;
+  uint32_t mantissa = bits & 0x7fffff;
+  if (exponent <= 0)
+    return uint16_t(sign);
+  if (exponent >= 31)
+    return uint16_t(sign | 0x7c00);
+  uint32_t half = sign | (uint32_t(exponent) << 10) | (mantissa >> 13);
+  if ((mantissa & 0x1fff) > 0x1000 || ((mantissa & 0x1fff) == 0x1000 && (half & 1)))
+    ++half;
+  return uint16_t(half);
+}
+
+bool isScaleLike(llvm::StringRef name) {
+  return name.ends_with("norm.weight") || name.ends_with("layernorm.weight") ||
+         name.ends_with("layer_scalar") || name.ends_with("router.scale") ||
+         name.ends_with("per_expert_scale") || name.contains("_norm_");
+}
+
+} // namespace
+
+TensorFiller checkpointTensors(const BoundWeights &weights) {
+  return [&weights](const WeightPlan &tensor, llvm::MutableArrayRef<uint8_t> out) -> llvm::Error {
+    const BoundParam *param = weights.lookup(tensor.name);
+    if (!param)
+      return error("internal error: no checkpoint tensor bound to " + tensor.name);
+    llvm::ArrayRef<uint8_t> data = param->record->data();
+    if (data.size() != out.size())
+      return error(param->shardPath + ": tensor '" + param->record->name + "' has " +
+                   llvm::Twine(data.size()) + " bytes; the compiled layout expects " +
+                   llvm::Twine(out.size()));
+    std::memcpy(out.data(), data.data(), data.size());
+    return llvm::Error::success();
+  };
+}
+
+TensorFiller randomTensors(uint64_t seed) {
+  return [seed](const WeightPlan &tensor, llvm::MutableArrayRef<uint8_t> out) -> llvm::Error {
+    uint64_t nameHash = 0xcbf29ce484222325ull;
+    for (char c : tensor.name)
+      nameHash = (nameHash ^ uint8_t(c)) * 0x100000001b3ull;
+    SplitMix64 rng{seed ^ nameHash};
+    const int64_t fanIn = tensor.shape.empty() ? 1 : tensor.shape.back();
+    const bool scale = isScaleLike(tensor.name);
+    // Uniform(-a, a) has variance a^2/3: a = sqrt(3/fan_in) gives unit-variance outputs.
+    const double amplitude = scale ? 0.1 : std::sqrt(3.0 / double(fanIn));
+    auto sample = [&]() { return float((scale ? 1.0 : 0.0) + amplitude * rng.symmetric()); };
+    const size_t count = out.size() / (tensor.elementType == "f32" ? 4 : 2);
+    for (size_t i = 0; i < count; ++i) {
+      float v = sample();
+      if (tensor.elementType == "f32") {
+        std::memcpy(out.data() + 4 * i, &v, 4);
+      } else {
+        uint16_t h = tensor.elementType == "f16" ? toF16(v) : toBF16(v);
+        std::memcpy(out.data() + 2 * i, &h, 2);
+      }
+    }
+    if (tensor.elementType != "f32" && tensor.elementType != "bf16" && tensor.elementType != "f16")
+      return error("random weights: unsupported element type " + tensor.elementType + " of " +
+                   tensor.name);
+    return llvm::Error::success();
+  };
+}
+
+llvm::Error writeWeightBlob(llvm::raw_ostream &os, const MemoryPlan &plan, uint64_t fingerprint,
+                            const TensorFiller &fill) {
+  g4_weights_header_t header{};
+  std::memcpy(header.magic, G4_WEIGHTS_MAGIC, sizeof(header.magic));
+  header.version = G4_WEIGHTS_VERSION;
+  header.header_bytes = sizeof(g4_weights_header_t);
+  header.fingerprint = fingerprint;
+  header.data_offset = uint64_t(alignTo(sizeof(g4_weights_header_t)));
+  header.data_bytes = uint64_t(plan.weightsBytes);
+  header.num_tensors = plan.weights.size();
+  os.write(reinterpret_cast<const char *>(&header), sizeof(header));
+  os.write_zeros(header.data_offset - sizeof(header));
+
+  // Tensors in offset order, zero padding between them; one tensor in memory at a time.
+  int64_t written = 0;
+  std::vector<uint8_t> buffer;
+  for (const WeightPlan &tensor : plan.weights) {
+    if (tensor.offset < written)
+      return error("internal error: weight plan offsets are not increasing at " + tensor.name);
+    os.write_zeros(tensor.offset - written);
+    buffer.assign(tensor.bytes, 0);
+    if (llvm::Error e = fill(tensor, buffer))
+      return e;
+    os.write(reinterpret_cast<const char *>(buffer.data()), buffer.size());
+    written = tensor.offset + tensor.bytes;
+  }
+  os.write_zeros(plan.weightsBytes - written);
+  return llvm::Error::success();
+}
+
+} // namespace g4

@@ -1,0 +1,219 @@
+//===- Compile.cpp - g4c compile: model -> IR, object, executable ---------===//
+
+#include "compiler/Driver/Compile.h"
+#include "compiler/Artifact/Artifact.h"
+#include "compiler/Driver/ModelInput.h"
+#include "compiler/Driver/Summary.h"
+#include "compiler/Registration/InitAll.h"
+#include "dialects/Gemma/Utils/Structure.h"
+#include "passes/Memory/MemoryPlan.h"
+#include "passes/Pipelines/Pipelines.h"
+#include "targets/CPU/ObjectEmitter.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+
+#include <chrono>
+#include "llvm/Support/ToolOutputFile.h"
+
+namespace g4 {
+
+namespace {
+
+llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Diagnostics of a failed pass run are already on stderr; this names the stage.
+llvm::Error runSteps(mlir::ModuleOp module, size_t first, size_t last, llvm::StringRef what) {
+  mlir::PassManager pm(module.getContext());
+  if (mlir::failed(buildCpuLoweringPipeline(pm, first, last)) || mlir::failed(pm.run(module)))
+    return error("lowering failed in " + what);
+  return llvm::Error::success();
+}
+
+ModelFacts modelFacts(const modeldef::ModelDef &def, int64_t maxContext) {
+  const auto &t = def.text();
+  ModelFacts facts;
+  facts.name = def.name();
+  facts.numLayers = uint32_t(t.layers_size());
+  facts.vocabSize = t.vocab_size();
+  facts.hiddenSize = t.hidden_size();
+  facts.maxContext = maxContext;
+  facts.slidingWindow = t.sliding_window();
+  facts.bosTokenId = int32_t(t.bos_token_id());
+  facts.eosTokenId = int32_t(t.eos_token_id());
+  facts.padTokenId = int32_t(t.pad_token_id());
+  return facts;
+}
+
+bool needsCode(EmitKind emit) {
+  return emit == EmitKind::Executable || emit == EmitKind::Object || emit == EmitKind::LLVMIR;
+}
+
+} // namespace
+
+llvm::Error compile(const CompileOptions &options) {
+  if (options.maxContext <= 0)
+    return error("--max-context must be positive; found " + llvm::Twine(options.maxContext));
+  llvm::Expected<ModelInput> input = loadModelInput(options.input);
+  if (!input)
+    return input.takeError();
+
+  const bool needsWeights = options.emit == EmitKind::Executable || options.emit == EmitKind::Weights;
+  if (needsWeights && !input->weights && !options.randomWeightsSeed)
+    return error(options.input + " has no weights: compile a checkpoint directory, or pass "
+                                 "--random-weights SEED for deterministic random weights");
+  // Random weights are generated in the checkpoint-free bf16 layout.
+  const bool useCheckpoint = input->weights && !options.randomWeightsSeed;
+
+  mlir::DialectRegistry registry;
+  g4::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  BuildOptions buildOptions = useCheckpoint ? input->buildOptions(options.maxContext)
+                                            : BuildOptions{options.maxContext, {}};
+  auto started = std::chrono::steady_clock::now();
+  mlir::OwningOpRef<mlir::ModuleOp> module = buildModel(context, input->def, buildOptions);
+  double buildSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (mlir::failed(mlir::verify(*module)))
+    return error("internal error: the built module does not verify");
+
+  std::error_code ec;
+  auto textOutput = [&]() -> llvm::Expected<std::unique_ptr<llvm::ToolOutputFile>> {
+    auto file = std::make_unique<llvm::ToolOutputFile>(options.output, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return error(options.output + ": " + ec.message());
+    return std::move(file);
+  };
+
+  if (options.emit == EmitKind::Summary || options.emit == EmitKind::Structure) {
+    auto out = textOutput();
+    if (!out)
+      return out.takeError();
+    if (options.emit == EmitKind::Summary) {
+      if (mlir::failed(printModelSummary(*module, (*out)->os())))
+        return error("cannot summarise the module");
+      if (input->weights)
+        (*out)->os() << formatBindingReport(*input->weights);
+      (*out)->os() << llvm::format("built in %.3f s\n", buildSeconds);
+    } else {
+      auto layers = gemma::extractStructure(module->lookupSymbol<mlir::func::FuncOp>("prefill"));
+      if (mlir::failed(layers))
+        return error("cannot read the layer structure back from the module");
+      gemma::printStructureJson(*layers, (*out)->os());
+    }
+    (*out)->keep();
+    return llvm::Error::success();
+  }
+
+  // Plan memory first: the weight layout and KV arena are read back from the module.
+  const size_t numSteps = cpuLoweringSteps().size();
+  size_t last = numSteps - 1;
+  if (!options.stopAfter.empty()) {
+    if (options.emit != EmitKind::MLIR)
+      return error("--stop-after applies to --emit=mlir");
+    mlir::FailureOr<size_t> step = findCpuLoweringStep(options.stopAfter);
+    if (mlir::failed(step))
+      return error("--stop-after=" + options.stopAfter + ": unknown step");
+    last = *step;
+  }
+  if (options.emit == EmitKind::MLIR && options.stopAfter.empty() && !options.printMemoryPlan) {
+    auto out = textOutput();
+    if (!out)
+      return out.takeError();
+    module->print((*out)->os());
+    (*out)->keep();
+    return llvm::Error::success();
+  }
+
+  if (llvm::Error e = runSteps(*module, 0, 0, "g4-gemma-plan-memory"))
+    return e;
+  mlir::FailureOr<MemoryPlan> plan = readMemoryPlan(*module);
+  if (mlir::failed(plan))
+    return error("internal error: no memory plan");
+  if (options.printMemoryPlan)
+    printMemoryPlan(*plan, llvm::outs());
+  ModelFacts facts = modelFacts(input->def, options.maxContext);
+  uint64_t fingerprint = computeFingerprint(facts, *plan);
+  TensorFiller fill = useCheckpoint ? checkpointTensors(*input->weights)
+                      : options.randomWeightsSeed ? randomTensors(*options.randomWeightsSeed)
+                                                  : TensorFiller();
+
+  if (options.emit == EmitKind::Weights) {
+    std::error_code wec;
+    llvm::ToolOutputFile out(options.output, wec, llvm::sys::fs::OF_None);
+    if (wec)
+      return error(options.output + ": " + wec.message());
+    if (llvm::Error e = writeWeightBlob(out.os(), *plan, fingerprint, fill))
+      return e;
+    out.keep();
+    return llvm::Error::success();
+  }
+  if (options.emit == EmitKind::MLIR && options.stopAfter.empty())
+    return llvm::Error::success(); // only the memory plan was asked for
+
+  if (llvm::Error e = runSteps(*module, 1, last, "the CPU lowering pipeline"))
+    return e;
+  if (options.emit == EmitKind::MLIR) {
+    auto out = textOutput();
+    if (!out)
+      return out.takeError();
+    module->print((*out)->os());
+    (*out)->keep();
+    return llvm::Error::success();
+  }
+
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine = createTargetMachine(options.target);
+  if (!machine)
+    return machine.takeError();
+  llvm::LLVMContext llvmContext;
+  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
+      translateToLLVMIR(*module, llvmContext, **machine);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  addModelInfo(**llvmModule, facts, *plan, fingerprint);
+  optimizeModule(**llvmModule, **machine, options.optLevel);
+
+  if (options.emit == EmitKind::LLVMIR) {
+    auto out = textOutput();
+    if (!out)
+      return out.takeError();
+    (*llvmModule)->print((*out)->os(), nullptr);
+    (*out)->keep();
+    return llvm::Error::success();
+  }
+
+  std::string objectPath = options.output;
+  llvm::SmallString<128> tempObject;
+  if (options.emit == EmitKind::Executable) {
+    if (std::error_code tec = llvm::sys::fs::createTemporaryFile("g4c-model", "o", tempObject))
+      return error("cannot create a temporary object file: " + tec.message());
+    objectPath = tempObject.str().str();
+  }
+  {
+    std::error_code oec;
+    llvm::ToolOutputFile out(objectPath, oec, llvm::sys::fs::OF_None);
+    if (oec)
+      return error(objectPath + ": " + oec.message());
+    if (llvm::Error e = emitObject(**llvmModule, **machine, out.os()))
+      return e;
+    out.keep();
+  }
+  if (options.emit == EmitKind::Object)
+    return llvm::Error::success();
+
+  if (options.output == "-")
+    return error("an executable needs an output file: pass -o NAME");
+  LinkOptions link{options.target.triple, options.g4cPath};
+  llvm::Error linked =
+      writeExecutable(objectPath, options.output, *plan, fingerprint, fill, link);
+  llvm::sys::fs::remove(tempObject);
+  return linked;
+}
+
+} // namespace g4

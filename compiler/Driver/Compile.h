@@ -1,0 +1,35 @@
+//===- Compile.h - g4c compile: model -> IR, object, executable --*- C++ -*-===//
+#ifndef G4_COMPILER_DRIVER_COMPILE_H
+#define G4_COMPILER_DRIVER_COMPILE_H
+
+#include "targets/CPU/TargetSelection.h"
+
+#include "llvm/Support/Error.h"
+
+#include <optional>
+#include <string>
+
+namespace g4 {
+
+enum class EmitKind { Executable, Object, LLVMIR, MLIR, Weights, Summary, Structure };
+
+struct CompileOptions {
+  std::string input;
+  std::string output = "-";
+  EmitKind emit = EmitKind::Executable;
+  /// With EmitKind::MLIR: print the IR after this lowering step (empty: the gemma IR).
+  std::string stopAfter;
+  TargetSpec target;
+  int64_t maxContext = 4096;
+  std::optional<uint64_t> randomWeightsSeed;
+  bool printMemoryPlan = false;
+  int optLevel = 3;
+  /// Path of the running g4c, to find the runtime it links executables with.
+  std::string g4cPath;
+};
+
+llvm::Error compile(const CompileOptions &options);
+
+} // namespace g4
+
+#endif // G4_COMPILER_DRIVER_COMPILE_H

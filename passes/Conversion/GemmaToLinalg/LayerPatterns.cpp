@@ -1,0 +1,201 @@
+//===- LayerPatterns.cpp - Lowering of the per-token gemma ops ------------===//
+//
+// embed, rms_norm, linear, rope, layer_scalar, softcap and the per-layer-embedding ops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Gemma/IR/GemmaOps.h"
+#include "passes/Conversion/GemmaToLinalg/GemmaToLinalg.h"
+#include "passes/Conversion/GemmaToLinalg/TensorEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace g4::gemma;
+using g4::lowering::TensorEmitter;
+
+namespace g4 {
+namespace {
+
+/// Packed (q8_0/q4_0) weights have no lowering yet: say so instead of miscompiling.
+LogicalResult requireFloatFormat(ConversionPatternRewriter &rewriter, Operation *op,
+                                 WeightFormat format) {
+  if (format == WeightFormat::f32 || format == WeightFormat::bf16 || format == WeightFormat::f16)
+    return success();
+  return rewriter.notifyMatchFailure(op, "packed weight formats are not lowered yet");
+}
+
+/// out[t, h] = f32(table[tokens[t], h]) * scale: reads one table row per token.
+Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale) {
+  ImplicitLocOpBuilder &b = e.builder();
+  MLIRContext *ctx = b.getContext();
+  auto tableType = cast<RankedTensorType>(table.getType());
+  SmallVector<OpFoldResult> shape{e.sizes(tokens)[0], b.getIndexAttr(tableType.getDimSize(1))};
+  Value out = tensor::EmptyOp::create(b, shape, b.getF32Type());
+  AffineExpr t, h;
+  bindDims(ctx, t, h);
+  Value scaleValue = e.f32(scale);
+  return linalg::GenericOp::create(
+             b, out.getType(), ValueRange{tokens}, ValueRange{out},
+             SmallVector<AffineMap>{AffineMap::get(2, 0, {t}, ctx),
+                                    AffineMap::get(2, 0, {t, h}, ctx)},
+             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+             [&](OpBuilder &nested, Location loc, ValueRange args) {
+               ImplicitLocOpBuilder nb(loc, nested);
+               TensorEmitter ne(nb);
+               Value row = arith::IndexCastOp::create(nb, nb.getIndexType(), args[0]);
+               Value col = linalg::IndexOp::create(nb, 1);
+               Value v = tensor::ExtractOp::create(nb, table, ValueRange{row, col});
+               linalg::YieldOp::create(nb, ValueRange{arith::MulFOp::create(nb, ne.toF32(v), scaleValue)});
+             })
+      .getResult(0);
+}
+
+struct EmbedLowering : OpConversionPattern<EmbedOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(EmbedOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    TensorEmitter e(b);
+    rewriter.replaceOp(op, gatherRows(e, adaptor.getTokens(), adaptor.getTable(),
+                                      op.getScale().convertToDouble()));
+    return success();
+  }
+};
+
+struct RMSNormLowering : OpConversionPattern<RMSNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(RMSNormOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    TensorEmitter e(b);
+    rewriter.replaceOp(op, e.rmsNorm(adaptor.getInput(), adaptor.getWeight(),
+                                     op.getEpsilon().convertToDouble()));
+    return success();
+  }
+};
+
+struct LinearLowering : OpConversionPattern<LinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(LinearOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireFloatFormat(rewriter, op, op.getFormat())))
+      return failure();
+    if (cast<RankedTensorType>(op.getInput().getType()).getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "only [tokens, in] inputs are lowered");
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    TensorEmitter e(b);
+    Value y = e.matmulTransposedWeight(adaptor.getInput(), adaptor.getWeight());
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getType(), y);
+    return success();
+  }
+};
+
+struct RopeLowering : OpConversionPattern<RopeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(RopeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    TensorEmitter e(b);
+    rewriter.replaceOp(op, e.rope(adaptor.getInput(), adaptor.getStart(), op.getRope()));
+    return success();
+  }
+};
+
+struct LayerScalarLowering : OpConversionPattern<LayerScalarOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(LayerScalarOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    TensorEmitter e(b);
+    Value scalar =
+        e.toF32(tensor::ExtractOp::create(b, adaptor.getScalar(), ValueRange{e.index(0)}));
+    rewriter.replaceOp(op, e.map(adaptor.getInput(), [&](ImplicitLocOpBuilder &nb, ValueRange x) {
+      return arith::MulFOp::create(nb, x[0], scalar);
+    }));
+    return success();
+  }
+};
+
+struct SoftcapLowering : OpConversionPattern<SoftcapOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(SoftcapOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    TensorEmitter e(b);
+    double cap = op.getCap().convertToDouble();
+    Value capValue = e.f32(cap), invCap = e.f32(1.0 / cap);
+    rewriter.replaceOp(op, e.map(adaptor.getInput(), [&](ImplicitLocOpBuilder &nb, ValueRange x) {
+      Value t = math::TanhOp::create(nb, arith::MulFOp::create(nb, x[0], invCap));
+      return arith::MulFOp::create(nb, t, capValue);
+    }));
+    return success();
+  }
+};
+
+struct PLEInputsLowering : OpConversionPattern<PLEInputsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(PLEInputsOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    TensorEmitter e(b);
+    auto resultType = cast<RankedTensorType>(op.getType());
+    int64_t layers = resultType.getDimSize(1), ple = resultType.getDimSize(2);
+    Value tok = e.splitLastDim(gatherRows(e, adaptor.getTokens(), adaptor.getTable(),
+                                          op.getTableScale().convertToDouble()),
+                               layers, ple);
+    Value projected = e.matmulTransposedWeight(adaptor.getEmbedded(), adaptor.getProjection());
+    Value projectionScale = e.f32(op.getProjectionScale().convertToDouble());
+    projected = e.map(projected, [&](ImplicitLocOpBuilder &nb, ValueRange x) {
+      return arith::MulFOp::create(nb, x[0], projectionScale);
+    });
+    Value ctx = e.rmsNorm(e.splitLastDim(projected, layers, ple), adaptor.getNorm(),
+                          op.getEpsilon().convertToDouble());
+    Value combine = e.f32(op.getCombineScale().convertToDouble());
+    Value result = e.map({ctx, tok}, [&](ImplicitLocOpBuilder &nb, ValueRange x) {
+      return arith::MulFOp::create(nb, arith::AddFOp::create(nb, x[0], x[1]), combine);
+    });
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getType(), result);
+    return success();
+  }
+};
+
+struct PLEBranchLowering : OpConversionPattern<PLEBranchOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(PLEBranchOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    TensorEmitter e(b);
+    Value gate = e.matmulTransposedWeight(adaptor.getInput(), adaptor.getGateWeight());
+    auto pleType = cast<RankedTensorType>(op.getPerLayerInputs().getType());
+    int64_t ple = pleType.getDimSize(2);
+    SmallVector<OpFoldResult> offsets{b.getIndexAttr(0), b.getIndexAttr(op.getLayer()),
+                                      b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes{e.sizes(adaptor.getPerLayerInputs())[0], b.getIndexAttr(1),
+                                    b.getIndexAttr(ple)};
+    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+    auto sliceType = RankedTensorType::get({pleType.getDimSize(0), ple}, b.getF32Type());
+    Value perLayer = tensor::ExtractSliceOp::create(b, sliceType, adaptor.getPerLayerInputs(),
+                                                    offsets, sizes, strides);
+    Value gated = e.map({gate, perLayer}, [&](ImplicitLocOpBuilder &nb, ValueRange x) {
+      TensorEmitter ne(nb);
+      return arith::MulFOp::create(nb, ne.geluTanh(x[0]), x[1]);
+    });
+    Value y = e.matmulTransposedWeight(gated, adaptor.getProjectionWeight());
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getType(), y);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateGemmaLayerToLinalgPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<EmbedLowering, RMSNormLowering, LinearLowering, RopeLowering, LayerScalarLowering,
+               SoftcapLowering, PLEInputsLowering, PLEBranchLowering>(converter,
+                                                                      patterns.getContext());
+}
+
+} // namespace g4

@@ -1,0 +1,219 @@
+//===- TensorEmitter.cpp - Tensor-level building blocks of the lowering ---===//
+
+#include "passes/Conversion/GemmaToLinalg/TensorEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace g4::lowering {
+
+namespace {
+SmallVector<utils::IteratorType> parallel(unsigned n) {
+  return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
+}
+} // namespace
+
+Value TensorEmitter::f32(double value) {
+  return arith::ConstantOp::create(b, b.getF32FloatAttr(float(value)));
+}
+
+Value TensorEmitter::index(int64_t value) { return arith::ConstantIndexOp::create(b, value); }
+
+Value TensorEmitter::toF32(Value scalar) {
+  if (scalar.getType().isF32())
+    return scalar;
+  return arith::ExtFOp::create(b, b.getF32Type(), scalar);
+}
+
+SmallVector<OpFoldResult> TensorEmitter::sizes(Value value) {
+  return tensor::getMixedSizes(b, b.getLoc(), value);
+}
+
+Value TensorEmitter::filled(ArrayRef<OpFoldResult> shape, double value) {
+  Value empty = tensor::EmptyOp::create(b, shape, b.getF32Type());
+  return linalg::FillOp::create(b, ValueRange{f32(value)}, ValueRange{empty}).getResult(0);
+}
+
+Value TensorEmitter::matmulTransposedWeight(Value x, Value w) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  SmallVector<AffineMap> maps{AffineMap::get(3, 0, {m, k}, ctx), AffineMap::get(3, 0, {n, k}, ctx),
+                              AffineMap::get(3, 0, {m, n}, ctx)};
+  SmallVector<OpFoldResult> outShape{sizes(x)[0], sizes(w)[0]};
+  Value init = filled(outShape, 0.0);
+  auto iterators = parallel(3);
+  iterators[2] = utils::IteratorType::reduction;
+  return linalg::GenericOp::create(
+             b, init.getType(), ValueRange{x, w}, ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nested, Location loc, ValueRange args) {
+               ImplicitLocOpBuilder nb(loc, nested);
+               TensorEmitter e(nb);
+               Value product = arith::MulFOp::create(nb, args[0], e.toF32(args[1]));
+               linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], product)});
+             })
+      .getResult(0);
+}
+
+Value TensorEmitter::rmsNorm(Value x, Value weight, double epsilon) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(x.getType());
+  unsigned rank = type.getRank();
+  int64_t width = type.getDimSize(rank - 1);
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap rows = identity.dropResult(rank - 1);
+
+  // Sum of squares per row.
+  SmallVector<OpFoldResult> rowShape = sizes(x);
+  rowShape.pop_back();
+  Value init = filled(rowShape, 0.0);
+  auto iterators = parallel(rank);
+  iterators.back() = utils::IteratorType::reduction;
+  Value sumSquares =
+      linalg::GenericOp::create(b, init.getType(), ValueRange{x}, ValueRange{init},
+                                SmallVector<AffineMap>{identity, rows}, iterators,
+                                [&](OpBuilder &nested, Location loc, ValueRange args) {
+                                  ImplicitLocOpBuilder nb(loc, nested);
+                                  Value sq = arith::MulFOp::create(nb, args[0], args[0]);
+                                  linalg::YieldOp::create(
+                                      nb, ValueRange{arith::AddFOp::create(nb, args[1], sq)});
+                                })
+          .getResult(0);
+
+  // x * (mean + eps)^-1/2 [* w]
+  SmallVector<Value> inputs{x, sumSquares};
+  SmallVector<AffineMap> maps{identity, rows};
+  if (weight) {
+    inputs.push_back(weight);
+    maps.push_back(AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, ctx)}, ctx));
+  }
+  maps.push_back(identity);
+  Value out = tensor::EmptyOp::create(b, sizes(x), b.getF32Type());
+  Value invWidth = f32(1.0 / double(width));
+  Value eps = f32(epsilon);
+  return linalg::GenericOp::create(
+             b, out.getType(), inputs, ValueRange{out}, maps, parallel(rank),
+             [&](OpBuilder &nested, Location loc, ValueRange args) {
+               ImplicitLocOpBuilder nb(loc, nested);
+               TensorEmitter e(nb);
+               Value mean = arith::MulFOp::create(nb, args[1], invWidth);
+               // 1/sqrt rather than rsqrt: libm has no rsqrtf and HF computes pow(x, -0.5).
+               Value scale = arith::DivFOp::create(
+                   nb, e.f32(1.0), math::SqrtOp::create(nb, arith::AddFOp::create(nb, mean, eps)));
+               Value y = arith::MulFOp::create(nb, args[0], scale);
+               if (weight)
+                 y = arith::MulFOp::create(nb, y, e.toF32(args[2]));
+               linalg::YieldOp::create(nb, ValueRange{y});
+             })
+      .getResult(0);
+}
+
+Value TensorEmitter::rope(Value x, Value start, gemma::RopeAttr rope) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(x.getType());
+  const int64_t d = type.getDimSize(2), half = d / 2;
+  const double theta = rope.getTheta().convertToDouble();
+  // inv_freq[i] = theta^(-2i/d) for the rotated pairs, 0 (identity rotation) for the rest.
+  SmallVector<float> invFreq(half, 0.0f);
+  for (int64_t i = 0; i < rope.getRotatedPairs(); ++i)
+    invFreq[i] = float(1.0 / std::pow(theta, double(2 * i) / double(d)));
+  auto freqType = RankedTensorType::get({half}, b.getF32Type());
+  Value freqs = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(freqType, ArrayRef<float>(invFreq)));
+
+  Value out = tensor::EmptyOp::create(b, sizes(x), b.getF32Type());
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(3, ctx);
+  Value halfIndex = index(half);
+  Value startI64 = arith::IndexCastOp::create(b, b.getI64Type(), start);
+  return linalg::GenericOp::create(
+             b, out.getType(), ValueRange{x}, ValueRange{out},
+             SmallVector<AffineMap>{identity, identity}, parallel(3),
+             [&](OpBuilder &nested, Location loc, ValueRange args) {
+               ImplicitLocOpBuilder nb(loc, nested);
+               Value t = linalg::IndexOp::create(nb, 0);
+               Value h = linalg::IndexOp::create(nb, 1);
+               Value i = linalg::IndexOp::create(nb, 2);
+               Value firstHalf =
+                   arith::CmpIOp::create(nb, arith::CmpIPredicate::ult, i, halfIndex);
+               Value pair = arith::RemUIOp::create(nb, i, halfIndex);
+               Value partnerIndex = arith::SelectOp::create(
+                   nb, firstHalf, arith::AddIOp::create(nb, i, halfIndex), pair);
+               Value partner = tensor::ExtractOp::create(nb, x, ValueRange{t, h, partnerIndex});
+               Value freq = tensor::ExtractOp::create(nb, freqs, ValueRange{pair});
+               Value pos = arith::AddIOp::create(
+                   nb, startI64, arith::IndexCastOp::create(nb, nb.getI64Type(), t));
+               Value angle = arith::MulFOp::create(
+                   nb, arith::SIToFPOp::create(nb, nb.getF32Type(), pos), freq);
+               Value c = math::CosOp::create(nb, angle);
+               Value s = math::SinOp::create(nb, angle);
+               Value xc = arith::MulFOp::create(nb, args[0], c);
+               Value ps = arith::MulFOp::create(nb, partner, s);
+               Value y = arith::SelectOp::create(nb, firstHalf, arith::SubFOp::create(nb, xc, ps),
+                                                 arith::AddFOp::create(nb, xc, ps));
+               linalg::YieldOp::create(nb, ValueRange{y});
+             })
+      .getResult(0);
+}
+
+Value TensorEmitter::map(ValueRange inputs, const ScalarFn &fn) {
+  MLIRContext *ctx = b.getContext();
+  unsigned rank = cast<RankedTensorType>(inputs.front().getType()).getRank();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  SmallVector<AffineMap> maps(inputs.size() + 1, identity);
+  Value out = tensor::EmptyOp::create(b, sizes(inputs.front()), b.getF32Type());
+  return linalg::GenericOp::create(b, out.getType(), inputs, ValueRange{out}, maps,
+                                   parallel(rank),
+                                   [&](OpBuilder &nested, Location loc, ValueRange args) {
+                                     ImplicitLocOpBuilder nb(loc, nested);
+                                     Value y = fn(nb, args.drop_back());
+                                     linalg::YieldOp::create(nb, ValueRange{y});
+                                   })
+      .getResult(0);
+}
+
+Value TensorEmitter::geluTanh(Value x) {
+  // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+  Value x3 = arith::MulFOp::create(b, arith::MulFOp::create(b, x, x), x);
+  Value inner = arith::AddFOp::create(b, x, arith::MulFOp::create(b, f32(0.044715), x3));
+  Value t = math::TanhOp::create(
+      b, arith::MulFOp::create(b, f32(0.7978845608028654), inner));
+  Value half = arith::MulFOp::create(b, f32(0.5), x);
+  return arith::MulFOp::create(b, half, arith::AddFOp::create(b, f32(1.0), t));
+}
+
+Value TensorEmitter::splitLastDim(Value x, int64_t a, int64_t bDim) {
+  auto type = cast<RankedTensorType>(x.getType());
+  unsigned rank = type.getRank();
+  SmallVector<int64_t> shape(type.getShape());
+  shape.pop_back();
+  shape.append({a, bDim});
+  SmallVector<ReassociationIndices> groups;
+  for (unsigned i = 0; i + 1 < rank; ++i)
+    groups.push_back({int64_t(i)});
+  groups.push_back({int64_t(rank - 1), int64_t(rank)});
+  SmallVector<OpFoldResult> outSizes = sizes(x);
+  outSizes.pop_back();
+  outSizes.push_back(b.getIndexAttr(a));
+  outSizes.push_back(b.getIndexAttr(bDim));
+  return tensor::ExpandShapeOp::create(b, RankedTensorType::get(shape, type.getElementType()),
+                                       x, groups, outSizes);
+}
+
+Value TensorEmitter::mergeLastDims(Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  unsigned rank = type.getRank();
+  SmallVector<ReassociationIndices> groups;
+  for (unsigned i = 0; i + 2 < rank; ++i)
+    groups.push_back({int64_t(i)});
+  groups.push_back({int64_t(rank - 2), int64_t(rank - 1)});
+  return tensor::CollapseShapeOp::create(b, x, groups);
+}
+
+} // namespace g4::lowering

@@ -1,0 +1,136 @@
+//===- BindEntryPoints.cpp - g4-bind-entry-points -------------------------===//
+
+#include "dialects/Gemma/IR/GemmaOps.h"
+#include "passes/Memory/MemoryPlan.h"
+#include "passes/Memory/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+#define DEBUG_TYPE "g4-bind-entry-points"
+
+namespace g4 {
+#define GEN_PASS_DEF_BINDENTRYPOINTSPASS
+#include "passes/Memory/Passes.h.inc"
+} // namespace g4
+
+using namespace mlir;
+
+namespace g4 {
+namespace {
+
+/// A statically shaped view of `buffer` (memref<?xi8>) at `offset` bytes.
+Value viewAt(ImplicitLocOpBuilder &b, Value buffer, int64_t offset, ArrayRef<int64_t> shape,
+             Type elementType) {
+  Value shift = arith::ConstantIndexOp::create(b, offset);
+  return memref::ViewOp::create(b, MemRefType::get(shape, elementType), buffer, shift,
+                                ValueRange{});
+}
+
+class EntryBinder {
+public:
+  EntryBinder(ModuleOp module, const MemoryPlan &plan) : module(module), plan(plan) {
+    for (auto param : module.getOps<gemma::ParamOp>())
+      params[param.getSymName()] = param;
+  }
+
+  LogicalResult bind(func::FuncOp old, StringRef entry);
+
+private:
+  ModuleOp module;
+  const MemoryPlan &plan;
+  llvm::StringMap<gemma::ParamOp> params;
+};
+
+LogicalResult EntryBinder::bind(func::FuncOp old, StringRef entry) {
+  MLIRContext *ctx = module.getContext();
+  ImplicitLocOpBuilder b(old.getLoc(), old);
+  auto bytes = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
+  auto tokensType = MemRefType::get({ShapedType::kDynamic}, b.getI32Type());
+  auto logitsType = MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic}, b.getF32Type());
+  auto type = FunctionType::get(ctx, {tokensType, b.getIndexType(), bytes, bytes, logitsType}, {});
+  auto func = func::FuncOp::create(b, ("g4_" + entry).str(), type);
+  func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
+  Block *body = func.addEntryBlock();
+  Value tokens = body->getArgument(0), start = body->getArgument(1),
+        weights = body->getArgument(2), kv = body->getArgument(3),
+        logits = body->getArgument(4);
+  b.setInsertionPointToStart(body);
+
+  Block &oldBody = old.getBody().front();
+  auto oldTokensType = cast<RankedTensorType>(oldBody.getArgument(0).getType());
+  Value tokenTensor = bufferization::ToTensorOp::create(
+      b, RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()), tokens, /*restrict=*/true);
+  oldBody.getArgument(0).replaceAllUsesWith(tensor::CastOp::create(b, oldTokensType, tokenTensor));
+  oldBody.getArgument(1).replaceAllUsesWith(start);
+
+  // The caches, in signature order, are the plan's KV buffers in order.
+  SmallVector<Value> cacheViews;
+  unsigned numCaches = oldBody.getNumArguments() - 2;
+  if (numCaches != plan.kv.size())
+    return old.emitError() << "g4-bind-entry-points: " << numCaches << " cache arguments but "
+                           << plan.kv.size() << " planned KV buffers";
+  for (unsigned i = 0; i < numCaches; ++i) {
+    BlockArgument arg = oldBody.getArgument(2 + i);
+    auto cacheType = cast<RankedTensorType>(arg.getType());
+    Value view = viewAt(b, kv, plan.kv[i].offset, cacheType.getShape(),
+                        cacheType.getElementType());
+    cacheViews.push_back(view);
+    arg.replaceAllUsesWith(bufferization::ToTensorOp::create(b, cacheType, view, /*restrict=*/true,
+                                                             /*writable=*/true));
+  }
+
+  body->getOperations().splice(body->end(), oldBody.getOperations());
+
+  // Weights: read-only views of the weight data.
+  SmallVector<gemma::WeightOp> weightOps;
+  func.walk([&](gemma::WeightOp op) { weightOps.push_back(op); });
+  for (gemma::WeightOp op : weightOps) {
+    gemma::ParamOp param = params.lookup(op.getParam());
+    auto tensorType = cast<RankedTensorType>(op.getType());
+    b.setInsertionPoint(op);
+    Value view = viewAt(b, weights, int64_t(param.getOffset().value_or(0)), tensorType.getShape(),
+                        tensorType.getElementType());
+    op.replaceAllUsesWith(
+        bufferization::ToTensorOp::create(b, tensorType, view, /*restrict=*/true).getResult());
+    op.erase();
+  }
+
+  // Results: logits into the caller's buffer, caches back into their views.
+  auto ret = cast<func::ReturnOp>(body->getTerminator());
+  b.setInsertionPoint(ret);
+  Value logitsTensor = tensor::CastOp::create(
+      b, RankedTensorType::get({ShapedType::kDynamic, ShapedType::kDynamic}, b.getF32Type()),
+      ret.getOperand(0));
+  bufferization::MaterializeInDestinationOp::create(b, TypeRange{}, logitsTensor, logits,
+                                                    /*restrict=*/true, /*writable=*/true);
+  for (auto [value, view] : llvm::zip(ret.getOperands().drop_front(), cacheViews))
+    bufferization::MaterializeInDestinationOp::create(b, TypeRange{}, value, view,
+                                                      /*restrict=*/true, /*writable=*/true);
+  func::ReturnOp::create(b);
+  ret.erase();
+  old.erase();
+  return success();
+}
+
+struct BindEntryPointsPass : impl::BindEntryPointsPassBase<BindEntryPointsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    FailureOr<MemoryPlan> plan = readMemoryPlan(module);
+    if (failed(plan))
+      return signalPassFailure();
+    EntryBinder binder(module, *plan);
+    SmallVector<std::pair<func::FuncOp, std::string>> entries;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (auto entry = func->getAttrOfType<StringAttr>("gemma.entry"))
+        entries.push_back({func, entry.str()});
+    for (auto &[func, entry] : entries)
+      if (failed(binder.bind(func, entry)))
+        return signalPassFailure();
+    for (auto param : llvm::make_early_inc_range(module.getOps<gemma::ParamOp>()))
+      param.erase();
+  }
+};
+
+} // namespace
+} // namespace g4

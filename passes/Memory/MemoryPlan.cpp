@@ -1,0 +1,56 @@
+//===- MemoryPlan.cpp - The weight and KV-arena plan of a module ----------===//
+
+#include "passes/Memory/MemoryPlan.h"
+#include "dialects/Gemma/IR/GemmaOps.h"
+
+#include "llvm/Support/Format.h"
+
+using namespace mlir;
+
+namespace g4 {
+
+FailureOr<MemoryPlan> readMemoryPlan(ModuleOp module) {
+  auto weightsBytes = module->getAttrOfType<IntegerAttr>("gemma.weights_bytes");
+  auto kvBytes = module->getAttrOfType<IntegerAttr>("gemma.kv_bytes");
+  auto kvPlan = module->getAttrOfType<ArrayAttr>("gemma.kv_plan");
+  if (!weightsBytes || !kvBytes || !kvPlan)
+    return module.emitError("the module has no memory plan (run g4-gemma-plan-memory)");
+  MemoryPlan plan;
+  plan.weightsBytes = weightsBytes.getInt();
+  plan.kvBytes = kvBytes.getInt();
+  for (auto param : module.getOps<gemma::ParamOp>()) {
+    auto type = cast<RankedTensorType>(param.getType());
+    std::string element;
+    llvm::raw_string_ostream(element) << type.getElementType();
+    WeightPlan weight;
+    weight.name = param.getSymName().str();
+    weight.offset = int64_t(param.getOffset().value_or(0));
+    weight.bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
+    weight.shape.assign(type.getShape().begin(), type.getShape().end());
+    weight.elementType = element;
+    plan.weights.push_back(std::move(weight));
+  }
+  for (Attribute entry : kvPlan) {
+    auto dict = cast<DictionaryAttr>(entry);
+    auto get = [&](StringRef key) { return cast<IntegerAttr>(dict.get(key)).getInt(); };
+    plan.kv.push_back({get("layer"), cast<StringAttr>(dict.get("kind")).getValue() == "sliding",
+                       get("capacity"), get("kv_heads"), get("head_dim"), get("offset"),
+                       get("bytes")});
+  }
+  return plan;
+}
+
+void printMemoryPlan(const MemoryPlan &plan, raw_ostream &os) {
+  os << "kv arena (f32 K and V per layer that owns a cache):\n";
+  os << "layer  kind     positions  kv_heads  head_dim      offset        bytes\n";
+  for (const KVBufferPlan &kv : plan.kv)
+    os << llvm::format("%5lld  %-7s  %9lld  %8lld  %8lld  %10lld  %11lld\n", (long long)kv.layer,
+                       kv.sliding ? "sliding" : "global", (long long)kv.capacity,
+                       (long long)kv.kvHeads, (long long)kv.headDim, (long long)kv.offset,
+                       (long long)kv.bytes);
+  os << "kv arena total: " << plan.kvBytes << " bytes in " << plan.kv.size() << " buffers\n";
+  os << "weight data: " << plan.weightsBytes << " bytes in " << plan.weights.size()
+     << " tensors\n";
+}
+
+} // namespace g4

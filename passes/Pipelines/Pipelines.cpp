@@ -1,0 +1,65 @@
+//===- Pipelines.cpp - The named lowering pipelines of g4 -----------------===//
+
+#include "passes/Pipelines/Pipelines.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+namespace g4 {
+
+const std::vector<PipelineStep> &cpuLoweringSteps() {
+  static const std::vector<PipelineStep> steps = {
+      // gemma level: the exact memory plan, then linalg on tensors.
+      {"g4-gemma-plan-memory", "g4-gemma-plan-memory"},
+      {"g4-gemma-to-linalg", "g4-gemma-to-linalg"},
+      {"g4-bind-entry-points", "g4-bind-entry-points"},
+      {"convert-elementwise-to-linalg", "func.func(convert-elementwise-to-linalg)"},
+      {"canonicalize", "canonicalize"},
+      // Buffers: in place where the analysis proves it (KV caches, logits), freed after use.
+      {"one-shot-bufferize", "one-shot-bufferize{allow-return-allocs-from-loops}"},
+      {"buffer-deallocation-pipeline", "buffer-deallocation-pipeline"},
+      {"convert-linalg-to-loops", "func.func(convert-linalg-to-loops)"},
+      // LLVM dialect.
+      {"convert-scf-to-cf", "convert-scf-to-cf"},
+      // expand-strided-metadata emits affine.apply (toolchain.md pitfall 7).
+      {"expand-strided-metadata", "expand-strided-metadata"},
+      {"lower-affine", "lower-affine"},
+      {"finalize-memref-to-llvm", "finalize-memref-to-llvm"},
+      {"convert-math-to-llvm", "convert-math-to-llvm"},
+      {"convert-math-to-libm", "convert-math-to-libm"},
+      {"convert-to-llvm", "convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,"
+                          "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts"},
+      {"cse", "canonicalize,cse"},
+  };
+  return steps;
+}
+
+FailureOr<size_t> findCpuLoweringStep(StringRef name) {
+  const std::vector<PipelineStep> &steps = cpuLoweringSteps();
+  for (size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].name == name)
+      return i;
+  std::string names;
+  for (const PipelineStep &s : steps)
+    names += (names.empty() ? "" : ", ") + s.name;
+  llvm::errs() << "error: '" << name << "' names no pipeline step; the steps are: " << names
+               << "\n";
+  return failure();
+}
+
+LogicalResult buildCpuLoweringPipeline(OpPassManager &pm, size_t first, size_t last) {
+  const std::vector<PipelineStep> &steps = cpuLoweringSteps();
+  for (size_t i = first; i < steps.size() && i <= last; ++i)
+    if (failed(parsePassPipeline(steps[i].pipeline, pm, llvm::errs())))
+      return failure();
+  return success();
+}
+
+void registerPipelines() {
+  PassPipelineRegistration<>("g4-lower-to-llvm",
+                             "gemma -> linalg -> buffers -> LLVM dialect (CPU targets)",
+                             [](OpPassManager &pm) { (void)buildCpuLoweringPipeline(pm); });
+}
+
+} // namespace g4
