@@ -17,8 +17,12 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       {"convert-elementwise-to-linalg", "func.func(convert-elementwise-to-linalg)"},
       {"canonicalize", "canonicalize"},
       // Buffers: in place where the analysis proves it (KV caches, logits), freed after use.
-      {"one-shot-bufferize", "one-shot-bufferize{allow-return-allocs-from-loops}"},
+      {"one-shot-bufferize", "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops function-boundary-type-conversion=identity-layout-map}"},
+      // A kernel that updates a KV cache returns it; dropping that result keeps the cache
+      // update in place across the call instead of returning a clone.
+      {"drop-equivalent-buffer-results", "drop-equivalent-buffer-results"},
       {"buffer-deallocation-pipeline", "buffer-deallocation-pipeline"},
+      {"convert-bufferization-to-memref", "convert-bufferization-to-memref"},
       {"convert-linalg-to-loops", "func.func(convert-linalg-to-loops)"},
       // LLVM dialect.
       {"convert-scf-to-cf", "convert-scf-to-cf"},

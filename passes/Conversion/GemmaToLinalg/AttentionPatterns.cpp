@@ -10,6 +10,7 @@
 
 #include "dialects/Gemma/IR/GemmaOps.h"
 #include "passes/Conversion/GemmaToLinalg/GemmaToLinalg.h"
+#include "passes/Conversion/GemmaToLinalg/KernelPattern.h"
 #include "passes/Conversion/GemmaToLinalg/TensorEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -35,13 +36,9 @@ SmallVector<IteratorType> iterators(unsigned parallelDims, unsigned reductionDim
   return it;
 }
 
-struct KVProjectLowering : OpConversionPattern<KVProjectOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(KVProjectOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    if (op.getFormat() == WeightFormat::q8_0 || op.getFormat() == WeightFormat::q4_0)
-      return rewriter.notifyMatchFailure(op, "packed weight formats are not lowered yet");
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct KVProjectLowering : KernelPattern<KVProjectOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(KVProjectOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     auto blockType = cast<RankedTensorType>(op.getKeys().getType());
     int64_t kvHeads = blockType.getDimSize(1), d = blockType.getDimSize(2);
@@ -56,19 +53,16 @@ struct KVProjectLowering : OpConversionPattern<KVProjectOp> {
                                       kvHeads, d)
                      : kRaw;
     Value values = e.rmsNorm(vRaw, Value(), eps);
-    rewriter.replaceOp(op, {tensor::CastOp::create(b, blockType, keys),
-                            tensor::CastOp::create(b, blockType, values)});
-    return success();
+    return {{tensor::CastOp::create(b, blockType, keys),
+                            tensor::CastOp::create(b, blockType, values)}};
   }
 };
 
 /// Writes block rows t in [max(0, T - C), T) to slot (start + t) mod C: earlier rows of a
 /// block longer than a ring would be overwritten within the same block.
-struct KVAppendLowering : OpConversionPattern<KVAppendOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(KVAppendOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct KVAppendLowering : KernelPattern<KVAppendOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(KVAppendOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     Value cache = adaptor.getCache();
     auto cacheType = cast<RankedTensorType>(cache.getType());
@@ -102,8 +96,7 @@ struct KVAppendLowering : OpConversionPattern<KVAppendOp> {
           }
           scf::YieldOp::create(nb, updated);
         });
-    rewriter.replaceOp(op, loop.getResult(0));
-    return success();
+    return {loop.getResult(0)};
   }
 };
 
@@ -269,13 +262,9 @@ private:
   int64_t window;
 };
 
-struct AttentionLowering : OpConversionPattern<AttentionOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    if (op.getFormat() == WeightFormat::q8_0 || op.getFormat() == WeightFormat::q4_0)
-      return rewriter.notifyMatchFailure(op, "packed weight formats are not lowered yet");
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct AttentionLowering : KernelPattern<AttentionOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(AttentionOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     KVCacheType cacheType = op.getCache().getType();
     int64_t heads = int64_t(op.getNumHeads()), kvh = cacheType.getKvHeads(),
@@ -307,8 +296,7 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     Value merged = tensor::CollapseShapeOp::create(
         b, attended, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
     Value out = e.matmulTransposedWeight(merged, adaptor.getOWeight());
-    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getType(), out);
-    return success();
+    return {out};
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include "dialects/Gemma/IR/GemmaOps.h"
 #include "passes/Conversion/GemmaToLinalg/GemmaToLinalg.h"
+#include "passes/Conversion/GemmaToLinalg/KernelPattern.h"
 #include "passes/Conversion/GemmaToLinalg/TensorEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -19,10 +20,6 @@ using g4::lowering::TensorEmitter;
 namespace g4 {
 namespace {
 
-bool isPacked(WeightFormat format) {
-  return format == WeightFormat::q8_0 || format == WeightFormat::q4_0;
-}
-
 /// (gelu_tanh(x @ Wg^T) * (x @ Wu^T)) for gate and up given as [2I, H] halves or separately.
 Value gatedGelu(TensorEmitter &e, Value gate, Value up) {
   return e.map({gate, up}, [&](ImplicitLocOpBuilder &nb, ValueRange x) {
@@ -31,20 +28,15 @@ Value gatedGelu(TensorEmitter &e, Value gate, Value up) {
   });
 }
 
-struct MLPLowering : OpConversionPattern<MLPOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(MLPOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    if (isPacked(op.getFormat()))
-      return rewriter.notifyMatchFailure(op, "packed weight formats are not lowered yet");
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct MLPLowering : KernelPattern<MLPOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(MLPOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     Value x = adaptor.getInput();
     Value hidden = gatedGelu(e, e.matmulTransposedWeight(x, adaptor.getGateWeight()),
                              e.matmulTransposedWeight(x, adaptor.getUpWeight()));
     Value y = e.matmulTransposedWeight(hidden, adaptor.getDownWeight());
-    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getType(), y);
-    return success();
+    return {y};
   }
 };
 
@@ -99,13 +91,9 @@ Value softmaxRows(TensorEmitter &e, Value x) {
 /// Router on the un-normalised residual, then per token: top-k by repeated arg-max over
 /// the untaken experts, renormalised weights times per_expert_scale, and the selected
 /// experts' gated-GELU MLPs on slices of the stacked expert weights (only those are read).
-struct MoELowering : OpConversionPattern<MoEOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(MoEOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    if (isPacked(op.getFormat()))
-      return rewriter.notifyMatchFailure(op, "packed weight formats are not lowered yet");
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct MoELowering : KernelPattern<MoEOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(MoEOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     auto gateUpType = cast<RankedTensorType>(op.getGateUpWeight().getType());
     auto downType = cast<RankedTensorType>(op.getDownWeight().getType());
@@ -222,8 +210,7 @@ struct MoELowering : OpConversionPattern<MoEOp> {
               SmallVector<OpFoldResult>{oneAttr, oneAttr});
           scf::YieldOp::create(nb, out);
         });
-    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getType(), tokenLoop.getResult(0));
-    return success();
+    return {tokenLoop.getResult(0)};
   }
 };
 

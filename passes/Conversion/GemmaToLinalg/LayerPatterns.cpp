@@ -6,6 +6,7 @@
 
 #include "dialects/Gemma/IR/GemmaOps.h"
 #include "passes/Conversion/GemmaToLinalg/GemmaToLinalg.h"
+#include "passes/Conversion/GemmaToLinalg/KernelPattern.h"
 #include "passes/Conversion/GemmaToLinalg/TensorEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -19,14 +20,6 @@ using g4::lowering::TensorEmitter;
 
 namespace g4 {
 namespace {
-
-/// Packed (q8_0/q4_0) weights have no lowering yet: say so instead of miscompiling.
-LogicalResult requireFloatFormat(ConversionPatternRewriter &rewriter, Operation *op,
-                                 WeightFormat format) {
-  if (format == WeightFormat::f32 || format == WeightFormat::bf16 || format == WeightFormat::f16)
-    return success();
-  return rewriter.notifyMatchFailure(op, "packed weight formats are not lowered yet");
-}
 
 /// out[t, h] = f32(table[tokens[t], h]) * scale: reads one table row per token.
 Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale) {
@@ -54,93 +47,74 @@ Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale) {
       .getResult(0);
 }
 
-struct EmbedLowering : OpConversionPattern<EmbedOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(EmbedOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct EmbedLowering : KernelPattern<EmbedOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(EmbedOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
-    rewriter.replaceOp(op, gatherRows(e, adaptor.getTokens(), adaptor.getTable(),
-                                      op.getScale().convertToDouble()));
-    return success();
+    return {gatherRows(e, adaptor.getTokens(), adaptor.getTable(),
+                                      op.getScale().convertToDouble())};
   }
 };
 
-struct RMSNormLowering : OpConversionPattern<RMSNormOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(RMSNormOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct RMSNormLowering : KernelPattern<RMSNormOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(RMSNormOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
-    rewriter.replaceOp(op, e.rmsNorm(adaptor.getInput(), adaptor.getWeight(),
-                                     op.getEpsilon().convertToDouble()));
-    return success();
+    return {e.rmsNorm(adaptor.getInput(), adaptor.getWeight(),
+                                     op.getEpsilon().convertToDouble())};
   }
 };
 
-struct LinearLowering : OpConversionPattern<LinearOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(LinearOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    if (failed(requireFloatFormat(rewriter, op, op.getFormat())))
-      return failure();
+struct LinearLowering : KernelPattern<LinearOp> {
+  using KernelPattern::KernelPattern;
+  LogicalResult check(LinearOp op, ConversionPatternRewriter &rewriter) const override {
     if (cast<RankedTensorType>(op.getInput().getType()).getRank() != 2)
       return rewriter.notifyMatchFailure(op, "only [tokens, in] inputs are lowered");
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    return KernelPattern::check(op, rewriter);
+  }
+  SmallVector<Value> lower(LinearOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     Value y = e.matmulTransposedWeight(adaptor.getInput(), adaptor.getWeight());
-    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getType(), y);
-    return success();
+    return {y};
   }
 };
 
-struct RopeLowering : OpConversionPattern<RopeOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(RopeOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct RopeLowering : KernelPattern<RopeOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(RopeOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
-    rewriter.replaceOp(op, e.rope(adaptor.getInput(), adaptor.getStart(), op.getRope()));
-    return success();
+    return {e.rope(adaptor.getInput(), adaptor.getStart(), op.getRope())};
   }
 };
 
-struct LayerScalarLowering : OpConversionPattern<LayerScalarOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(LayerScalarOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct LayerScalarLowering : KernelPattern<LayerScalarOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(LayerScalarOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     Value scalar =
         e.toF32(tensor::ExtractOp::create(b, adaptor.getScalar(), ValueRange{e.index(0)}));
-    rewriter.replaceOp(op, e.map(adaptor.getInput(), [&](ImplicitLocOpBuilder &nb, ValueRange x) {
+    return {e.map(adaptor.getInput(), [&](ImplicitLocOpBuilder &nb, ValueRange x) {
       return arith::MulFOp::create(nb, x[0], scalar);
-    }));
-    return success();
+    })};
   }
 };
 
-struct SoftcapLowering : OpConversionPattern<SoftcapOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(SoftcapOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct SoftcapLowering : KernelPattern<SoftcapOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(SoftcapOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     double cap = op.getCap().convertToDouble();
     Value capValue = e.f32(cap), invCap = e.f32(1.0 / cap);
-    rewriter.replaceOp(op, e.map(adaptor.getInput(), [&](ImplicitLocOpBuilder &nb, ValueRange x) {
+    return {e.map(adaptor.getInput(), [&](ImplicitLocOpBuilder &nb, ValueRange x) {
       Value t = math::TanhOp::create(nb, arith::MulFOp::create(nb, x[0], invCap));
       return arith::MulFOp::create(nb, t, capValue);
-    }));
-    return success();
+    })};
   }
 };
 
-struct PLEInputsLowering : OpConversionPattern<PLEInputsOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(PLEInputsOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct PLEInputsLowering : KernelPattern<PLEInputsOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(PLEInputsOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     auto resultType = cast<RankedTensorType>(op.getType());
     int64_t layers = resultType.getDimSize(1), ple = resultType.getDimSize(2);
@@ -158,22 +132,19 @@ struct PLEInputsLowering : OpConversionPattern<PLEInputsOp> {
     Value result = e.map({ctx, tok}, [&](ImplicitLocOpBuilder &nb, ValueRange x) {
       return arith::MulFOp::create(nb, arith::AddFOp::create(nb, x[0], x[1]), combine);
     });
-    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getType(), result);
-    return success();
+    return {result};
   }
 };
 
-struct PLEBranchLowering : OpConversionPattern<PLEBranchOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(PLEBranchOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+struct PLEBranchLowering : KernelPattern<PLEBranchOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<StringRef> runtimeAttributes() const override { return {"layer"}; }
+  SmallVector<Value> lower(PLEBranchOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     Value gate = e.matmulTransposedWeight(adaptor.getInput(), adaptor.getGateWeight());
     auto pleType = cast<RankedTensorType>(op.getPerLayerInputs().getType());
     int64_t ple = pleType.getDimSize(2);
-    SmallVector<OpFoldResult> offsets{b.getIndexAttr(0), b.getIndexAttr(op.getLayer()),
-                                      b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> offsets{b.getIndexAttr(0), runtimeAttribute(b, 0), b.getIndexAttr(0)};
     SmallVector<OpFoldResult> sizes{e.sizes(adaptor.getPerLayerInputs())[0], b.getIndexAttr(1),
                                     b.getIndexAttr(ple)};
     SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
@@ -185,8 +156,7 @@ struct PLEBranchLowering : OpConversionPattern<PLEBranchOp> {
       return arith::MulFOp::create(nb, ne.geluTanh(x[0]), x[1]);
     });
     Value y = e.matmulTransposedWeight(gated, adaptor.getProjectionWeight());
-    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getType(), y);
-    return success();
+    return {y};
   }
 };
 

@@ -1,0 +1,143 @@
+/*===- model_abi.h - The g4 compiler <-> runtime ABI, version 1 -----------===*
+ *
+ * Standalone and dependency-free (C99 <stdint.h> only): included by the C runtime and
+ * by the compiler, which emits code and data that match it. Any change to a struct, a
+ * symbol or a layout bumps G4_ABI_VERSION.
+ *
+ * A compiled model is an object that defines:
+ *   - `g4_model_info`: a constant `g4_model_info_t` describing the model and its memory
+ *     plan;
+ *   - `_mlir_ciface_g4_prefill` / `_mlir_ciface_g4_decode`: the model functions, taking
+ *     MLIR memref descriptors (below).
+ * Its weights live in a separate blob (`g4_weights_header_t` + data) that the caller maps
+ * anywhere; the compiled code addresses each tensor at a fixed offset in the data.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef G4RT_ABI_MODEL_ABI_H
+#define G4RT_ABI_MODEL_ABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define G4_ABI_VERSION 1u
+
+/* Alignment (bytes) of every tensor in the weight data, of the weight data itself and
+ * of the KV arena. */
+#define G4_TENSOR_ALIGNMENT 64u
+
+/*===----------------------------------------------------------------------===*
+ * Memref descriptors (MLIR's C interface for ranked memrefs)
+ *===----------------------------------------------------------------------===*/
+
+typedef struct g4_memref_1d_t {
+  void *allocated;
+  void *aligned;
+  int64_t offset;
+  int64_t sizes[1];
+  int64_t strides[1];
+} g4_memref_1d_t;
+
+typedef struct g4_memref_2d_t {
+  void *allocated;
+  void *aligned;
+  int64_t offset;
+  int64_t sizes[2];
+  int64_t strides[2];
+} g4_memref_2d_t;
+
+/*===----------------------------------------------------------------------===*
+ * Model info (a constant in the compiled object)
+ *===----------------------------------------------------------------------===*/
+
+typedef struct g4_model_info_t {
+  uint32_t abi_version;       /* G4_ABI_VERSION the object was compiled for */
+  uint32_t num_layers;
+  uint64_t fingerprint;       /* must equal the weight blob's header fingerprint */
+  int64_t vocab_size;
+  int64_t hidden_size;
+  int64_t max_context;        /* positions the KV plan holds (global-layer capacity) */
+  int64_t sliding_window;     /* ring capacity of sliding layers */
+  int64_t weights_bytes;      /* bytes of weight data the code addresses */
+  int64_t kv_bytes;           /* bytes of the KV arena (exact: see the memory plan) */
+  int64_t num_kv_buffers;     /* entries of kv_plan */
+  const struct g4_kv_buffer_t *kv_plan;
+  int32_t bos_token_id;
+  int32_t eos_token_id;
+  int32_t pad_token_id;
+  int32_t reserved;
+  const char *model_name;
+} g4_model_info_t;
+
+/* One layer's KV cache inside the KV arena: K then V, each
+ * [capacity][kv_heads][head_dim] of f32. Layers that share KV own no buffer. */
+typedef struct g4_kv_buffer_t {
+  int32_t layer;
+  int32_t is_sliding;         /* 1: ring of `capacity` == window positions */
+  int64_t capacity;
+  int64_t kv_heads;
+  int64_t head_dim;
+  int64_t offset;             /* bytes from the arena start */
+  int64_t bytes;
+} g4_kv_buffer_t;
+
+/*===----------------------------------------------------------------------===*
+ * Model functions
+ *
+ * Both run the whole decoder for `tokens` at positions start .. start+n-1 and write
+ * logits[n][vocab]. They read `weights` (the blob's data section, aligned to
+ * G4_TENSOR_ALIGNMENT) and read/write the KV arena (kv_bytes, aligned), which must hold
+ * positions 0 .. start-1 from earlier calls. Requires start + n <= max_context and every
+ * token < vocab_size (the runtime checks; the code does not). Prefill takes any n >= 1;
+ * decode takes n == 1. Not thread-safe per arena.
+ *===----------------------------------------------------------------------===*/
+
+#define G4_PREFILL_SYMBOL "_mlir_ciface_g4_prefill"
+#define G4_DECODE_SYMBOL "_mlir_ciface_g4_decode"
+#define G4_MODEL_INFO_SYMBOL "g4_model_info"
+
+typedef void (*g4_model_fn_t)(g4_memref_1d_t *tokens /* i32 [n] */, int64_t start,
+                              g4_memref_1d_t *weights /* u8 [weights_bytes] */,
+                              g4_memref_1d_t *kv /* u8 [kv_bytes] */,
+                              g4_memref_2d_t *logits /* f32 [n][vocab] */);
+
+/*===----------------------------------------------------------------------===*
+ * Weight blob: header, then data at header.data_offset
+ *===----------------------------------------------------------------------===*/
+
+#define G4_WEIGHTS_MAGIC "G4WEIGHT" /* 8 bytes, no terminator in the file */
+#define G4_WEIGHTS_VERSION 1u
+
+typedef struct g4_weights_header_t {
+  char magic[8];
+  uint32_t version;           /* G4_WEIGHTS_VERSION */
+  uint32_t header_bytes;      /* sizeof(g4_weights_header_t) */
+  uint64_t fingerprint;       /* equals g4_model_info.fingerprint */
+  uint64_t data_offset;       /* from the blob start; multiple of G4_TENSOR_ALIGNMENT */
+  uint64_t data_bytes;        /* equals g4_model_info.weights_bytes */
+  uint64_t num_tensors;
+  uint64_t reserved[3];
+} g4_weights_header_t;
+
+/*===----------------------------------------------------------------------===*
+ * Executable trailer: a self-contained executable is the linked program followed by
+ * padding, the weight blob (page-aligned, so it can be memory-mapped) and this trailer
+ * as the file's last bytes.
+ *===----------------------------------------------------------------------===*/
+
+#define G4_TRAILER_MAGIC "G4TRAILR" /* 8 bytes */
+
+typedef struct g4_exe_trailer_t {
+  char magic[8];
+  uint64_t blob_offset;       /* from the file start; multiple of 4096 */
+  uint64_t blob_bytes;
+  uint64_t reserved;
+} g4_exe_trailer_t;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* G4RT_ABI_MODEL_ABI_H */

@@ -1,0 +1,237 @@
+/* exe_args.c - Command-line parsing for exe_main.c (see exe_args.h). */
+#include "runtime/g4rt/tools/exe_args.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static g4rt_status_t malformed(const char *flag, const char *text,
+                               const char *expected) {
+  return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                          "%s: malformed value '%s' (expected %s)", flag, text,
+                          expected);
+}
+
+/* strtoll that rejects empty text, leading blanks, trailing junk and overflow.
+ */
+static bool parse_whole_int(const char *text, long long *out) {
+  if (*text == '\0' || isspace((unsigned char)*text)) return false;
+  char *end = NULL;
+  errno = 0;
+  long long value = strtoll(text, &end, 10);
+  if (errno != 0 || *end != '\0') return false;
+  *out = value;
+  return true;
+}
+
+static g4rt_status_t parse_int(const char *flag, const char *text,
+                               long long min, long long max, int64_t *out) {
+  long long value;
+  if (!parse_whole_int(text, &value))
+    return malformed(flag, text, "an integer");
+  if (value < min || value > max) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                            "%s: %lld is out of range [%lld, %lld]", flag,
+                            value, min, max);
+  }
+  *out = value;
+  return g4rt_ok_status();
+}
+
+static g4rt_status_t parse_u64(const char *flag, const char *text,
+                               uint64_t *out) {
+  /* strtoull would accept and wrap "-1". */
+  if (!isdigit((unsigned char)*text)) {
+    return malformed(flag, text, "an unsigned integer");
+  }
+  char *end = NULL;
+  errno = 0;
+  unsigned long long value = strtoull(text, &end, 10);
+  if (errno != 0 || *end != '\0') {
+    return malformed(flag, text, "an unsigned 64-bit integer");
+  }
+  *out = value;
+  return g4rt_ok_status();
+}
+
+static g4rt_status_t parse_real(const char *flag, const char *text,
+                                double *out) {
+  if (*text == '\0' || isspace((unsigned char)*text)) {
+    return malformed(flag, text, "a number");
+  }
+  char *end = NULL;
+  errno = 0;
+  double value = strtod(text, &end);
+  if (errno != 0 || *end != '\0' || !isfinite(value)) {
+    return malformed(flag, text, "a finite number");
+  }
+  *out = value;
+  return g4rt_ok_status();
+}
+
+g4rt_status_t g4rt_exe_parse_tokens(const char *text, int32_t *out_tokens,
+                                    int64_t capacity, int64_t *out_count) {
+  *out_count = 0;
+  int64_t count = 0;
+  const char *p = text;
+  while (*p == ' ') ++p;
+  if (*p == '\0')
+    return g4rt_ok_status(); /* empty prompt: the caller reports it */
+  for (;;) {
+    char item[32];
+    size_t length = strcspn(p, ",");
+    const char *next = p + length;
+    while (length > 0 && p[length - 1] == ' ') --length;
+    while (length > 0 && *p == ' ') ++p, --length;
+    if (length == 0 || length >= sizeof(item)) {
+      return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                              "--tokens: malformed list '%s' (expected "
+                              "comma-separated integers such as 2,17,5)",
+                              text);
+    }
+    memcpy(item, p, length);
+    item[length] = '\0';
+    long long value;
+    if (!parse_whole_int(item, &value)) {
+      return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                              "--tokens: malformed token id '%s'", item);
+    }
+    if (value < 0 || value > INT32_MAX) {
+      return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                              "--tokens: token id %lld is out of range (ids "
+                              "are >= 0)",
+                              value);
+    }
+    if (count < capacity) out_tokens[count] = (int32_t)value;
+    ++count;
+    if (*next == '\0') break;
+    p = next + 1;
+  }
+  *out_count = count;
+  return g4rt_ok_status();
+}
+
+/* Splits "--flag=value" / "--flag value": |*value| is the value text or NULL.
+ */
+typedef struct flag_t {
+  const char *name; /* "--top-k" */
+  size_t name_length;
+  const char *value; /* inline "=value" text, or NULL */
+} flag_t;
+
+static flag_t split_flag(const char *arg) {
+  flag_t flag;
+  const char *equals = strchr(arg, '=');
+  flag.name = arg;
+  flag.name_length = equals ? (size_t)(equals - arg) : strlen(arg);
+  flag.value = equals ? equals + 1 : NULL;
+  return flag;
+}
+
+static bool is_flag(const flag_t *flag, const char *name) {
+  return strlen(name) == flag->name_length &&
+         strncmp(flag->name, name, flag->name_length) == 0;
+}
+
+static void initialize_args(g4rt_exe_args_t *args) {
+  memset(args, 0, sizeof(*args));
+  args->max_new_tokens = 32;
+  args->threads = 1;
+  g4rt_sampler_options_initialize(&args->sampler);
+}
+
+/* Handles one flag that takes a value. */
+static g4rt_status_t apply_value_flag(const char *name, const char *value,
+                                      g4rt_exe_args_t *args) {
+  int64_t integer = 0;
+  if (strcmp(name, "--tokens") == 0) {
+    args->tokens = value;
+  } else if (strcmp(name, "--max-new-tokens") == 0) {
+    G4RT_RETURN_IF_ERROR(
+        parse_int(name, value, 0, INT32_MAX, &args->max_new_tokens));
+  } else if (strcmp(name, "--temperature") == 0) {
+    G4RT_RETURN_IF_ERROR(parse_real(name, value, &args->sampler.temperature));
+    if (args->sampler.temperature < 0) {
+      return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                              "--temperature: %s must be >= 0", value);
+    }
+  } else if (strcmp(name, "--top-k") == 0) {
+    G4RT_RETURN_IF_ERROR(parse_int(name, value, 0, INT32_MAX, &integer));
+    args->sampler.top_k = (int32_t)integer;
+  } else if (strcmp(name, "--top-p") == 0) {
+    G4RT_RETURN_IF_ERROR(parse_real(name, value, &args->sampler.top_p));
+    if (!(args->sampler.top_p > 0.0 && args->sampler.top_p <= 1.0)) {
+      return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                              "--top-p: %s must be in (0, 1]", value);
+    }
+  } else if (strcmp(name, "--seed") == 0) {
+    G4RT_RETURN_IF_ERROR(parse_u64(name, value, &args->sampler.seed));
+  } else if (strcmp(name, "--dump-logits") == 0) {
+    args->dump_logits_path = value;
+  } else if (strcmp(name, "--prefill-chunk") == 0) {
+    G4RT_RETURN_IF_ERROR(
+        parse_int(name, value, 1, INT64_MAX, &args->prefill_chunk));
+  } else if (strcmp(name, "--threads") == 0) {
+    G4RT_RETURN_IF_ERROR(parse_int(name, value, 1, 4096, &args->threads));
+  } else if (strcmp(name, "--max-context") == 0) {
+    G4RT_RETURN_IF_ERROR(
+        parse_int(name, value, 1, INT64_MAX, &args->max_context));
+  } else if (strcmp(name, "--weights") == 0) {
+    args->weights_path = value;
+  } else {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                            "unknown flag '%s' (see --help)", name);
+  }
+  return g4rt_ok_status();
+}
+
+static const char *const kValueFlags[] = {
+    "--tokens",  "--max-new-tokens", "--temperature", "--top-k",
+    "--top-p",   "--seed",           "--dump-logits", "--prefill-chunk",
+    "--threads", "--max-context",    "--weights"};
+
+g4rt_status_t g4rt_exe_args_parse(int argc, char **argv,
+                                  g4rt_exe_args_t *out_args) {
+  initialize_args(out_args);
+  for (int i = 1; i < argc; ++i) {
+    const char *arg = argv[i];
+    if (strncmp(arg, "--", 2) != 0) {
+      return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                              "unexpected argument '%s' (see --help)", arg);
+    }
+    flag_t flag = split_flag(arg);
+    if (is_flag(&flag, "--help") || is_flag(&flag, "--greedy")) {
+      if (flag.value != NULL) {
+        return G4RT_MAKE_STATUS(
+            G4RT_STATUS_INVALID_ARGUMENT, "%s takes no value",
+            is_flag(&flag, "--help") ? "--help" : "--greedy");
+      }
+      if (is_flag(&flag, "--help")) {
+        out_args->help = true; /* help wins over whatever follows */
+        return g4rt_ok_status();
+      }
+      out_args->sampler.greedy = true;
+      continue;
+    }
+    const char *name = NULL;
+    for (size_t f = 0; f < sizeof(kValueFlags) / sizeof(kValueFlags[0]); ++f) {
+      if (is_flag(&flag, kValueFlags[f])) name = kValueFlags[f];
+    }
+    if (name == NULL) {
+      return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                              "unknown flag '%s' (see --help)", arg);
+    }
+    const char *value = flag.value;
+    if (value == NULL) {
+      if (i + 1 >= argc) {
+        return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                                "%s needs a value", name);
+      }
+      value = argv[++i];
+    }
+    G4RT_RETURN_IF_ERROR(apply_value_flag(name, value, out_args));
+  }
+  return g4rt_ok_status();
+}

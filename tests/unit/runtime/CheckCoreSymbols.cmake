@@ -1,0 +1,22 @@
+# Fails unless every undefined symbol of the core g4rt archive is a g4rt_ symbol or
+# one of the few libc/libm functions a firmware toolchain provides.
+# Usage: cmake -DNM=<nm> -DLIBRARY=<libg4rt.a> -P CheckCoreSymbols.cmake
+cmake_minimum_required(VERSION 3.20)
+set(allowed memcpy memset memmove expf __stack_chk_fail __stack_chk_guard)
+execute_process(COMMAND ${NM} -u ${LIBRARY} OUTPUT_VARIABLE listing RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${NM} -u ${LIBRARY} failed")
+endif()
+string(REGEX MATCHALL "U [^\n]+" undefined "${listing}")
+set(bad "")
+foreach(entry ${undefined})
+  string(SUBSTRING "${entry}" 2 -1 symbol)
+  if(NOT symbol MATCHES "^g4rt_" AND NOT symbol IN_LIST allowed)
+    list(APPEND bad ${symbol})
+  endif()
+endforeach()
+if(bad)
+  list(REMOVE_DUPLICATES bad)
+  message(FATAL_ERROR "the core g4rt library calls outside the allowed set: ${bad}")
+endif()
+message(STATUS "g4rt core: only allowed external symbols")

@@ -1,0 +1,156 @@
+//===- MappedBlobTest.cpp - Executable trailers and mapped weight files ----===//
+#include "runtime/g4rt/model/trailer.h"
+#include "runtime/g4rt/model/weights.h"
+#include "runtime/g4rt/platform/posix/mapped_blob.h"
+
+#include "tests/unit/runtime/FakeModel.h"
+#include "tests/unit/runtime/RuntimeTestSupport.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace g4rt::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+g4_exe_trailer_t trailer(uint64_t offset, uint64_t bytes) {
+  g4_exe_trailer_t result;
+  std::memset(&result, 0, sizeof(result));
+  std::memcpy(result.magic, G4_TRAILER_MAGIC, 8);
+  result.blob_offset = offset;
+  result.blob_bytes = bytes;
+  return result;
+}
+
+class G4rtMappedBlobTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir = makeTempDir();
+    program = dir + "/program";
+    writeFile(program, std::vector<uint8_t>(5000, 0x7f)); // stands in for an ELF
+  }
+  void TearDown() override { g4rt_posix_unmap(&mapped); }
+
+  std::string dir, program;
+  g4rt_mapped_blob_t mapped{};
+};
+
+// program + padding + blob + trailer maps back to exactly the blob, page-aligned,
+// and the blob validates against the model.
+TEST_F(G4rtMappedBlobTest, MapsTheAppendedBlob) {
+  std::vector<uint8_t> blob = fakeBlob();
+  std::string exe = dir + "/exe";
+  appendBlob(program, blob, exe);
+  g4rt_status_t status = g4rt_posix_map_exe_blob(exe.c_str(), &mapped);
+  ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+  ASSERT_EQ(mapped.blob_bytes, blob.size());
+  EXPECT_EQ(std::memcmp(mapped.blob, blob.data(), blob.size()), 0);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(mapped.blob) % 4096, 0u);
+  const uint8_t *data = nullptr;
+  status = g4rt_weights_validate(&g4_model_info, mapped.blob, mapped.blob_bytes, &data);
+  EXPECT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+}
+
+TEST_F(G4rtMappedBlobTest, NoTrailer) {
+  g4rt_status_t status = g4rt_posix_map_exe_blob(program.c_str(), &mapped);
+  EXPECT_EQ(status.code, G4RT_STATUS_DATA_LOSS);
+  EXPECT_THAT(status.message, HasSubstr(program));
+  EXPECT_THAT(status.message, HasSubstr("magic \"G4TRAILR\" not found"));
+  EXPECT_EQ(mapped.mapping, nullptr);
+}
+
+TEST_F(G4rtMappedBlobTest, FileShorterThanATrailer) {
+  std::string tiny = dir + "/tiny";
+  writeFile(tiny, {1, 2, 3});
+  g4rt_status_t status = g4rt_posix_map_exe_blob(tiny.c_str(), &mapped);
+  EXPECT_EQ(status.code, G4RT_STATUS_DATA_LOSS);
+  EXPECT_THAT(status.message, HasSubstr("the file has 3 bytes, fewer than the 32-byte trailer"));
+}
+
+TEST_F(G4rtMappedBlobTest, UnalignedBlobOffset) {
+  std::string exe = dir + "/exe";
+  g4_exe_trailer_t bad = trailer(4000, 192);
+  appendBlob(program, fakeBlob(), exe, &bad);
+  EXPECT_THAT(g4rt_posix_map_exe_blob(exe.c_str(), &mapped).message,
+              HasSubstr("blob_offset expected a multiple of 4096, found 4000"));
+}
+
+TEST_F(G4rtMappedBlobTest, BlobPastTheTrailer) {
+  std::string exe = dir + "/exe";
+  g4_exe_trailer_t bad = trailer(8192, 193); // one byte into the trailer
+  appendBlob(program, fakeBlob(), exe, &bad);
+  g4rt_status_t status = g4rt_posix_map_exe_blob(exe.c_str(), &mapped);
+  EXPECT_EQ(status.code, G4RT_STATUS_DATA_LOSS);
+  EXPECT_THAT(status.message, HasSubstr("blob [8192, +193 bytes) expected non-empty and ending "
+                                        "where the trailer starts (byte 8384)"));
+}
+
+// A trailer whose blob_offset was left at 0 (the blob really follows the program) is
+// caught by the exact-end rule, not misread as a blob starting with the ELF header.
+TEST_F(G4rtMappedBlobTest, BlobOffsetLeftAtZero) {
+  std::string exe = dir + "/exe";
+  g4_exe_trailer_t bad = trailer(0, 192);
+  appendBlob(program, fakeBlob(), exe, &bad);
+  EXPECT_THAT(g4rt_posix_map_exe_blob(exe.c_str(), &mapped).message,
+              HasSubstr("blob [0, +192 bytes) expected non-empty and ending where the trailer "
+                        "starts (byte 8384)"));
+}
+
+// Bytes between the blob and the trailer are not allowed either.
+TEST_F(G4rtMappedBlobTest, GapBeforeTheTrailer) {
+  std::string exe = dir + "/exe";
+  g4_exe_trailer_t bad = trailer(8192, 191);
+  appendBlob(program, fakeBlob(), exe, &bad);
+  EXPECT_EQ(g4rt_posix_map_exe_blob(exe.c_str(), &mapped).code, G4RT_STATUS_DATA_LOSS);
+}
+
+TEST_F(G4rtMappedBlobTest, MissingFile) {
+  std::string missing = dir + "/missing";
+  g4rt_status_t status = g4rt_posix_map_exe_blob(missing.c_str(), &mapped);
+  EXPECT_EQ(status.code, G4RT_STATUS_NOT_FOUND);
+  EXPECT_THAT(status.message, HasSubstr("open failed"));
+  EXPECT_EQ(g4rt_posix_map_file(missing.c_str(), &mapped).code, G4RT_STATUS_NOT_FOUND);
+}
+
+TEST_F(G4rtMappedBlobTest, MapsAWholeWeightsFile) {
+  std::vector<uint8_t> blob = fakeBlob();
+  std::string path = dir + "/weights.g4w";
+  writeFile(path, blob);
+  g4rt_status_t status = g4rt_posix_map_file(path.c_str(), &mapped);
+  ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+  ASSERT_EQ(mapped.blob_bytes, blob.size());
+  EXPECT_EQ(std::memcmp(mapped.blob, blob.data(), blob.size()), 0);
+  g4rt_posix_unmap(&mapped);
+  EXPECT_EQ(mapped.mapping, nullptr);
+  g4rt_posix_unmap(&mapped); // a second unmap is a no-op
+}
+
+TEST_F(G4rtMappedBlobTest, EmptyFileAndDirectory) {
+  std::string empty = dir + "/empty";
+  writeFile(empty, {});
+  EXPECT_THAT(g4rt_posix_map_file(empty.c_str(), &mapped).message, HasSubstr("is empty"));
+  EXPECT_THAT(g4rt_posix_map_file(dir.c_str(), &mapped).message,
+              HasSubstr("is not a regular file"));
+}
+
+// The pure check guards against offsets that would overflow.
+TEST(G4rtTrailerTest, RejectsOverflowingRanges) {
+  g4_exe_trailer_t huge = trailer(UINT64_MAX - 4095, 8192);
+  EXPECT_EQ(g4rt_exe_trailer_validate(&huge, 1 << 20).code, G4RT_STATUS_DATA_LOSS);
+  g4_exe_trailer_t wide = trailer(4096, UINT64_MAX);
+  EXPECT_EQ(g4rt_exe_trailer_validate(&wide, 1 << 20).code, G4RT_STATUS_DATA_LOSS);
+  g4_exe_trailer_t empty = trailer(4096, 0);
+  EXPECT_EQ(g4rt_exe_trailer_validate(&empty, 1 << 20).code, G4RT_STATUS_DATA_LOSS);
+  g4_exe_trailer_t exact = trailer(4096, 100);
+  EXPECT_EQ(g4rt_exe_trailer_validate(&exact, 4096 + 100 + 32).code, G4RT_STATUS_OK);
+  EXPECT_EQ(g4rt_exe_trailer_validate(&exact, 4096 + 100 + 31).code, G4RT_STATUS_DATA_LOSS);
+  EXPECT_EQ(g4rt_exe_trailer_validate(&exact, 4096 + 100 + 33).code, G4RT_STATUS_DATA_LOSS);
+}
+
+} // namespace
+} // namespace g4rt::test

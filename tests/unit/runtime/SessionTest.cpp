@@ -1,0 +1,226 @@
+//===- SessionTest.cpp - g4rt sessions over the fake model -----------------===//
+#include "runtime/g4rt/base/arena.h"
+#include "runtime/g4rt/base/system_allocator.h"
+#include "runtime/g4rt/model/session.h"
+
+#include "tests/unit/runtime/FakeModel.h"
+#include "tests/unit/runtime/RuntimeTestSupport.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace g4rt::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr int64_t kVocab = G4RT_FAKE_VOCAB;
+
+class G4rtSessionTest : public ::testing::Test {
+protected:
+  void SetUp() override { session = create(nullptr); }
+  void TearDown() override {
+    g4rt_session_destroy(session);
+    for (g4rt_session_t *extra : extras)
+      g4rt_session_destroy(extra);
+  }
+
+  /// A session over the fake model with the system allocator; fails the test if
+  /// creation fails.
+  g4rt_session_t *create(const g4rt_session_options_t *options) {
+    g4rt_session_t *created = nullptr;
+    g4rt_status_t status = g4rt_session_create(
+        &g4_model_info, _mlir_ciface_g4_prefill, _mlir_ciface_g4_decode, blob.data(),
+        blob.size(), g4rt_system_allocator(), options, &created);
+    EXPECT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+    if (created && session)
+      extras.push_back(created);
+    return created;
+  }
+
+  std::vector<float> prefill(g4rt_session_t *s, const std::vector<int32_t> &tokens) {
+    std::vector<float> logits(tokens.size() * kVocab, -1.0f);
+    g4rt_status_t status = g4rt_session_prefill(s, tokens.data(), int64_t(tokens.size()),
+                                                logits.data());
+    EXPECT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+    return logits;
+  }
+
+  AlignedBytes blob{fakeBlob()};
+  g4rt_session_t *session = nullptr;
+  std::vector<g4rt_session_t *> extras;
+};
+
+TEST_F(G4rtSessionTest, StartsAtPositionZero) {
+  ASSERT_NE(session, nullptr);
+  EXPECT_EQ(g4rt_session_position(session), 0);
+  EXPECT_EQ(g4rt_session_max_context(session), G4RT_FAKE_MAX_CONTEXT);
+  EXPECT_EQ(g4rt_session_model_info(session), &g4_model_info);
+  g4rt_memory_plan_t plan = g4rt_session_memory_plan(session);
+  EXPECT_EQ(plan.kv_buffers, g4_model_info.kv_plan);
+  EXPECT_EQ(plan.kv_bytes, G4RT_FAKE_KV_BYTES);
+  EXPECT_EQ(plan.weights_bytes, G4RT_FAKE_WEIGHTS_BYTES);
+}
+
+// The descriptors reach the model intact (the fake writes NaN otherwise) and the
+// logits are the reference's.
+TEST_F(G4rtSessionTest, PrefillMatchesTheReference) {
+  std::vector<int32_t> prompt{2, 17, 5, 31, 0};
+  EXPECT_EQ(prefill(session, prompt), fakePromptLogits(prompt));
+  EXPECT_EQ(g4rt_session_position(session), 5);
+}
+
+// Decode one token at a time and chunked prefill give exactly what one prefill
+// gives: the KV arena persists between calls.
+TEST_F(G4rtSessionTest, DecodeAndChunksEqualOnePrefill) {
+  std::vector<int32_t> prompt{2, 17, 5, 31, 0, 9, 9};
+  std::vector<float> whole = prefill(session, prompt);
+
+  g4rt_session_t *decoder = create(nullptr);
+  std::vector<float> stepwise;
+  for (int32_t token : prompt) {
+    std::vector<float> row(kVocab);
+    g4rt_status_t status = g4rt_session_decode(decoder, token, row.data());
+    ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+    stepwise.insert(stepwise.end(), row.begin(), row.end());
+  }
+  EXPECT_EQ(stepwise, whole);
+
+  g4rt_session_t *chunked = create(nullptr);
+  std::vector<float> pieces = prefill(chunked, {2, 17, 5});
+  std::vector<float> rest = prefill(chunked, {31, 0, 9, 9});
+  pieces.insert(pieces.end(), rest.begin(), rest.end());
+  EXPECT_EQ(pieces, whole);
+  EXPECT_EQ(g4rt_session_position(chunked), 7);
+}
+
+TEST_F(G4rtSessionTest, ResetStartsOver) {
+  std::vector<int32_t> prompt{4, 8, 15};
+  std::vector<float> first = prefill(session, prompt);
+  prefill(session, {16, 23});
+  g4rt_session_reset(session);
+  EXPECT_EQ(g4rt_session_position(session), 0);
+  EXPECT_EQ(prefill(session, prompt), first);
+}
+
+TEST_F(G4rtSessionTest, TokenOutsideTheVocabulary) {
+  std::vector<int32_t> tokens{2, 32, 5};
+  std::vector<float> logits(3 * kVocab);
+  g4rt_status_t status = g4rt_session_prefill(session, tokens.data(), 3, logits.data());
+  EXPECT_EQ(status.code, G4RT_STATUS_OUT_OF_RANGE);
+  EXPECT_STREQ(status.message,
+               "prefill: token id 32 (tokens[1]) is outside the vocabulary [0, 32)");
+  EXPECT_EQ(g4rt_session_position(session), 0);
+
+  status = g4rt_session_decode(session, -1, logits.data());
+  EXPECT_STREQ(status.message,
+               "decode: token id -1 (tokens[0]) is outside the vocabulary [0, 32)");
+}
+
+TEST_F(G4rtSessionTest, EmptyPrefill) {
+  int32_t token = 1;
+  float logits[kVocab];
+  g4rt_status_t status = g4rt_session_prefill(session, &token, 0, logits);
+  EXPECT_EQ(status.code, G4RT_STATUS_INVALID_ARGUMENT);
+  EXPECT_STREQ(status.message, "prefill: 0 tokens; at least 1 is required");
+  EXPECT_EQ(g4rt_session_prefill(session, nullptr, 1, logits).code,
+            G4RT_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(g4rt_session_decode(session, 1, nullptr).code, G4RT_STATUS_INVALID_ARGUMENT);
+}
+
+// options.max_context limits positions; crossing it fails without running.
+TEST_F(G4rtSessionTest, ContextLimit) {
+  g4rt_session_options_t options;
+  g4rt_session_options_initialize(&options);
+  options.max_context = 4;
+  g4rt_session_t *small = create(&options);
+  ASSERT_NE(small, nullptr);
+  EXPECT_EQ(g4rt_session_max_context(small), 4);
+  prefill(small, {1, 2, 3});
+  std::vector<int32_t> two{4, 5};
+  std::vector<float> logits(2 * kVocab);
+  g4rt_status_t status = g4rt_session_prefill(small, two.data(), 2, logits.data());
+  EXPECT_EQ(status.code, G4RT_STATUS_OUT_OF_RANGE);
+  EXPECT_STREQ(status.message, "prefill: position 3 + 2 tokens exceeds max_context 4");
+  EXPECT_EQ(g4rt_session_position(small), 3);
+  ASSERT_EQ(g4rt_session_decode(small, 4, logits.data()).code, G4RT_STATUS_OK);
+  status = g4rt_session_decode(small, 5, logits.data());
+  EXPECT_STREQ(status.message, "decode: position 4 + 1 tokens exceeds max_context 4");
+}
+
+TEST_F(G4rtSessionTest, MaxContextAboveTheCompiledOne) {
+  g4rt_session_options_t options;
+  g4rt_session_options_initialize(&options);
+  options.max_context = G4RT_FAKE_MAX_CONTEXT + 1;
+  g4rt_session_t *created = nullptr;
+  g4rt_status_t status = g4rt_session_create(
+      &g4_model_info, _mlir_ciface_g4_prefill, _mlir_ciface_g4_decode, blob.data(),
+      blob.size(), g4rt_system_allocator(), &options, &created);
+  EXPECT_EQ(status.code, G4RT_STATUS_OUT_OF_RANGE);
+  EXPECT_THAT(status.message, HasSubstr("max_context 49 is outside [1, 48]"));
+  EXPECT_EQ(created, nullptr);
+}
+
+TEST_F(G4rtSessionTest, MismatchedBlobFailsCreate) {
+  g4_weights_header_t header = fakeHeader();
+  header.fingerprint = 42;
+  AlignedBytes wrong(makeBlob(header, G4RT_FAKE_WEIGHTS_BYTES));
+  g4rt_session_t *created = nullptr;
+  g4rt_status_t status = g4rt_session_create(
+      &g4_model_info, _mlir_ciface_g4_prefill, _mlir_ciface_g4_decode, wrong.data(),
+      wrong.size(), g4rt_system_allocator(), nullptr, &created);
+  EXPECT_EQ(status.code, G4RT_STATUS_DATA_LOSS);
+  EXPECT_THAT(status.message, HasSubstr("fingerprint"));
+  EXPECT_EQ(created, nullptr);
+}
+
+TEST_F(G4rtSessionTest, MissingModelFunctions) {
+  g4rt_session_t *created = nullptr;
+  g4rt_status_t status =
+      g4rt_session_create(&g4_model_info, _mlir_ciface_g4_prefill, nullptr, blob.data(),
+                          blob.size(), g4rt_system_allocator(), nullptr, &created);
+  EXPECT_EQ(status.code, G4RT_STATUS_INVALID_ARGUMENT);
+}
+
+// A session lives entirely in an arena: no malloc. Too small an arena is a
+// RESOURCE_EXHAUSTED status naming the KV arena and its size.
+TEST_F(G4rtSessionTest, ArenaBackedSessionAndExhaustion) {
+  alignas(64) static uint8_t memory[4096];
+  std::memset(memory, 0xff, sizeof(memory));
+  g4rt_arena_t arena;
+  g4rt_arena_initialize(memory, sizeof(memory), &arena);
+  g4rt_session_t *inArena = nullptr;
+  g4rt_status_t status = g4rt_session_create(
+      &g4_model_info, _mlir_ciface_g4_prefill, _mlir_ciface_g4_decode, blob.data(),
+      blob.size(), g4rt_arena_allocator(&arena), nullptr, &inArena);
+  ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+  // The KV arena is the last allocation and starts zeroed.
+  const uint8_t *kv = memory + arena.used - G4RT_FAKE_KV_BYTES;
+  for (int i = 0; i < G4RT_FAKE_KV_BYTES; ++i)
+    ASSERT_EQ(kv[i], 0) << i;
+  std::vector<int32_t> prompt{3, 1, 4};
+  std::vector<float> logits(3 * kVocab);
+  ASSERT_EQ(g4rt_session_prefill(inArena, prompt.data(), 3, logits.data()).code,
+            G4RT_STATUS_OK);
+  EXPECT_EQ(logits, fakePromptLogits(prompt));
+  g4rt_session_destroy(inArena);
+
+  alignas(64) static uint8_t tiny[256];
+  g4rt_arena_initialize(tiny, sizeof(tiny), &arena);
+  g4rt_session_t *none = nullptr;
+  status = g4rt_session_create(&g4_model_info, _mlir_ciface_g4_prefill,
+                               _mlir_ciface_g4_decode, blob.data(), blob.size(),
+                               g4rt_arena_allocator(&arena), nullptr, &none);
+  EXPECT_EQ(status.code, G4RT_STATUS_RESOURCE_EXHAUSTED);
+  EXPECT_STREQ(status.message, "KV arena: cannot allocate 448 bytes (alignment 64)");
+  EXPECT_EQ(none, nullptr);
+}
+
+TEST(G4rtSessionDestroyTest, NullIsANoOp) { g4rt_session_destroy(nullptr); }
+
+} // namespace
+} // namespace g4rt::test
