@@ -25,8 +25,9 @@ class Gemma_Attr<string name, string attrMnemonic, list<Trait> traits = []>
 }
 
 // Activations are f32 tensors; weights are f32/bf16/f16 tensors or packed i8 blocks.
-def Gemma_ActivationTensor : RankedTensorOf<[F32]>;
-def Gemma_WeightTensor : RankedTensorOf<[F32, BF16, F16, I8]>;
+// Ranks are bounded so verifiers can index dims without guarding rank 0.
+def Gemma_ActivationTensor : TensorRankOf<[F32], [1, 2, 3, 4]>;
+def Gemma_WeightTensor : TensorRankOf<[F32, BF16, F16, I8], [1, 2, 3]>;
 def Gemma_TokenTensor : 1DTensorOf<[I32]>;
 
 #endif // G4_GEMMA_BASE_TD

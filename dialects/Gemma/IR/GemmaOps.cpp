@@ -158,8 +158,9 @@ LogicalResult WeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult EmbedOp::verify() {
-  if (rank(getTable()) != 2 || failed(checkFloatWeight(*this, "C1", "table", getTable().getType())))
-    return emitOpError() << "C1: 'table' must be a rank-2 float tensor [vocab, hidden]";
+  if (rank(getTable()) != 2 || !isa<FloatType>(cast<ShapedType>(getTable().getType()).getElementType()))
+    return emitOpError() << "C1: 'table' must be a rank-2 float tensor [vocab, hidden]; found "
+                         << getTable().getType();
   if (failed(checkShape(*this, "C2", "result", getResult().getType(),
                         {dim(getTokens(), 0), dim(getTable(), 1)})))
     return failure();
@@ -205,9 +206,10 @@ LogicalResult LinearOp::verify() {
 }
 
 LogicalResult RopeOp::verify() {
-  if (rank(getInput()) != 3 || dim(getInput(), 2) % 2 != 0)
-    return emitOpError() << "C1: input must be [tokens, heads, head_dim] with an even head_dim; "
-                            "found "
+  if (rank(getInput()) != 3 || ShapedType::isDynamic(dim(getInput(), 2)) ||
+      dim(getInput(), 2) % 2 != 0)
+    return emitOpError() << "C1: input must be [tokens, heads, head_dim] with a static, even "
+                            "head_dim; found "
                          << getInput().getType();
   return checkRope(*this, "C2", getRope(), dim(getInput(), 2));
 }
@@ -230,6 +232,9 @@ LogicalResult KVProjectOp::verify() {
     return emitOpError() << "C5: keys and values must be [tokens, kv_heads, head_dim]; found "
                          << getKeys().getType();
   int64_t kvHeads = dim(getKeys(), 1), d = dim(getKeys(), 2);
+  if (ShapedType::isDynamic(kvHeads) || ShapedType::isDynamic(d))
+    return emitOpError() << "C5: kv_heads and head_dim of the keys must be static; found "
+                         << getKeys().getType();
   if (failed(checkShape(*this, "C5", "keys", getKeys().getType(), {tokens, kvHeads, d})))
     return failure();
   if (failed(checkMatrixWeight(*this, "C2", "C2", "k_weight", getKWeight().getType(),
@@ -314,11 +319,18 @@ LogicalResult AttentionOp::verify() {
                          << cache.getLayer() << "; a KV donor must be an earlier layer";
   if (failed(checkKVBlock(*this, "C7", cache, getKeys(), getValues(), dim(getInput(), 0))))
     return failure();
+  if (getCache().getDefiningOp<KVAppendOp>())
+    return emitOpError() << "C10: the cache must be the value before this block is appended, not "
+                            "the result of a gemma.kv_append";
   if (failed(checkRope(*this, "C8", getRope(), d)))
     return failure();
   if (failed(checkPositive(*this, "C8", "epsilon", getEpsilon().convertToDouble())))
     return failure();
-  if (getKVProducer().isKEqV() && getKind() != AttentionKind::global)
+  KVProjectOp producer = getKVProducer();
+  if (producer.getStart() != getStart() || producer.getRope() != getRope())
+    return emitOpError() << "C7: the K/V block must be computed at the same start position and "
+                            "with the same RoPE as the queries";
+  if (producer.isKEqV() && getKind() != AttentionKind::global)
     return emitOpError() << "C9: k_eq_v (a kv_project without 'v_weight') is only allowed on "
                             "global layers; layer "
                          << cache.getLayer() << " is sliding";
@@ -332,6 +344,9 @@ LogicalResult AttentionOp::verify() {
 LogicalResult MLPOp::verify() {
   if (rank(getInput()) != 2 || getResult().getType() != getInput().getType())
     return emitOpError() << "C1: input and result must be the same [tokens, hidden] type";
+  for (Value w : {getGateWeight(), getUpWeight(), getDownWeight()})
+    if (rank(w) != 2)
+      return emitOpError() << "C2: MLP weights must be matrices; found " << w.getType();
   int64_t hidden = dim(getInput(), 1);
   int64_t inter = dim(getGateWeight(), 0);
   if (failed(checkMatrixWeight(*this, "C2", "C2", "gate_weight", getGateWeight().getType(),
@@ -356,7 +371,9 @@ LogicalResult MoEOp::verify() {
   if (failed(checkShape(*this, "C2", "router_weight", getRouterWeight().getType(),
                         {experts, hidden})) ||
       failed(checkFloatWeight(*this, "C2", "router_weight", getRouterWeight().getType())) ||
+      failed(checkFloatWeight(*this, "C2", "router_scale", getRouterScale().getType())) ||
       failed(checkShape(*this, "C2", "router_scale", getRouterScale().getType(), {hidden})) ||
+      failed(checkFloatWeight(*this, "C2", "per_expert_scale", getPerExpertScale().getType())) ||
       failed(checkShape(*this, "C2", "per_expert_scale", getPerExpertScale().getType(),
                         {experts})))
     return failure();
@@ -398,6 +415,7 @@ LogicalResult PLEInputsOp::verify() {
       failed(checkFloatWeight(*this, "C2", "projection", getProjection().getType())) ||
       failed(checkShape(*this, "C2", "projection", getProjection().getType(),
                         {layers * ple, hidden})) ||
+      failed(checkFloatWeight(*this, "C2", "norm", getNorm().getType())) ||
       failed(checkShape(*this, "C2", "norm", getNorm().getType(), {ple})))
     return failure();
   if (failed(checkPositive(*this, "C3", "table_scale", getTableScale().convertToDouble())) ||

@@ -123,7 +123,7 @@ func.func @linear_c4(%x: tensor<?x96xf32>, %w: tensor<40x96xbf16>) -> tensor<?x4
 
 // rope_c1: the input is [tokens, heads, even head_dim].
 func.func @rope_c1(%q: tensor<?x8x15xf32>, %s: index) -> tensor<?x8x15xf32> {
-  // expected-error@+1 {{C1: input must be [tokens, heads, head_dim] with an even head_dim}}
+  // expected-error@+1 {{C1: input must be [tokens, heads, head_dim] with a static, even head_dim}}
   %y = gemma.rope %q, %s {rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 4>} : tensor<?x8x15xf32>
   return %y : tensor<?x8x15xf32>
 }
@@ -510,4 +510,67 @@ func.func @ple_branch_c3(%h: tensor<?x96xf32>, %p: tensor<?x10x16xf32>, %g: tens
   // expected-error@+1 {{C3: layer 10 is outside the 10 per-layer inputs}}
   %y = gemma.ple_branch %h, %p, %g, %b {layer = 10 : i64} : (tensor<?x96xf32>, tensor<?x10x16xf32>, tensor<16x96xbf16>, tensor<96x16xbf16>) -> tensor<?x96xf32>
   return %y : tensor<?x96xf32>
+}
+
+// -----
+
+// attention_c7_start: the K/V block is computed at the queries' positions (same start, same RoPE).
+func.func @attention_c7_start(%x: tensor<?x96xf32>, %s: index, %s2: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %s2 k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  // expected-error@+1 {{C7: the K/V block must be computed at the same start position and with the same RoPE as the queries}}
+  %a = gemma.attention %x, %s, %c, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// -----
+
+// attention_c10: attention reads the cache as it was before this block is appended.
+func.func @attention_c10(%x: tensor<?x96xf32>, %s: index, %s2: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  %c1 = gemma.kv_append %c, %s, %k, %v : (!gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+  // expected-error@+1 {{C10: the cache must be the value before this block is appended, not the result of a gemma.kv_append}}
+  %a = gemma.attention %x, %s, %c1, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// -----
+
+// kv_project_c5_dynamic: kv_heads and head_dim of the block are static.
+func.func @kv_project_c5_dynamic(%x: tensor<?x96xf32>, %s: index, %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> tensor<?x2x?xf32> {
+  // expected-error@+1 {{C5: kv_heads and head_dim of the keys must be static; found 'tensor<?x2x?xf32>'}}
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x?xf32>, tensor<?x2x?xf32>)
+  return %k : tensor<?x2x?xf32>
+}
+
+// -----
+
+// mlp_c2_rank: MLP weights are matrices.
+func.func @mlp_c2_rank(%x: tensor<?x96xf32>, %wg: tensor<192xbf16>, %wd: tensor<96x192xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C2: MLP weights must be matrices; found 'tensor<192xbf16>'}}
+  %y = gemma.mlp %x, %wg, %wg, %wd : (tensor<?x96xf32>, tensor<192xbf16>, tensor<192xbf16>, tensor<96x192xbf16>) -> tensor<?x96xf32>
+  return %y : tensor<?x96xf32>
+}
+
+// -----
+
+// moe_c2_float: the router scales are float weights.
+func.func @moe_c2_float(%x: tensor<?x96xf32>, %router: tensor<16x96xbf16>, %rs: tensor<96xi8>, %pes: tensor<16xbf16>, %gu: tensor<16x32x96xbf16>, %dn: tensor<16x96x16xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C2: 'router_scale' must have a float element type; found 'i8'}}
+  %m = gemma.moe %x, %x, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 1.0e-6 : f32}
+      : (tensor<?x96xf32>, tensor<?x96xf32>, tensor<16x96xbf16>, tensor<96xi8>, tensor<16xbf16>, tensor<16x32x96xbf16>, tensor<16x96x16xbf16>) -> tensor<?x96xf32>
+  return %m : tensor<?x96xf32>
+}
+
+// -----
+
+// activation_rank: activations have rank 1 to 4 (ODS type constraint).
+func.func @activation_rank(%x: tensor<f32>, %w: tensor<4x4xbf16>) -> tensor<4xf32> {
+  // expected-error@+1 {{operand #0 must be 1D/2D/3D/4D tensor of 32-bit float values}}
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<bf16>} : (tensor<f32>, tensor<4x4xbf16>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
 }
