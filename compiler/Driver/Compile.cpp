@@ -51,8 +51,24 @@ ModelFacts modelFacts(const modeldef::ModelDef &def, int64_t maxContext) {
   return facts;
 }
 
-bool needsCode(EmitKind emit) {
-  return emit == EmitKind::Executable || emit == EmitKind::Object || emit == EmitKind::LLVMIR;
+/// Opens `path` ("-" is stdout), lets `write` fill it and keeps the file only on success.
+llvm::Error writeOutput(llvm::StringRef path, llvm::sys::fs::OpenFlags flags,
+                        llvm::function_ref<llvm::Error(llvm::raw_fd_ostream &)> write) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, flags);
+  if (ec)
+    return error(path + ": " + ec.message());
+  if (llvm::Error e = write(out.os()))
+    return e;
+  out.keep();
+  return llvm::Error::success();
+}
+
+llvm::Error printModule(mlir::ModuleOp module, llvm::StringRef path) {
+  return writeOutput(path, llvm::sys::fs::OF_Text, [&](llvm::raw_fd_ostream &os) -> llvm::Error {
+    module->print(os);
+    return llvm::Error::success();
+  });
 }
 
 } // namespace
@@ -83,32 +99,23 @@ llvm::Error compile(const CompileOptions &options) {
   if (mlir::failed(mlir::verify(*module)))
     return error("internal error: the built module does not verify");
 
-  std::error_code ec;
-  auto textOutput = [&]() -> llvm::Expected<std::unique_ptr<llvm::ToolOutputFile>> {
-    auto file = std::make_unique<llvm::ToolOutputFile>(options.output, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return error(options.output + ": " + ec.message());
-    return std::move(file);
-  };
-
   if (options.emit == EmitKind::Summary || options.emit == EmitKind::Structure) {
-    auto out = textOutput();
-    if (!out)
-      return out.takeError();
-    if (options.emit == EmitKind::Summary) {
-      if (mlir::failed(printModelSummary(*module, (*out)->os())))
+    return writeOutput(options.output, llvm::sys::fs::OF_Text, [&](llvm::raw_fd_ostream &os) -> llvm::Error {
+      if (options.emit == EmitKind::Structure) {
+        auto layers =
+            gemma::extractStructure(module->lookupSymbol<mlir::func::FuncOp>("prefill"));
+        if (mlir::failed(layers))
+          return error("cannot read the layer structure back from the module");
+        gemma::printStructureJson(*layers, os);
+        return llvm::Error::success();
+      }
+      if (mlir::failed(printModelSummary(*module, os)))
         return error("cannot summarise the module");
       if (input->weights)
-        (*out)->os() << formatBindingReport(*input->weights);
-      (*out)->os() << llvm::format("built in %.3f s\n", buildSeconds);
-    } else {
-      auto layers = gemma::extractStructure(module->lookupSymbol<mlir::func::FuncOp>("prefill"));
-      if (mlir::failed(layers))
-        return error("cannot read the layer structure back from the module");
-      gemma::printStructureJson(*layers, (*out)->os());
-    }
-    (*out)->keep();
-    return llvm::Error::success();
+        os << formatBindingReport(*input->weights);
+      os << llvm::format("built in %.3f s\n", buildSeconds);
+      return llvm::Error::success();
+    });
   }
 
   // Plan memory first: the weight layout and KV arena are read back from the module.
@@ -122,14 +129,8 @@ llvm::Error compile(const CompileOptions &options) {
       return error("--stop-after=" + options.stopAfter + ": unknown step");
     last = *step;
   }
-  if (options.emit == EmitKind::MLIR && options.stopAfter.empty() && !options.printMemoryPlan) {
-    auto out = textOutput();
-    if (!out)
-      return out.takeError();
-    module->print((*out)->os());
-    (*out)->keep();
-    return llvm::Error::success();
-  }
+  if (options.emit == EmitKind::MLIR && options.stopAfter.empty() && !options.printMemoryPlan)
+    return printModule(*module, options.output);
 
   if (llvm::Error e = runSteps(*module, 0, 0, "g4-gemma-plan-memory"))
     return e;
@@ -144,29 +145,17 @@ llvm::Error compile(const CompileOptions &options) {
                       : options.randomWeightsSeed ? randomTensors(*options.randomWeightsSeed)
                                                   : TensorFiller();
 
-  if (options.emit == EmitKind::Weights) {
-    std::error_code wec;
-    llvm::ToolOutputFile out(options.output, wec, llvm::sys::fs::OF_None);
-    if (wec)
-      return error(options.output + ": " + wec.message());
-    if (llvm::Error e = writeWeightBlob(out.os(), *plan, fingerprint, fill))
-      return e;
-    out.keep();
-    return llvm::Error::success();
-  }
+  if (options.emit == EmitKind::Weights)
+    return writeOutput(options.output, llvm::sys::fs::OF_None, [&](llvm::raw_fd_ostream &os) -> llvm::Error {
+      return writeWeightBlob(os, *plan, fingerprint, fill);
+    });
   if (options.emit == EmitKind::MLIR && options.stopAfter.empty())
     return llvm::Error::success(); // only the memory plan was asked for
 
   if (llvm::Error e = runSteps(*module, 1, last, "the CPU lowering pipeline"))
     return e;
-  if (options.emit == EmitKind::MLIR) {
-    auto out = textOutput();
-    if (!out)
-      return out.takeError();
-    module->print((*out)->os());
-    (*out)->keep();
-    return llvm::Error::success();
-  }
+  if (options.emit == EmitKind::MLIR)
+    return printModule(*module, options.output);
 
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine = createTargetMachine(options.target);
   if (!machine)
@@ -179,14 +168,11 @@ llvm::Error compile(const CompileOptions &options) {
   addModelInfo(**llvmModule, facts, *plan, fingerprint);
   optimizeModule(**llvmModule, **machine, options.optLevel);
 
-  if (options.emit == EmitKind::LLVMIR) {
-    auto out = textOutput();
-    if (!out)
-      return out.takeError();
-    (*llvmModule)->print((*out)->os(), nullptr);
-    (*out)->keep();
-    return llvm::Error::success();
-  }
+  if (options.emit == EmitKind::LLVMIR)
+    return writeOutput(options.output, llvm::sys::fs::OF_Text, [&](llvm::raw_fd_ostream &os) -> llvm::Error {
+      (*llvmModule)->print(os, nullptr);
+      return llvm::Error::success();
+    });
 
   std::string objectPath = options.output;
   llvm::SmallString<128> tempObject;
@@ -195,15 +181,10 @@ llvm::Error compile(const CompileOptions &options) {
       return error("cannot create a temporary object file: " + tec.message());
     objectPath = tempObject.str().str();
   }
-  {
-    std::error_code oec;
-    llvm::ToolOutputFile out(objectPath, oec, llvm::sys::fs::OF_None);
-    if (oec)
-      return error(objectPath + ": " + oec.message());
-    if (llvm::Error e = emitObject(**llvmModule, **machine, out.os()))
-      return e;
-    out.keep();
-  }
+  if (llvm::Error e = writeOutput(objectPath, llvm::sys::fs::OF_None, [&](llvm::raw_fd_ostream &os) -> llvm::Error {
+        return emitObject(**llvmModule, **machine, os);
+      }))
+    return e;
   if (options.emit == EmitKind::Object)
     return llvm::Error::success();
 
