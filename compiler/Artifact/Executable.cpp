@@ -60,6 +60,7 @@ llvm::Error link(llvm::StringRef objectPath, llvm::StringRef outputPath,
     args.push_back("--target=" + options.triple);
   args.insert(args.end(), archives->begin(), archives->end());
   args.push_back("-lm");
+  args.push_back("-pthread"); // the runtime's thread pool (part of libc only from glibc 2.34)
 
   llvm::SmallString<128> log;
   llvm::sys::fs::createTemporaryFile("g4c-link", "log", log);

@@ -13,6 +13,7 @@
 #include "dialects/Gemma/Transforms/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Memory/Passes.h"
+#include "passes/Parallel/Passes.h"
 #include "passes/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -38,6 +39,7 @@ inline void registerAllPasses() {
   gemma::registerGemmaTransformsPasses();
   registerG4ConversionPasses();
   registerG4MemoryPasses();
+  registerG4ParallelPasses();
   registerPipelines();
   mlir::registerAllPasses();
 }

@@ -48,13 +48,15 @@ LogicalResult EntryBinder::bind(func::FuncOp old, StringRef entry) {
   auto bytes = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
   auto tokensType = MemRefType::get({ShapedType::kDynamic}, b.getI32Type());
   auto logitsType = MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic}, b.getF32Type());
-  auto type = FunctionType::get(ctx, {tokensType, b.getIndexType(), bytes, bytes, logitsType}, {});
+  auto execType = LLVM::LLVMPointerType::get(ctx);
+  auto type = FunctionType::get(
+      ctx, {tokensType, b.getIndexType(), bytes, bytes, logitsType, execType}, {});
   auto func = func::FuncOp::create(b, ("g4_" + entry).str(), type);
   func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
   Block *body = func.addEntryBlock();
   Value tokens = body->getArgument(0), start = body->getArgument(1),
         weights = body->getArgument(2), kv = body->getArgument(3),
-        logits = body->getArgument(4);
+        logits = body->getArgument(4), parallel = body->getArgument(5);
   b.setInsertionPointToStart(body);
 
   Block &oldBody = old.getBody().front();
@@ -95,6 +97,19 @@ LogicalResult EntryBinder::bind(func::FuncOp old, StringRef entry) {
         bufferization::ToTensorOp::create(b, tensorType, view, /*restrict=*/true).getResult());
     op.erase();
   }
+
+  // Every kernel gets the caller's g4_parallel_t* as its last argument, for the tasks
+  // g4-outline-parallel-tasks splits its loops into.
+  func.walk([&](func::CallOp call) {
+    auto kernel = module.lookupSymbol<func::FuncOp>(call.getCallee());
+    if (!kernel || !kernel->hasAttr("g4.kernel_key"))
+      return;
+    if (!kernel->hasAttr("g4.parallel_arg")) {
+      (void)kernel.insertArgument(kernel.getNumArguments(), execType, {}, kernel.getLoc());
+      kernel->setAttr("g4.parallel_arg", UnitAttr::get(ctx));
+    }
+    call.getOperandsMutable().append(parallel);
+  });
 
   // Results: logits into the caller's buffer, caches back into their views.
   auto ret = cast<func::ReturnOp>(body->getTerminator());

@@ -21,8 +21,9 @@ def BindEntryPointsPass : Pass<"g4-bind-entry-points", "::mlir::ModuleOp"> {
   let description = [{
     Runs after g4-gemma-to-linalg. Each function marked `gemma.entry` ("prefill" or
     "decode") becomes `@g4_<entry>(tokens: memref<?xi32>, start: index, weights:
-    memref<?xi8>, kv: memref<?xi8>, logits: memref<?x?xf32>)` with a C interface
-    (runtime/g4rt/abi/model_abi.h). Weights are `memref.view`s of the weight data at
+    memref<?xi8>, kv: memref<?xi8>, logits: memref<?x?xf32>, parallel: !llvm.ptr)` with
+    a C interface (runtime/g4rt/abi/model_abi.h); the `g4_parallel_t*` is passed on to
+    every kernel as its last argument. Weights are `memref.view`s of the weight data at
     their planned offsets, KV caches views of the KV arena updated in place, and the
     logits are written into the caller's buffer; `gemma.weight`/`gemma.param` disappear.
   }];

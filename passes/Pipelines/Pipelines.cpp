@@ -23,6 +23,8 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       {"drop-equivalent-buffer-results", "drop-equivalent-buffer-results"},
       {"buffer-deallocation-pipeline", "buffer-deallocation-pipeline"},
       {"convert-bufferization-to-memref", "convert-bufferization-to-memref"},
+      // Large independent loops become tasks for the caller's injected thread pool.
+      {"g4-outline-parallel-tasks", "g4-outline-parallel-tasks"},
       {"convert-linalg-to-loops", "func.func(convert-linalg-to-loops)"},
       // LLVM dialect.
       {"convert-scf-to-cf", "convert-scf-to-cf"},
@@ -34,6 +36,7 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       {"convert-math-to-libm", "convert-math-to-libm"},
       {"convert-to-llvm", "convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,"
                           "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts"},
+      {"g4-lower-parallel-dispatch", "g4-lower-parallel-dispatch"},
       {"cse", "canonicalize,cse"},
   };
   return steps;

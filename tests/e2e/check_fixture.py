@@ -11,6 +11,8 @@ Checks, with the tolerances of the fixtures' README for a float32 implementation
      chunks of 5 (blocks that straddle the sliding-window ring): the same checks, and
      within 1e-4 of the one-call prefill logits everywhere (decode equals prefill);
   4. greedy continuation of the golden prompt: the 16 golden tokens exactly;
+  4b. the same prompt logits and continuation with --threads 2 and 3 (tasks split over the
+     injected thread pool): bit-identical to --threads 1;
   5. bad input: a token id >= vocab, an empty prompt and a prompt longer than the
      context are each a clear error with a non-zero exit.
 Every difference is printed; the exit status is the number of failed checks.
@@ -141,6 +143,21 @@ def main():
     problems = [] if got == expected else [f"generated {got} (exit {r.returncode}, {r.stderr.strip()})",
                                            f"golden    {expected}"]
     c.check(f"greedy continuation equals golden ({len(expected)} tokens)", problems)
+
+    # 4b. Threads: tasks write disjoint outputs, so results do not depend on the count.
+    base, _ = logits(["--threads", "1"], "threads1")
+    for threads in (2, 3):
+        rows, problems = logits(["--threads", str(threads)], f"threads{threads}")
+        if rows is not None and base is not None:
+            worst = max(abs(a - b) for ra, rb in zip(rows, base) for a, b in zip(ra, rb))
+            if worst != 0.0:
+                problems.append(f"max |diff| vs --threads 1: {worst:.2e} (must be bit-identical)")
+        r = run([exe, "--tokens", prompt, "--max-new-tokens", str(len(expected)), "--greedy",
+                 "--threads", str(threads)], cwd=alone_dir)
+        got = [int(t) for t in r.stdout.split()] if r.returncode == 0 else None
+        if got != expected:
+            problems.append(f"greedy with {threads} threads: {got} (exit {r.returncode}, {r.stderr.strip()})")
+        c.check(f"--threads {threads}: logits bit-identical to one thread, greedy equals golden", problems)
 
     # 5. Bad input.
     for name, argv, needle in [

@@ -51,15 +51,18 @@ Value TensorEmitter::matmulTransposedWeight(Value x, Value w) {
   Value init = filled(outShape, 0.0);
   auto iterators = parallel(3);
   iterators[2] = utils::IteratorType::reduction;
-  return linalg::GenericOp::create(
-             b, init.getType(), ValueRange{x, w}, ValueRange{init}, maps, iterators,
-             [&](OpBuilder &nested, Location loc, ValueRange args) {
-               ImplicitLocOpBuilder nb(loc, nested);
-               TensorEmitter e(nb);
-               Value product = arith::MulFOp::create(nb, args[0], e.toF32(args[1]));
-               linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], product)});
-             })
-      .getResult(0);
+  auto matmul = linalg::GenericOp::create(
+      b, init.getType(), ValueRange{x, w}, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        TensorEmitter e(nb);
+        Value product = arith::MulFOp::create(nb, args[0], e.toF32(args[1]));
+        linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], product)});
+      });
+  // The output features (weight rows) are independent: g4-outline-parallel-tasks may
+  // split this loop across threads.
+  matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
+  return matmul.getResult(0);
 }
 
 Value TensorEmitter::rmsNorm(Value x, Value weight, double epsilon) {

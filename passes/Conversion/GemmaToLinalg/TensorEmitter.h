@@ -16,6 +16,9 @@
 
 namespace g4::lowering {
 
+/// On a linalg op: the loop dimension whose iterations may run as parallel tasks.
+inline constexpr llvm::StringLiteral kParallelDimAttr = "g4.parallel_dim";
+
 /// Body of an element-wise map: the scalar operands in, the f32 result out.
 using ScalarFn = std::function<mlir::Value(mlir::ImplicitLocOpBuilder &, mlir::ValueRange)>;
 

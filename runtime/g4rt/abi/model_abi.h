@@ -1,4 +1,4 @@
-/*===- model_abi.h - The g4 compiler <-> runtime ABI, version 1 -----------===*
+/*===- model_abi.h - The g4 compiler <-> runtime ABI, version 2 -----------===*
  *
  * Standalone and dependency-free (C99 <stdint.h> only): included by the C runtime and
  * by the compiler, which emits code and data that match it. Any change to a struct, a
@@ -12,6 +12,8 @@
  * Its weights live in a separate blob (`g4_weights_header_t` + data) that the caller maps
  * anywhere; the compiled code addresses each tensor at a fixed offset in the data.
  *
+ *
+ * Version 2 added the `parallel` argument of the model functions.
  *===----------------------------------------------------------------------===*/
 #ifndef G4RT_ABI_MODEL_ABI_H
 #define G4RT_ABI_MODEL_ABI_H
@@ -22,7 +24,7 @@
 extern "C" {
 #endif
 
-#define G4_ABI_VERSION 1u
+#define G4_ABI_VERSION 2u
 
 /* Alignment (bytes) of every tensor in the weight data, of the weight data itself and
  * of the KV arena. */
@@ -94,6 +96,19 @@ typedef struct g4_kv_buffer_t {
  * decode takes n == 1. Not thread-safe per arena.
  *===----------------------------------------------------------------------===*/
 
+/* Parallelism is injected by the caller: the compiled code splits its large loops into
+ * `count` independent tasks and hands them to `parallel_for`, which must run
+ * task(ctx, i) exactly once for every i in [0, count) (on any threads, in any order) and
+ * return only when all have finished. The tasks of one call never wait on each other.
+ * A NULL `g4_parallel_t *` (or a NULL parallel_for) runs every task on the calling thread,
+ * so code compiled for threads also runs without any. */
+typedef void (*g4_task_fn_t)(void *ctx, int64_t index);
+
+typedef struct g4_parallel_t {
+  void *pool;                 /* passed back to parallel_for untouched */
+  void (*parallel_for)(void *pool, int64_t count, g4_task_fn_t task, void *ctx);
+} g4_parallel_t;
+
 #define G4_PREFILL_SYMBOL "_mlir_ciface_g4_prefill"
 #define G4_DECODE_SYMBOL "_mlir_ciface_g4_decode"
 #define G4_MODEL_INFO_SYMBOL "g4_model_info"
@@ -101,7 +116,8 @@ typedef struct g4_kv_buffer_t {
 typedef void (*g4_model_fn_t)(g4_memref_1d_t *tokens /* i32 [n] */, int64_t start,
                               g4_memref_1d_t *weights /* u8 [weights_bytes] */,
                               g4_memref_1d_t *kv /* u8 [kv_bytes] */,
-                              g4_memref_2d_t *logits /* f32 [n][vocab] */);
+                              g4_memref_2d_t *logits /* f32 [n][vocab] */,
+                              const g4_parallel_t *parallel /* may be NULL */);
 
 /*===----------------------------------------------------------------------===*
  * Weight blob: header, then data at header.data_offset

@@ -12,6 +12,7 @@ struct g4rt_session_t {
   g4_model_fn_t decode;
   const uint8_t *weights; /* the blob's data section (borrowed) */
   uint8_t *kv;            /* the KV arena (owned), NULL when kv_bytes == 0 */
+  const g4_parallel_t *parallel; /* borrowed; NULL: serial */
   g4rt_allocator_t allocator;
   int64_t max_context;
   int64_t position;
@@ -74,6 +75,10 @@ g4rt_status_t g4rt_session_create(const g4_model_info_t *info,
   session->decode = decode;
   session->weights = weights;
   session->kv = (uint8_t *)kv;
+  session->parallel =
+      options->parallel != NULL && options->parallel->parallel_for != NULL
+          ? options->parallel
+          : NULL;
   session->allocator = allocator;
   session->max_context =
       options->max_context > 0 ? options->max_context : info->max_context;
@@ -138,7 +143,8 @@ static void run_model(g4rt_session_t *session, g4_model_fn_t fn,
   g4_memref_1d_t kv_ref = memref_1d(session->kv, info->kv_bytes);
   g4_memref_2d_t logit_ref = {
       out_logits, out_logits, 0, {n, info->vocab_size}, {info->vocab_size, 1}};
-  fn(&token_ref, session->position, &weight_ref, &kv_ref, &logit_ref);
+  fn(&token_ref, session->position, &weight_ref, &kv_ref, &logit_ref,
+     session->parallel);
   session->position += n;
 }
 
@@ -165,6 +171,10 @@ int64_t g4rt_session_position(const g4rt_session_t *session) {
 
 int64_t g4rt_session_max_context(const g4rt_session_t *session) {
   return session->max_context;
+}
+
+const g4_parallel_t *g4rt_session_parallel(const g4rt_session_t *session) {
+  return session->parallel;
 }
 
 const g4_model_info_t *g4rt_session_model_info(const g4rt_session_t *session) {

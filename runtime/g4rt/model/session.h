@@ -2,15 +2,17 @@
  * position.
  *
  * Ownership: g4rt_session_create returns an owned session; release it with
- * g4rt_session_destroy. The model info, the model functions and the weight blob
- * are borrowed and must outlive the session (they are usually the linked object
- * and an mmap). The KV arena and the session itself come from the allocator
- * passed to create.
+ * g4rt_session_destroy. The model info, the model functions, the weight blob
+ * and options.parallel are borrowed and must outlive the session (they are
+ * usually the linked object, an mmap and a thread pool). The KV arena and the
+ * session itself come from the allocator passed to create.
  *
  * Thread safety: a session is not thread-safe; use one thread at a time.
- * Sessions share nothing with each other, so distinct sessions may run on
- * distinct threads as far as the runtime is concerned (whether the compiled
- * code allows it is the model's business; see docs/runtime.md).
+ * Sessions share nothing with each other except what the caller gives them (a
+ * parallel interface may serve several sessions if its implementation allows
+ * it, as the POSIX pool does), so distinct sessions may run on distinct
+ * threads as far as the runtime is concerned (whether the compiled code allows
+ * it is the model's business; see docs/runtime.md).
  */
 #ifndef G4RT_MODEL_SESSION_H_
 #define G4RT_MODEL_SESSION_H_
@@ -34,14 +36,22 @@ typedef struct g4rt_session_options_t {
    * in [1, info->max_context]. The KV arena keeps its compiled size either way.
    */
   int64_t max_context;
+  /* How the compiled code runs its tasks (model_abi.h): passed unchanged to
+   * every model call. NULL (the default) runs everything on the calling
+   * thread. Borrowed, not owned: it (and the pool behind it) must outlive the
+   * session. A non-NULL value with a NULL parallel_for is treated as NULL.
+   * See platform/posix/thread_pool.h for a pthread implementation. */
+  const g4_parallel_t *parallel;
 } g4rt_session_options_t;
 
 /* Fills |out_options| with the defaults. */
 void g4rt_session_options_initialize(g4rt_session_options_t *out_options);
 
-/* Validates |info| and the blob header against it (weights.h), allocates the
- * session and a zeroed KV arena of info->kv_bytes (G4_TENSOR_ALIGNMENT-aligned)
- * from |allocator|. |options| may be NULL for the defaults. */
+/* Validates |info| (its abi_version must be G4_ABI_VERSION: FAILED_PRECONDITION
+ * naming both otherwise) and the blob header against it (weights.h), allocates
+ * the session and a zeroed KV arena of info->kv_bytes
+ * (G4_TENSOR_ALIGNMENT-aligned) from |allocator|. |options| may be NULL for the
+ * defaults. */
 G4RT_MUST_USE g4rt_status_t g4rt_session_create(
     const g4_model_info_t *info, g4_model_fn_t prefill, g4_model_fn_t decode,
     const void *weights_blob, size_t blob_bytes, g4rt_allocator_t allocator,
@@ -74,6 +84,9 @@ int64_t g4rt_session_position(const g4rt_session_t *session);
 
 /* The position limit in effect (options.max_context or the model's). */
 int64_t g4rt_session_max_context(const g4rt_session_t *session);
+
+/* The borrowed parallel interface the model calls get (NULL: serial). */
+const g4_parallel_t *g4rt_session_parallel(const g4rt_session_t *session);
 
 /* The borrowed model info the session was created with. */
 const g4_model_info_t *g4rt_session_model_info(const g4rt_session_t *session);

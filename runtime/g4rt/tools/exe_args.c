@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/g4rt/platform/posix/thread_pool.h"
+
 static g4rt_status_t malformed(const char *flag, const char *text,
                                const char *expected) {
   return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
@@ -138,7 +140,7 @@ static bool is_flag(const flag_t *flag, const char *name) {
 static void initialize_args(g4rt_exe_args_t *args) {
   memset(args, 0, sizeof(*args));
   args->max_new_tokens = 32;
-  args->threads = 1;
+  args->threads = 0; /* the pool's default, resolved by main */
   g4rt_sampler_options_initialize(&args->sampler);
 }
 
@@ -174,7 +176,9 @@ static g4rt_status_t apply_value_flag(const char *name, const char *value,
     G4RT_RETURN_IF_ERROR(
         parse_int(name, value, 1, INT64_MAX, &args->prefill_chunk));
   } else if (strcmp(name, "--threads") == 0) {
-    G4RT_RETURN_IF_ERROR(parse_int(name, value, 1, 4096, &args->threads));
+    G4RT_RETURN_IF_ERROR(parse_int(name, value, 1,
+                                   G4RT_THREAD_POOL_MAX_THREADS,
+                                   &args->threads));
   } else if (strcmp(name, "--max-context") == 0) {
     G4RT_RETURN_IF_ERROR(
         parse_int(name, value, 1, INT64_MAX, &args->max_context));

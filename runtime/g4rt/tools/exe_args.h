@@ -21,7 +21,7 @@ typedef struct g4rt_exe_args_t {
   g4rt_sampler_options_t sampler;
   const char *dump_logits_path; /* NULL: no dump */
   int64_t prefill_chunk;        /* 0: the whole prompt in one prefill call */
-  int64_t threads;              /* accepted and unused (default 1) */
+  int64_t threads; /* 0 (default): g4rt_thread_pool_default_threads() */
   int64_t max_context;          /* 0: the compiled max_context */
   const char *weights_path;     /* NULL: the blob appended to the executable */
 } g4rt_exe_args_t;

@@ -5,7 +5,8 @@
  * prompt, samples
  * --max-new-tokens tokens and prints their ids on one line. Errors go to stderr
  * as "error: ..." with exit code 2 for command-line mistakes and 1 for
- * everything else.
+ * everything else. The model runs on a thread pool of --threads threads
+ * (default: one per available processor) injected through the session.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "runtime/g4rt/base/system_allocator.h"
 #include "runtime/g4rt/model/session.h"
 #include "runtime/g4rt/platform/posix/mapped_blob.h"
+#include "runtime/g4rt/platform/posix/thread_pool.h"
 #include "runtime/g4rt/sampling/sampler.h"
 #include "runtime/g4rt/tools/exe_args.h"
 
@@ -23,10 +25,12 @@
 extern const g4_model_info_t g4_model_info;
 extern void _mlir_ciface_g4_prefill(g4_memref_1d_t *tokens, int64_t start,
                                     g4_memref_1d_t *weights, g4_memref_1d_t *kv,
-                                    g4_memref_2d_t *logits);
+                                    g4_memref_2d_t *logits,
+                                    const g4_parallel_t *parallel);
 extern void _mlir_ciface_g4_decode(g4_memref_1d_t *tokens, int64_t start,
                                    g4_memref_1d_t *weights, g4_memref_1d_t *kv,
-                                   g4_memref_2d_t *logits);
+                                   g4_memref_2d_t *logits,
+                                   const g4_parallel_t *parallel);
 
 enum { kExitOk = 0, kExitError = 1, kExitUsage = 2 };
 
@@ -38,6 +42,8 @@ typedef struct program_t {
   int64_t prompt_length;
   int64_t context;
   g4rt_mapped_blob_t blob;
+  g4rt_thread_pool_t *pool;
+  g4_parallel_t parallel; /* borrows pool; the session borrows this */
   g4rt_session_t *session;
   float *logits; /* chunk rows * vocab */
   void *scratch; /* sampler scratch */
@@ -89,9 +95,11 @@ static void print_help(const char *program, const g4_model_info_t *info) {
       "  --prefill-chunk N    feed the prompt N tokens per call (default: all "
       "at\n"
       "                       once); 1 runs it through the decode function\n"
-      "  --threads N          accepted (N >= 1); the compiled code currently "
-      "runs\n"
-      "                       on the calling thread only\n"
+      "  --threads N          run the model on N threads, 1 <= N <= %d "
+      "(default:\n"
+      "                       one per available processor, %d here); the "
+      "output\n"
+      "                       does not depend on N\n"
       "  --max-context N      use at most N positions (<= %lld)\n"
       "  --weights FILE       load the weight blob from FILE instead of the "
       "one\n"
@@ -101,6 +109,7 @@ static void print_help(const char *program, const g4_model_info_t *info) {
       "memory: %lld weight bytes, %lld KV bytes in %lld buffers\n",
       base_name(program), name, (long long)info->vocab_size,
       (long long)info->max_context, (int)info->eos_token_id,
+      G4RT_THREAD_POOL_MAX_THREADS, g4rt_thread_pool_default_threads(),
       (long long)info->max_context, (long long)info->weights_bytes,
       (long long)info->kv_bytes, (long long)info->num_kv_buffers);
 }
@@ -153,7 +162,7 @@ static int check_prompt(program_t *p) {
   return kExitOk;
 }
 
-/* Maps the weights and creates the session. */
+/* Maps the weights, starts the thread pool and creates the session. */
 static int open_session(program_t *p) {
   g4rt_status_t status =
       p->args.weights_path ? g4rt_posix_map_file(p->args.weights_path, &p->blob)
@@ -161,9 +170,18 @@ static int open_session(program_t *p) {
   if (!g4rt_status_is_ok(&status)) {
     return fail(kExitError, "cannot load the weights: %s", status.message);
   }
+  int threads = p->args.threads > 0 ? (int)p->args.threads
+                                    : g4rt_thread_pool_default_threads();
+  status = g4rt_thread_pool_create(threads, g4rt_system_allocator(), &p->pool);
+  if (!g4rt_status_is_ok(&status)) {
+    return fail(kExitError, "cannot start %d threads: %s", threads,
+                status.message);
+  }
+  p->parallel = g4rt_thread_pool_parallel(p->pool);
   g4rt_session_options_t options;
   g4rt_session_options_initialize(&options);
   options.max_context = p->context;
+  options.parallel = &p->parallel;
   status = g4rt_session_create(
       p->info, _mlir_ciface_g4_prefill, _mlir_ciface_g4_decode, p->blob.blob,
       p->blob.blob_bytes, g4rt_system_allocator(), &options, &p->session);
@@ -306,6 +324,7 @@ int main(int argc, char **argv) {
   free(program.scratch);
   free(program.logits);
   g4rt_session_destroy(program.session);
+  g4rt_thread_pool_destroy(program.pool); /* after the session borrowing it */
   g4rt_posix_unmap(&program.blob);
   free(program.prompt);
   return rc;

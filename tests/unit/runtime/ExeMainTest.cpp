@@ -77,7 +77,9 @@ TEST_F(G4rtExeMainTest, Help) {
                            "--top-k", "--top-p", "--seed", "--dump-logits", "--prefill-chunk",
                            "--threads", "--max-context", "--weights"})
     EXPECT_THAT(result.out, HasSubstr(flag));
-  EXPECT_THAT(result.out, HasSubstr("calling thread"));
+  EXPECT_THAT(result.out, HasSubstr("run the model on N threads, 1 <= N <= 1024"));
+  EXPECT_THAT(result.out, HasSubstr("one per available processor"));
+  EXPECT_THAT(result.out, Not(HasSubstr("calling thread")));
   EXPECT_EQ(result.err, "");
   // Help needs no weights.
   EXPECT_EQ(run({"--help"}, {}, G4RT_FAKE_EXE).exitCode, 0);
@@ -185,6 +187,48 @@ TEST_F(G4rtExeMainTest, ThreadsAndEqualsSyntaxAreAccepted) {
   EXPECT_EQ(result.err, "");
 }
 
+// The output (ids and the logits dump) is bit-identical for every thread count,
+// greedy or sampled, whole prompt or chunked; the pool reaches the model calls.
+TEST_F(G4rtExeMainTest, ThreadCountsGiveIdenticalOutput) {
+  std::vector<int32_t> prompt{2, 17, 5, 31, 0, 9};
+  std::vector<float> reference = fakePromptLogits(prompt);
+  std::string referenceBytes(reinterpret_cast<const char *>(reference.data()),
+                             reference.size() * sizeof(float));
+  struct Mode {
+    std::vector<std::string> args;
+    std::string expected; // empty: compare across thread counts only
+  };
+  const Mode modes[] = {
+      {{"--greedy"}, joined(fakeGreedy(prompt, 10))},
+      {{"--greedy", "--prefill-chunk", "2"}, joined(fakeGreedy(prompt, 10))},
+      {{"--temperature", "3", "--top-k", "0", "--top-p", "1", "--seed", "7"}, ""},
+  };
+  for (const Mode &mode : modes) {
+    std::string first;
+    for (const char *threads : {"", "1", "2", "4"}) {
+      SCOPED_TRACE(::testing::PrintToString(mode.args) + " threads '" + threads + "'");
+      std::string dump = *dir + "/threads-" + threads + ".f32";
+      std::vector<std::string> args{"--tokens", "2,17,5,31,0,9", "--max-new-tokens", "10",
+                                    "--dump-logits", dump};
+      args.insert(args.end(), mode.args.begin(), mode.args.end());
+      if (*threads) {
+        args.push_back("--threads");
+        args.push_back(threads);
+      }
+      RunResult result = run(args, {"G4RT_FAKE_TRACE_PARALLEL=1"});
+      EXPECT_EQ(result.exitCode, 0) << result.err;
+      EXPECT_THAT(result.err, HasSubstr("fake parallel=pool\n"));
+      EXPECT_THAT(result.err, Not(HasSubstr("fake parallel=none")));
+      EXPECT_EQ(readFile(dump), referenceBytes);
+      if (!mode.expected.empty())
+        EXPECT_EQ(result.out, mode.expected);
+      if (first.empty())
+        first = result.out;
+      EXPECT_EQ(result.out, first);
+    }
+  }
+}
+
 TEST_F(G4rtExeMainTest, MaxContext) {
   RunResult fits = run({"--tokens", "2,17,5", "--max-new-tokens", "2", "--max-context", "5",
                         "--greedy"});
@@ -224,7 +268,12 @@ TEST_F(G4rtExeMainTest, BadCommandLines) {
       {{"--tokens", "2", "--temperature", "warm"}, {"--temperature: malformed value 'warm'"}},
       {{"--tokens", "2", "--top-k", "-1"}, {"--top-k: -1 is out of range"}},
       {{"--tokens", "2", "--seed", "-5"}, {"--seed: malformed value '-5'"}},
-      {{"--tokens", "2", "--threads", "0"}, {"--threads: 0 is out of range"}},
+      {{"--tokens", "2", "--threads", "0"}, {"--threads: 0 is out of range [1, 1024]"}},
+      {{"--tokens", "2", "--threads", "-3"}, {"--threads: -3 is out of range"}},
+      {{"--tokens", "2", "--threads", "1025"}, {"--threads: 1025 is out of range"}},
+      {{"--tokens", "2", "--threads", "abc"}, {"--threads: malformed value 'abc'"}},
+      {{"--tokens", "2", "--threads=2x"}, {"--threads: malformed value '2x'"}},
+      {{"--tokens", "2", "--threads"}, {"--threads needs a value"}},
       {{"--tokens", "2", "--prefill-chunk", "0"}, {"--prefill-chunk: 0 is out of range"}},
       {{"--tokens", "2", "--max-context", "0"}, {"--max-context: 0 is out of range"}},
       {{"--tokens"}, {"--tokens needs a value"}},

@@ -7,9 +7,19 @@
  *   logits[v]   = -(v - target)^2
  * so the output depends on the weights, on the KV state kept across calls and on
  * the position, and is identical however the prompt is chunked. A descriptor the
- * runtime built wrongly turns every logit of the call into NaN. With the environment
- * variable G4RT_FAKE_TRACE set, every call is logged to stderr ("fake prefill start=0
- * n=3"). Only the runtime's own tests use it; real models come from the compiler.
+ * runtime built wrongly turns every logit of the call into NaN.
+ *
+ * Like compiled code, each call splits its work into tasks through the `parallel`
+ * argument (run inline when it is NULL): one task per position stores the token in
+ * the KV arena, then G4RT_FAKE_SLICES tasks per position each write a slice of that
+ * row's logits. Tasks write disjoint outputs, so the result does not depend on the
+ * thread count. Every task counts its runs; if any task of a call ran other than
+ * exactly once, every logit of the call becomes NaN.
+ *
+ * With the environment variable G4RT_FAKE_TRACE set, every call is logged to stderr
+ * ("fake prefill start=0 n=3"); with G4RT_FAKE_TRACE_PARALLEL set, each call also logs
+ * "fake parallel=pool" or "fake parallel=none". Only the runtime's own tests use it;
+ * real models come from the compiler.
  */
 #ifndef G4RT_TESTS_UNIT_RUNTIME_FAKEMODEL_H_
 #define G4RT_TESTS_UNIT_RUNTIME_FAKEMODEL_H_
@@ -27,14 +37,15 @@ extern "C" {
 #define G4RT_FAKE_FINGERPRINT 0x6734666b65000001ull
 #define G4RT_FAKE_EOS 1
 #define G4RT_FAKE_NAME "fake-g4"
+#define G4RT_FAKE_SLICES 4 /* logit tasks per position */
 
 extern const g4_model_info_t g4_model_info;
 void _mlir_ciface_g4_prefill(g4_memref_1d_t *tokens, int64_t start,
                              g4_memref_1d_t *weights, g4_memref_1d_t *kv,
-                             g4_memref_2d_t *logits);
+                             g4_memref_2d_t *logits, const g4_parallel_t *parallel);
 void _mlir_ciface_g4_decode(g4_memref_1d_t *tokens, int64_t start,
                             g4_memref_1d_t *weights, g4_memref_1d_t *kv,
-                            g4_memref_2d_t *logits);
+                            g4_memref_2d_t *logits, const g4_parallel_t *parallel);
 
 #ifdef __cplusplus
 }  /* extern "C" */

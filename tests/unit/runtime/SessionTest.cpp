@@ -2,6 +2,7 @@
 #include "runtime/g4rt/base/arena.h"
 #include "runtime/g4rt/base/system_allocator.h"
 #include "runtime/g4rt/model/session.h"
+#include "runtime/g4rt/platform/posix/thread_pool.h"
 
 #include "tests/unit/runtime/FakeModel.h"
 #include "tests/unit/runtime/RuntimeTestSupport.h"
@@ -9,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -218,6 +220,143 @@ TEST_F(G4rtSessionTest, ArenaBackedSessionAndExhaustion) {
   EXPECT_EQ(status.code, G4RT_STATUS_RESOURCE_EXHAUSTED);
   EXPECT_STREQ(status.message, "KV arena: cannot allocate 448 bytes (alignment 64)");
   EXPECT_EQ(none, nullptr);
+}
+
+// The model info's ABI version is checked at create, naming expected and found.
+TEST_F(G4rtSessionTest, AbiVersionMismatchFailsCreate) {
+  g4_model_info_t old = g4_model_info;
+  old.abi_version = G4_ABI_VERSION - 1;
+  g4rt_session_t *created = nullptr;
+  g4rt_status_t status =
+      g4rt_session_create(&old, _mlir_ciface_g4_prefill, _mlir_ciface_g4_decode, blob.data(),
+                          blob.size(), g4rt_system_allocator(), nullptr, &created);
+  EXPECT_EQ(status.code, G4RT_STATUS_FAILED_PRECONDITION);
+  EXPECT_THAT(status.message, HasSubstr("abi_version expected " +
+                                        std::to_string(G4_ABI_VERSION) + ", found " +
+                                        std::to_string(G4_ABI_VERSION - 1)));
+  EXPECT_EQ(created, nullptr);
+}
+
+/// A g4_parallel_t that runs tasks inline and records each call's count.
+struct RecordingParallel {
+  static void parallelFor(void *pool, int64_t count, g4_task_fn_t task, void *ctx) {
+    static_cast<RecordingParallel *>(pool)->counts.push_back(count);
+    for (int64_t i = 0; i < count; ++i)
+      task(ctx, i);
+  }
+  g4_parallel_t parallel() { return {this, parallelFor}; }
+  std::vector<int64_t> counts;
+};
+
+// The session hands options.parallel to every model call (the fake splits a call of
+// n tokens into n store tasks and n * G4RT_FAKE_SLICES logit tasks).
+TEST_F(G4rtSessionTest, ModelCallsGetTheParallelInterface) {
+  RecordingParallel recorder;
+  g4_parallel_t parallel = recorder.parallel();
+  g4rt_session_options_t options;
+  g4rt_session_options_initialize(&options);
+  EXPECT_EQ(options.parallel, nullptr);
+  options.parallel = &parallel;
+  g4rt_session_t *withParallel = create(&options);
+  ASSERT_NE(withParallel, nullptr);
+  EXPECT_EQ(g4rt_session_parallel(withParallel), &parallel);
+  std::vector<int32_t> prompt{2, 17, 5};
+  EXPECT_EQ(prefill(withParallel, prompt), fakePromptLogits(prompt));
+  std::vector<float> row(kVocab);
+  ASSERT_EQ(g4rt_session_decode(withParallel, 9, row.data()).code, G4RT_STATUS_OK);
+  EXPECT_EQ(recorder.counts,
+            (std::vector<int64_t>{3, 3 * G4RT_FAKE_SLICES, 1, G4RT_FAKE_SLICES}));
+}
+
+// NULL (the default) and a struct without parallel_for both mean serial.
+TEST_F(G4rtSessionTest, NullParallelRunsSerially) {
+  EXPECT_EQ(g4rt_session_parallel(session), nullptr);
+  g4_parallel_t empty = {reinterpret_cast<void *>(1), nullptr};
+  g4rt_session_options_t options;
+  g4rt_session_options_initialize(&options);
+  options.parallel = &empty;
+  g4rt_session_t *serial = create(&options);
+  ASSERT_NE(serial, nullptr);
+  EXPECT_EQ(g4rt_session_parallel(serial), nullptr);
+  std::vector<int32_t> prompt{4, 8, 15, 16};
+  EXPECT_EQ(prefill(serial, prompt), fakePromptLogits(prompt));
+}
+
+// Sessions on thread pools of 1, 2 and 4 threads give bit-identical logits (prefill,
+// chunks and decode) to the serial session and the reference.
+TEST_F(G4rtSessionTest, ThreadPoolsGiveIdenticalLogits) {
+  std::vector<int32_t> prompt{2, 17, 5, 31, 0, 9, 9, 30, 12, 1, 7};
+  std::vector<float> serialWhole = prefill(session, prompt);
+  ASSERT_EQ(serialWhole, fakePromptLogits(prompt));
+  for (int threads : {1, 2, 4}) {
+    SCOPED_TRACE(threads);
+    g4rt_thread_pool_t *pool = nullptr;
+    g4rt_status_t status = g4rt_thread_pool_create(threads, g4rt_system_allocator(), &pool);
+    ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+    g4_parallel_t parallel = g4rt_thread_pool_parallel(pool);
+    g4rt_session_options_t options;
+    g4rt_session_options_initialize(&options);
+    options.parallel = &parallel;
+    g4rt_session_t *whole = create(&options);
+    g4rt_session_t *chunked = create(&options);
+    ASSERT_NE(whole, nullptr);
+    ASSERT_NE(chunked, nullptr);
+    EXPECT_EQ(prefill(whole, prompt), serialWhole);
+    std::vector<float> pieces = prefill(chunked, {2, 17, 5, 31});
+    for (size_t i = 4; i < prompt.size(); ++i) {
+      std::vector<float> row(kVocab);
+      ASSERT_EQ(g4rt_session_decode(chunked, prompt[i], row.data()).code, G4RT_STATUS_OK);
+      pieces.insert(pieces.end(), row.begin(), row.end());
+    }
+    EXPECT_EQ(pieces, serialWhole);
+    // The sessions borrow the pool: destroy them first.
+    g4rt_session_destroy(whole);
+    g4rt_session_destroy(chunked);
+    extras.erase(std::remove_if(extras.begin(), extras.end(),
+                                [&](g4rt_session_t *s) { return s == whole || s == chunked; }),
+                 extras.end());
+    g4rt_thread_pool_destroy(pool);
+  }
+}
+
+// Two sessions share one pool, their calls interleaved: each keeps its own KV and
+// gets the reference logits.
+TEST_F(G4rtSessionTest, TwoSessionsShareOnePool) {
+  g4rt_thread_pool_t *pool = nullptr;
+  g4rt_status_t status = g4rt_thread_pool_create(3, g4rt_system_allocator(), &pool);
+  ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+  g4_parallel_t parallel = g4rt_thread_pool_parallel(pool);
+  g4rt_session_options_t options;
+  g4rt_session_options_initialize(&options);
+  options.parallel = &parallel;
+  g4rt_session_t *a = create(&options);
+  g4rt_session_t *b = create(&options);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  std::vector<int32_t> promptA{3, 1, 4, 1, 5, 9, 2, 6};
+  std::vector<int32_t> promptB{27, 18, 28, 18, 28};
+  std::vector<float> gotA, gotB;
+  for (size_t i = 0; i < std::max(promptA.size(), promptB.size()); ++i) {
+    if (i < promptA.size()) {
+      std::vector<float> row = prefill(a, {promptA[i]});
+      gotA.insert(gotA.end(), row.begin(), row.end());
+    }
+    if (i < promptB.size()) {
+      std::vector<float> row(kVocab);
+      ASSERT_EQ(g4rt_session_decode(b, promptB[i], row.data()).code, G4RT_STATUS_OK);
+      gotB.insert(gotB.end(), row.begin(), row.end());
+    }
+  }
+  EXPECT_EQ(gotA, fakePromptLogits(promptA));
+  EXPECT_EQ(gotB, fakePromptLogits(promptB));
+  g4rt_session_reset(a);
+  EXPECT_EQ(prefill(a, promptB), fakePromptLogits(promptB));
+  g4rt_session_destroy(a);
+  g4rt_session_destroy(b);
+  extras.erase(std::remove_if(extras.begin(), extras.end(),
+                              [&](g4rt_session_t *s) { return s == a || s == b; }),
+               extras.end());
+  g4rt_thread_pool_destroy(pool);
 }
 
 TEST(G4rtSessionDestroyTest, NullIsANoOp) { g4rt_session_destroy(nullptr); }

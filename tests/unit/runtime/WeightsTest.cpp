@@ -136,10 +136,13 @@ TEST(G4rtModelInfoTest, FakeModelIsValid) {
 
 TEST(G4rtModelInfoTest, AbiVersionMismatch) {
   g4_model_info_t info = g4_model_info;
-  info.abi_version = 2;
+  info.abi_version = 1; // an object compiled before the parallel argument (ABI v2)
   g4rt_status_t status = g4rt_model_info_validate(&info);
   EXPECT_EQ(status.code, G4RT_STATUS_FAILED_PRECONDITION);
-  EXPECT_THAT(status.message, HasSubstr("abi_version expected 1, found 2"));
+  EXPECT_THAT(status.message, HasSubstr("abi_version expected 2, found 1"));
+  info.abi_version = G4_ABI_VERSION + 1;
+  EXPECT_THAT(g4rt_model_info_validate(&info).message,
+              HasSubstr("found " + std::to_string(G4_ABI_VERSION + 1)));
 }
 
 TEST(G4rtModelInfoTest, BadSizes) {

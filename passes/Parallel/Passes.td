@@ -1,0 +1,44 @@
+//===- Passes.td - Splitting loops into tasks for an injected thread pool -*- tablegen -*-===//
+#ifndef G4_PASSES_PARALLEL_PASSES_TD
+#define G4_PASSES_PARALLEL_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::ModuleOp"> {
+  let summary = "Splits large independent loops of the kernels into tasks for the caller's parallel_for";
+  let description = [{
+    Runs on buffers. In every kernel that received the caller's `g4_parallel_t*`
+    (g4-bind-entry-points), each top-level `linalg.generic` marked `g4.parallel_dim = d`
+    whose loop `d` has a static trip count N >= 2 * `min-task-size` is moved into a task
+    function `@<kernel>_task<k>(chunk, tasks, operands...)` that runs rows
+    `[chunk*N/tasks, (chunk+1)*N/tasks)` of that loop on subviews, and replaced by a call
+    to the dispatcher declaration `@<kernel>_parallel<k>(parallel, tasks, operands...)`
+    (attribute `g4.parallel_task`), which g4-lower-parallel-dispatch defines once the
+    module is in the LLVM dialect. Tasks write disjoint parts of the output, so results
+    do not depend on the number of threads.
+  }];
+  let options = [
+    Option<"minTaskSize", "min-task-size", "int64_t", /*default=*/"32",
+           "fewest iterations of the split loop per task">,
+    Option<"maxTasks", "max-tasks", "int64_t", /*default=*/"16",
+           "most tasks one loop is split into">
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect"];
+}
+
+def LowerParallelDispatchPass : Pass<"g4-lower-parallel-dispatch", "::mlir::ModuleOp"> {
+  let summary = "Defines the task dispatchers: pack the arguments, call the caller's parallel_for";
+  let description = [{
+    Runs on the LLVM dialect. For each declaration marked `g4.parallel_task = @task`
+    (parameters: `g4_parallel_t*`, task count, the task's flattened arguments) it creates
+    a trampoline `void(void *ctx, int64_t index)` that unpacks the arguments and calls
+    the task, and a body that packs them into a stack struct and calls
+    `parallel->parallel_for(parallel->pool, count, trampoline, &args)`; with a NULL
+    `parallel` or NULL `parallel_for` it runs the tasks in order on the calling thread.
+    The contract is runtime/g4rt/abi/model_abi.h (g4_parallel_t).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // G4_PASSES_PARALLEL_PASSES_TD

@@ -1,0 +1,523 @@
+// RUN: g4-opt %s --split-input-file --g4-gemma-to-linalg \
+// RUN:   | FileCheck %s --implicit-check-not='{{gemma\.[a-z_]+ [%]}}' --implicit-check-not='!gemma.kv_cache'
+// RUN: g4-opt %s --split-input-file --g4-gemma-to-linalg | FileCheck %s --check-prefix=NOCOPY
+
+// Every gemma compute op becomes a func.call to a private kernel holding its tensor code
+// (the first implicit check: no `gemma.<op> %operand` survives anywhere; the second: no
+// !gemma.kv_cache type survives). gemma.param and gemma.weight stay for
+// g4-bind-entry-points. Kernels are appended to the module in the order first needed.
+
+// embed: one table row per token, widened from bf16 and scaled; the weight stays a
+// gemma.weight that the call receives.
+// CHECK-LABEL: func.func @embed(
+// CHECK-SAME:      %[[TOKENS:.+]]: tensor<?xi32>) -> tensor<?x96xf32>
+// CHECK:         %[[TABLE:.+]] = gemma.weight @embed_tokens.weight : tensor<512x96xbf16>
+// CHECK:         %[[H:.+]] = call @kernel_embed(%[[TOKENS]], %[[TABLE]]) : (tensor<?xi32>, tensor<512x96xbf16>) -> tensor<?x96xf32>
+// CHECK:         return %[[H]]
+// Kernels are kept out of line (LLVM must not inline the shared layers back).
+// CHECK-LABEL: func.func private @kernel_embed(
+// CHECK-SAME:      %[[KTOK:[^:]+]]: tensor<?xi32>, %[[KTAB:[^:]+]]: tensor<512x96xbf16>) -> tensor<?x96xf32>
+// CHECK-SAME:      passthrough = ["noinline"]
+// CHECK:         %[[SCALE:.+]] = arith.constant 9.812500e+00 : f32
+// CHECK:         linalg.generic {{.+}} ins(%[[KTOK]] : tensor<?xi32>)
+// CHECK:           %[[ROW:.+]] = arith.index_cast %{{.+}} : i32 to index
+// CHECK:           %[[E:.+]] = tensor.extract %[[KTAB]][%[[ROW]], %{{.+}}] : tensor<512x96xbf16>
+// CHECK:           %[[EF:.+]] = arith.extf %[[E]] : bf16 to f32
+// CHECK:           arith.mulf %[[EF]], %[[SCALE]] : f32
+gemma.param @embed_tokens.weight : tensor<512x96xbf16>
+func.func @embed(%tokens: tensor<?xi32>) -> tensor<?x96xf32> {
+  %table = gemma.weight @embed_tokens.weight : tensor<512x96xbf16>
+  %h = gemma.embed %tokens, %table {scale = 9.8125 : f32} : (tensor<?xi32>, tensor<512x96xbf16>) -> tensor<?x96xf32>
+  return %h : tensor<?x96xf32>
+}
+
+// -----
+
+// rms_norm with and without a weight: different operand lists, so two kernels. Both are
+// a sum-of-squares reduction over the last dim, then x / sqrt(sum/96 + eps); only the
+// weighted one widens and multiplies by the bf16 weight.
+// CHECK-LABEL: func.func @rms_norm(
+// CHECK:         %[[N:.+]] = call @kernel_rms_norm(%{{.+}}, %{{.+}}) : (tensor<?x96xf32>, tensor<96xbf16>) -> tensor<?x96xf32>
+// CHECK:         call @kernel_rms_norm_0(%[[N]]) : (tensor<?x96xf32>) -> tensor<?x96xf32>
+// CHECK-LABEL: func.func private @kernel_rms_norm(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[W:[^:]+]]: tensor<96xbf16>) -> tensor<?x96xf32>
+// CHECK:         %[[SS:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<?x96xf32>)
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+// CHECK:         %[[INVW:.+]] = arith.constant 0.010416667 : f32
+// CHECK:         %[[EPS:.+]] = arith.constant 9.99999997E-7 : f32
+// CHECK:         linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[SS]], %[[W]] : tensor<?x96xf32>, tensor<?xf32>, tensor<96xbf16>)
+// CHECK:           %[[MEAN:.+]] = arith.mulf %{{.+}}, %[[INVW]] : f32
+// CHECK:           %[[VAR:.+]] = arith.addf %[[MEAN]], %[[EPS]] : f32
+// CHECK:           math.sqrt %[[VAR]] : f32
+// CHECK:           arith.divf
+// CHECK:           arith.extf %{{.+}} : bf16 to f32
+// CHECK:           linalg.yield
+// CHECK-LABEL: func.func private @kernel_rms_norm_0(
+// CHECK-SAME:      %[[X0:[^:]+]]: tensor<?x96xf32>) -> tensor<?x96xf32>
+// CHECK:         %[[SS0:.+]] = linalg.generic {{.+}} ins(%[[X0]] : tensor<?x96xf32>)
+// CHECK:         linalg.generic {{.+}} ins(%[[X0]], %[[SS0]] : tensor<?x96xf32>, tensor<?xf32>)
+// CHECK:           math.sqrt
+// CHECK-NOT:       arith.extf
+// CHECK:           linalg.yield
+func.func @rms_norm(%x: tensor<?x96xf32>, %w: tensor<96xbf16>) -> tensor<?x96xf32> {
+  %n = gemma.rms_norm %x, %w {epsilon = 1.0e-6 : f32} : tensor<?x96xf32>, tensor<96xbf16>
+  %m = gemma.rms_norm %n {epsilon = 1.0e-6 : f32} : tensor<?x96xf32>
+  return %m : tensor<?x96xf32>
+}
+
+// -----
+
+// linear: y[m, n] = sum_k x[m, k] * f32(W[n, k]), one contraction whose body widens the
+// bf16 weight element; the weight is read in place (PyTorch [out, in] layout, map
+// (m, n, k) -> (n, k)), never copied into an f32 tensor.
+// CHECK-DAG: #[[$MAP_X:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[$MAP_W:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[$MAP_Y:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @linear(
+// CHECK:         call @kernel_linear(%{{.+}}, %{{.+}}) : (tensor<?x96xf32>, tensor<512x96xbf16>) -> tensor<?x512xf32>
+// CHECK-LABEL: func.func private @kernel_linear(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[W:[^:]+]]: tensor<512x96xbf16>) -> tensor<?x512xf32>
+// CHECK:         %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<?x512xf32>)
+// CHECK:         %[[Y:.+]] = linalg.generic {indexing_maps = [#[[$MAP_X]], #[[$MAP_W]], #[[$MAP_Y]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[W]] : tensor<?x96xf32>, tensor<512x96xbf16>) outs(%[[INIT]] : tensor<?x512xf32>)
+// CHECK:         ^bb0(%[[A:.+]]: f32, %[[B:.+]]: bf16, %[[ACC:.+]]: f32):
+// CHECK:           %[[BF:.+]] = arith.extf %[[B]] : bf16 to f32
+// CHECK:           %[[P:.+]] = arith.mulf %[[A]], %[[BF]] : f32
+// CHECK:           %[[S:.+]] = arith.addf %[[ACC]], %[[P]] : f32
+// CHECK:           linalg.yield %[[S]] : f32
+// CHECK:         return %[[Y]]
+// Over the whole output (NOCOPY): no f32 tensor of the weight's shape is ever made.
+// NOCOPY-NOT: tensor<512x96xf32>
+func.func @linear(%x: tensor<?x96xf32>, %w: tensor<512x96xbf16>) -> tensor<?x512xf32> {
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<bf16>} : (tensor<?x96xf32>, tensor<512x96xbf16>) -> tensor<?x512xf32>
+  return %y : tensor<?x512xf32>
+}
+
+// -----
+
+// rope: the two kinds differ only in the inverse-frequency table. Proportional RoPE on a
+// head of 32 rotating 4 of 16 pairs keeps d = 32 as the exponent denominator
+// (theta^(-2i/32): 1, 0.4217, 0.1778, 0.0750) and has zero frequency (identity rotation)
+// for the 12 pairs that pass through; default RoPE rotates every pair. Different
+// attributes, so two kernels; the same half-split rotation body in both.
+// CHECK-LABEL: func.func @rope(
+// CHECK:         call @kernel_rope(%{{.+}}, %{{.+}}) : (tensor<?x8x32xf32>, index) -> tensor<?x8x32xf32>
+// CHECK:         call @kernel_rope_0(%{{.+}}, %{{.+}}) : (tensor<?x8x32xf32>, index) -> tensor<?x8x32xf32>
+// CHECK-LABEL: func.func private @kernel_rope(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<?x8x32xf32>, %[[START:[^:]+]]: index) -> tensor<?x8x32xf32>
+// CHECK:         %[[FREQ:.+]] = arith.constant dense<[1.000000e+00, 0.421696514, 0.177827939, 0.0749894232, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<16xf32>
+// CHECK:         %[[HALF:.+]] = arith.constant 16 : index
+// CHECK:         %[[S64:.+]] = arith.index_cast %[[START]] : index to i64
+// CHECK:         linalg.generic {{.+}} ins(%[[X]] : tensor<?x8x32xf32>)
+// CHECK:           %[[T:.+]] = linalg.index 0 : index
+// CHECK:           %[[I:.+]] = linalg.index 2 : index
+// CHECK:           %[[FIRST:.+]] = arith.cmpi ult, %[[I]], %[[HALF]] : index
+// CHECK:           %[[PAIR:.+]] = arith.remui %[[I]], %[[HALF]] : index
+// CHECK:           %[[PARTNER:.+]] = tensor.extract %[[X]][%[[T]], %{{.+}}, %{{.+}}] : tensor<?x8x32xf32>
+// CHECK:           %[[F:.+]] = tensor.extract %[[FREQ]][%[[PAIR]]] : tensor<16xf32>
+// CHECK:           %[[POS:.+]] = arith.addi %[[S64]], %{{.+}} : i64
+// CHECK:           %[[POSF:.+]] = arith.sitofp %[[POS]] : i64 to f32
+// CHECK:           %[[ANGLE:.+]] = arith.mulf %[[POSF]], %[[F]] : f32
+// CHECK:           math.cos %[[ANGLE]]
+// CHECK:           math.sin %[[ANGLE]]
+// CHECK:           arith.subf
+// CHECK:           arith.addf
+// CHECK:           arith.select %[[FIRST]]
+// CHECK-LABEL: func.func private @kernel_rope_0(
+// CHECK:         arith.constant dense<[1.000000e+00, 0.562341332, 0.316227764, {{.+}}, 1.7782794E-4]> : tensor<16xf32>
+// CHECK:         math.cos
+func.func @rope(%q: tensor<?x8x32xf32>, %start: index) -> (tensor<?x8x32xf32>, tensor<?x8x32xf32>) {
+  %p = gemma.rope %q, %start {rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 4>} : tensor<?x8x32xf32>
+  %d = gemma.rope %q, %start {rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 16>} : tensor<?x8x32xf32>
+  return %p, %d : tensor<?x8x32xf32>, tensor<?x8x32xf32>
+}
+
+// -----
+
+// layer_scalar reads the one-element bf16 weight once, outside the element-wise loop;
+// softcap is cap * tanh(x / cap) with 1/cap folded into a constant.
+// CHECK-LABEL: func.func @scalar_softcap(
+// CHECK:         %[[Y:.+]] = call @kernel_layer_scalar(%{{.+}}, %{{.+}}) : (tensor<?x96xf32>, tensor<1xbf16>) -> tensor<?x96xf32>
+// CHECK:         call @kernel_softcap(%[[Y]]) : (tensor<?x96xf32>) -> tensor<?x96xf32>
+// CHECK-LABEL: func.func private @kernel_layer_scalar(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[S:[^:]+]]: tensor<1xbf16>)
+// CHECK:         %[[E:.+]] = tensor.extract %[[S]][%{{.+}}] : tensor<1xbf16>
+// CHECK:         %[[EF:.+]] = arith.extf %[[E]] : bf16 to f32
+// CHECK:         linalg.generic {{.+}} ins(%[[X]] : tensor<?x96xf32>)
+// CHECK-NEXT:    ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT:      %[[M:.+]] = arith.mulf %[[IN]], %[[EF]] : f32
+// CHECK-NEXT:      linalg.yield %[[M]]
+// CHECK-LABEL: func.func private @kernel_softcap(
+// CHECK:         %[[CAP:.+]] = arith.constant 3.000000e+01 : f32
+// CHECK:         %[[INV:.+]] = arith.constant 0.0333333351 : f32
+// CHECK:         ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT:      %[[D:.+]] = arith.mulf %[[IN]], %[[INV]] : f32
+// CHECK-NEXT:      %[[TH:.+]] = math.tanh %[[D]] : f32
+// CHECK-NEXT:      %[[R:.+]] = arith.mulf %[[TH]], %[[CAP]] : f32
+// CHECK-NEXT:      linalg.yield %[[R]]
+func.func @scalar_softcap(%h: tensor<?x96xf32>, %s: tensor<1xbf16>) -> tensor<?x96xf32> {
+  %y = gemma.layer_scalar %h, %s : tensor<?x96xf32>, tensor<1xbf16>
+  %c = gemma.softcap %y {cap = 30.0 : f32} : tensor<?x96xf32>
+  return %c : tensor<?x96xf32>
+}
+
+// -----
+
+// kv_project with a v weight: K and V are two contractions; K goes through k_norm
+// (weighted RMSNorm over head_dim 16) and RoPE, V through the weightless RMSNorm. The
+// results keep the block type [T, kv_heads, head_dim].
+// CHECK-LABEL: func.func @kv_project(
+// CHECK:         call @kernel_kv_project(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}) : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+// CHECK-LABEL: func.func private @kernel_kv_project(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[START:[^:]+]]: index, %[[WK:[^:]+]]: tensor<32x96xbf16>, %[[WV:[^:]+]]: tensor<32x96xbf16>, %[[KN:[^:]+]]: tensor<16xbf16>)
+// CHECK:         %[[KP:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[WK]] : tensor<?x96xf32>, tensor<32x96xbf16>)
+// CHECK:         %[[KRAW:.+]] = tensor.expand_shape %[[KP]] {{\[}}[0], [1, 2]] {{.+}} : tensor<?x32xf32> into tensor<?x2x16xf32>
+// CHECK:         %[[KSS:.+]] = linalg.generic {{.+}} ins(%[[KRAW]] : tensor<?x2x16xf32>)
+// CHECK:         %[[KN_OUT:.+]] = linalg.generic {{.+}} ins(%[[KRAW]], %[[KSS]], %[[KN]] : tensor<?x2x16xf32>, tensor<?x2xf32>, tensor<16xbf16>)
+// CHECK:         %[[K:.+]] = linalg.generic {{.+}} ins(%[[KN_OUT]] : tensor<?x2x16xf32>)
+// CHECK:           math.cos
+// CHECK:         %[[VP:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[WV]] : tensor<?x96xf32>, tensor<32x96xbf16>)
+// CHECK:         %[[VRAW:.+]] = tensor.expand_shape %[[VP]]
+// CHECK:         %[[VSS:.+]] = linalg.generic {{.+}} ins(%[[VRAW]] : tensor<?x2x16xf32>)
+// CHECK:         %[[V:.+]] = linalg.generic {{.+}} ins(%[[VRAW]], %[[VSS]] : tensor<?x2x16xf32>, tensor<?x2xf32>)
+// CHECK:         %[[KC:.+]] = tensor.cast %[[K]]
+// CHECK:         %[[VC:.+]] = tensor.cast %[[V]]
+// CHECK:         return %[[KC]], %[[VC]] : tensor<?x2x16xf32>, tensor<?x2x16xf32>
+func.func @kv_project(%x: tensor<?x96xf32>, %start: index, %wk: tensor<32x96xbf16>,
+    %wv: tensor<32x96xbf16>, %kn: tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>) {
+  %k, %v = gemma.kv_project %x, %start k(%wk) v(%wv) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  return %k, %v : tensor<?x2x16xf32>, tensor<?x2x16xf32>
+}
+
+// -----
+
+// kv_project without a v weight (k_eq_v, f32 weights): a single contraction of the input
+// (no other op reads it); V is the weightless RMSNorm of the raw K projection, taken
+// before k_norm and RoPE.
+// CHECK-LABEL: func.func private @kernel_kv_project(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<1x96xf32>, %[[START:[^:]+]]: index, %[[WK:[^:]+]]: tensor<32x96xf32>, %[[KN:[^:]+]]: tensor<32xbf16>)
+// CHECK:         %[[KP:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[WK]] : tensor<1x96xf32>, tensor<32x96xf32>)
+// CHECK-NOT:     ins(%[[X]]
+// CHECK:         %[[KRAW:.+]] = tensor.expand_shape %[[KP]]
+// CHECK-NOT:     ins(%[[X]]
+// CHECK:         linalg.generic {{.+}} ins(%[[KRAW]], %{{.+}}, %[[KN]] :
+// CHECK-NOT:     ins(%[[X]]
+// CHECK:         math.cos
+// CHECK-NOT:     ins(%[[X]]
+// CHECK:         %[[VSS:.+]] = linalg.generic {{.+}} ins(%[[KRAW]] : tensor<1x1x32xf32>)
+// CHECK-NOT:     ins(%[[X]]
+// CHECK:         linalg.generic {{.+}} ins(%[[KRAW]], %[[VSS]] : tensor<1x1x32xf32>, tensor<1x1xf32>)
+// CHECK-NOT:     ins(%[[X]]
+// CHECK:         return
+func.func @k_eq_v(%x: tensor<1x96xf32>, %start: index, %wk: tensor<32x96xf32>,
+    %kn: tensor<32xbf16>) -> (tensor<1x1x32xf32>, tensor<1x1x32xf32>) {
+  %k, %v = gemma.kv_project %x, %start k(%wk) k_norm(%kn) {layer = 1 : i64, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<f32>, rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 4>}
+      : (tensor<1x96xf32>, index, tensor<32x96xf32>, tensor<32xbf16>) -> (tensor<1x1x32xf32>, tensor<1x1x32xf32>)
+  return %k, %v : tensor<1x1x32xf32>, tensor<1x1x32xf32>
+}
+
+// -----
+
+// kv_append: the !gemma.kv_cache argument and result become tensor<2 x C x kv_heads x d>
+// (K at index 0, V at 1). The kernel loops over the kept block rows t in
+// [max(0, T - C), T) and inserts row t of K and of V into slot (start + t) mod C.
+// CHECK-LABEL: func.func @kv_append(
+// CHECK-SAME:      %[[CACHE:[^:]+]]: tensor<2x8x2x16xf32>
+// CHECK-SAME:      -> tensor<2x8x2x16xf32>
+// CHECK:         %[[C:.+]] = call @kernel_kv_append(%[[CACHE]], %{{.+}}, %{{.+}}, %{{.+}}) : (tensor<2x8x2x16xf32>, index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> tensor<2x8x2x16xf32>
+// CHECK:         return %[[C]] : tensor<2x8x2x16xf32>
+// CHECK-LABEL: func.func private @kernel_kv_append(
+// CHECK-SAME:      %[[KC:[^:]+]]: tensor<2x8x2x16xf32>, %[[START:[^:]+]]: index, %[[K:[^:]+]]: tensor<?x2x16xf32>, %[[V:[^:]+]]: tensor<?x2x16xf32>) -> tensor<2x8x2x16xf32>
+// CHECK:         %[[T:.+]] = tensor.dim %[[K]], %{{.+}} : tensor<?x2x16xf32>
+// CHECK:         %[[CAP:.+]] = arith.constant 8 : index
+// CHECK:         %[[OVER:.+]] = arith.subi %[[T]], %[[CAP]] : index
+// CHECK:         %[[FIRST:.+]] = arith.maxsi %{{.+}}, %[[OVER]] : index
+// CHECK:         %[[R:.+]] = scf.for %[[I:.+]] = %[[FIRST]] to %[[T]] step %{{.+}} iter_args(%[[ACC:.+]] = %[[KC]]) -> (tensor<2x8x2x16xf32>)
+// CHECK:           %[[POS:.+]] = arith.addi %[[START]], %[[I]] : index
+// CHECK:           %[[SLOT:.+]] = arith.remui %[[POS]], %[[CAP]] : index
+// CHECK:           %[[KROW:.+]] = tensor.extract_slice %[[K]][%[[I]], 0, 0] [1, 2, 16] [1, 1, 1] : tensor<?x2x16xf32> to tensor<2x16xf32>
+// CHECK:           %[[C1:.+]] = tensor.insert_slice %[[KROW]] into %[[ACC]][0, %[[SLOT]], 0, 0] [1, 1, 2, 16] [1, 1, 1, 1] : tensor<2x16xf32> into tensor<2x8x2x16xf32>
+// CHECK:           %[[VROW:.+]] = tensor.extract_slice %[[V]][%[[I]], 0, 0] [1, 2, 16] [1, 1, 1] : tensor<?x2x16xf32> to tensor<2x16xf32>
+// CHECK:           %[[C2:.+]] = tensor.insert_slice %[[VROW]] into %[[C1]][1, %[[SLOT]], 0, 0] [1, 1, 2, 16] [1, 1, 1, 1] : tensor<2x16xf32> into tensor<2x8x2x16xf32>
+// CHECK:           scf.yield %[[C2]] : tensor<2x8x2x16xf32>
+// CHECK:         return %[[R]] : tensor<2x8x2x16xf32>
+!kv0 = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+func.func @kv_append(%x: tensor<?x96xf32>, %start: index, %cache: !kv0, %wk: tensor<32x96xbf16>,
+    %kn: tensor<16xbf16>) -> !kv0 {
+  %k, %v = gemma.kv_project %x, %start k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  %c = gemma.kv_append %cache, %start, %k, %v : (!kv0, index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> !kv0
+  return %c : !kv0
+}
+
+// -----
+
+// attention on a sliding layer (window 8, 8 query heads over 2 KV heads). Layer 3 is
+// KV-shared (reads layer 0's cache and block) and differs from layer 0 only in `layer`,
+// which is not part of the kernel signature: both calls go to ONE kernel. The kernel
+// projects Q, applies q_norm and RoPE, groups the 8 heads as [2 kv heads x 4]; builds
+// the key axis from the past positions lo .. start-1 of the cache (lo = max(0, start -
+// 7), ring slot (lo + j) mod 8, K at [0], V at [1]) followed by the block; masks scores
+// to key <= query and key + 8 > query with -inf; then max / exp / sum reductions, P @ V
+// divided by the sum, heads merged and the O projection.
+// CHECK-LABEL: func.func @attention_sliding(
+// CHECK-SAME:      %[[CACHE:[^:]+]]: tensor<2x8x2x16xf32>
+// CHECK:         %[[KV:.+]]:2 = call @kernel_kv_project(
+// CHECK:         %[[A:.+]] = call @kernel_attention(%{{.+}}, %{{.+}}, %[[CACHE]], %[[KV]]#0, %[[KV]]#1, %{{.+}}, %{{.+}}, %{{.+}}) : (tensor<?x96xf32>, index, tensor<2x8x2x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+// CHECK:         call @kernel_attention(%[[A]], %{{.+}}, %[[CACHE]], %[[KV]]#0, %[[KV]]#1, %{{.+}}, %{{.+}}, %{{.+}})
+// CHECK-NOT:   func.func private @kernel_attention_0
+// CHECK-LABEL: func.func private @kernel_attention(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[START:[^:]+]]: index, %[[C:[^:]+]]: tensor<2x8x2x16xf32>, %[[KB:[^:]+]]: tensor<?x2x16xf32>, %[[VB:[^:]+]]: tensor<?x2x16xf32>, %[[WQ:[^:]+]]: tensor<128x96xbf16>, %[[QN:[^:]+]]: tensor<16xbf16>, %[[WO:[^:]+]]: tensor<96x128xbf16>) -> tensor<?x96xf32>
+// CHECK:         linalg.generic {{.+}} ins(%[[X]], %[[WQ]] : tensor<?x96xf32>, tensor<128x96xbf16>)
+// CHECK:         tensor.expand_shape {{.+}} into tensor<?x8x16xf32>
+// CHECK:         linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %[[QN]] :
+// CHECK:         math.cos
+// CHECK:         %[[Q:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2], [3]] {{.+}} : tensor<?x8x16xf32> into tensor<?x2x4x16xf32>
+// CHECK:         %[[W1:.+]] = arith.constant 7 : index
+// CHECK:         %[[BACK:.+]] = arith.subi %[[START]], %[[W1]] : index
+// CHECK:         %[[LO:.+]] = arith.maxsi %{{.+}}, %[[BACK]] : index
+// CHECK:         %[[PAST:.+]] = arith.subi %[[START]], %[[LO]] : index
+// CHECK:         %[[RING:.+]] = arith.constant 8 : index
+// CHECK-NEXT:    arith.constant 0 : index
+// CHECK-NEXT:    %[[KSEL:.+]] = arith.constant 0 : index
+// CHECK-NEXT:    %[[KEYS:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<?x2x16xf32>)
+// CHECK:           %[[J:.+]] = linalg.index 0 : index
+// CHECK:           %[[ISPAST:.+]] = arith.cmpi ult, %[[J]], %[[PAST]] : index
+// CHECK:           %[[P:.+]] = arith.addi %[[LO]], %[[J]] : index
+// CHECK:           %[[SLOT:.+]] = arith.remui %[[P]], %[[RING]] : index
+// CHECK:           %[[S:.+]] = arith.select %[[ISPAST]], %[[SLOT]], %{{.+}} : index
+// CHECK:           %[[FROMC:.+]] = tensor.extract %[[C]][%[[KSEL]], %[[S]], %{{.+}}, %{{.+}}] : tensor<2x8x2x16xf32>
+// CHECK:           %[[FROMB:.+]] = tensor.extract %[[KB]][
+// CHECK:           arith.select %[[ISPAST]], %[[FROMC]], %[[FROMB]] : f32
+// CHECK:         %[[VSEL:.+]] = arith.constant 1 : index
+// CHECK-NEXT:    %[[VALUES:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<?x2x16xf32>)
+// CHECK:           tensor.extract %[[C]][%[[VSEL]], %{{.+}}, %{{.+}}, %{{.+}}] : tensor<2x8x2x16xf32>
+// CHECK:           tensor.extract %[[VB]][
+// CHECK:         %[[SCORES:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[Q]], %[[KEYS]] : tensor<?x2x4x16xf32>, tensor<?x2x16xf32>)
+// CHECK:         %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK:         %[[WIN:.+]] = arith.constant 8 : index
+// CHECK:         %[[MASKED:.+]] = linalg.generic {{.+}} outs(%[[SCORES]] : tensor<?x2x4x?xf32>)
+// CHECK:           %[[QPOS:.+]] = arith.addi %[[START]], %{{.+}} : index
+// CHECK:           %[[KPOS:.+]] = arith.addi %[[LO]], %{{.+}} : index
+// CHECK:           %[[CAUSAL:.+]] = arith.cmpi ule, %[[KPOS]], %[[QPOS]] : index
+// CHECK:           %[[KEND:.+]] = arith.addi %[[KPOS]], %[[WIN]] : index
+// CHECK:           %[[INWIN:.+]] = arith.cmpi ugt, %[[KEND]], %[[QPOS]] : index
+// CHECK:           %[[VIS:.+]] = arith.andi %[[CAUSAL]], %[[INWIN]] : i1
+// CHECK:           arith.select %[[VIS]], %{{.+}}, %[[NEGINF]] : f32
+// CHECK:         %[[MAX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[MASKED]] :
+// CHECK:           arith.maximumf
+// CHECK:         %[[EXP:.+]] = linalg.generic {{.+}} ins(%[[MAX]] : tensor<?x2x4xf32>) outs(%[[MASKED]] :
+// CHECK:           arith.subf
+// CHECK:           math.exp
+// CHECK:         %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[EXP]] :
+// CHECK:           arith.addf
+// CHECK:         %[[PV:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]} ins(%[[EXP]], %[[VALUES]] :
+// CHECK:         %[[NORMED:.+]] = linalg.generic {{.+}} ins(%[[SUM]] : tensor<?x2x4xf32>) outs(%[[PV]] :
+// CHECK:           arith.divf
+// CHECK:         %[[MERGED:.+]] = tensor.collapse_shape %[[NORMED]] {{\[}}[0], [1, 2, 3]] : tensor<?x2x4x16xf32> into tensor<?x128xf32>
+// CHECK:         linalg.generic {{.+}} ins(%[[MERGED]], %[[WO]] : tensor<?x128xf32>, tensor<96x128xbf16>)
+!kv0 = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+func.func @attention_sliding(%x: tensor<?x96xf32>, %start: index, %c0: !kv0,
+    %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>,
+    %qn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %start k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  %a = gemma.attention %x, %start, %c0, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !kv0, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  %b = gemma.attention %a, %start, %c0, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 3 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !kv0, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %b : tensor<?x96xf32>
+}
+
+// -----
+
+// attention on a global layer: the key axis starts at position 0 (no clamp to a window)
+// and the mask is causal only, with no window comparison. The cache is the full
+// capacity (64 positions) of the type.
+// CHECK-LABEL: func.func @attention_global(
+// CHECK-SAME:      tensor<2x64x1x32xf32>
+// CHECK-LABEL: func.func private @kernel_attention(
+// CHECK-SAME:      %[[START:[^:]+]]: index, %[[C:[^:]+]]: tensor<2x64x1x32xf32>
+// CHECK:         tensor.expand_shape {{.+}} into tensor<?x1x2x32xf32>
+// CHECK-NEXT:    %[[LO:.+]] = arith.constant 0 : index
+// CHECK-NOT:     arith.maxsi
+// CHECK:         %[[PAST:.+]] = arith.subi %[[START]], %[[LO]] : index
+// CHECK:         tensor.extract %[[C]][{{.+}}] : tensor<2x64x1x32xf32>
+// CHECK:         %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK:         linalg.generic
+// CHECK:           %[[QPOS:.+]] = arith.addi %[[START]], %{{.+}} : index
+// CHECK:           %[[KPOS:.+]] = arith.addi %[[LO]], %{{.+}} : index
+// CHECK:           %[[CAUSAL:.+]] = arith.cmpi ule, %[[KPOS]], %[[QPOS]] : index
+// CHECK-NEXT:      %[[M:.+]] = arith.select %[[CAUSAL]], %{{.+}}, %[[NEGINF]] : f32
+// CHECK-NEXT:      linalg.yield %[[M]]
+!kv1 = !gemma.kv_cache<layer = 1, kind = global, capacity = 64, kv_heads = 1, head_dim = 32, element_type = f32>
+func.func @attention_global(%x: tensor<?x96xf32>, %start: index, %c1: !kv1, %wk: tensor<32x96xbf16>,
+    %kn: tensor<32xbf16>, %wq: tensor<64x96xbf16>, %qn: tensor<32xbf16>, %wo: tensor<96x64xbf16>) -> tensor<?x96xf32> {
+  %k, %v = gemma.kv_project %x, %start k(%wk) v(%wk) k_norm(%kn) {layer = 1 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 4>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<32xbf16>) -> (tensor<?x1x32xf32>, tensor<?x1x32xf32>)
+  %a = gemma.attention %x, %start, %c1, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 1 : i64, kind = #gemma.attention_kind<global>, window = 0 : i64, num_heads = 2 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 4>}
+      : (tensor<?x96xf32>, index, !kv1, tensor<?x1x32xf32>, tensor<?x1x32xf32>, tensor<64x96xbf16>, tensor<32xbf16>, tensor<96x64xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// -----
+
+// mlp: gate and up contractions, tanh-GELU(gate) * up in one element-wise generic, then
+// the down contraction.
+// CHECK-LABEL: func.func @mlp(
+// CHECK:         call @kernel_mlp(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}) : (tensor<?x96xf32>, tensor<192x96xbf16>, tensor<192x96xbf16>, tensor<96x192xbf16>) -> tensor<?x96xf32>
+// CHECK-LABEL: func.func private @kernel_mlp(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[WG:[^:]+]]: tensor<192x96xbf16>, %[[WU:[^:]+]]: tensor<192x96xbf16>, %[[WD:[^:]+]]: tensor<96x192xbf16>)
+// CHECK:         %[[G:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[WG]] : tensor<?x96xf32>, tensor<192x96xbf16>)
+// CHECK:         %[[U:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[WU]] : tensor<?x96xf32>, tensor<192x96xbf16>)
+// CHECK:         %[[H:.+]] = linalg.generic {{.+}} ins(%[[G]], %[[U]] : tensor<?x192xf32>, tensor<?x192xf32>)
+// CHECK:           arith.constant 4.471500e-02 : f32
+// CHECK:           arith.constant 0.797884583 : f32
+// CHECK:           math.tanh
+// CHECK:           arith.constant 5.000000e-01 : f32
+// CHECK:         linalg.generic {{.+}} ins(%[[H]], %[[WD]] : tensor<?x192xf32>, tensor<96x192xbf16>)
+func.func @mlp(%x: tensor<?x96xf32>, %wg: tensor<192x96xbf16>, %wu: tensor<192x96xbf16>,
+    %wd: tensor<96x192xbf16>) -> tensor<?x96xf32> {
+  %y = gemma.mlp %x, %wg, %wu, %wd : (tensor<?x96xf32>, tensor<192x96xbf16>, tensor<192x96xbf16>, tensor<96x192xbf16>) -> tensor<?x96xf32>
+  return %y : tensor<?x96xf32>
+}
+
+// -----
+
+// moe (16 experts, top-4, width 16): the router is a norm, scale and contraction plus a
+// row softmax over all tokens; then a loop over tokens selects the top 4 experts by
+// repeated arg-max over the not-yet-taken ones and runs only the selected experts:
+// extract_slice of ONE expert's [2*16, 96] gate_up and [96, 16] down weights (no
+// contraction ever reads the whole stacked expert tensors), weighted by
+// p / sum(p_topk) * per_expert_scale, accumulated into the token's output row.
+// CHECK-LABEL: func.func private @kernel_moe(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[R:[^:]+]]: tensor<?x96xf32>, %[[WR:[^:]+]]: tensor<16x96xbf16>, %[[RS:[^:]+]]: tensor<96xbf16>, %[[PES:[^:]+]]: tensor<16xbf16>, %[[GU:[^:]+]]: tensor<16x32x96xbf16>, %[[DN:[^:]+]]: tensor<16x96x16xbf16>) -> tensor<?x96xf32>
+// CHECK:         linalg.generic {{.+}} ins(%[[R]] : tensor<?x96xf32>)
+// CHECK:         ins(%{{.+}}, %[[WR]] : tensor<?x96xf32>, tensor<16x96xbf16>)
+// CHECK:           arith.maximumf
+// CHECK:           math.exp
+// CHECK:         %[[PROBS:.+]] = linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<?x16xf32>, tensor<?xf32>)
+// CHECK:           arith.divf
+// CHECK:         %[[T:.+]] = tensor.dim %[[X]]
+// CHECK:         scf.for %[[TOK:.+]] = %{{.+}} to %[[T]] step %{{.+}} iter_args(%{{.+}}) -> (tensor<?x96xf32>)
+// CHECK:           arith.constant dense<false> : tensor<16xi1>
+// CHECK:           %[[TOPK:.+]] = arith.constant 4 : index
+// CHECK:           %[[SEL:.+]]:4 = scf.for %{{.+}} to %[[TOPK]] {{.+}} -> (tensor<16xi1>, tensor<4xindex>, tensor<4xf32>, f32)
+// CHECK:             %[[EXPERTS:.+]] = arith.constant 16 : index
+// CHECK:             scf.for %[[E:.+]] = %{{.+}} to %[[EXPERTS]] {{.+}} -> (index, f32)
+// CHECK:               tensor.extract %[[PROBS]][%[[TOK]], %[[E]]] : tensor<?x16xf32>
+// CHECK:               arith.cmpf ogt
+// CHECK:           %[[XROW:.+]] = tensor.extract_slice %[[X]][%[[TOK]], 0] [1, 96] [1, 1] : tensor<?x96xf32> to tensor<1x96xf32>
+// CHECK:           scf.for
+// CHECK:             %[[EX:.+]] = tensor.extract %[[SEL]]#1[%{{.+}}] : tensor<4xindex>
+// CHECK:             tensor.extract %[[PES]][%[[EX]]] : tensor<16xbf16>
+// CHECK:             %[[GUE:.+]] = tensor.extract_slice %[[GU]][%[[EX]], 0, 0] [1, 32, 96] [1, 1, 1] : tensor<16x32x96xbf16> to tensor<32x96xbf16>
+// CHECK:             %[[GUY:.+]] = linalg.generic {{.+}} ins(%[[XROW]], %[[GUE]] : tensor<1x96xf32>, tensor<32x96xbf16>)
+// CHECK:             %[[GATE:.+]] = tensor.extract_slice %[[GUY]][0, 0] [1, 16] [1, 1]
+// CHECK:             %[[UP:.+]] = tensor.extract_slice %[[GUY]][0, 16] [1, 16] [1, 1]
+// CHECK:             %[[ACT:.+]] = linalg.generic {{.+}} ins(%[[GATE]], %[[UP]] :
+// CHECK:               math.tanh
+// CHECK:             %[[DNE:.+]] = tensor.extract_slice %[[DN]][%[[EX]], 0, 0] [1, 96, 16] [1, 1, 1] : tensor<16x96x16xbf16> to tensor<96x16xbf16>
+// CHECK:             linalg.generic {{.+}} ins(%[[ACT]], %[[DNE]] : tensor<1x16xf32>, tensor<96x16xbf16>)
+// CHECK:           tensor.insert_slice %{{.+}} into %{{.+}}[%[[TOK]], 0] [1, 96] [1, 1] : tensor<1x96xf32> into tensor<?x96xf32>
+// And over the whole output (NOCOPY): no op takes the stacked expert tensors as a
+// linalg input.
+// NOCOPY-NOT: ins({{.*}}tensor<16x32x96xbf16>
+// NOCOPY-NOT: ins({{.*}}tensor<16x96x16xbf16>
+func.func @moe(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96xbf16>,
+    %rs: tensor<96xbf16>, %pes: tensor<16xbf16>, %gu: tensor<16x32x96xbf16>,
+    %dn: tensor<16x96x16xbf16>) -> tensor<?x96xf32> {
+  %m = gemma.moe %x, %r, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 1.0e-6 : f32}
+      : (tensor<?x96xf32>, tensor<?x96xf32>, tensor<16x96xbf16>, tensor<96xbf16>, tensor<16xbf16>, tensor<16x32x96xbf16>, tensor<16x96x16xbf16>) -> tensor<?x96xf32>
+  return %m : tensor<?x96xf32>
+}
+
+// -----
+
+// ple_inputs: the table is read one row per token (a gather scaled by table_scale and
+// split into [T, 10 layers, 16]); the projection of the embeddings is scaled, split and
+// normed with the [16] norm; the sum is scaled by combine_scale.
+// CHECK-LABEL: func.func private @kernel_ple_inputs(
+// CHECK-SAME:      %[[TOK:[^:]+]]: tensor<?xi32>, %[[E:[^:]+]]: tensor<?x96xf32>, %[[TAB:[^:]+]]: tensor<512x160xbf16>, %[[PROJ:[^:]+]]: tensor<160x96xbf16>, %[[NORM:[^:]+]]: tensor<16xbf16>) -> tensor<?x10x16xf32>
+// CHECK:         %[[TS:.+]] = arith.constant 4.000000e+00 : f32
+// CHECK:         %[[ROWS:.+]] = linalg.generic {{.+}} ins(%[[TOK]] : tensor<?xi32>)
+// CHECK:           tensor.extract %[[TAB]]
+// CHECK:           arith.mulf %{{.+}}, %[[TS]] : f32
+// CHECK:         %[[TOKP:.+]] = tensor.expand_shape %[[ROWS]] {{.+}} : tensor<?x160xf32> into tensor<?x10x16xf32>
+// CHECK:         %[[P:.+]] = linalg.generic {{.+}} ins(%[[E]], %[[PROJ]] : tensor<?x96xf32>, tensor<160x96xbf16>)
+// CHECK:         %[[PS:.+]] = arith.constant 0.102062076 : f32
+// CHECK:         linalg.generic {{.+}} ins(%[[P]] :
+// CHECK:           arith.mulf %{{.+}}, %[[PS]] : f32
+// CHECK:         tensor.expand_shape {{.+}} into tensor<?x10x16xf32>
+// CHECK:         %[[CTX:.+]] = linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %[[NORM]] : tensor<?x10x16xf32>, tensor<?x10xf32>, tensor<16xbf16>)
+// CHECK:         %[[CS:.+]] = arith.constant 0.707106769 : f32
+// CHECK:         linalg.generic {{.+}} ins(%[[CTX]], %[[TOKP]] : tensor<?x10x16xf32>, tensor<?x10x16xf32>)
+// CHECK:           %[[SUM:.+]] = arith.addf
+// CHECK:           arith.mulf %[[SUM]], %[[CS]] : f32
+func.func @ple_inputs(%tokens: tensor<?xi32>, %e: tensor<?x96xf32>, %table: tensor<512x160xbf16>,
+    %proj: tensor<160x96xbf16>, %pn: tensor<16xbf16>) -> tensor<?x10x16xf32> {
+  %ple = gemma.ple_inputs %tokens, %e, %table, %proj, %pn {table_scale = 4.0 : f32, projection_scale = 0.102062076 : f32, combine_scale = 0.707106769 : f32, epsilon = 1.0e-6 : f32}
+      : (tensor<?xi32>, tensor<?x96xf32>, tensor<512x160xbf16>, tensor<160x96xbf16>, tensor<16xbf16>) -> tensor<?x10x16xf32>
+  return %ple : tensor<?x10x16xf32>
+}
+
+// -----
+
+// ple_branch is the one op whose `layer` matters to the code (it selects the layer's
+// slice of the per-layer inputs): it is passed as a trailing index operand, so the
+// branches of layers 9 and 2 still share ONE kernel, which slices ple[:, layer, :].
+// CHECK-LABEL: func.func @ple_branch(
+// CHECK:         %[[L9:.+]] = arith.constant 9 : index
+// CHECK:         %[[G:.+]] = call @kernel_ple_branch(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[L9]]) : (tensor<?x96xf32>, tensor<?x10x16xf32>, tensor<16x96xbf16>, tensor<96x16xbf16>, index) -> tensor<?x96xf32>
+// CHECK:         %[[L2:.+]] = arith.constant 2 : index
+// CHECK:         call @kernel_ple_branch(%[[G]], %{{.+}}, %{{.+}}, %{{.+}}, %[[L2]])
+// CHECK-NOT:   func.func private @kernel_ple_branch_0
+// CHECK-LABEL: func.func private @kernel_ple_branch(
+// CHECK-SAME:      %[[H:[^:]+]]: tensor<?x96xf32>, %[[PLE:[^:]+]]: tensor<?x10x16xf32>, %[[WG:[^:]+]]: tensor<16x96xbf16>, %[[WP:[^:]+]]: tensor<96x16xbf16>, %[[LAYER:[^:]+]]: index) -> tensor<?x96xf32>
+// CHECK:         %[[GATE:.+]] = linalg.generic {{.+}} ins(%[[H]], %[[WG]] : tensor<?x96xf32>, tensor<16x96xbf16>)
+// CHECK:         %[[SLICE:.+]] = tensor.extract_slice %[[PLE]][0, %[[LAYER]], 0] [%{{.+}}, 1, 16] [1, 1, 1] : tensor<?x10x16xf32> to tensor<?x16xf32>
+// CHECK:         %[[GATED:.+]] = linalg.generic {{.+}} ins(%[[GATE]], %[[SLICE]] : tensor<?x16xf32>, tensor<?x16xf32>)
+// CHECK:           math.tanh
+// CHECK:         linalg.generic {{.+}} ins(%[[GATED]], %[[WP]] : tensor<?x16xf32>, tensor<96x16xbf16>)
+func.func @ple_branch(%e: tensor<?x96xf32>, %ple: tensor<?x10x16xf32>, %gate: tensor<16x96xbf16>,
+    %back: tensor<96x16xbf16>) -> tensor<?x96xf32> {
+  %g = gemma.ple_branch %e, %ple, %gate, %back {layer = 9 : i64}
+      : (tensor<?x96xf32>, tensor<?x10x16xf32>, tensor<16x96xbf16>, tensor<96x16xbf16>) -> tensor<?x96xf32>
+  %h = gemma.ple_branch %g, %ple, %gate, %back {layer = 2 : i64}
+      : (tensor<?x96xf32>, tensor<?x10x16xf32>, tensor<16x96xbf16>, tensor<96x16xbf16>) -> tensor<?x96xf32>
+  return %h : tensor<?x96xf32>
+}
+
+// -----
+
+// Kernel sharing across functions: a kernel is keyed by op name, operand/result types
+// and attributes (minus `layer`). The rms_norms of @prefill and @decode with the same
+// epsilon and types share @kernel_rms_norm; epsilon 1e-5 gets its own kernel; the same
+// op on a static [1, 96] input (decode) is a different signature and another kernel.
+// CHECK-LABEL: func.func @prefill(
+// CHECK:         call @kernel_rms_norm(%{{.+}}, %{{.+}}) : (tensor<?x96xf32>, tensor<96xbf16>)
+// CHECK:         call @kernel_rms_norm_0(%{{.+}}, %{{.+}}) : (tensor<?x96xf32>, tensor<96xbf16>)
+// CHECK-LABEL: func.func @prefill_again(
+// CHECK:         call @kernel_rms_norm(%{{.+}}, %{{.+}}) : (tensor<?x96xf32>, tensor<96xbf16>)
+// CHECK-LABEL: func.func @decode(
+// CHECK:         call @kernel_rms_norm_1(%{{.+}}, %{{.+}}) : (tensor<1x96xf32>, tensor<96xbf16>)
+// CHECK:       func.func private @kernel_rms_norm(
+// CHECK:         arith.constant 9.99999997E-7 : f32
+// CHECK:       func.func private @kernel_rms_norm_0(
+// CHECK:         arith.constant 9.99999974E-6 : f32
+// CHECK:       func.func private @kernel_rms_norm_1(
+// CHECK-NOT:   func.func private @kernel_rms_norm_2
+func.func @prefill(%x: tensor<?x96xf32>, %w: tensor<96xbf16>) -> tensor<?x96xf32> {
+  %a = gemma.rms_norm %x, %w {epsilon = 1.0e-6 : f32} : tensor<?x96xf32>, tensor<96xbf16>
+  %b = gemma.rms_norm %a, %w {epsilon = 1.0e-5 : f32} : tensor<?x96xf32>, tensor<96xbf16>
+  return %b : tensor<?x96xf32>
+}
+func.func @prefill_again(%x: tensor<?x96xf32>, %w: tensor<96xbf16>) -> tensor<?x96xf32> {
+  %a = gemma.rms_norm %x, %w {epsilon = 1.0e-6 : f32} : tensor<?x96xf32>, tensor<96xbf16>
+  return %a : tensor<?x96xf32>
+}
+func.func @decode(%x: tensor<1x96xf32>, %w: tensor<96xbf16>) -> tensor<1x96xf32> {
+  %a = gemma.rms_norm %x, %w {epsilon = 1.0e-6 : f32} : tensor<1x96xf32>, tensor<96xbf16>
+  return %a : tensor<1x96xf32>
+}
