@@ -89,7 +89,10 @@ llvm::Error compile(const CompileOptions &options) {
 
   mlir::DialectRegistry registry;
   g4::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
+  // Single-threaded: the output must not depend on how nested pass managers interleave
+  // (the order of constants created in parallel differed from run to run), and these
+  // machines have two cores anyway.
+  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
   BuildOptions buildOptions = useCheckpoint ? input->buildOptions(options.maxContext)
                                             : BuildOptions{options.maxContext, {}};
   auto started = std::chrono::steady_clock::now();

@@ -33,4 +33,15 @@ def BindEntryPointsPass : Pass<"g4-bind-entry-points", "::mlir::ModuleOp"> {
                            "::mlir::LLVM::LLVMDialect"];
 }
 
+def SortGlobalsPass : Pass<"g4-sort-globals", "::mlir::ModuleOp"> {
+  let summary = "Orders memref.global ops by name, so compiled output is reproducible";
+  let description = [{
+    One-shot bufferization creates a `memref.global` per tensor constant, in an order
+    that depends on how it walks functions (pointer-keyed maps), so the same input could
+    produce differently ordered modules and objects. This moves all `memref.global` ops
+    to the start of the module, sorted by symbol name.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // G4_PASSES_MEMORY_PASSES_TD

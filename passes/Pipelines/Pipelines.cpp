@@ -17,10 +17,12 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       {"convert-elementwise-to-linalg", "func.func(convert-elementwise-to-linalg)"},
       {"canonicalize", "canonicalize"},
       // Buffers: in place where the analysis proves it (KV caches, logits), freed after use.
-      {"one-shot-bufferize", "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops function-boundary-type-conversion=identity-layout-map}"},
-      // A kernel that updates a KV cache returns it; dropping that result keeps the cache
-      // update in place across the call instead of returning a clone.
-      {"drop-equivalent-buffer-results", "drop-equivalent-buffer-results"},
+      {"one-shot-bufferize", "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}"},
+      {"g4-sort-globals", "g4-sort-globals"},
+      // A kernel that updates a KV cache returns it; once canonicalize folds the in-place
+      // loop away, dropping that result keeps the update in place across the call
+      // instead of returning a clone that the caller copies back.
+      {"drop-equivalent-buffer-results", "canonicalize,drop-equivalent-buffer-results"},
       {"buffer-deallocation-pipeline", "buffer-deallocation-pipeline"},
       {"convert-bufferization-to-memref", "convert-bufferization-to-memref"},
       // Large independent loops become tasks for the caller's injected thread pool.

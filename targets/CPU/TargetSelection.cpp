@@ -33,7 +33,9 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createTargetMachine(const T
   llvm::InitializeAllAsmPrinters();
 
   bool host = spec.triple.empty();
-  llvm::Triple triple(host ? llvm::sys::getDefaultTargetTriple() : spec.triple);
+  // Normalised, so vendor-less spellings like aarch64-linux-gnu are understood.
+  llvm::Triple triple(llvm::Triple::normalize(host ? llvm::sys::getDefaultTargetTriple()
+                                                   : spec.triple));
   if (!host && (triple.getArch() == llvm::Triple::UnknownArch ||
                 triple.getOS() == llvm::Triple::UnknownOS))
     return error("--target=" + spec.triple +
@@ -43,7 +45,7 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createTargetMachine(const T
   if (!target)
     return error("--target=" + triple.str() + ": " + lookupError);
   if (triple.getArch() != llvm::Triple::x86_64 && triple.getArch() != llvm::Triple::aarch64)
-    return error("--target=" + triple.str() +
+    return error("--target=" + (host ? triple.str() : spec.triple) +
                  ": g4c generates code for x86_64 and aarch64 CPUs only");
 
   std::string cpu = spec.cpu;

@@ -70,6 +70,9 @@ int main(int argc, char **argv) {
     if (arg.consume_front("--stop-after=") || arg.consume_front("-stop-after=")) {
       stopAfter = arg.str();
       it = args.erase(it);
+    } else if ((arg == "--stop-after" || arg == "-stop-after") && it + 1 != args.end()) {
+      stopAfter = *(it + 1);
+      it = args.erase(it, it + 2);
     } else {
       ++it;
     }

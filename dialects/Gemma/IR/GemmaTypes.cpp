@@ -33,9 +33,9 @@ LogicalResult KVCacheType::verify(function_ref<InFlightDiagnostic()> emitError, 
   if (headDim % 2 != 0)
     return emitError() << "T3: kv_cache head_dim must be even (RoPE pairs dims); found "
                        << headDim;
-  if (!elementType.isF32() && !elementType.isBF16() && !elementType.isF16())
-    return emitError() << "T4: kv_cache element_type must be f32, bf16 or f16; found "
-                       << elementType;
+  // The runtime ABI stores K and V as f32 (runtime/g4rt/abi/model_abi.h).
+  if (!elementType.isF32())
+    return emitError() << "T4: kv_cache element_type must be f32; found " << elementType;
   return success();
 }
 

@@ -199,9 +199,21 @@ struct MoELowering : KernelPattern<MoEOp> {
                 Value activated = gatedGelu(ke, half(0), half(width));
                 Value y = ke.matmulTransposedWeight(
                     activated, sliceExpert(adaptor.getDownWeight(), hidden, width));
-                Value acc = ke.map({accArgs[0], y}, [&](ImplicitLocOpBuilder &mb, ValueRange v) {
-                  return arith::AddFOp::create(mb, v[0], arith::MulFOp::create(mb, weight, v[1]));
-                });
+                // acc += weight * y, updating the loop-carried tensor in place.
+                MLIRContext *ctx = kb.getContext();
+                AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
+                Value acc =
+                    linalg::GenericOp::create(
+                        kb, accArgs[0].getType(), ValueRange{y}, ValueRange{accArgs[0]},
+                        SmallVector<AffineMap>{identity, identity},
+                        SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+                        [&](OpBuilder &mb, Location ml, ValueRange v) {
+                          ImplicitLocOpBuilder ib(ml, mb);
+                          Value scaled = arith::MulFOp::create(ib, weight, v[0]);
+                          linalg::YieldOp::create(ib,
+                                                  ValueRange{arith::AddFOp::create(ib, v[1], scaled)});
+                        })
+                        .getResult(0);
                 scf::YieldOp::create(kb, acc);
               });
           Value out = tensor::InsertSliceOp::create(

@@ -45,7 +45,9 @@ struct KernelPattern : mlir::OpConversionPattern<OpTy> {
     if (auto format = op->template getAttrOfType<gemma::WeightFormatAttr>("format"))
       if (format.getValue() == gemma::WeightFormat::q8_0 ||
           format.getValue() == gemma::WeightFormat::q4_0)
-        return rewriter.notifyMatchFailure(op, "packed weight formats are not lowered yet");
+        return op->emitOpError("weight format ")
+               << gemma::stringifyWeightFormat(format.getValue())
+               << " has no lowering yet (use bf16, f16 or f32 weights)";
     return mlir::success();
   }
   virtual llvm::SmallVector<mlir::Value> lower(OpTy op, Adaptor operands,

@@ -69,7 +69,8 @@ struct LinearLowering : KernelPattern<LinearOp> {
   using KernelPattern::KernelPattern;
   LogicalResult check(LinearOp op, ConversionPatternRewriter &rewriter) const override {
     if (cast<RankedTensorType>(op.getInput().getType()).getRank() != 2)
-      return rewriter.notifyMatchFailure(op, "only [tokens, in] inputs are lowered");
+      return op.emitOpError("only [tokens, in] inputs are lowered; found ")
+             << op.getInput().getType();
     return KernelPattern::check(op, rewriter);
   }
   SmallVector<Value> lower(LinearOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {

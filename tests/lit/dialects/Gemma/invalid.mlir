@@ -184,8 +184,8 @@ func.func @kv_cache_t3(%c: !gemma.kv_cache<layer = 0, kind = sliding, capacity =
 
 // -----
 
-// kv_cache_t4: caches hold floats.
-// expected-error@+1 {{T4: kv_cache element_type must be f32, bf16 or f16; found 'i8'}}
+// kv_cache_t4: caches hold f32 (the runtime ABI's K/V layout).
+// expected-error@+1 {{T4: kv_cache element_type must be f32; found 'i8'}}
 func.func @kv_cache_t4(%c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = i8>)
 
 // -----
@@ -574,3 +574,9 @@ func.func @activation_rank(%x: tensor<f32>, %w: tensor<4x4xbf16>) -> tensor<4xf3
   %y = gemma.linear %x, %w {format = #gemma.weight_format<bf16>} : (tensor<f32>, tensor<4x4xbf16>) -> tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+// kv_cache_t4_bf16: a bf16 cache is rejected too (the lowering and the ABI store f32).
+// expected-error@+1 {{T4: kv_cache element_type must be f32; found 'bf16'}}
+func.func @kv_cache_t4_bf16(%c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = bf16>)

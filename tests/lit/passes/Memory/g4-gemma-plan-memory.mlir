@@ -34,16 +34,16 @@ func.func @other(%c1: !kv1) -> !kv1 {
 // KV arena: one buffer per cache argument of @prefill, in signature order, K and V of
 // `capacity` positions each: bytes = 2 * capacity * kv_heads * head_dim * element bytes.
 // A sliding ring holds its capacity (= window, set by the builder), a global cache its
-// full capacity (max_context). Offsets are 64-aligned: the 24-byte bf16 ring of layer 1
-// (2*3*1*2*2) ends at 2072, so the global cache of layer 2 starts at 2112. Layer 3 is
+// full capacity (max_context). Offsets are 64-aligned: the 48-byte ring of layer 1
+// (2*3*1*2*4) ends at 2096, so the global cache of layer 2 starts at 2112. Layer 3 is
 // KV-shared: it reads layer 0's cache and owns nothing, so it has no entry. No params:
 // the weight data is empty.
 // CHECK-LABEL: module attributes
 // CHECK-SAME: gemma.kv_bytes = 18496 : i64
-// CHECK-SAME: gemma.kv_plan = [{bytes = 2048 : i64, capacity = 8 : i64, head_dim = 16 : i64, kind = "sliding", kv_heads = 2 : i64, layer = 0 : i64, offset = 0 : i64}, {bytes = 24 : i64, capacity = 3 : i64, head_dim = 2 : i64, kind = "sliding", kv_heads = 1 : i64, layer = 1 : i64, offset = 2048 : i64}, {bytes = 16384 : i64, capacity = 64 : i64, head_dim = 32 : i64, kind = "global", kv_heads = 1 : i64, layer = 2 : i64, offset = 2112 : i64}]
+// CHECK-SAME: gemma.kv_plan = [{bytes = 2048 : i64, capacity = 8 : i64, head_dim = 16 : i64, kind = "sliding", kv_heads = 2 : i64, layer = 0 : i64, offset = 0 : i64}, {bytes = 48 : i64, capacity = 3 : i64, head_dim = 2 : i64, kind = "sliding", kv_heads = 1 : i64, layer = 1 : i64, offset = 2048 : i64}, {bytes = 16384 : i64, capacity = 64 : i64, head_dim = 32 : i64, kind = "global", kv_heads = 1 : i64, layer = 2 : i64, offset = 2112 : i64}]
 // CHECK-SAME: gemma.weights_bytes = 0 : i64
 !kv0 = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
-!kv1 = !gemma.kv_cache<layer = 1, kind = sliding, capacity = 3, kv_heads = 1, head_dim = 2, element_type = bf16>
+!kv1 = !gemma.kv_cache<layer = 1, kind = sliding, capacity = 3, kv_heads = 1, head_dim = 2, element_type = f32>
 !kv2 = !gemma.kv_cache<layer = 2, kind = global, capacity = 64, kv_heads = 1, head_dim = 32, element_type = f32>
 func.func @prefill(%x: tensor<?x96xf32>, %start: index, %c0: !kv0, %c1: !kv1, %c2: !kv2,
     %wk: tensor<32x96xbf16>, %kn: tensor<16xbf16>, %wq: tensor<128x96xbf16>,
