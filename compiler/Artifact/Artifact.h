@@ -37,8 +37,9 @@ uint64_t computeFingerprint(const ModelFacts &facts, const MemoryPlan &plan);
 void addModelInfo(llvm::Module &module, const ModelFacts &facts, const MemoryPlan &plan,
                   uint64_t fingerprint);
 
-/// Fills the bytes of one planned tensor (its size is `tensor.bytes`).
-using TensorFiller = std::function<llvm::Error(const WeightPlan &tensor, llvm::MutableArrayRef<uint8_t>)>;
+/// Writes exactly `tensor.bytes` bytes of one planned tensor to the stream (in pieces:
+/// the PLE table of E2B alone is 4.7 GB).
+using TensorFiller = std::function<llvm::Error(const WeightPlan &tensor, llvm::raw_ostream &os)>;
 
 /// Copies each tensor from the bound checkpoint (its dtype is the declared element type).
 TensorFiller checkpointTensors(const BoundWeights &weights);

@@ -61,22 +61,26 @@ bool isScaleLike(llvm::StringRef name) {
 } // namespace
 
 TensorFiller checkpointTensors(const BoundWeights &weights) {
-  return [&weights](const WeightPlan &tensor, llvm::MutableArrayRef<uint8_t> out) -> llvm::Error {
+  return [&weights](const WeightPlan &tensor, llvm::raw_ostream &os) -> llvm::Error {
     const BoundParam *param = weights.lookup(tensor.name);
     if (!param)
       return error("internal error: no checkpoint tensor bound to " + tensor.name);
     llvm::ArrayRef<uint8_t> data = param->record->data();
-    if (data.size() != out.size())
+    if (int64_t(data.size()) != tensor.bytes)
       return error(param->shardPath + ": tensor '" + param->record->name + "' has " +
                    llvm::Twine(data.size()) + " bytes; the compiled layout expects " +
-                   llvm::Twine(out.size()));
-    std::memcpy(out.data(), data.data(), data.size());
+                   llvm::Twine(tensor.bytes));
+    // Straight from the memory-mapped checkpoint: pages are read once, never copied.
+    os.write(reinterpret_cast<const char *>(data.data()), data.size());
     return llvm::Error::success();
   };
 }
 
 TensorFiller randomTensors(uint64_t seed) {
-  return [seed](const WeightPlan &tensor, llvm::MutableArrayRef<uint8_t> out) -> llvm::Error {
+  return [seed](const WeightPlan &tensor, llvm::raw_ostream &os) -> llvm::Error {
+    if (tensor.elementType != "f32" && tensor.elementType != "bf16" && tensor.elementType != "f16")
+      return error("random weights: unsupported element type " + tensor.elementType + " of " +
+                   tensor.name);
     uint64_t nameHash = 0xcbf29ce484222325ull;
     for (char c : tensor.name)
       nameHash = (nameHash ^ uint8_t(c)) * 0x100000001b3ull;
@@ -86,19 +90,24 @@ TensorFiller randomTensors(uint64_t seed) {
     // Uniform(-a, a) has variance a^2/3: a = sqrt(3/fan_in) gives unit-variance outputs.
     const double amplitude = scale ? 0.1 : std::sqrt(3.0 / double(fanIn));
     auto sample = [&]() { return float((scale ? 1.0 : 0.0) + amplitude * rng.symmetric()); };
-    const size_t count = out.size() / (tensor.elementType == "f32" ? 4 : 2);
-    for (size_t i = 0; i < count; ++i) {
-      float v = sample();
-      if (tensor.elementType == "f32") {
-        std::memcpy(out.data() + 4 * i, &v, 4);
-      } else {
-        uint16_t h = tensor.elementType == "f16" ? toF16(v) : toBF16(v);
-        std::memcpy(out.data() + 2 * i, &h, 2);
+    const size_t width = tensor.elementType == "f32" ? 4 : 2;
+    const size_t count = size_t(tensor.bytes) / width;
+    std::vector<uint8_t> chunk;
+    for (size_t done = 0; done < count;) {
+      size_t n = std::min<size_t>(count - done, 1 << 16);
+      chunk.resize(n * width);
+      for (size_t i = 0; i < n; ++i) {
+        float v = sample();
+        if (width == 4) {
+          std::memcpy(chunk.data() + 4 * i, &v, 4);
+        } else {
+          uint16_t h = tensor.elementType == "f16" ? toF16(v) : toBF16(v);
+          std::memcpy(chunk.data() + 2 * i, &h, 2);
+        }
       }
+      os.write(reinterpret_cast<const char *>(chunk.data()), chunk.size());
+      done += n;
     }
-    if (tensor.elementType != "f32" && tensor.elementType != "bf16" && tensor.elementType != "f16")
-      return error("random weights: unsupported element type " + tensor.elementType + " of " +
-                   tensor.name);
     return llvm::Error::success();
   };
 }
@@ -116,17 +125,18 @@ llvm::Error writeWeightBlob(llvm::raw_ostream &os, const MemoryPlan &plan, uint6
   os.write(reinterpret_cast<const char *>(&header), sizeof(header));
   os.write_zeros(header.data_offset - sizeof(header));
 
-  // Tensors in offset order, zero padding between them; one tensor in memory at a time.
+  // Tensors in offset order, zero padding between them.
   int64_t written = 0;
-  std::vector<uint8_t> buffer;
   for (const WeightPlan &tensor : plan.weights) {
     if (tensor.offset < written)
       return error("internal error: weight plan offsets are not increasing at " + tensor.name);
     os.write_zeros(tensor.offset - written);
-    buffer.assign(tensor.bytes, 0);
-    if (llvm::Error e = fill(tensor, buffer))
+    uint64_t before = os.tell();
+    if (llvm::Error e = fill(tensor, os))
       return e;
-    os.write(reinterpret_cast<const char *>(buffer.data()), buffer.size());
+    if (int64_t(os.tell() - before) != tensor.bytes)
+      return error("internal error: " + tensor.name + " wrote " +
+                   llvm::Twine(os.tell() - before) + " bytes, not " + llvm::Twine(tensor.bytes));
     written = tensor.offset + tensor.bytes;
   }
   os.write_zeros(plan.weightsBytes - written);

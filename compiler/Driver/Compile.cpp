@@ -7,6 +7,7 @@
 #include "compiler/Registration/InitAll.h"
 #include "dialects/Gemma/Utils/Structure.h"
 #include "passes/Memory/MemoryPlan.h"
+#include "runtime/g4rt/abi/model_abi.h"
 #include "passes/Pipelines/Pipelines.h"
 #include "targets/CPU/ObjectEmitter.h"
 
@@ -14,6 +15,8 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 
@@ -49,6 +52,22 @@ ModelFacts modelFacts(const modeldef::ModelDef &def, int64_t maxContext) {
   facts.eosTokenId = int32_t(t.eos_token_id());
   facts.padTokenId = int32_t(t.pad_token_id());
   return facts;
+}
+
+/// Gives every definition but the ABI's symbols internal linkage: kernels, tasks and
+/// MLIR's helpers (dealloc_helper, ...) must not clash with other objects in the program,
+/// and LLVM optimises what it sees is local.
+void internalizeAllButABI(llvm::Module &module) {
+  const llvm::StringRef exported[] = {G4_PREFILL_SYMBOL, G4_DECODE_SYMBOL, G4_MODEL_INFO_SYMBOL};
+  auto internalize = [&](llvm::GlobalValue &value) {
+    if (!value.isDeclaration() && !value.hasLocalLinkage() &&
+        !llvm::is_contained(exported, value.getName()))
+      value.setLinkage(llvm::GlobalValue::InternalLinkage);
+  };
+  for (llvm::Function &f : module)
+    internalize(f);
+  for (llvm::GlobalVariable &g : module.globals())
+    internalize(g);
 }
 
 /// Opens `path` ("-" is stdout), lets `write` fill it and keeps the file only on success.
@@ -169,6 +188,7 @@ llvm::Error compile(const CompileOptions &options) {
   if (!llvmModule)
     return llvmModule.takeError();
   addModelInfo(**llvmModule, facts, *plan, fingerprint);
+  internalizeAllButABI(**llvmModule);
   optimizeModule(**llvmModule, **machine, options.optLevel);
 
   if (options.emit == EmitKind::LLVMIR)
@@ -193,6 +213,12 @@ llvm::Error compile(const CompileOptions &options) {
 
   if (options.output == "-")
     return error("an executable needs an output file: pass -o NAME");
+  if (!options.target.triple.empty() &&
+      llvm::Triple((*machine)->getTargetTriple()).getArch() !=
+          llvm::Triple(llvm::sys::getDefaultTargetTriple()).getArch())
+    return error("--target=" + options.target.triple +
+                 ": executables are linked with the runtime built for this machine; for another "
+                 "architecture use --emit=obj (cross-linking arrives with the AArch64 target)");
   LinkOptions link{options.target.triple, options.g4cPath};
   llvm::Error linked =
       writeExecutable(objectPath, options.output, *plan, fingerprint, fill, link);
