@@ -61,7 +61,10 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createTargetMachine(const T
   llvm::TargetOptions options;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
-      llvm::CodeGenOptLevel::Aggressive));
+      spec.optLevel <= 0   ? llvm::CodeGenOptLevel::None
+      : spec.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+      : spec.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                           : llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
     return error("cannot create a target machine for " + triple.str());
 

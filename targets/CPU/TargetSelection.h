@@ -20,6 +20,7 @@ struct TargetSpec {
   std::string triple; // empty: the host
   std::string cpu;    // empty: "native" on the host, the triple's generic CPU otherwise
   std::string features; // "+avx2,-avx512f"
+  int optLevel = 3;      // code generator level, 0-3 (as g4c -O)
 };
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createTargetMachine(const TargetSpec &spec);

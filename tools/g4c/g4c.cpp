@@ -87,7 +87,7 @@ int main(int argc, char **argv) {
                  : compileCommand           ? EmitKind::Executable
                                             : EmitKind::MLIR;
   options.stopAfter = stopAfter;
-  options.target = {target, mcpu, mattr};
+  options.target = {target, mcpu, mattr, int(std::min(optLevel.getValue(), 3u))};
   options.maxContext = maxContext;
   if (randomWeights.getNumOccurrences())
     options.randomWeightsSeed = randomWeights.getValue();
