@@ -23,8 +23,11 @@ using g4::EmitKind;
 
 namespace {
 
+cl::OptionCategory g4cOptions("g4c options");
+
 cl::opt<std::string> inputPath(cl::Positional, cl::Required,
-                               cl::desc("<checkpoint dir | config.json | model.textproto>"));
+                               cl::desc("<checkpoint dir | config.json | model.textproto>"),
+                               cl::cat(g4cOptions));
 cl::opt<EmitKind> emit(
     "emit", cl::desc("what to write (default: exe for 'g4c compile', mlir otherwise)"),
     cl::values(clEnumValN(EmitKind::Executable, "exe", "a self-contained executable"),
@@ -34,18 +37,26 @@ cl::opt<EmitKind> emit(
                           "MLIR: gemma level, or after --stop-after=STEP of the lowering"),
                clEnumValN(EmitKind::Weights, "weights", "the packed weight blob"),
                clEnumValN(EmitKind::Summary, "summary", "parameters, per-layer table, KV caches"),
-               clEnumValN(EmitKind::Structure, "structure", "per-layer structure as JSON")));
-cl::opt<std::string> outputPath("o", cl::desc("output file"), cl::init("-"));
-cl::opt<std::string> target("target", cl::desc("target triple (default: the host)"));
-cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU, LLVM spelling (default: host CPU)"));
-cl::opt<std::string> mattr("mattr", cl::desc("target features, LLVM spelling: +feat,-feat"));
+               clEnumValN(EmitKind::Structure, "structure", "per-layer structure as JSON")),
+    cl::cat(g4cOptions));
+cl::opt<std::string> outputPath("o", cl::desc("output file"), cl::init("-"), cl::cat(g4cOptions));
+cl::opt<std::string> target("target", cl::desc("target triple (default: the host)"),
+                            cl::cat(g4cOptions));
+cl::opt<std::string> mcpu("mcpu", cl::desc("target CPU, LLVM spelling (default: host CPU)"),
+                          cl::cat(g4cOptions));
+cl::opt<std::string> mattr("mattr", cl::desc("target features, LLVM spelling: +feat,-feat"),
+                           cl::cat(g4cOptions));
 cl::opt<int64_t> maxContext("max-context", cl::desc("positions the KV cache plan holds"),
-                            cl::init(4096));
-cl::opt<uint64_t> randomWeights("random-weights",
-                                cl::desc("SEED: deterministic random weights instead of a checkpoint"));
+                            cl::init(4096), cl::cat(g4cOptions));
+cl::opt<uint64_t>
+    randomWeights("random-weights",
+                  cl::desc("SEED: deterministic random weights instead of a checkpoint"),
+                  cl::cat(g4cOptions));
 cl::opt<bool> printMemoryPlan("print-memory-plan",
-                              cl::desc("print the KV arena and weight data plan"));
-cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"), cl::init(3), cl::Prefix);
+                              cl::desc("print the KV arena and weight data plan"),
+                              cl::cat(g4cOptions));
+cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"), cl::init(3), cl::Prefix,
+                           cl::cat(g4cOptions));
 
 int fail(llvm::Error error) {
   llvm::WithColor::error(llvm::errs(), "g4c") << llvm::toString(std::move(error)) << "\n";
@@ -77,15 +88,22 @@ int main(int argc, char **argv) {
       ++it;
     }
   }
-  cl::ParseCommandLineOptions(int(args.size()), args.data(),
-                              "g4c: the Gemma 4 ahead-of-time compiler\n");
+  // --help lists g4c's own options, not the hundreds LLVM's libraries register.
+  cl::HideUnrelatedOptions(g4cOptions);
+  cl::ParseCommandLineOptions(
+      int(args.size()), args.data(),
+      "g4c: the Gemma 4 ahead-of-time compiler\n\n"
+      "  g4c compile [options] MODEL -o NAME   a self-contained executable\n"
+      "  g4c [options] MODEL                   the gemma IR (--emit=mlir)\n"
+      "  --stop-after=STEP                     with --emit=mlir: the IR after\n"
+      "                                        that lowering step\n");
 
   g4::CompileOptions options;
   options.input = inputPath;
   options.output = outputPath;
   options.emit = emit.getNumOccurrences() ? emit.getValue()
-                 : compileCommand           ? EmitKind::Executable
-                                            : EmitKind::MLIR;
+                 : compileCommand         ? EmitKind::Executable
+                                          : EmitKind::MLIR;
   options.stopAfter = stopAfter;
   options.target = {target, mcpu, mattr, int(std::min(optLevel.getValue(), 3u))};
   options.maxContext = maxContext;
