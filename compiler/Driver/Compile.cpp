@@ -99,6 +99,11 @@ llvm::Error compile(const CompileOptions &options) {
   if (!input)
     return input.takeError();
 
+  const int64_t positions = input->def.text().max_position_embeddings();
+  if (options.maxContext > positions)
+    return error("--max-context " + llvm::Twine(options.maxContext) + " exceeds the " +
+                 llvm::Twine(positions) + " positions " + input->def.name() +
+                 " was trained for (max_position_embeddings)");
   const bool needsWeights = options.emit == EmitKind::Executable || options.emit == EmitKind::Weights;
   if (needsWeights && !input->weights && !options.randomWeightsSeed)
     return error(options.input + " has no weights: compile a checkpoint directory, or pass "
