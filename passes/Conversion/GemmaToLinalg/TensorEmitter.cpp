@@ -56,8 +56,12 @@ Value TensorEmitter::matmulTransposedWeight(Value x, Value w) {
       [&](OpBuilder &nested, Location loc, ValueRange args) {
         ImplicitLocOpBuilder nb(loc, nested);
         TensorEmitter e(nb);
-        Value product = arith::MulFOp::create(nb, args[0], e.toF32(args[1]));
-        linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], product)});
+        // reassoc + contract: LLVM may vectorise the k reduction and fuse into FMAs (the
+        // summation order is still fixed by the code, so results do not vary between runs
+        // or thread counts).
+        auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
+        Value product = arith::MulFOp::create(nb, args[0], e.toF32(args[1]), fast);
+        linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], product, fast)});
       });
   // The output features (weight rows) are independent: g4-outline-parallel-tasks may
   // split this loop across threads.
