@@ -82,8 +82,9 @@ func.func @rms_norm(%x: tensor<?x96xf32>, %w: tensor<96xbf16>) -> tensor<?x96xf3
 // CHECK:         %[[Y:.+]] = linalg.generic {indexing_maps = [#[[$MAP_X]], #[[$MAP_W]], #[[$MAP_Y]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[W]] : tensor<?x96xf32>, tensor<512x96xbf16>) outs(%[[INIT]] : tensor<?x512xf32>)
 // CHECK:         ^bb0(%[[A:.+]]: f32, %[[B:.+]]: bf16, %[[ACC:.+]]: f32):
 // CHECK:           %[[BF:.+]] = arith.extf %[[B]] : bf16 to f32
-// CHECK:           %[[P:.+]] = arith.mulf %[[A]], %[[BF]] : f32
-// CHECK:           %[[S:.+]] = arith.addf %[[ACC]], %[[P]] : f32
+// The contraction may be reassociated and fused (vectorised k reduction, FMA).
+// CHECK:           %[[P:.+]] = arith.mulf %[[A]], %[[BF]] fastmath<reassoc,contract> : f32
+// CHECK:           %[[S:.+]] = arith.addf %[[ACC]], %[[P]] fastmath<reassoc,contract> : f32
 // CHECK:           linalg.yield %[[S]] : f32
 // CHECK:         return %[[Y]]
 // Over the whole output (NOCOPY): no f32 tensor of the weight's shape is ever made.
