@@ -56,6 +56,12 @@ struct LinkOptions {
   std::string g4cPath;    // argv[0] of g4c, to find the runtime next to it
 };
 
+/// Links `objectPath` with the runtime archives listed in <g4c dir>/../lib/`linkList`
+/// (g4rt-link.txt: the executable's main; g4rt-bench-link.txt: the benchmark's) into
+/// `outputPath`.
+llvm::Error linkWithRuntime(llvm::StringRef objectPath, llvm::StringRef outputPath,
+                            const LinkOptions &options, llvm::StringRef linkList);
+
 /// Links `objectPath` with the runtime into `outputPath`, then appends the weight blob
 /// and the trailer, so the file runs when copied anywhere on its own.
 llvm::Error writeExecutable(llvm::StringRef objectPath, llvm::StringRef outputPath,

@@ -21,10 +21,11 @@ llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// The runtime archives in link order, listed by the build in <g4c dir>/../lib/g4rt-link.txt.
-llvm::Expected<std::vector<std::string>> runtimeArchives(llvm::StringRef g4cPath) {
+/// The runtime archives in link order, listed by the build in <g4c dir>/../lib/<linkList>.
+llvm::Expected<std::vector<std::string>> runtimeArchives(llvm::StringRef g4cPath,
+                                                         llvm::StringRef linkList) {
   llvm::SmallString<256> list(llvm::sys::path::parent_path(llvm::sys::path::parent_path(g4cPath)));
-  llvm::sys::path::append(list, "lib", "g4rt-link.txt");
+  llvm::sys::path::append(list, "lib", linkList);
   auto buffer = llvm::MemoryBuffer::getFile(list);
   if (!buffer)
     return error(list + ": cannot read the runtime link list (" + buffer.getError().message() +
@@ -43,9 +44,11 @@ llvm::Expected<std::vector<std::string>> runtimeArchives(llvm::StringRef g4cPath
   return archives;
 }
 
-llvm::Error link(llvm::StringRef objectPath, llvm::StringRef outputPath,
-                 const LinkOptions &options) {
-  llvm::Expected<std::vector<std::string>> archives = runtimeArchives(options.g4cPath);
+} // namespace
+
+llvm::Error linkWithRuntime(llvm::StringRef objectPath, llvm::StringRef outputPath,
+                            const LinkOptions &options, llvm::StringRef linkList) {
+  llvm::Expected<std::vector<std::string>> archives = runtimeArchives(options.g4cPath, linkList);
   if (!archives)
     return archives.takeError();
   const char *cc = std::getenv("G4_CC");
@@ -78,13 +81,11 @@ llvm::Error link(llvm::StringRef objectPath, llvm::StringRef outputPath,
   return llvm::Error::success();
 }
 
-} // namespace
-
 llvm::Error writeExecutable(llvm::StringRef objectPath, llvm::StringRef outputPath,
                             const MemoryPlan &plan, uint64_t fingerprint,
                             const TensorFiller &fill, const LinkOptions &options) {
   std::string partial = (outputPath + ".partial").str();
-  if (llvm::Error e = link(objectPath, partial, options))
+  if (llvm::Error e = linkWithRuntime(objectPath, partial, options, "g4rt-link.txt"))
     return e;
 
   uint64_t size = 0;

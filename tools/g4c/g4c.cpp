@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Driver/Bench.h"
 #include "compiler/Driver/Compile.h"
 #include "compiler/Registration/InitAll.h"
 
@@ -58,6 +59,15 @@ cl::opt<bool> printMemoryPlan("print-memory-plan",
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"), cl::init(3), cl::Prefix,
                            cl::cat(g4cOptions));
 
+// g4c bench
+
+cl::opt<bool> benchJson("json", cl::desc("bench: one JSON object per line and measurement"),
+                        cl::cat(g4cOptions));
+cl::opt<std::string> weightsFormat("weights-format", cl::desc("bench: weight format (bf16)"),
+                                   cl::init("bf16"), cl::cat(g4cOptions));
+cl::list<std::string> benchArgs("bench-arg", cl::desc("bench: pass an argument to the benchmark"),
+                                cl::Hidden, cl::cat(g4cOptions));
+
 int fail(llvm::Error error) {
   llvm::WithColor::error(llvm::errs(), "g4c") << llvm::toString(std::move(error)) << "\n";
   return 1;
@@ -70,17 +80,24 @@ int main(int argc, char **argv) {
   g4::registerAllPasses(); // the lowering steps are textual pipelines of registered passes
   // `g4c compile ...` defaults to an executable; plain `g4c ...` prints the gemma IR.
   bool compileCommand = argc > 1 && std::strcmp(argv[1], "compile") == 0;
+  bool benchCommand = argc > 1 && std::strcmp(argv[1], "bench") == 0;
   std::vector<char *> args(argv, argv + argc);
-  if (compileCommand)
+  if (compileCommand || benchCommand)
     args.erase(args.begin() + 1);
   // LLVM's code generator owns the cl::opt named stop-after, so g4c reads its own
   // --stop-after=STEP (with --emit=mlir: the lowering step to stop after) by hand.
-  std::string stopAfter;
+  std::string stopAfter, threads; // LLVM also owns a "threads" option
   for (auto it = args.begin() + 1; it != args.end();) {
     llvm::StringRef arg(*it);
     if (arg.consume_front("--stop-after=") || arg.consume_front("-stop-after=")) {
       stopAfter = arg.str();
       it = args.erase(it);
+    } else if (benchCommand && arg.consume_front("--threads=")) {
+      threads = arg.str();
+      it = args.erase(it);
+    } else if (benchCommand && arg == "--threads" && it + 1 != args.end()) {
+      threads = *(it + 1);
+      it = args.erase(it, it + 2);
     } else if ((arg == "--stop-after" || arg == "-stop-after") && it + 1 != args.end()) {
       stopAfter = *(it + 1);
       it = args.erase(it, it + 2);
@@ -98,6 +115,28 @@ int main(int argc, char **argv) {
       "  --stop-after=STEP                     with --emit=mlir: the IR after\n"
       "                                        that lowering step\n");
 
+  std::string g4cPath = llvm::sys::fs::getMainExecutable(argv[0], reinterpret_cast<void *>(&fail));
+  if (benchCommand) {
+    g4::BenchOptions bench;
+    bench.input = inputPath;
+    if (!threads.empty()) {
+      unsigned n = 0;
+      if (llvm::StringRef(threads).getAsInteger(10, n) || n == 0)
+        return fail(llvm::createStringError("--threads: expected a positive integer, found '" +
+                                            threads + "'"));
+      bench.threadsList = threads;
+    }
+    bench.json = benchJson;
+    bench.weightsFormat = weightsFormat;
+    if (randomWeights.getNumOccurrences())
+      bench.seed = randomWeights.getValue();
+    bench.g4cPath = g4cPath;
+    bench.extraArgs.assign(benchArgs.begin(), benchArgs.end());
+    if (llvm::Error e = g4::bench(bench))
+      return fail(std::move(e));
+    return 0;
+  }
+
   g4::CompileOptions options;
   options.input = inputPath;
   options.output = outputPath;
@@ -111,7 +150,7 @@ int main(int argc, char **argv) {
     options.randomWeightsSeed = randomWeights.getValue();
   options.printMemoryPlan = printMemoryPlan;
   options.optLevel = int(std::min(optLevel.getValue(), 3u));
-  options.g4cPath = llvm::sys::fs::getMainExecutable(argv[0], reinterpret_cast<void *>(&fail));
+  options.g4cPath = g4cPath;
   if (llvm::Error e = g4::compile(options))
     return fail(std::move(e));
   return 0;

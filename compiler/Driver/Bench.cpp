@@ -1,0 +1,140 @@
+//===- Bench.cpp - g4c bench: a model against the machine's limits --------===//
+
+#include "compiler/Driver/Bench.h"
+#include "compiler/Artifact/Artifact.h"
+#include "compiler/Driver/Compile.h"
+#include "compiler/Driver/ModelInput.h"
+#include "model_defs/ParameterList.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+
+namespace g4 {
+
+namespace {
+
+llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+bool isExpertWeight(llvm::StringRef name) { return name.contains(".experts."); }
+
+/// Removes the files it was given when it goes out of scope.
+struct TempFiles {
+  std::vector<std::string> paths;
+  ~TempFiles() {
+    for (const std::string &path : paths)
+      llvm::sys::fs::remove(path);
+  }
+  llvm::Expected<std::string> create(llvm::StringRef prefix, llvm::StringRef suffix) {
+    llvm::SmallString<128> path;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(prefix, suffix, path))
+      return error("cannot create a temporary file: " + ec.message());
+    paths.push_back(path.str().str());
+    return paths.back();
+  }
+};
+
+} // namespace
+
+int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth, int weightBytes) {
+  const auto &t = def.text();
+  int64_t bytes = 0;
+  for (const ParamSpec &spec : listTextDecoderParams(def)) {
+    int64_t elements = numElements(spec);
+    if (spec.name == "embed_tokens_per_layer.weight")
+      elements = spec.shape[1]; // one row per token
+    else if (spec.name == "embed_tokens.weight")
+      elements += t.tie_word_embeddings() ? spec.shape[1] : 0; // head in full + one row
+    else if (isExpertWeight(spec.name))
+      elements = elements / t.moe().num_experts() * t.moe().top_k();
+    bytes += elements * weightBytes;
+  }
+  // K and V (f32) of every position each layer attends to, shared layers included.
+  for (const auto &layer : t.layers()) {
+    int64_t positions = depth + 1;
+    if (layer.attention() == modeldef::SLIDING)
+      positions = std::min<int64_t>(positions, t.sliding_window());
+    bytes += 2 * positions * int64_t(layer.num_kv_heads()) * layer.head_dim() * 4;
+  }
+  return bytes;
+}
+
+int64_t prefillFlopsPerToken(const modeldef::ModelDef &def) {
+  const auto &t = def.text();
+  int64_t elements = 0;
+  for (const ParamSpec &spec : listTextDecoderParams(def)) {
+    if (spec.shape.size() < 2 || spec.name == "embed_tokens_per_layer.weight")
+      continue; // vectors are not contractions; the PLE table is gathered
+    int64_t n = numElements(spec);
+    if (isExpertWeight(spec.name))
+      n = n / t.moe().num_experts() * t.moe().top_k();
+    elements += n; // embed_tokens counts as the (tied) head
+  }
+  return 2 * elements;
+}
+
+llvm::Error bench(const BenchOptions &options) {
+  if (options.weightsFormat != "bf16")
+    return error("--weights-format=" + options.weightsFormat +
+                 ": only bf16 is compiled today (quantised formats are not lowered yet)");
+  llvm::Expected<ModelInput> input = loadModelInput(options.input);
+  if (!input)
+    return input.takeError();
+
+  TempFiles temps;
+  llvm::Expected<std::string> object = temps.create("g4-bench-model", "o");
+  llvm::Expected<std::string> blob = temps.create("g4-bench-weights", "bin");
+  llvm::Expected<std::string> program = temps.create("g4-bench", "exe");
+  if (!object || !blob || !program)
+    return error("cannot create temporary files for the benchmark");
+
+  CompileOptions compileOptions;
+  compileOptions.input = options.input;
+  compileOptions.g4cPath = options.g4cPath;
+  if (!input->weights)
+    compileOptions.randomWeightsSeed = options.seed;
+  compileOptions.emit = EmitKind::Object;
+  compileOptions.output = *object;
+  if (llvm::Error e = compile(compileOptions))
+    return e;
+  compileOptions.emit = EmitKind::Weights;
+  compileOptions.output = *blob;
+  if (llvm::Error e = compile(compileOptions))
+    return e;
+  if (llvm::Error e = linkWithRuntime(*object, *program, LinkOptions{"", options.g4cPath},
+                                      "g4rt-bench-link.txt"))
+    return e;
+
+  const modeldef::ModelDef &def = input->def;
+  std::vector<std::string> args{*program,
+                                "--weights",
+                                *blob,
+                                "--model",
+                                def.name(),
+                                "--format",
+                                options.weightsFormat,
+                                "--threads-list",
+                                options.threadsList,
+                                "--depths",
+                                "0,1024",
+                                "--bytes-per-token",
+                                std::to_string(decodeBytesPerToken(def, 0)) + "," +
+                                    std::to_string(decodeBytesPerToken(def, 1024)),
+                                "--flops-per-token",
+                                std::to_string(prefillFlopsPerToken(def))};
+  if (options.json)
+    args.push_back("--json");
+  args.insert(args.end(), options.extraArgs.begin(), options.extraArgs.end());
+  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*program, argRefs, std::nullopt, {}, 0, 0, &message);
+  if (rc != 0)
+    return error("the benchmark failed (" +
+                 (message.empty() ? "exit " + std::to_string(rc) : message) +
+                 "): " + llvm::join(args, " "));
+  return llvm::Error::success();
+}
+
+} // namespace g4

@@ -1,0 +1,43 @@
+//===- Bench.h - g4c bench: a model against the machine's limits -*- C++ -*-===//
+//
+// Compiles a model (a checkpoint, or a definition with deterministic random weights),
+// links it with the runtime's benchmark main and runs it: prefill and decode tokens/s
+// next to the read bandwidth and FMA peak measured in the same run
+// (docs/benchmarks.md).
+//
+//===----------------------------------------------------------------------===//
+#ifndef G4_COMPILER_DRIVER_BENCH_H
+#define G4_COMPILER_DRIVER_BENCH_H
+
+#include "model_defs/model_def.pb.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace g4 {
+
+struct BenchOptions {
+  std::string input;
+  std::string threadsList = "1,2";
+  std::string weightsFormat = "bf16";
+  bool json = false;
+  uint64_t seed = 1;
+  std::string g4cPath;
+  /// Extra arguments passed through to the benchmark program (tests use small runs).
+  std::vector<std::string> extraArgs;
+};
+
+/// Bytes a decode step reads at context depth `depth`: every weight once (the tied head
+/// in full), one row of the token and per-layer-embedding tables, the selected experts'
+/// share of the expert weights, and the K/V positions each attention layer reads.
+int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth, int weightBytes = 2);
+/// Floating-point operations per prompt token in the weight contractions (2 per weight
+/// element touched; attention's score and value products are not counted).
+int64_t prefillFlopsPerToken(const modeldef::ModelDef &def);
+
+llvm::Error bench(const BenchOptions &options);
+
+} // namespace g4
+
+#endif // G4_COMPILER_DRIVER_BENCH_H

@@ -1,0 +1,782 @@
+/* bench_main.c - main() of a compiled model's benchmark (g4rt_bench).
+ *
+ * Linked after the model object exactly like exe_main.c (model.o g4rt_bench
+ * g4rt_posix g4rt -lm), it measures the model against the machine's limits in
+ * one run (docs/runtime.md §6): for every thread count T of --threads-list,
+ * first the read bandwidth and the FMA peak of T threads (bench_probes.h), then
+ * prefill of each --prompts length (pp<P>) and decode at each --depths depth
+ * (tg@<D>) on a session whose thread pool has T threads. It prints a table,
+ * and with --json one JSON object per line per probe and per measurement on
+ * stdout (the table then goes to stderr). Errors go to stderr as "error: ..."
+ * with exit code 2 for command-line mistakes and 1 for everything else.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/g4rt/abi/model_abi.h"
+#include "runtime/g4rt/base/system_allocator.h"
+#include "runtime/g4rt/model/model_info.h"
+#include "runtime/g4rt/model/session.h"
+#include "runtime/g4rt/model/weights.h"
+#include "runtime/g4rt/platform/posix/mapped_blob.h"
+#include "runtime/g4rt/platform/posix/thread_pool.h"
+#include "runtime/g4rt/tools/bench_probes.h"
+
+/* Defined by the compiled model object (model_abi.h). */
+extern const g4_model_info_t g4_model_info;
+extern void _mlir_ciface_g4_prefill(g4_memref_1d_t *tokens, int64_t start,
+                                    g4_memref_1d_t *weights, g4_memref_1d_t *kv,
+                                    g4_memref_2d_t *logits,
+                                    const g4_parallel_t *parallel);
+extern void _mlir_ciface_g4_decode(g4_memref_1d_t *tokens, int64_t start,
+                                   g4_memref_1d_t *weights, g4_memref_1d_t *kv,
+                                   g4_memref_2d_t *logits,
+                                   const g4_parallel_t *parallel);
+
+enum { kExitOk = 0, kExitError = 1, kExitUsage = 2 };
+
+#define MAX_LIST 64      /* items per list flag */
+#define BANDWIDTH_RUNS 5 /* best of */
+#define FMA_RUNS 3       /* best of */
+#define FMA_SECONDS 0.2  /* per FMA run */
+#define DEFAULT_PROBE_BYTES ((int64_t)1 << 30)
+
+typedef struct bench_args_t {
+  const char *weights_path;
+  int64_t threads[MAX_LIST];
+  int thread_count;
+  int64_t prompts[MAX_LIST];
+  int prompt_count;
+  int64_t depths[MAX_LIST];
+  int depth_count;
+  int64_t decode_tokens;
+  int64_t reps;
+  double bytes_per_token[MAX_LIST];
+  int bytes_count; /* 0: not given */
+  double flops_per_token;
+  bool has_flops;
+  const char *model;
+  const char *format;
+  bool json;
+  bool help;
+  int64_t probe_bytes;
+} bench_args_t;
+
+/* One model measurement (or a skipped test). */
+typedef struct result_t {
+  int threads;
+  char test[32];
+  bool skipped;
+  double tokens_per_s;
+  bool has_work; /* bytes (tg) or flops (pp) per token known */
+  double work;   /* bytes or flops per token */
+  double limit;  /* GB/s or GFLOP/s */
+  double fraction;
+} result_t;
+
+/* Everything main() acquires, released in one place. */
+typedef struct bench_t {
+  const g4_model_info_t *info;
+  bench_args_t args;
+  g4rt_mapped_blob_t blob;
+  g4rt_bench_buffer_t buffer;
+  g4rt_thread_pool_t *pool;
+  g4_parallel_t parallel;
+  g4rt_session_t *session;
+  int32_t *tokens; /* token_at(0 .. token_count - 1) */
+  int64_t token_count;
+  float *logits; /* logits_rows * vocab */
+  int64_t logits_rows;
+  double *bandwidth; /* [thread list index] GB/s */
+  double *fma;       /* [thread list index] GFLOP/s */
+  result_t *results;
+  int result_count;
+  FILE *table; /* stdout, or stderr with --json */
+} bench_t;
+
+static int fail(int exit_code, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  fputs("error: ", stderr);
+  vfprintf(stderr, format, args);
+  fputc('\n', stderr);
+  va_end(args);
+  return exit_code;
+}
+
+static const char *base_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+/*===----------------------------------------------------------------------===*
+ * Command line
+ *===----------------------------------------------------------------------===*/
+
+static bool parse_whole_int(const char *text, long long *out) {
+  if (*text == '\0' || isspace((unsigned char)*text)) return false;
+  char *end = NULL;
+  errno = 0;
+  long long value = strtoll(text, &end, 10);
+  if (errno != 0 || *end != '\0') return false;
+  *out = value;
+  return true;
+}
+
+static bool parse_whole_real(const char *text, double *out) {
+  if (*text == '\0' || isspace((unsigned char)*text)) return false;
+  char *end = NULL;
+  errno = 0;
+  double value = strtod(text, &end);
+  if (errno != 0 || *end != '\0' || !isfinite(value)) return false;
+  *out = value;
+  return true;
+}
+
+static int parse_int(const char *flag, const char *text, long long min,
+                     long long max, int64_t *out) {
+  long long value;
+  if (!parse_whole_int(text, &value)) {
+    return fail(kExitUsage, "%s: malformed value '%s' (expected an integer)",
+                flag, text);
+  }
+  if (value < min || value > max) {
+    return fail(kExitUsage, "%s: %lld is out of range [%lld, %lld]", flag,
+                value, min, max);
+  }
+  *out = value;
+  return kExitOk;
+}
+
+static int parse_positive_real(const char *flag, const char *text,
+                               double *out) {
+  if (!parse_whole_real(text, out)) {
+    return fail(kExitUsage, "%s: malformed value '%s' (expected a number)",
+                flag, text);
+  }
+  if (!(*out > 0)) {
+    return fail(kExitUsage, "%s: %s must be > 0", flag, text);
+  }
+  return kExitOk;
+}
+
+/* Splits a comma-separated list into items (blanks around items allowed). An
+ * empty or all-blank text is an empty list. Calls |item| on each. */
+typedef int (*item_fn_t)(const char *flag, const char *item, int index,
+                         void *ctx);
+
+static int parse_list(const char *flag, const char *text, int *out_count,
+                      item_fn_t item_fn, void *ctx) {
+  *out_count = 0;
+  const char *p = text;
+  while (*p == ' ') ++p;
+  if (*p == '\0') return kExitOk;
+  int count = 0;
+  for (;;) {
+    char item[64];
+    size_t length = strcspn(p, ",");
+    const char *next = p + length;
+    while (length > 0 && p[length - 1] == ' ') --length;
+    while (length > 0 && *p == ' ') ++p, --length;
+    if (length == 0 || length >= sizeof(item)) {
+      return fail(kExitUsage,
+                  "%s: malformed list '%s' (expected comma-separated numbers "
+                  "such as 1,2)",
+                  flag, text);
+    }
+    if (count == MAX_LIST) {
+      return fail(kExitUsage, "%s: more than %d items", flag, MAX_LIST);
+    }
+    memcpy(item, p, length);
+    item[length] = '\0';
+    int rc = item_fn(flag, item, count, ctx);
+    if (rc != kExitOk) return rc;
+    ++count;
+    if (*next == '\0') break;
+    p = next + 1;
+  }
+  *out_count = count;
+  return kExitOk;
+}
+
+typedef struct int_list_t {
+  int64_t *values;
+  long long min, max;
+} int_list_t;
+
+static int int_item(const char *flag, const char *item, int index, void *ctx) {
+  int_list_t *list = (int_list_t *)ctx;
+  return parse_int(flag, item, list->min, list->max, &list->values[index]);
+}
+
+static int real_item(const char *flag, const char *item, int index, void *ctx) {
+  return parse_positive_real(flag, item, &((double *)ctx)[index]);
+}
+
+static int parse_int_list(const char *flag, const char *text, long long min,
+                          long long max, int64_t *values, int *out_count) {
+  int_list_t list = {values, min, max};
+  return parse_list(flag, text, out_count, int_item, &list);
+}
+
+static int apply_value_flag(const char *name, const char *value,
+                            bench_args_t *args) {
+  if (strcmp(name, "--weights") == 0) {
+    args->weights_path = value;
+  } else if (strcmp(name, "--threads-list") == 0) {
+    int rc = parse_int_list(name, value, 1, G4RT_THREAD_POOL_MAX_THREADS,
+                            args->threads, &args->thread_count);
+    if (rc != kExitOk) return rc;
+    if (args->thread_count == 0)
+      return fail(kExitUsage, "--threads-list: empty list");
+  } else if (strcmp(name, "--prompts") == 0) {
+    return parse_int_list(name, value, 1, INT32_MAX, args->prompts,
+                          &args->prompt_count);
+  } else if (strcmp(name, "--depths") == 0) {
+    return parse_int_list(name, value, 0, INT32_MAX, args->depths,
+                          &args->depth_count);
+  } else if (strcmp(name, "--decode-tokens") == 0) {
+    return parse_int(name, value, 1, INT32_MAX, &args->decode_tokens);
+  } else if (strcmp(name, "--reps") == 0) {
+    return parse_int(name, value, 1, 1000000, &args->reps);
+  } else if (strcmp(name, "--bytes-per-token") == 0) {
+    int rc = parse_list(name, value, &args->bytes_count, real_item,
+                        args->bytes_per_token);
+    if (rc != kExitOk) return rc;
+  } else if (strcmp(name, "--flops-per-token") == 0) {
+    int rc = parse_positive_real(name, value, &args->flops_per_token);
+    if (rc != kExitOk) return rc;
+    args->has_flops = true;
+  } else if (strcmp(name, "--model") == 0) {
+    args->model = value;
+  } else if (strcmp(name, "--format") == 0) {
+    args->format = value;
+  } else if (strcmp(name, "--probe-bytes") == 0) {
+    return parse_int(name, value, G4RT_BENCH_MIN_PROBE_BYTES, INT64_MAX,
+                     &args->probe_bytes);
+  }
+  return kExitOk;
+}
+
+static const char *const kValueFlags[] = {
+    "--weights",         "--threads-list",    "--prompts",
+    "--depths",          "--decode-tokens",   "--reps",
+    "--bytes-per-token", "--flops-per-token", "--model",
+    "--format",          "--probe-bytes"};
+
+static int parse_args(int argc, char **argv, bench_args_t *args) {
+  memset(args, 0, sizeof(*args));
+  /* Defaults; --threads-list defaults to 1 and every available processor. */
+  args->threads[0] = 1;
+  args->thread_count = 1;
+  int processors = g4rt_thread_pool_default_threads();
+  if (processors > 1) args->threads[args->thread_count++] = processors;
+  args->prompts[0] = 128;
+  args->prompts[1] = 512;
+  args->prompt_count = 2;
+  args->depths[0] = 0;
+  args->depths[1] = 1024;
+  args->depth_count = 2;
+  args->decode_tokens = 32;
+  args->reps = 3;
+  args->format = "unknown";
+  args->probe_bytes = DEFAULT_PROBE_BYTES;
+
+  for (int i = 1; i < argc; ++i) {
+    const char *arg = argv[i];
+    if (strncmp(arg, "--", 2) != 0) {
+      return fail(kExitUsage, "unexpected argument '%s' (see --help)", arg);
+    }
+    const char *equals = strchr(arg, '=');
+    size_t name_length = equals ? (size_t)(equals - arg) : strlen(arg);
+    const char *inline_value = equals ? equals + 1 : NULL;
+    if ((name_length == 6 && strncmp(arg, "--help", 6) == 0) ||
+        (name_length == 6 && strncmp(arg, "--json", 6) == 0)) {
+      bool help = arg[2] == 'h';
+      if (inline_value != NULL) {
+        return fail(kExitUsage, "%s takes no value",
+                    help ? "--help" : "--json");
+      }
+      if (help) {
+        args->help = true; /* help wins over whatever follows */
+        return kExitOk;
+      }
+      args->json = true;
+      continue;
+    }
+    const char *name = NULL;
+    for (size_t f = 0; f < sizeof(kValueFlags) / sizeof(kValueFlags[0]); ++f) {
+      if (strlen(kValueFlags[f]) == name_length &&
+          strncmp(arg, kValueFlags[f], name_length) == 0) {
+        name = kValueFlags[f];
+      }
+    }
+    if (name == NULL) {
+      return fail(kExitUsage, "unknown flag '%s' (see --help)", arg);
+    }
+    const char *value = inline_value;
+    if (value == NULL) {
+      if (i + 1 >= argc) return fail(kExitUsage, "%s needs a value", name);
+      value = argv[++i];
+    }
+    int rc = apply_value_flag(name, value, args);
+    if (rc != kExitOk) return rc;
+  }
+  if (args->weights_path == NULL) {
+    return fail(kExitUsage,
+                "--weights is required (the model's weight blob file)");
+  }
+  if (args->bytes_count != 0 && args->bytes_count != args->depth_count) {
+    return fail(kExitUsage,
+                "--bytes-per-token has %d values but --depths has %d (one per "
+                "depth, in the same order)",
+                args->bytes_count, args->depth_count);
+  }
+  if (args->prompt_count == 0 && args->depth_count == 0) {
+    return fail(kExitUsage,
+                "--prompts and --depths are both empty: nothing "
+                "to measure");
+  }
+  return kExitOk;
+}
+
+static void print_help(const char *program, const g4_model_info_t *info) {
+  const char *name = info->model_name ? info->model_name : "(unnamed)";
+  printf(
+      "usage: %s --weights FILE [options]\n"
+      "Benchmarks the compiled model %s (vocab %lld, max context %lld) "
+      "against\n"
+      "this machine's read bandwidth and FMA peak, measured in the same run.\n"
+      "\n"
+      "  --weights FILE          the model's weight blob (required)\n"
+      "  --threads-list T,...    thread counts (default: 1 and every "
+      "processor, %d)\n"
+      "  --prompts P,...         prefill lengths, test pp<P> (default "
+      "128,512)\n"
+      "  --depths D,...          decode depths, test tg@<D> (default "
+      "0,1024)\n"
+      "  --decode-tokens N       decode steps timed per tg test (default "
+      "32)\n"
+      "  --reps N                repetitions, the best counts (default 3)\n"
+      "  --bytes-per-token B,... bytes one decode step reads, one per depth\n"
+      "  --flops-per-token F     flops one prefill token costs\n"
+      "  --model NAME            model name for the output (default %s)\n"
+      "  --format F              weight format for the output (default "
+      "unknown)\n"
+      "  --json                  one JSON object per line on stdout (the "
+      "table\n"
+      "                          goes to stderr)\n"
+      "  --probe-bytes N         bandwidth probe buffer (default 1 GiB, "
+      "min %u)\n"
+      "  --help                  this text\n",
+      base_name(program), name, (long long)info->vocab_size,
+      (long long)info->max_context, g4rt_thread_pool_default_threads(), name,
+      G4RT_BENCH_MIN_PROBE_BYTES);
+}
+
+/*===----------------------------------------------------------------------===*
+ * JSON
+ *===----------------------------------------------------------------------===*/
+
+static void json_string(FILE *out, const char *text) {
+  fputc('"', out);
+  for (const unsigned char *p = (const unsigned char *)text; *p; ++p) {
+    if (*p == '"' || *p == '\\') {
+      fprintf(out, "\\%c", *p);
+    } else if (*p < 0x20) {
+      fprintf(out, "\\u%04x", *p);
+    } else {
+      fputc(*p, out);
+    }
+  }
+  fputc('"', out);
+}
+
+/* A finite JSON number (non-finite values never reach here; 0 as a guard). */
+static void json_number(FILE *out, double value) {
+  fprintf(out, "%.10g", isfinite(value) ? value : 0.0);
+}
+
+static void json_probe(const char *probe, int threads, const char *key,
+                       double value) {
+  printf("{\"probe\":\"%s\",\"threads\":%d,\"%s\":", probe, threads, key);
+  json_number(stdout, value);
+  printf("}\n");
+  fflush(stdout);
+}
+
+static void json_result(const bench_t *b, const result_t *r, bool tg) {
+  printf("{\"model\":");
+  json_string(stdout, b->args.model);
+  printf(",\"format\":");
+  json_string(stdout, b->args.format);
+  printf(",\"threads\":%d,\"test\":\"%s\",\"tokens_per_s\":", r->threads,
+         r->test);
+  json_number(stdout, r->tokens_per_s);
+  if (r->has_work) {
+    printf(tg ? ",\"bytes_per_token\":" : ",\"flops_per_token\":");
+    json_number(stdout, r->work);
+  }
+  printf(",\"machine_limit\":");
+  json_number(stdout, r->limit);
+  if (r->has_work) {
+    printf(",\"fraction_of_limit\":");
+    json_number(stdout, r->fraction);
+  }
+  printf("}\n");
+  fflush(stdout);
+}
+
+/*===----------------------------------------------------------------------===*
+ * Model measurements
+ *===----------------------------------------------------------------------===*/
+
+/* Deterministic ids that avoid the special ids 0..3. */
+static int32_t token_at(int64_t i, int64_t vocab) {
+  if (vocab > 4) return (int32_t)(4 + (i * 7919) % (vocab - 4));
+  return (int32_t)((i * 7919) % vocab);
+}
+
+static int fail_status(const char *what, const g4rt_status_t *status) {
+  return fail(kExitError, "%s: %s", what, status->message);
+}
+
+static result_t *add_result(bench_t *b, int threads, const char *test) {
+  result_t *r = &b->results[b->result_count++];
+  memset(r, 0, sizeof(*r));
+  r->threads = threads;
+  snprintf(r->test, sizeof(r->test), "%s", test);
+  return r;
+}
+
+/* Prefills |count| tokens from |first| in chunks the logits buffer holds. */
+static g4rt_status_t prefill_chunked(bench_t *b, int64_t first, int64_t count) {
+  for (int64_t done = 0; done < count;) {
+    int64_t rows =
+        count - done < b->logits_rows ? count - done : b->logits_rows;
+    G4RT_RETURN_IF_ERROR(g4rt_session_prefill(
+        b->session, b->tokens + first + done, rows, b->logits));
+    done += rows;
+  }
+  return g4rt_ok_status();
+}
+
+static int measure_prefill(bench_t *b, int list_index, int64_t prompt) {
+  int threads = (int)b->args.threads[list_index];
+  char test[32];
+  snprintf(test, sizeof(test), "pp%lld", (long long)prompt);
+  result_t *r = add_result(b, threads, test);
+  if (prompt > b->info->max_context) {
+    r->skipped = true;
+    return kExitOk;
+  }
+  double best = 0;
+  for (int64_t rep = 0; rep < b->args.reps; ++rep) {
+    g4rt_session_reset(b->session);
+    double start = g4rt_bench_now();
+    g4rt_status_t status = prefill_chunked(b, 0, prompt);
+    double elapsed = g4rt_bench_now() - start;
+    if (!g4rt_status_is_ok(&status)) return fail_status(test, &status);
+    if (elapsed < 1e-9) elapsed = 1e-9;
+    if (rep == 0 || elapsed < best) best = elapsed;
+  }
+  r->tokens_per_s = (double)prompt / best;
+  r->limit = b->fma[list_index];
+  r->has_work = b->args.has_flops;
+  r->work = b->args.flops_per_token;
+  if (r->has_work) r->fraction = r->tokens_per_s * r->work / (r->limit * 1e9);
+  if (b->args.json) json_result(b, r, false);
+  return kExitOk;
+}
+
+static int measure_decode(bench_t *b, int list_index, int depth_index) {
+  int threads = (int)b->args.threads[list_index];
+  int64_t depth = b->args.depths[depth_index];
+  int64_t steps = b->args.decode_tokens;
+  int64_t filled =
+      depth > 0 ? depth : 1; /* decode at depth 0 follows 1 token */
+  char test[32];
+  snprintf(test, sizeof(test), "tg@%lld", (long long)depth);
+  result_t *r = add_result(b, threads, test);
+  if (filled + steps > b->info->max_context) {
+    r->skipped = true;
+    return kExitOk;
+  }
+  double best = 0;
+  for (int64_t rep = 0; rep < b->args.reps; ++rep) {
+    g4rt_session_reset(b->session);
+    g4rt_status_t status = prefill_chunked(b, 0, filled);
+    if (!g4rt_status_is_ok(&status)) return fail_status(test, &status);
+    double start = g4rt_bench_now();
+    for (int64_t k = 0; k < steps && g4rt_status_is_ok(&status); ++k) {
+      status =
+          g4rt_session_decode(b->session, b->tokens[filled + k], b->logits);
+    }
+    double elapsed = g4rt_bench_now() - start;
+    if (!g4rt_status_is_ok(&status)) return fail_status(test, &status);
+    if (elapsed < 1e-9) elapsed = 1e-9;
+    if (rep == 0 || elapsed < best) best = elapsed;
+  }
+  r->tokens_per_s = (double)steps / best;
+  r->limit = b->bandwidth[list_index];
+  r->has_work = b->args.bytes_count > 0;
+  if (r->has_work) {
+    r->work = b->args.bytes_per_token[depth_index];
+    r->fraction = r->tokens_per_s * r->work / (r->limit * 1e9);
+  }
+  if (b->args.json) json_result(b, r, true);
+  return kExitOk;
+}
+
+/* Probes the limits of T threads, then runs every test on a T-thread pool. */
+static int measure_threads(bench_t *b, int list_index) {
+  int threads = (int)b->args.threads[list_index];
+  fprintf(stderr, "bench: %d thread%s: probing the machine\n", threads,
+          threads == 1 ? "" : "s");
+  g4rt_status_t status = g4rt_bench_read_bandwidth(
+      &b->buffer, threads, BANDWIDTH_RUNS, &b->bandwidth[list_index]);
+  if (!g4rt_status_is_ok(&status)) return fail_status("probe", &status);
+  if (b->args.json) {
+    json_probe("read_bandwidth", threads, "gb_per_s", b->bandwidth[list_index]);
+  }
+  status =
+      g4rt_bench_fma_peak(threads, FMA_SECONDS, FMA_RUNS, &b->fma[list_index]);
+  if (!g4rt_status_is_ok(&status)) return fail_status("probe", &status);
+  if (b->args.json) {
+    json_probe("fma_peak", threads, "gflop_per_s", b->fma[list_index]);
+  }
+
+  fprintf(stderr, "bench: %d thread%s: running the model\n", threads,
+          threads == 1 ? "" : "s");
+  status = g4rt_thread_pool_create(threads, g4rt_system_allocator(), &b->pool);
+  if (!g4rt_status_is_ok(&status)) {
+    return fail(kExitError, "cannot start %d threads: %s", threads,
+                status.message);
+  }
+  b->parallel = g4rt_thread_pool_parallel(b->pool);
+  g4rt_session_options_t options;
+  g4rt_session_options_initialize(&options);
+  options.parallel = &b->parallel;
+  status = g4rt_session_create(
+      b->info, _mlir_ciface_g4_prefill, _mlir_ciface_g4_decode, b->blob.blob,
+      b->blob.blob_bytes, g4rt_system_allocator(), &options, &b->session);
+  if (!g4rt_status_is_ok(&status)) {
+    return fail(kExitError, "weights from %s do not fit the model: %s",
+                b->args.weights_path, status.message);
+  }
+  /* Warm-up, untimed: the first call wakes the pool and touches the KV. */
+  status = g4rt_session_decode(b->session, b->tokens[0], b->logits);
+  if (!g4rt_status_is_ok(&status)) return fail_status("warm-up", &status);
+
+  int rc = kExitOk;
+  for (int i = 0; i < b->args.prompt_count && rc == kExitOk; ++i)
+    rc = measure_prefill(b, list_index, b->args.prompts[i]);
+  for (int i = 0; i < b->args.depth_count && rc == kExitOk; ++i)
+    rc = measure_decode(b, list_index, i);
+
+  g4rt_session_destroy(b->session);
+  b->session = NULL;
+  g4rt_thread_pool_destroy(b->pool); /* after the session borrowing it */
+  b->pool = NULL;
+  return rc;
+}
+
+/*===----------------------------------------------------------------------===*
+ * Setup and the table
+ *===----------------------------------------------------------------------===*/
+
+/* The CPU must run the probe kernels (AVX2 + FMA when they were built so). */
+static int check_cpu(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (g4rt_bench_probes_use_avx2()) {
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
+      return fail(kExitError,
+                  "this CPU lacks AVX2 or FMA, which the bandwidth and FMA "
+                  "probes were built for");
+    }
+  }
+#endif
+  return kExitOk;
+}
+
+/* Reports tests that cannot run (once, not per thread count). */
+static void report_skips(const bench_t *b) {
+  int64_t context = b->info->max_context;
+  for (int i = 0; i < b->args.prompt_count; ++i) {
+    if (b->args.prompts[i] > context) {
+      fprintf(stderr,
+              "bench: skipping pp%lld: %lld positions exceed the max context "
+              "%lld\n",
+              (long long)b->args.prompts[i], (long long)b->args.prompts[i],
+              (long long)context);
+    }
+  }
+  for (int i = 0; i < b->args.depth_count; ++i) {
+    int64_t depth = b->args.depths[i];
+    int64_t filled = depth > 0 ? depth : 1;
+    if (filled + b->args.decode_tokens > context) {
+      fprintf(stderr,
+              "bench: skipping tg@%lld: %lld + %lld decode positions exceed "
+              "the max context %lld\n",
+              (long long)depth, (long long)filled,
+              (long long)b->args.decode_tokens, (long long)context);
+    }
+  }
+}
+
+/* Allocates the token ids and the logits rows every test needs. */
+static int prepare(bench_t *b) {
+  int64_t context = b->info->max_context;
+  int64_t vocab = b->info->vocab_size;
+  /* Logits rows: the longest runnable prompt, and up to 256 for the depth
+   * prefills, which run in chunks of that many rows. */
+  int64_t rows = 1, longest = 1;
+  for (int i = 0; i < b->args.prompt_count; ++i) {
+    int64_t p = b->args.prompts[i];
+    if (p <= context && p > rows) rows = p;
+  }
+  for (int i = 0; i < b->args.depth_count; ++i) {
+    int64_t depth = b->args.depths[i];
+    int64_t filled = depth > 0 ? depth : 1;
+    if (filled + b->args.decode_tokens > context) continue;
+    if (filled + b->args.decode_tokens > longest)
+      longest = filled + b->args.decode_tokens;
+    int64_t chunk = filled < 256 ? filled : 256;
+    if (chunk > rows) rows = chunk;
+  }
+  if (rows > longest) longest = rows;
+  if ((uint64_t)rows > SIZE_MAX / sizeof(float) / (uint64_t)vocab) {
+    return fail(kExitError, "%lld rows of logits do not fit memory",
+                (long long)rows);
+  }
+  b->logits_rows = rows;
+  b->logits = (float *)malloc((size_t)rows * (size_t)vocab * sizeof(float));
+  b->token_count = longest;
+  b->tokens = (int32_t *)malloc((size_t)longest * sizeof(int32_t));
+  int n = b->args.thread_count;
+  b->bandwidth = (double *)calloc((size_t)n, sizeof(double));
+  b->fma = (double *)calloc((size_t)n, sizeof(double));
+  size_t max_results =
+      (size_t)n * (size_t)(b->args.prompt_count + b->args.depth_count);
+  b->results = (result_t *)calloc(max_results, sizeof(result_t));
+  if (!b->logits || !b->tokens || !b->bandwidth || !b->fma || !b->results) {
+    return fail(kExitError,
+                "out of memory for %lld rows of logits (vocab %lld)",
+                (long long)rows, (long long)vocab);
+  }
+  for (int64_t i = 0; i < longest; ++i) b->tokens[i] = token_at(i, vocab);
+  return kExitOk;
+}
+
+/* Reads one byte per page so the weights are resident before any timing. */
+static void warm_weights(const bench_t *b) {
+  const volatile uint8_t *bytes = (const volatile uint8_t *)b->blob.blob;
+  uint8_t sum = 0;
+  for (size_t i = 0; i < b->blob.blob_bytes; i += 4096) sum ^= bytes[i];
+  (void)sum;
+}
+
+static void print_table(const bench_t *b) {
+  FILE *out = b->table;
+  fprintf(out, "\nmodel %s, format %s, %lld weight bytes, max context %lld\n",
+          b->args.model, b->args.format, (long long)b->info->weights_bytes,
+          (long long)b->info->max_context);
+  fprintf(out,
+          "machine limits, this run (read: best of %d over %lld bytes; FMA: "
+          "best of %d, %s)\n",
+          BANDWIDTH_RUNS, (long long)b->buffer.bytes, FMA_RUNS,
+          g4rt_bench_probes_use_avx2() ? "AVX2" : "portable C");
+  fprintf(out, "  %7s  %11s  %13s\n", "threads", "read GB/s", "FMA GFLOP/s");
+  for (int i = 0; i < b->args.thread_count; ++i) {
+    fprintf(out, "  %7d  %11.2f  %13.2f\n", (int)b->args.threads[i],
+            b->bandwidth[i], b->fma[i]);
+  }
+  fprintf(out, "model, best of %lld (tg: %lld decode steps)\n",
+          (long long)b->args.reps, (long long)b->args.decode_tokens);
+  fprintf(out, "  %7s  %-10s  %12s  %s\n", "threads", "test", "tokens/s",
+          "of the limit");
+  for (int i = 0; i < b->result_count; ++i) {
+    const result_t *r = &b->results[i];
+    bool tg = r->test[0] == 't';
+    fprintf(out, "  %7d  %-10s  ", r->threads, r->test);
+    if (r->skipped) {
+      fprintf(out, "%12s  (positions exceed max context %lld)\n", "skipped",
+              (long long)b->info->max_context);
+    } else if (r->has_work) {
+      fprintf(out, "%12.2f  %5.1f%% of %.2f %s\n", r->tokens_per_s,
+              100.0 * r->fraction, r->limit, tg ? "GB/s" : "GFLOP/s");
+    } else {
+      fprintf(out, "%12.2f  (no %s)\n", r->tokens_per_s,
+              tg ? "--bytes-per-token" : "--flops-per-token");
+    }
+  }
+  fflush(out);
+}
+
+static int run(bench_t *b, int argc, char **argv) {
+  int rc = parse_args(argc, argv, &b->args);
+  if (rc != kExitOk) return rc;
+  g4rt_status_t status = g4rt_model_info_validate(b->info);
+  if (!g4rt_status_is_ok(&status))
+    return fail(kExitError, "%s", status.message);
+  if (b->args.help) {
+    print_help(argc > 0 ? argv[0] : "g4-bench", b->info);
+    return kExitOk;
+  }
+  if (b->args.model == NULL) {
+    b->args.model = b->info->model_name ? b->info->model_name : "unnamed";
+  }
+  b->table = b->args.json ? stderr : stdout;
+  rc = check_cpu();
+  if (rc != kExitOk) return rc;
+
+  status = g4rt_posix_map_file(b->args.weights_path, &b->blob);
+  if (!g4rt_status_is_ok(&status)) {
+    return fail(kExitError, "cannot load the weights: %s", status.message);
+  }
+  const uint8_t *data = NULL;
+  status =
+      g4rt_weights_validate(b->info, b->blob.blob, b->blob.blob_bytes, &data);
+  if (!g4rt_status_is_ok(&status)) {
+    return fail(kExitError, "weights from %s do not fit the model: %s",
+                b->args.weights_path, status.message);
+  }
+  rc = prepare(b);
+  if (rc != kExitOk) return rc;
+  report_skips(b);
+  warm_weights(b);
+  status = g4rt_bench_buffer_create((size_t)b->args.probe_bytes, &b->buffer);
+  if (!g4rt_status_is_ok(&status)) return fail_status("probe", &status);
+
+  for (int i = 0; i < b->args.thread_count; ++i) {
+    rc = measure_threads(b, i);
+    if (rc != kExitOk) return rc;
+  }
+  print_table(b);
+  return kExitOk;
+}
+
+int main(int argc, char **argv) {
+  bench_t bench;
+  memset(&bench, 0, sizeof(bench));
+  bench.info = &g4_model_info;
+  int rc = run(&bench, argc, argv);
+  g4rt_session_destroy(bench.session);
+  g4rt_thread_pool_destroy(bench.pool); /* after the session borrowing it */
+  g4rt_bench_buffer_destroy(&bench.buffer);
+  g4rt_posix_unmap(&bench.blob);
+  free(bench.results);
+  free(bench.fma);
+  free(bench.bandwidth);
+  free(bench.tokens);
+  free(bench.logits);
+  return rc;
+}

@@ -1,0 +1,457 @@
+/* bench_probes.c - Strong probes of the machine's limits (see bench_probes.h).
+ *
+ * Compiled with -mavx2 -mfma -O3 on x86-64 (runtime/CMakeLists.txt); without
+ * __AVX2__/__FMA__ the kernels fall back to plain C loops the compiler
+ * vectorises for the target. Never compiled with -ffast-math: the FMA chains
+ * must stay chains.
+ */
+#define _GNU_SOURCE /* MAP_ANONYMOUS, madvise, pthread_barrier under -std=c11 \
+                     */
+#include "runtime/g4rt/tools/bench_probes.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define G4RT_BENCH_AVX2 1
+#else
+#define G4RT_BENCH_AVX2 0
+#endif
+
+#define FMA_CHAINS 12 /* >= 10: latency 4 x 2 pipes needs 8, with margin */
+
+int g4rt_bench_probes_use_avx2(void) { return G4RT_BENCH_AVX2; }
+
+double g4rt_bench_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/*===----------------------------------------------------------------------===*
+ * The buffer
+ *===----------------------------------------------------------------------===*/
+
+g4rt_status_t g4rt_bench_buffer_create(size_t bytes, g4rt_bench_buffer_t *out) {
+  out->data = NULL;
+  out->bytes = 0;
+  if (bytes < G4RT_BENCH_MIN_PROBE_BYTES) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                            "probe buffer: %zu bytes is below the minimum %zu",
+                            bytes, (size_t)G4RT_BENCH_MIN_PROBE_BYTES);
+  }
+  bytes -= bytes % G4RT_BENCH_READ_BLOCK;
+  void *data = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (data == MAP_FAILED) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_RESOURCE_EXHAUSTED,
+                            "probe buffer: mmap of %zu bytes failed: %s "
+                            "(errno %d)",
+                            bytes, strerror(errno), errno);
+  }
+#ifdef MADV_HUGEPAGE
+  /* Fewer TLB misses, as a model's weights would see; advice only. */
+  (void)madvise(data, bytes, MADV_HUGEPAGE);
+#endif
+  /* Touch every page: word i holds i, so each slice's sum is known. */
+  uint32_t *words = (uint32_t *)data;
+  size_t count = bytes / sizeof(uint32_t);
+  for (size_t i = 0; i < count; ++i) words[i] = (uint32_t)i;
+  out->data = data;
+  out->bytes = bytes;
+  return g4rt_ok_status();
+}
+
+void g4rt_bench_buffer_destroy(g4rt_bench_buffer_t *buffer) {
+  if (buffer->data != NULL) munmap(buffer->data, buffer->bytes);
+  buffer->data = NULL;
+  buffer->bytes = 0;
+}
+
+/* Sum of the words first .. first + count - 1 (word i holds i), mod 2^32. */
+static uint32_t expected_sum(uint64_t first, uint64_t count) {
+  uint64_t triangle =
+      count % 2 == 0 ? (count / 2) * (count - 1) : count * ((count - 1) / 2);
+  return (uint32_t)(first * count + triangle);
+}
+
+/*===----------------------------------------------------------------------===*
+ * Kernels
+ *===----------------------------------------------------------------------===*/
+
+/* The 32-bit wrapping sum of |bytes| (a multiple of G4RT_BENCH_READ_BLOCK) at
+ * the 32-byte aligned |p|: 16 loads per round into 8 accumulators. */
+static uint32_t sum_slice(const uint8_t *p, size_t bytes) {
+#if G4RT_BENCH_AVX2
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0,
+          a5 = a0, a6 = a0, a7 = a0;
+  for (size_t off = 0; off < bytes; off += G4RT_BENCH_READ_BLOCK) {
+    const __m256i *v = (const __m256i *)(p + off);
+    a0 = _mm256_add_epi32(a0, _mm256_load_si256(v + 0));
+    a1 = _mm256_add_epi32(a1, _mm256_load_si256(v + 1));
+    a2 = _mm256_add_epi32(a2, _mm256_load_si256(v + 2));
+    a3 = _mm256_add_epi32(a3, _mm256_load_si256(v + 3));
+    a4 = _mm256_add_epi32(a4, _mm256_load_si256(v + 4));
+    a5 = _mm256_add_epi32(a5, _mm256_load_si256(v + 5));
+    a6 = _mm256_add_epi32(a6, _mm256_load_si256(v + 6));
+    a7 = _mm256_add_epi32(a7, _mm256_load_si256(v + 7));
+    a0 = _mm256_add_epi32(a0, _mm256_load_si256(v + 8));
+    a1 = _mm256_add_epi32(a1, _mm256_load_si256(v + 9));
+    a2 = _mm256_add_epi32(a2, _mm256_load_si256(v + 10));
+    a3 = _mm256_add_epi32(a3, _mm256_load_si256(v + 11));
+    a4 = _mm256_add_epi32(a4, _mm256_load_si256(v + 12));
+    a5 = _mm256_add_epi32(a5, _mm256_load_si256(v + 13));
+    a6 = _mm256_add_epi32(a6, _mm256_load_si256(v + 14));
+    a7 = _mm256_add_epi32(a7, _mm256_load_si256(v + 15));
+  }
+  __m256i s = _mm256_add_epi32(
+      _mm256_add_epi32(_mm256_add_epi32(a0, a1), _mm256_add_epi32(a2, a3)),
+      _mm256_add_epi32(_mm256_add_epi32(a4, a5), _mm256_add_epi32(a6, a7)));
+  uint32_t lanes[8];
+  _mm256_storeu_si256((__m256i *)lanes, s);
+  uint32_t total = 0;
+  for (int i = 0; i < 8; ++i) total += lanes[i];
+  return total;
+#else
+  /* 64 independent lanes: the compiler turns them into vector adds. */
+  uint32_t acc[64] = {0};
+  const uint32_t *w = (const uint32_t *)p;
+  size_t words = bytes / sizeof(uint32_t);
+  for (size_t i = 0; i < words; i += 128) {
+    for (int l = 0; l < 64; ++l) acc[l] += w[i + l];
+    for (int l = 0; l < 64; ++l) acc[l] += w[i + 64 + l];
+  }
+  uint32_t total = 0;
+  for (int l = 0; l < 64; ++l) total += acc[l];
+  return total;
+#endif
+}
+
+/* |rounds| rounds of FMA_CHAINS independent 8-lane FMAs acc = acc * m + c.
+ * With m = c = 0.5 the values converge to 1 (no overflow, no denormals).
+ * Returns the sum of the chains so the work is used. */
+static float fma_chains(int64_t rounds, float m_value, float c_value) {
+#if G4RT_BENCH_AVX2
+  const __m256 m = _mm256_set1_ps(m_value), c = _mm256_set1_ps(c_value);
+  __m256 x0 = _mm256_set1_ps(0.f), x1 = _mm256_set1_ps(1.f),
+         x2 = _mm256_set1_ps(2.f), x3 = _mm256_set1_ps(3.f),
+         x4 = _mm256_set1_ps(4.f), x5 = _mm256_set1_ps(5.f),
+         x6 = _mm256_set1_ps(6.f), x7 = _mm256_set1_ps(7.f),
+         x8 = _mm256_set1_ps(8.f), x9 = _mm256_set1_ps(9.f),
+         x10 = _mm256_set1_ps(10.f), x11 = _mm256_set1_ps(11.f);
+  for (int64_t r = 0; r < rounds; ++r) {
+    x0 = _mm256_fmadd_ps(x0, m, c);
+    x1 = _mm256_fmadd_ps(x1, m, c);
+    x2 = _mm256_fmadd_ps(x2, m, c);
+    x3 = _mm256_fmadd_ps(x3, m, c);
+    x4 = _mm256_fmadd_ps(x4, m, c);
+    x5 = _mm256_fmadd_ps(x5, m, c);
+    x6 = _mm256_fmadd_ps(x6, m, c);
+    x7 = _mm256_fmadd_ps(x7, m, c);
+    x8 = _mm256_fmadd_ps(x8, m, c);
+    x9 = _mm256_fmadd_ps(x9, m, c);
+    x10 = _mm256_fmadd_ps(x10, m, c);
+    x11 = _mm256_fmadd_ps(x11, m, c);
+  }
+  __m256 s =
+      _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(_mm256_add_ps(x0, x1), x2),
+                                  _mm256_add_ps(_mm256_add_ps(x3, x4), x5)),
+                    _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(x6, x7), x8),
+                                  _mm256_add_ps(_mm256_add_ps(x9, x10), x11)));
+  float lanes[8];
+  _mm256_storeu_ps(lanes, s);
+  float total = 0.f;
+  for (int i = 0; i < 8; ++i) total += lanes[i];
+  return total;
+#else
+  float x[FMA_CHAINS][8];
+  for (int k = 0; k < FMA_CHAINS; ++k)
+    for (int l = 0; l < 8; ++l) x[k][l] = (float)k;
+  for (int64_t r = 0; r < rounds; ++r)
+    for (int k = 0; k < FMA_CHAINS; ++k)
+      /* One expression: contracted into an FMA where the target has one. */
+      for (int l = 0; l < 8; ++l) x[k][l] = x[k][l] * m_value + c_value;
+  float total = 0.f;
+  for (int k = 0; k < FMA_CHAINS; ++k)
+    for (int l = 0; l < 8; ++l) total += x[k][l];
+  return total;
+#endif
+}
+
+/*===----------------------------------------------------------------------===*
+ * Running T threads in lock step
+ *===----------------------------------------------------------------------===*/
+
+typedef enum probe_kind_t { kProbeRead, kProbeFma } probe_kind_t;
+typedef enum gate_t { kGateWait, kGateGo, kGateAbort } gate_t;
+
+typedef struct probe_t {
+  probe_kind_t kind;
+  int threads;
+  int runs;
+  /* read */
+  const uint8_t *data;
+  size_t slice_bytes;
+  /* fma */
+  int64_t rounds;
+  float m, c;
+  /* start gate (creation may fail midway), then a barrier per run */
+  pthread_mutex_t mutex;
+  pthread_cond_t cond;
+  gate_t gate;
+  pthread_barrier_t barrier;
+  /* [run * threads + thread] */
+  double *starts, *ends;
+  uint32_t *sums; /* read: [thread], the last run's */
+  float *values;  /* fma: [thread] */
+} probe_t;
+
+typedef struct probe_thread_t {
+  probe_t *probe;
+  int index;
+} probe_thread_t;
+
+static void *probe_main(void *arg) {
+  probe_thread_t *self = (probe_thread_t *)arg;
+  probe_t *probe = self->probe;
+  int t = self->index;
+  pthread_mutex_lock(&probe->mutex);
+  while (probe->gate == kGateWait)
+    pthread_cond_wait(&probe->cond, &probe->mutex);
+  gate_t gate = probe->gate;
+  pthread_mutex_unlock(&probe->mutex);
+  if (gate == kGateAbort) return NULL;
+
+  for (int r = 0; r < probe->runs; ++r) {
+    pthread_barrier_wait(&probe->barrier);
+    double start = g4rt_bench_now();
+    if (probe->kind == kProbeRead) {
+      probe->sums[t] = sum_slice(probe->data + (size_t)t * probe->slice_bytes,
+                                 probe->slice_bytes);
+    } else {
+      probe->values[t] = fma_chains(probe->rounds, probe->m, probe->c);
+    }
+    double end = g4rt_bench_now();
+    probe->starts[r * probe->threads + t] = start;
+    probe->ends[r * probe->threads + t] = end;
+  }
+  return NULL;
+}
+
+/* Runs |probe| on probe->threads new threads; *out_best = the shortest run,
+ * from the earliest start to the latest end. */
+static g4rt_status_t run_probe(probe_t *probe, double *out_best) {
+  *out_best = 0;
+  int threads = probe->threads;
+  size_t cells = (size_t)probe->runs * (size_t)threads;
+  probe->starts = (double *)calloc(cells, sizeof(double));
+  probe->ends = (double *)calloc(cells, sizeof(double));
+  probe->sums = (uint32_t *)calloc((size_t)threads, sizeof(uint32_t));
+  probe->values = (float *)calloc((size_t)threads, sizeof(float));
+  pthread_t *ids = (pthread_t *)calloc((size_t)threads, sizeof(pthread_t));
+  probe_thread_t *args =
+      (probe_thread_t *)calloc((size_t)threads, sizeof(probe_thread_t));
+  g4rt_status_t status = g4rt_ok_status();
+  bool sync_ready = false;
+  int started = 0;
+  if (!probe->starts || !probe->ends || !probe->sums || !probe->values ||
+      !ids || !args) {
+    status = G4RT_MAKE_STATUS(G4RT_STATUS_RESOURCE_EXHAUSTED,
+                              "probe: out of memory for %d threads", threads);
+    goto done;
+  }
+  if (pthread_mutex_init(&probe->mutex, NULL) != 0) {
+    status = G4RT_MAKE_STATUS(G4RT_STATUS_UNAVAILABLE,
+                              "probe: pthread_mutex_init failed");
+    goto done;
+  }
+  if (pthread_cond_init(&probe->cond, NULL) != 0) {
+    pthread_mutex_destroy(&probe->mutex);
+    status = G4RT_MAKE_STATUS(G4RT_STATUS_UNAVAILABLE,
+                              "probe: pthread_cond_init failed");
+    goto done;
+  }
+  if (pthread_barrier_init(&probe->barrier, NULL, (unsigned)threads) != 0) {
+    pthread_cond_destroy(&probe->cond);
+    pthread_mutex_destroy(&probe->mutex);
+    status = G4RT_MAKE_STATUS(G4RT_STATUS_UNAVAILABLE,
+                              "probe: pthread_barrier_init failed");
+    goto done;
+  }
+  sync_ready = true;
+  probe->gate = kGateWait;
+  for (; started < threads; ++started) {
+    args[started].probe = probe;
+    args[started].index = started;
+    int rc = pthread_create(&ids[started], NULL, probe_main, &args[started]);
+    if (rc != 0) {
+      status = G4RT_MAKE_STATUS(G4RT_STATUS_UNAVAILABLE,
+                                "probe: pthread_create failed for thread %d "
+                                "of %d: %s (errno %d)",
+                                started + 1, threads, strerror(rc), rc);
+      break;
+    }
+  }
+  pthread_mutex_lock(&probe->mutex);
+  probe->gate = g4rt_status_is_ok(&status) ? kGateGo : kGateAbort;
+  pthread_cond_broadcast(&probe->cond);
+  pthread_mutex_unlock(&probe->mutex);
+  for (int t = 0; t < started; ++t) pthread_join(ids[t], NULL);
+  if (!g4rt_status_is_ok(&status)) goto done;
+
+  double best = 0;
+  for (int r = 0; r < probe->runs; ++r) {
+    double first = probe->starts[r * threads], last = probe->ends[r * threads];
+    for (int t = 1; t < threads; ++t) {
+      if (probe->starts[r * threads + t] < first)
+        first = probe->starts[r * threads + t];
+      if (probe->ends[r * threads + t] > last)
+        last = probe->ends[r * threads + t];
+    }
+    double elapsed = last - first;
+    if (elapsed < 1e-9) elapsed = 1e-9;
+    if (r == 0 || elapsed < best) best = elapsed;
+  }
+  *out_best = best;
+
+done:
+  if (sync_ready) {
+    pthread_barrier_destroy(&probe->barrier);
+    pthread_cond_destroy(&probe->cond);
+    pthread_mutex_destroy(&probe->mutex);
+  }
+  free(args);
+  free(ids);
+  return status;
+}
+
+static void free_probe(probe_t *probe) {
+  free(probe->starts);
+  free(probe->ends);
+  free(probe->sums);
+  free(probe->values);
+}
+
+static g4rt_status_t check_counts(const char *name, int threads, int runs) {
+  if (threads < 1 || threads > 1024) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                            "%s: %d threads is outside [1, 1024]", name,
+                            threads);
+  }
+  if (runs < 1) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                            "%s: %d runs (expected >= 1)", name, runs);
+  }
+  return g4rt_ok_status();
+}
+
+/*===----------------------------------------------------------------------===*
+ * The probes
+ *===----------------------------------------------------------------------===*/
+
+g4rt_status_t g4rt_bench_read_bandwidth(const g4rt_bench_buffer_t *buffer,
+                                        int threads, int runs,
+                                        double *out_gb_per_s) {
+  *out_gb_per_s = 0;
+  G4RT_RETURN_IF_ERROR(check_counts("read bandwidth", threads, runs));
+  size_t slice = buffer->bytes / (size_t)threads;
+  slice -= slice % G4RT_BENCH_READ_BLOCK;
+  if (buffer->data == NULL || slice == 0) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                            "read bandwidth: a %zu-byte buffer has no %u-byte "
+                            "block for each of %d threads",
+                            buffer->bytes, G4RT_BENCH_READ_BLOCK, threads);
+  }
+  probe_t probe;
+  memset(&probe, 0, sizeof(probe));
+  probe.kind = kProbeRead;
+  probe.threads = threads;
+  probe.runs = runs;
+  probe.data = (const uint8_t *)buffer->data;
+  probe.slice_bytes = slice;
+  double best = 0;
+  g4rt_status_t status = run_probe(&probe, &best);
+  if (g4rt_status_is_ok(&status)) {
+    uint64_t words = slice / sizeof(uint32_t);
+    for (int t = 0; t < threads; ++t) {
+      uint32_t expected = expected_sum((uint64_t)t * words, words);
+      if (probe.sums[t] != expected) {
+        status =
+            G4RT_MAKE_STATUS(G4RT_STATUS_INTERNAL,
+                             "read bandwidth: thread %d summed 0x%x, "
+                             "expected 0x%x",
+                             t, (unsigned)probe.sums[t], (unsigned)expected);
+        break;
+      }
+    }
+  }
+  free_probe(&probe);
+  G4RT_RETURN_IF_ERROR(status);
+  *out_gb_per_s = (double)slice * (double)threads / best / 1e9;
+  return g4rt_ok_status();
+}
+
+g4rt_status_t g4rt_bench_fma_peak(int threads, double seconds, int runs,
+                                  double *out_gflop_per_s) {
+  *out_gflop_per_s = 0;
+  G4RT_RETURN_IF_ERROR(check_counts("fma peak", threads, runs));
+  if (!(seconds > 0) || seconds > 60) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                            "fma peak: %f seconds is outside (0, 60]", seconds);
+  }
+  /* Values the compiler cannot see (they come through a volatile). */
+  volatile float half = 0.5f;
+  float m = half, c = half;
+
+  /* Calibrate on this thread: double the rounds until a pass takes >= 10 ms
+   * (or the target, if shorter), then scale to |seconds|. */
+  double floor = seconds < 0.01 ? seconds : 0.01;
+  int64_t rounds = 4096;
+  double elapsed = 0;
+  volatile float sink = 0;
+  for (;;) {
+    double start = g4rt_bench_now();
+    sink += fma_chains(rounds, m, c);
+    elapsed = g4rt_bench_now() - start;
+    if (elapsed >= floor || rounds >= ((int64_t)1 << 40)) break;
+    rounds *= 2;
+  }
+  if (elapsed < 1e-9) elapsed = 1e-9;
+  double scaled = (double)rounds * seconds / elapsed;
+  rounds = scaled < 1 ? 1 : scaled > 1e15 ? (int64_t)1e15 : (int64_t)scaled;
+
+  probe_t probe;
+  memset(&probe, 0, sizeof(probe));
+  probe.kind = kProbeFma;
+  probe.threads = threads;
+  probe.runs = runs;
+  probe.rounds = rounds;
+  probe.m = m;
+  probe.c = c;
+  double best = 0;
+  g4rt_status_t status = run_probe(&probe, &best);
+  if (g4rt_status_is_ok(&status)) {
+    for (int t = 0; t < threads; ++t) {
+      /* Every chain converges to 1: 12 chains x 8 lanes. */
+      if (!isfinite(probe.values[t]) || probe.values[t] <= 0) {
+        status = G4RT_MAKE_STATUS(G4RT_STATUS_INTERNAL,
+                                  "fma peak: thread %d's chains ended at %f", t,
+                                  (double)probe.values[t]);
+        break;
+      }
+      sink += probe.values[t];
+    }
+  }
+  free_probe(&probe);
+  G4RT_RETURN_IF_ERROR(status);
+  double flops = (double)threads * (double)rounds * FMA_CHAINS * 16.0;
+  *out_gflop_per_s = flops / best / 1e9;
+  return g4rt_ok_status();
+}

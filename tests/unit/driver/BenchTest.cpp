@@ -1,0 +1,36 @@
+//===- BenchTest.cpp - What g4c bench counts per token --------------------===//
+//
+// The expected numbers were computed from the fixture's own files, independently of
+// the parameter list g4c uses: the byte sizes in tiny-moe/model.safetensors (every
+// tensor is used: no KV sharing), minus 12/16 of the expert tensors (top-4 of 16), plus
+// one embedding row (72 bf16 values) read by the lookup; K/V bytes from config.json
+// (sliding layers: 4 KV heads x 16 dims over min(depth+1, 16) positions; global layers:
+// 2 x 32 over depth+1); FLOPs as 2 x elements of every matrix with experts scaled the
+// same way.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Driver/Bench.h"
+#include "model_defs/ModelDef.h"
+
+#include "gtest/gtest.h"
+
+namespace {
+
+g4::modeldef::ModelDef tinyMoE() {
+  llvm::Expected<g4::modeldef::ModelDef> def = g4::loadModelDef(G4_TESTDATA_DIR "/tiny-moe");
+  EXPECT_TRUE(bool(def)) << llvm::toString(def.takeError());
+  return *def;
+}
+
+TEST(Bench, DecodeBytesPerTokenCountWhatDecodeReads) {
+  g4::modeldef::ModelDef def = tinyMoE();
+  EXPECT_EQ(g4::decodeBytesPerToken(def, 0), 1528376);
+  EXPECT_EQ(g4::decodeBytesPerToken(def, 1024), 2653752);
+}
+
+TEST(Bench, PrefillFlopsCountTheWeightContractions) {
+  EXPECT_EQ(g4::prefillFlopsPerToken(tinyMoE()), 1506816);
+}
+
+} // namespace

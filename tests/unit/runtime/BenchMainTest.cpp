@@ -1,0 +1,336 @@
+//===- BenchMainTest.cpp - The compiled-model benchmark's command line -----===//
+//
+// Runs the fake model linked with g4rt_bench (built by CMake exactly as g4c bench
+// links a real model) on a weights file, with a tiny probe buffer and short tests,
+// and checks the JSON lines (keys present, numbers positive, limits matching the
+// probes) and that bad command lines are errors. Nothing here asserts a speed:
+// benchmarks are not timed tests.
+//
+//===----------------------------------------------------------------------===//
+#include "tests/unit/runtime/FakeModel.h"
+#include "tests/unit/runtime/RuntimeTestSupport.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace g4rt::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+/// A flat JSON object's values: strings stay strings, numbers are kept as text
+/// too (number() converts).
+struct JsonObject {
+  std::map<std::string, std::string> strings;
+  std::map<std::string, double> numbers;
+  bool has(const std::string &key) const { return strings.count(key) || numbers.count(key); }
+  std::set<std::string> keys() const {
+    std::set<std::string> all;
+    for (const auto &entry : strings)
+      all.insert(entry.first);
+    for (const auto &entry : numbers)
+      all.insert(entry.first);
+    return all;
+  }
+};
+
+/// Parses one line holding a flat JSON object of string and number values (what
+/// the benchmark prints); nullopt for anything else.
+std::optional<JsonObject> parseFlatJson(const std::string &line) {
+  JsonObject object;
+  size_t i = 0;
+  auto skip = [&] {
+    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i])))
+      ++i;
+  };
+  auto parseString = [&](std::string &out) {
+    if (i >= line.size() || line[i] != '"')
+      return false;
+    for (++i; i < line.size() && line[i] != '"'; ++i) {
+      if (line[i] == '\\') {
+        if (++i >= line.size())
+          return false;
+        if (line[i] == 'u') {
+          if (i + 4 >= line.size())
+            return false;
+          out += static_cast<char>(std::strtol(line.substr(i + 1, 4).c_str(), nullptr, 16));
+          i += 4;
+          continue;
+        }
+      }
+      out += line[i];
+    }
+    if (i >= line.size())
+      return false;
+    ++i;
+    return true;
+  };
+  skip();
+  if (i >= line.size() || line[i++] != '{')
+    return std::nullopt;
+  for (;;) {
+    skip();
+    std::string key;
+    if (!parseString(key))
+      return std::nullopt;
+    skip();
+    if (i >= line.size() || line[i++] != ':')
+      return std::nullopt;
+    skip();
+    if (object.has(key))
+      return std::nullopt;
+    if (i < line.size() && line[i] == '"') {
+      std::string value;
+      if (!parseString(value))
+        return std::nullopt;
+      object.strings[key] = value;
+    } else {
+      // JSON number grammar: -?digits(.digits)?([eE][+-]?digits)?
+      size_t start = i;
+      if (i < line.size() && line[i] == '-')
+        ++i;
+      size_t digits = i;
+      while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i])))
+        ++i;
+      if (i == digits)
+        return std::nullopt;
+      if (i < line.size() && line[i] == '.') {
+        size_t fraction = ++i;
+        while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i])))
+          ++i;
+        if (i == fraction)
+          return std::nullopt;
+      }
+      if (i < line.size() && (line[i] == 'e' || line[i] == 'E')) {
+        ++i;
+        if (i < line.size() && (line[i] == '+' || line[i] == '-'))
+          ++i;
+        size_t exponent = i;
+        while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i])))
+          ++i;
+        if (i == exponent)
+          return std::nullopt;
+      }
+      object.numbers[key] = std::strtod(line.substr(start, i - start).c_str(), nullptr);
+    }
+    skip();
+    if (i < line.size() && line[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < line.size() && line[i] == '}') {
+      ++i;
+      break;
+    }
+    return std::nullopt;
+  }
+  skip();
+  if (i != line.size())
+    return std::nullopt;
+  return object;
+}
+
+std::vector<std::string> lines(const std::string &text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    out.push_back(line);
+  return out;
+}
+
+class G4rtBenchMainTest : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    dir = new std::string(makeTempDir());
+    blobFile = new std::string(*dir + "/fake.g4w");
+    writeFile(*blobFile, fakeBlob());
+  }
+  static void TearDownTestSuite() {
+    delete dir;
+    delete blobFile;
+  }
+
+  static RunResult run(const std::vector<std::string> &args) {
+    RunResult result = runProgram(G4RT_FAKE_BENCH, args);
+    EXPECT_EQ(result.signal, 0) << "crashed; stderr: " << result.err;
+    return result;
+  }
+
+  /// The common fast arguments: a 1 MiB probe buffer and short tests.
+  static std::vector<std::string> quick(std::vector<std::string> more) {
+    std::vector<std::string> args{"--weights",       *blobFile, "--probe-bytes", "1048576",
+                                  "--decode-tokens", "4",       "--reps",        "2"};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  }
+
+  static void expectError(const RunResult &result, int exitCode,
+                          const std::vector<std::string> &substrings) {
+    EXPECT_EQ(result.exitCode, exitCode) << result.err;
+    EXPECT_EQ(result.out, "");
+    EXPECT_THAT(result.err, StartsWith("error: "));
+    for (const std::string &text : substrings)
+      EXPECT_THAT(result.err, HasSubstr(text));
+  }
+
+  static std::string *dir, *blobFile;
+};
+
+std::string *G4rtBenchMainTest::dir, *G4rtBenchMainTest::blobFile;
+
+// Every stdout line is a JSON object: one per probe and thread count, one per test
+// and thread count, with the keys g4c bench reads; tests past the context are
+// skipped (said on stderr, absent from the JSON).
+TEST_F(G4rtBenchMainTest, JsonLines) {
+  RunResult result =
+      run(quick({"--threads-list", "1,2", "--prompts", "4,8,64", "--depths", "0,16,100",
+                 "--bytes-per-token", "1000,2000,3000", "--flops-per-token", "5e6", "--model",
+                 "fake \"q\"", "--format", "f32", "--json"}));
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("skipping pp64: 64 positions exceed the max context 48"));
+  EXPECT_THAT(result.err, HasSubstr("skipping tg@100"));
+  // The human table goes to stderr with --json.
+  EXPECT_THAT(result.err, HasSubstr("tokens/s"));
+
+  std::map<std::pair<std::string, int>, double> probes;
+  std::map<std::pair<std::string, int>, JsonObject> tests;
+  for (const std::string &line : lines(result.out)) {
+    std::optional<JsonObject> object = parseFlatJson(line);
+    ASSERT_TRUE(object) << "not a flat JSON object: " << line;
+    if (object->strings.count("probe")) {
+      std::string probe = object->strings["probe"];
+      std::string key = probe == "read_bandwidth" ? "gb_per_s" : "gflop_per_s";
+      EXPECT_TRUE(probe == "read_bandwidth" || probe == "fma_peak") << line;
+      EXPECT_EQ(object->keys(), (std::set<std::string>{"probe", "threads", key})) << line;
+      EXPECT_GT(object->numbers[key], 0) << line;
+      probes[{probe, static_cast<int>(object->numbers["threads"])}] = object->numbers[key];
+      continue;
+    }
+    std::string test = object->strings["test"];
+    bool tg = test.rfind("tg@", 0) == 0;
+    std::set<std::string> expectedKeys{"model",         "format",
+                                       "threads",       "test",
+                                       "tokens_per_s",  tg ? "bytes_per_token" : "flops_per_token",
+                                       "machine_limit", "fraction_of_limit"};
+    EXPECT_EQ(object->keys(), expectedKeys) << line;
+    EXPECT_EQ(object->strings["model"], "fake \"q\"");
+    EXPECT_EQ(object->strings["format"], "f32");
+    for (const auto &entry : object->numbers)
+      EXPECT_GT(entry.second, 0) << entry.first << " in " << line;
+    tests[{test, static_cast<int>(object->numbers["threads"])}] = *object;
+  }
+  EXPECT_EQ(probes.size(), 4u);
+  EXPECT_EQ(tests.size(), 8u); // {pp4, pp8, tg@0, tg@16} x {1, 2}
+  for (int threads : {1, 2}) {
+    ASSERT_TRUE(probes.count({"read_bandwidth", threads})) << threads;
+    ASSERT_TRUE(probes.count({"fma_peak", threads})) << threads;
+    for (const char *test : {"pp4", "pp8", "tg@0", "tg@16"}) {
+      auto found = tests.find({test, threads});
+      ASSERT_NE(found, tests.end()) << test << " threads " << threads;
+      JsonObject &object = found->second;
+      bool tg = test[0] == 't';
+      double limit = probes[{tg ? "read_bandwidth" : "fma_peak", threads}];
+      EXPECT_DOUBLE_EQ(object.numbers["machine_limit"], limit) << test;
+      double work = tg ? object.numbers["bytes_per_token"] : object.numbers["flops_per_token"];
+      EXPECT_EQ(work, std::string(test) == "tg@0"    ? 1000
+                      : std::string(test) == "tg@16" ? 2000
+                                                     : 5e6)
+          << test;
+      double fraction = object.numbers["tokens_per_s"] * work / (limit * 1e9);
+      EXPECT_NEAR(object.numbers["fraction_of_limit"], fraction, fraction * 1e-6) << test;
+    }
+  }
+}
+
+// Without --bytes-per-token / --flops-per-token the lines have no work or fraction;
+// without --json the table goes to stdout.
+TEST_F(G4rtBenchMainTest, NoWorkAndTable) {
+  RunResult json = run(quick({"--threads-list", "1", "--prompts", "4", "--depths", "2", "--json"}));
+  ASSERT_EQ(json.exitCode, 0) << json.err;
+  int tests = 0;
+  for (const std::string &line : lines(json.out)) {
+    std::optional<JsonObject> object = parseFlatJson(line);
+    ASSERT_TRUE(object) << line;
+    if (object->has("probe"))
+      continue;
+    ++tests;
+    EXPECT_EQ(object->keys(), (std::set<std::string>{"model", "format", "threads", "test",
+                                                     "tokens_per_s", "machine_limit"}))
+        << line;
+    EXPECT_EQ(object->strings["model"], G4RT_FAKE_NAME);
+    EXPECT_EQ(object->strings["format"], "unknown");
+  }
+  EXPECT_EQ(tests, 2);
+
+  RunResult table = run(quick({"--threads-list", "1", "--prompts", "4,100", "--depths", "0"}));
+  ASSERT_EQ(table.exitCode, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("read GB/s"));
+  EXPECT_THAT(table.out, HasSubstr("FMA GFLOP/s"));
+  EXPECT_THAT(table.out, HasSubstr("pp4"));
+  EXPECT_THAT(table.out, HasSubstr("pp100"));
+  EXPECT_THAT(table.out, HasSubstr("skipped"));
+  EXPECT_THAT(table.out, HasSubstr("tg@0"));
+  EXPECT_THAT(table.out, ::testing::Not(HasSubstr("{\"")));
+}
+
+TEST_F(G4rtBenchMainTest, Help) {
+  RunResult result = run({"--help"});
+  EXPECT_EQ(result.exitCode, 0);
+  EXPECT_THAT(result.out, HasSubstr("compiled model fake-g4 (vocab 32, max context 48)"));
+  for (const char *flag :
+       {"--weights", "--threads-list", "--prompts", "--depths", "--decode-tokens", "--reps",
+        "--bytes-per-token", "--flops-per-token", "--model", "--format", "--json", "--probe-bytes"})
+    EXPECT_THAT(result.out, HasSubstr(flag));
+}
+
+TEST_F(G4rtBenchMainTest, BadArguments) {
+  const std::string &w = *blobFile;
+  expectError(run({}), 2, {"--weights is required"});
+  expectError(run({"--weights", w, "--bogus", "1"}), 2, {"unknown flag '--bogus'"});
+  expectError(run({"--weights", w, "stray"}), 2, {"unexpected argument 'stray'"});
+  expectError(run({"--weights"}), 2, {"--weights needs a value"});
+  expectError(run({"--weights", w, "--threads-list", "0"}), 2,
+              {"--threads-list: 0 is out of range [1, 1024]"});
+  expectError(run({"--weights", w, "--threads-list", "1,abc"}), 2,
+              {"--threads-list: malformed value 'abc'"});
+  expectError(run({"--weights", w, "--threads-list", "1,,2"}), 2,
+              {"--threads-list: malformed list"});
+  expectError(run({"--weights", w, "--threads-list", ""}), 2, {"--threads-list: empty list"});
+  expectError(run({"--weights", w, "--prompts", "0"}), 2, {"--prompts: 0 is out of range"});
+  expectError(run({"--weights", w, "--depths", "-1"}), 2, {"--depths: -1 is out of range"});
+  expectError(run({"--weights", w, "--decode-tokens", "0"}), 2, {"--decode-tokens"});
+  expectError(run({"--weights", w, "--reps", "0"}), 2, {"--reps: 0 is out of range"});
+  expectError(run({"--weights", w, "--reps", "2x"}), 2, {"--reps: malformed value '2x'"});
+  expectError(run({"--weights", w, "--bytes-per-token", "1000"}), 2,
+              {"--bytes-per-token has 1 values but --depths has 2"});
+  expectError(run({"--weights", w, "--bytes-per-token", "-5,3"}), 2,
+              {"--bytes-per-token: -5 must be > 0"});
+  expectError(run({"--weights", w, "--flops-per-token", "nan"}), 2, {"--flops-per-token"});
+  expectError(run({"--weights", w, "--probe-bytes", "10"}), 2,
+              {"--probe-bytes: 10 is out of range [65536"});
+  expectError(run({"--weights", w, "--json=1"}), 2, {"--json takes no value"});
+  expectError(run({"--weights", w, "--prompts", "", "--depths", ""}), 2, {"nothing to measure"});
+
+  std::string missing = *dir + "/missing.g4w";
+  expectError(run({"--weights", missing}), 1, {"cannot load the weights", missing});
+  std::string stale = *dir + "/stale.g4w";
+  g4_weights_header_t header = fakeHeader();
+  header.fingerprint = 42;
+  writeFile(stale, makeBlob(header, G4RT_FAKE_WEIGHTS_BYTES));
+  expectError(run({"--weights", stale}), 1,
+              {stale, "fingerprint expected 0x6734666b65000001, found 0x2a"});
+}
+
+} // namespace
+} // namespace g4rt::test
