@@ -28,17 +28,8 @@
 #include "runtime/g4rt/platform/posix/mapped_blob.h"
 #include "runtime/g4rt/platform/posix/thread_pool.h"
 #include "runtime/g4rt/tools/bench_probes.h"
+#include "runtime/g4rt/tools/model_symbols.h"
 
-/* Defined by the compiled model object (model_abi.h). */
-extern const g4_model_info_t g4_model_info;
-extern void _mlir_ciface_g4_prefill(g4_memref_1d_t *tokens, int64_t start,
-                                    g4_memref_1d_t *weights, g4_memref_1d_t *kv,
-                                    g4_memref_2d_t *logits,
-                                    const g4_parallel_t *parallel);
-extern void _mlir_ciface_g4_decode(g4_memref_1d_t *tokens, int64_t start,
-                                   g4_memref_1d_t *weights, g4_memref_1d_t *kv,
-                                   g4_memref_2d_t *logits,
-                                   const g4_parallel_t *parallel);
 
 enum { kExitOk = 0, kExitError = 1, kExitUsage = 2 };
 
