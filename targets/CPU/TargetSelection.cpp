@@ -58,18 +58,9 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createTargetMachine(const T
   if (cpu.empty())
     cpu = "generic";
 
-  llvm::TargetOptions options;
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
-      spec.optLevel <= 0   ? llvm::CodeGenOptLevel::None
-      : spec.optLevel == 1 ? llvm::CodeGenOptLevel::Less
-      : spec.optLevel == 2 ? llvm::CodeGenOptLevel::Default
-                           : llvm::CodeGenOptLevel::Aggressive));
-  if (!machine)
-    return error("cannot create a target machine for " + triple.str());
-
-  // Reject spellings LLVM would otherwise only warn about on stderr.
-  const llvm::MCSubtargetInfo *sti = machine->getMCSubtargetInfo();
+  // Check the CPU and features before creating the machine: LLVM would otherwise print
+  // its own "not a recognized processor/feature" warnings first.
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(target->createMCSubtargetInfo(triple, "", ""));
   if (!sti->isCPUStringValid(cpu))
     return error("--mcpu=" + cpu + ": not a CPU of " + triple.getArchName().str());
   llvm::SmallVector<llvm::StringRef> requested;
@@ -83,6 +74,16 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createTargetMachine(const T
       return error("--mattr: '" + feature.drop_front() + "' is not a feature of " +
                    triple.getArchName().str());
   }
+
+  llvm::TargetOptions options;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpu, features, options, llvm::Reloc::PIC_, std::nullopt,
+      spec.optLevel <= 0   ? llvm::CodeGenOptLevel::None
+      : spec.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+      : spec.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                           : llvm::CodeGenOptLevel::Aggressive));
+  if (!machine)
+    return error("cannot create a target machine for " + triple.str());
   return std::move(machine);
 }
 
