@@ -11,6 +11,7 @@
 
 #include "dialects/Gemma/IR/GemmaDialect.h"
 #include "dialects/Gemma/Transforms/Passes.h"
+#include "passes/Codegen/Passes.h"
 #include "passes/Conversion/Passes.h"
 #include "passes/Memory/Passes.h"
 #include "passes/Parallel/Passes.h"
@@ -40,6 +41,7 @@ inline void registerAllPasses() {
   registerG4ConversionPasses();
   registerG4MemoryPasses();
   registerG4ParallelPasses();
+  registerG4CodegenPasses();
   registerPipelines();
   mlir::registerAllPasses();
 }

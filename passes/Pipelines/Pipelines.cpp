@@ -34,6 +34,7 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       {"expand-strided-metadata", "expand-strided-metadata"},
       {"lower-affine", "lower-affine"},
       {"finalize-memref-to-llvm", "finalize-memref-to-llvm"},
+      {"g4-math-approximate-tanh", "g4-math-approximate-tanh"},
       {"convert-math-to-llvm", "convert-math-to-llvm"},
       {"convert-math-to-libm", "convert-math-to-libm"},
       {"convert-to-llvm", "convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,"

@@ -1,0 +1,19 @@
+//===- Passes.h - Code generation details of the CPU lowering ----*- C++ -*-===//
+#ifndef G4_PASSES_CODEGEN_PASSES_H
+#define G4_PASSES_CODEGEN_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Pass/Pass.h"
+
+namespace g4 {
+
+#define GEN_PASS_DECL
+#include "passes/Codegen/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Codegen/Passes.h.inc"
+
+} // namespace g4
+
+#endif // G4_PASSES_CODEGEN_PASSES_H
