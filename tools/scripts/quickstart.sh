@@ -12,7 +12,7 @@ bash "$root/tools/scripts/build.sh"
 
 echo
 echo "== g4c --emit=summary $model"
-"$build/bin/g4c" --emit=summary "$model" | head -8
+"$build/bin/g4c" --emit=summary "$model" | sed -n '1,8p' # sed reads to the end: no SIGPIPE
 echo "   ..."
 echo
 echo "== g4c compile $model --random-weights 1 -o $build/gemma4-e2b-mini"
