@@ -56,6 +56,10 @@ struct LinkOptions {
   std::string g4cPath;    // argv[0] of g4c, to find the runtime next to it
 };
 
+/// The architecture name of `triple` when it is not the host's ("aarch64"), else "".
+/// Executables for it link the runtime built in <g4c dir>/../targets/<arch>/lib.
+std::string crossArchitecture(llvm::StringRef triple);
+
 /// Links `objectPath` with the runtime archives listed in <g4c dir>/../lib/`linkList`
 /// (g4rt-link.txt: the executable's main; g4rt-bench-link.txt: the benchmark's) into
 /// `outputPath`.

@@ -9,6 +9,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -21,10 +23,15 @@ llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// The runtime archives in link order, listed by the build in <g4c dir>/../lib/<linkList>.
-llvm::Expected<std::vector<std::string>> runtimeArchives(llvm::StringRef g4cPath,
+/// The runtime archives in link order, listed by the build in <g4c dir>/../lib/<linkList>
+/// for the host, <g4c dir>/../targets/<arch>/lib/<linkList> for a cross target.
+llvm::Expected<std::vector<std::string>> runtimeArchives(const LinkOptions &options,
                                                          llvm::StringRef linkList) {
-  llvm::SmallString<256> list(llvm::sys::path::parent_path(llvm::sys::path::parent_path(g4cPath)));
+  llvm::SmallString<256> list(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(options.g4cPath)));
+  std::string arch = crossArchitecture(options.triple);
+  if (!arch.empty())
+    llvm::sys::path::append(list, "targets", arch);
   llvm::sys::path::append(list, "lib", linkList);
   auto buffer = llvm::MemoryBuffer::getFile(list);
   if (!buffer)
@@ -46,9 +53,17 @@ llvm::Expected<std::vector<std::string>> runtimeArchives(llvm::StringRef g4cPath
 
 } // namespace
 
+std::string crossArchitecture(llvm::StringRef triple) {
+  if (triple.empty())
+    return "";
+  llvm::Triple target(llvm::Triple::normalize(triple));
+  llvm::Triple host(llvm::sys::getDefaultTargetTriple());
+  return target.getArch() == host.getArch() ? "" : target.getArchName().str();
+}
+
 llvm::Error linkWithRuntime(llvm::StringRef objectPath, llvm::StringRef outputPath,
                             const LinkOptions &options, llvm::StringRef linkList) {
-  llvm::Expected<std::vector<std::string>> archives = runtimeArchives(options.g4cPath, linkList);
+  llvm::Expected<std::vector<std::string>> archives = runtimeArchives(options, linkList);
   if (!archives)
     return archives.takeError();
   const char *cc = std::getenv("G4_CC");

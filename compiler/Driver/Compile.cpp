@@ -95,13 +95,6 @@ llvm::Error printModule(mlir::ModuleOp module, llvm::StringRef path) {
 llvm::Error compile(const CompileOptions &options) {
   if (options.maxContext <= 0)
     return error("--max-context must be positive; found " + llvm::Twine(options.maxContext));
-  // Checked before any work: executables link the runtime built for this machine.
-  if (options.emit == EmitKind::Executable && !options.target.triple.empty() &&
-      llvm::Triple(llvm::Triple::normalize(options.target.triple)).getArch() !=
-          llvm::Triple(llvm::sys::getDefaultTargetTriple()).getArch())
-    return error("--target=" + options.target.triple +
-                 ": executables are linked with the runtime built for this machine; for another "
-                 "architecture use --emit=obj (cross-linking arrives with the AArch64 target)");
   llvm::Expected<ModelInput> input = loadModelInput(options.input);
   if (!input)
     return input.takeError();

@@ -3,6 +3,7 @@
 fixture's golden.json (computed by an independent float64 reference).
 
 usage: check_fixture.py --g4c PATH --fixture DIR --workdir DIR
+                        [--target TRIPLE --run-prefix "qemu-aarch64 -L /usr/aarch64-linux-gnu"]
 
 Checks, with the tolerances of the fixtures' README for a float32 implementation:
   1. the executable still runs when copied alone into another directory;
@@ -82,7 +83,10 @@ def main():
     parser.add_argument("--g4c", required=True)
     parser.add_argument("--fixture", required=True)
     parser.add_argument("--workdir", required=True)
+    parser.add_argument("--target", help="compile for this target triple (e.g. aarch64-linux-gnu)")
+    parser.add_argument("--run-prefix", default="", help="run the executable through this (an emulator)")
     args = parser.parse_args()
+    prefix = args.run_prefix.split()
 
     golden = json.load(open(os.path.join(args.fixture, "golden.json")))
     vocab = json.load(open(os.path.join(args.fixture, "config.json")))["text_config"]["vocab_size"]
@@ -90,7 +94,8 @@ def main():
     built = os.path.join(args.workdir, "model")
     c = Checker()
 
-    compiled = run([args.g4c, "compile", args.fixture, "-o", built])
+    target = ["--target=" + args.target] if args.target else []
+    compiled = run([args.g4c, "compile", args.fixture, "-o", built] + target)
     if compiled.returncode != 0:
         print(f"FAIL compile: g4c exited {compiled.returncode}\n{compiled.stderr}")
         return 1
@@ -109,7 +114,7 @@ def main():
 
     def logits(extra, name):
         out = os.path.join(args.workdir, name + ".bin")
-        r = run([exe, "--tokens", tokens, "--max-new-tokens", "0", "--dump-logits", out] + extra,
+        r = run(prefix + [exe, "--tokens", tokens, "--max-new-tokens", "0", "--dump-logits", out] + extra,
                 cwd=alone_dir)
         if r.returncode != 0:
             return None, [f"exit {r.returncode}: {r.stderr.strip()}"]
@@ -138,7 +143,8 @@ def main():
     # 4. Greedy continuation.
     prompt = ",".join(map(str, golden["greedy"]["prompt"]))
     expected = golden["greedy"]["generated"]
-    r = run([exe, "--tokens", prompt, "--max-new-tokens", str(len(expected)), "--greedy"], cwd=alone_dir)
+    r = run(prefix + [exe, "--tokens", prompt, "--max-new-tokens", str(len(expected)), "--greedy"],
+            cwd=alone_dir)
     got = [int(t) for t in r.stdout.split()] if r.returncode == 0 else None
     problems = [] if got == expected else [f"generated {got} (exit {r.returncode}, {r.stderr.strip()})",
                                            f"golden    {expected}"]
@@ -152,8 +158,8 @@ def main():
             worst = max(abs(a - b) for ra, rb in zip(rows, base) for a, b in zip(ra, rb))
             if worst != 0.0:
                 problems.append(f"max |diff| vs --threads 1: {worst:.2e} (must be bit-identical)")
-        r = run([exe, "--tokens", prompt, "--max-new-tokens", str(len(expected)), "--greedy",
-                 "--threads", str(threads)], cwd=alone_dir)
+        r = run(prefix + [exe, "--tokens", prompt, "--max-new-tokens", str(len(expected)), "--greedy",
+                          "--threads", str(threads)], cwd=alone_dir)
         got = [int(t) for t in r.stdout.split()] if r.returncode == 0 else None
         if got != expected:
             problems.append(f"greedy with {threads} threads: {got} (exit {r.returncode}, {r.stderr.strip()})")
@@ -165,7 +171,7 @@ def main():
         ("empty prompt", ["--tokens", ""], "empty"),
         ("prompt longer than the context", ["--tokens", tokens, "--max-context", "8"], "8"),
     ]:
-        r = run([exe] + argv, cwd=alone_dir)
+        r = run(prefix + [exe] + argv, cwd=alone_dir)
         problems = []
         if r.returncode == 0:
             problems.append(f"exit 0, stdout {r.stdout.strip()!r}")
