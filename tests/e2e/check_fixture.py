@@ -3,7 +3,8 @@
 fixture's golden.json (computed by an independent float64 reference).
 
 usage: check_fixture.py --g4c PATH --fixture DIR --workdir DIR
-                        [--target TRIPLE --run-prefix "qemu-aarch64 -L /usr/aarch64-linux-gnu"]
+                        [--target TRIPLE --compile-arg=--mattr=+sve
+                         --run-prefix "qemu-aarch64 -L /usr/aarch64-linux-gnu"]
 
 Checks, with the tolerances of the fixtures' README for a float32 implementation:
   1. the executable still runs when copied alone into another directory;
@@ -85,6 +86,7 @@ def main():
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--target", help="compile for this target triple (e.g. aarch64-linux-gnu)")
     parser.add_argument("--run-prefix", default="", help="run the executable through this (an emulator)")
+    parser.add_argument("--compile-arg", action="append", default=[], help="extra g4c argument (e.g. --mattr=+sve)")
     args = parser.parse_args()
     prefix = args.run_prefix.split()
 
@@ -94,7 +96,7 @@ def main():
     built = os.path.join(args.workdir, "model")
     c = Checker()
 
-    target = ["--target=" + args.target] if args.target else []
+    target = (["--target=" + args.target] if args.target else []) + args.compile_arg
     compiled = run([args.g4c, "compile", args.fixture, "-o", built] + target)
     if compiled.returncode != 0:
         print(f"FAIL compile: g4c exited {compiled.returncode}\n{compiled.stderr}")
