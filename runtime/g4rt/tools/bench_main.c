@@ -28,6 +28,7 @@
 #include "runtime/g4rt/platform/posix/mapped_blob.h"
 #include "runtime/g4rt/platform/posix/thread_pool.h"
 #include "runtime/g4rt/tools/bench_probes.h"
+#include "runtime/g4rt/tools/cli_parse.h"
 #include "runtime/g4rt/tools/model_symbols.h"
 
 
@@ -111,30 +112,10 @@ static const char *base_name(const char *path) {
  * Command line
  *===----------------------------------------------------------------------===*/
 
-static bool parse_whole_int(const char *text, long long *out) {
-  if (*text == '\0' || isspace((unsigned char)*text)) return false;
-  char *end = NULL;
-  errno = 0;
-  long long value = strtoll(text, &end, 10);
-  if (errno != 0 || *end != '\0') return false;
-  *out = value;
-  return true;
-}
-
-static bool parse_whole_real(const char *text, double *out) {
-  if (*text == '\0' || isspace((unsigned char)*text)) return false;
-  char *end = NULL;
-  errno = 0;
-  double value = strtod(text, &end);
-  if (errno != 0 || *end != '\0' || !isfinite(value)) return false;
-  *out = value;
-  return true;
-}
-
 static int parse_int(const char *flag, const char *text, long long min,
                      long long max, int64_t *out) {
   long long value;
-  if (!parse_whole_int(text, &value)) {
+  if (!g4rt_cli_parse_whole_int(text, &value)) {
     return fail(kExitUsage, "%s: malformed value '%s' (expected an integer)",
                 flag, text);
   }
@@ -148,7 +129,7 @@ static int parse_int(const char *flag, const char *text, long long min,
 
 static int parse_positive_real(const char *flag, const char *text,
                                double *out) {
-  if (!parse_whole_real(text, out)) {
+  if (!g4rt_cli_parse_whole_real(text, out)) {
     return fail(kExitUsage, "%s: malformed value '%s' (expected a number)",
                 flag, text);
   }
@@ -166,32 +147,23 @@ typedef int (*item_fn_t)(const char *flag, const char *item, int index,
 static int parse_list(const char *flag, const char *text, int *out_count,
                       item_fn_t item_fn, void *ctx) {
   *out_count = 0;
-  const char *p = text;
-  while (*p == ' ') ++p;
-  if (*p == '\0') return kExitOk;
+  const char *cursor = g4rt_cli_list_begin(text);
   int count = 0;
-  for (;;) {
-    char item[64];
-    size_t length = strcspn(p, ",");
-    const char *next = p + length;
-    while (length > 0 && p[length - 1] == ' ') --length;
-    while (length > 0 && *p == ' ') ++p, --length;
-    if (length == 0 || length >= sizeof(item)) {
-      return fail(kExitUsage,
-                  "%s: malformed list '%s' (expected comma-separated numbers "
-                  "such as 1,2)",
-                  flag, text);
-    }
+  char item[64];
+  int next;
+  while ((next = g4rt_cli_list_next(&cursor, item, sizeof(item))) > 0) {
     if (count == MAX_LIST) {
       return fail(kExitUsage, "%s: more than %d items", flag, MAX_LIST);
     }
-    memcpy(item, p, length);
-    item[length] = '\0';
     int rc = item_fn(flag, item, count, ctx);
     if (rc != kExitOk) return rc;
     ++count;
-    if (*next == '\0') break;
-    p = next + 1;
+  }
+  if (next < 0) {
+    return fail(kExitUsage,
+                "%s: malformed list '%s' (expected comma-separated numbers "
+                "such as 1,2)",
+                flag, text);
   }
   *out_count = count;
   return kExitOk;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtime/g4rt/platform/posix/thread_pool.h"
+#include "runtime/g4rt/tools/cli_parse.h"
 
 static g4rt_status_t malformed(const char *flag, const char *text,
                                const char *expected) {
@@ -16,22 +17,10 @@ static g4rt_status_t malformed(const char *flag, const char *text,
                           expected);
 }
 
-/* strtoll that rejects empty text, leading blanks, trailing junk and overflow.
- */
-static bool parse_whole_int(const char *text, long long *out) {
-  if (*text == '\0' || isspace((unsigned char)*text)) return false;
-  char *end = NULL;
-  errno = 0;
-  long long value = strtoll(text, &end, 10);
-  if (errno != 0 || *end != '\0') return false;
-  *out = value;
-  return true;
-}
-
 static g4rt_status_t parse_int(const char *flag, const char *text,
                                long long min, long long max, int64_t *out) {
   long long value;
-  if (!parse_whole_int(text, &value))
+  if (!g4rt_cli_parse_whole_int(text, &value))
     return malformed(flag, text, "an integer");
   if (value < min || value > max) {
     return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
@@ -77,26 +66,14 @@ g4rt_status_t g4rt_exe_parse_tokens(const char *text, int32_t *out_tokens,
                                     int64_t capacity, int64_t *out_count) {
   *out_count = 0;
   int64_t count = 0;
-  const char *p = text;
-  while (*p == ' ') ++p;
-  if (*p == '\0')
+  const char *cursor = g4rt_cli_list_begin(text);
+  if (cursor == NULL)
     return g4rt_ok_status(); /* empty prompt: the caller reports it */
-  for (;;) {
-    char item[32];
-    size_t length = strcspn(p, ",");
-    const char *next = p + length;
-    while (length > 0 && p[length - 1] == ' ') --length;
-    while (length > 0 && *p == ' ') ++p, --length;
-    if (length == 0 || length >= sizeof(item)) {
-      return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
-                              "--tokens: malformed list '%s' (expected "
-                              "comma-separated integers such as 2,17,5)",
-                              text);
-    }
-    memcpy(item, p, length);
-    item[length] = '\0';
+  char item[32];
+  int next;
+  while ((next = g4rt_cli_list_next(&cursor, item, sizeof(item))) > 0) {
     long long value;
-    if (!parse_whole_int(item, &value)) {
+    if (!g4rt_cli_parse_whole_int(item, &value)) {
       return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
                               "--tokens: malformed token id '%s'", item);
     }
@@ -108,8 +85,12 @@ g4rt_status_t g4rt_exe_parse_tokens(const char *text, int32_t *out_tokens,
     }
     if (count < capacity) out_tokens[count] = (int32_t)value;
     ++count;
-    if (*next == '\0') break;
-    p = next + 1;
+  }
+  if (next < 0) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                            "--tokens: malformed list '%s' (expected "
+                            "comma-separated integers such as 2,17,5)",
+                            text);
   }
   *out_count = count;
   return g4rt_ok_status();
