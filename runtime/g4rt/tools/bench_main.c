@@ -93,15 +93,6 @@ typedef struct bench_t {
   FILE *table; /* stdout, or stderr with --json */
 } bench_t;
 
-static int fail(int exit_code, const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  fputs("error: ", stderr);
-  vfprintf(stderr, format, args);
-  fputc('\n', stderr);
-  va_end(args);
-  return exit_code;
-}
 
 static const char *base_name(const char *path) {
   const char *slash = strrchr(path, '/');
@@ -116,11 +107,11 @@ static int parse_int(const char *flag, const char *text, long long min,
                      long long max, int64_t *out) {
   long long value;
   if (!g4rt_cli_parse_whole_int(text, &value)) {
-    return fail(kExitUsage, "%s: malformed value '%s' (expected an integer)",
+    return g4rt_cli_fail(kExitUsage, "%s: malformed value '%s' (expected an integer)",
                 flag, text);
   }
   if (value < min || value > max) {
-    return fail(kExitUsage, "%s: %lld is out of range [%lld, %lld]", flag,
+    return g4rt_cli_fail(kExitUsage, "%s: %lld is out of range [%lld, %lld]", flag,
                 value, min, max);
   }
   *out = value;
@@ -130,11 +121,11 @@ static int parse_int(const char *flag, const char *text, long long min,
 static int parse_positive_real(const char *flag, const char *text,
                                double *out) {
   if (!g4rt_cli_parse_whole_real(text, out)) {
-    return fail(kExitUsage, "%s: malformed value '%s' (expected a number)",
+    return g4rt_cli_fail(kExitUsage, "%s: malformed value '%s' (expected a number)",
                 flag, text);
   }
   if (!(*out > 0)) {
-    return fail(kExitUsage, "%s: %s must be > 0", flag, text);
+    return g4rt_cli_fail(kExitUsage, "%s: %s must be > 0", flag, text);
   }
   return kExitOk;
 }
@@ -153,14 +144,14 @@ static int parse_list(const char *flag, const char *text, int *out_count,
   int next;
   while ((next = g4rt_cli_list_next(&cursor, item, sizeof(item))) > 0) {
     if (count == MAX_LIST) {
-      return fail(kExitUsage, "%s: more than %d items", flag, MAX_LIST);
+      return g4rt_cli_fail(kExitUsage, "%s: more than %d items", flag, MAX_LIST);
     }
     int rc = item_fn(flag, item, count, ctx);
     if (rc != kExitOk) return rc;
     ++count;
   }
   if (next < 0) {
-    return fail(kExitUsage,
+    return g4rt_cli_fail(kExitUsage,
                 "%s: malformed list '%s' (expected comma-separated numbers "
                 "such as 1,2)",
                 flag, text);
@@ -198,7 +189,7 @@ static int apply_value_flag(const char *name, const char *value,
                             args->threads, &args->thread_count);
     if (rc != kExitOk) return rc;
     if (args->thread_count == 0)
-      return fail(kExitUsage, "--threads-list: empty list");
+      return g4rt_cli_fail(kExitUsage, "--threads-list: empty list");
   } else if (strcmp(name, "--prompts") == 0) {
     return parse_int_list(name, value, 1, INT32_MAX, args->prompts,
                           &args->prompt_count);
@@ -255,7 +246,7 @@ static int parse_args(int argc, char **argv, bench_args_t *args) {
   for (int i = 1; i < argc; ++i) {
     const char *arg = argv[i];
     if (strncmp(arg, "--", 2) != 0) {
-      return fail(kExitUsage, "unexpected argument '%s' (see --help)", arg);
+      return g4rt_cli_fail(kExitUsage, "unexpected argument '%s' (see --help)", arg);
     }
     const char *equals = strchr(arg, '=');
     size_t name_length = equals ? (size_t)(equals - arg) : strlen(arg);
@@ -264,7 +255,7 @@ static int parse_args(int argc, char **argv, bench_args_t *args) {
         (name_length == 6 && strncmp(arg, "--json", 6) == 0)) {
       bool help = arg[2] == 'h';
       if (inline_value != NULL) {
-        return fail(kExitUsage, "%s takes no value",
+        return g4rt_cli_fail(kExitUsage, "%s takes no value",
                     help ? "--help" : "--json");
       }
       if (help) {
@@ -282,28 +273,28 @@ static int parse_args(int argc, char **argv, bench_args_t *args) {
       }
     }
     if (name == NULL) {
-      return fail(kExitUsage, "unknown flag '%s' (see --help)", arg);
+      return g4rt_cli_fail(kExitUsage, "unknown flag '%s' (see --help)", arg);
     }
     const char *value = inline_value;
     if (value == NULL) {
-      if (i + 1 >= argc) return fail(kExitUsage, "%s needs a value", name);
+      if (i + 1 >= argc) return g4rt_cli_fail(kExitUsage, "%s needs a value", name);
       value = argv[++i];
     }
     int rc = apply_value_flag(name, value, args);
     if (rc != kExitOk) return rc;
   }
   if (args->weights_path == NULL) {
-    return fail(kExitUsage,
+    return g4rt_cli_fail(kExitUsage,
                 "--weights is required (the model's weight blob file)");
   }
   if (args->bytes_count != 0 && args->bytes_count != args->depth_count) {
-    return fail(kExitUsage,
+    return g4rt_cli_fail(kExitUsage,
                 "--bytes-per-token has %d values but --depths has %d (one per "
                 "depth, in the same order)",
                 args->bytes_count, args->depth_count);
   }
   if (args->prompt_count == 0 && args->depth_count == 0) {
-    return fail(kExitUsage,
+    return g4rt_cli_fail(kExitUsage,
                 "--prompts and --depths are both empty: nothing "
                 "to measure");
   }
@@ -408,7 +399,7 @@ static int32_t token_at(int64_t i, int64_t vocab) {
 }
 
 static int fail_status(const char *what, const g4rt_status_t *status) {
-  return fail(kExitError, "%s: %s", what, status->message);
+  return g4rt_cli_fail(kExitError, "%s: %s", what, status->message);
 }
 
 static result_t *add_result(bench_t *b, int threads, const char *test) {
@@ -520,7 +511,7 @@ static int measure_threads(bench_t *b, int list_index) {
           threads == 1 ? "" : "s");
   status = g4rt_thread_pool_create(threads, g4rt_system_allocator(), &b->pool);
   if (!g4rt_status_is_ok(&status)) {
-    return fail(kExitError, "cannot start %d threads: %s", threads,
+    return g4rt_cli_fail(kExitError, "cannot start %d threads: %s", threads,
                 status.message);
   }
   b->parallel = g4rt_thread_pool_parallel(b->pool);
@@ -531,7 +522,7 @@ static int measure_threads(bench_t *b, int list_index) {
       b->info, _mlir_ciface_g4_prefill, _mlir_ciface_g4_decode, b->blob.blob,
       b->blob.blob_bytes, g4rt_system_allocator(), &options, &b->session);
   if (!g4rt_status_is_ok(&status)) {
-    return fail(kExitError, "weights from %s do not fit the model: %s",
+    return g4rt_cli_fail(kExitError, "weights from %s do not fit the model: %s",
                 b->args.weights_path, status.message);
   }
   /* Warm-up, untimed: the first call wakes the pool and touches the KV. */
@@ -561,7 +552,7 @@ static int check_cpu(void) {
   if (g4rt_bench_probes_use_avx2()) {
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) {
-      return fail(kExitError,
+      return g4rt_cli_fail(kExitError,
                   "this CPU lacks AVX2 or FMA, which the bandwidth and FMA "
                   "probes were built for");
     }
@@ -617,7 +608,7 @@ static int prepare(bench_t *b) {
   }
   if (rows > longest) longest = rows;
   if ((uint64_t)rows > SIZE_MAX / sizeof(float) / (uint64_t)vocab) {
-    return fail(kExitError, "%lld rows of logits do not fit memory",
+    return g4rt_cli_fail(kExitError, "%lld rows of logits do not fit memory",
                 (long long)rows);
   }
   b->logits_rows = rows;
@@ -631,7 +622,7 @@ static int prepare(bench_t *b) {
       (size_t)n * (size_t)(b->args.prompt_count + b->args.depth_count);
   b->results = (result_t *)calloc(max_results, sizeof(result_t));
   if (!b->logits || !b->tokens || !b->bandwidth || !b->fma || !b->results) {
-    return fail(kExitError,
+    return g4rt_cli_fail(kExitError,
                 "out of memory for %lld rows of logits (vocab %lld)",
                 (long long)rows, (long long)vocab);
   }
@@ -689,7 +680,7 @@ static int run(bench_t *b, int argc, char **argv) {
   if (rc != kExitOk) return rc;
   g4rt_status_t status = g4rt_model_info_validate(b->info);
   if (!g4rt_status_is_ok(&status))
-    return fail(kExitError, "%s", status.message);
+    return g4rt_cli_fail(kExitError, "%s", status.message);
   if (b->args.help) {
     print_help(argc > 0 ? argv[0] : "g4-bench", b->info);
     return kExitOk;
@@ -703,13 +694,13 @@ static int run(bench_t *b, int argc, char **argv) {
 
   status = g4rt_posix_map_file(b->args.weights_path, &b->blob);
   if (!g4rt_status_is_ok(&status)) {
-    return fail(kExitError, "cannot load the weights: %s", status.message);
+    return g4rt_cli_fail(kExitError, "cannot load the weights: %s", status.message);
   }
   const uint8_t *data = NULL;
   status =
       g4rt_weights_validate(b->info, b->blob.blob, b->blob.blob_bytes, &data);
   if (!g4rt_status_is_ok(&status)) {
-    return fail(kExitError, "weights from %s do not fit the model: %s",
+    return g4rt_cli_fail(kExitError, "weights from %s do not fit the model: %s",
                 b->args.weights_path, status.message);
   }
   rc = prepare(b);

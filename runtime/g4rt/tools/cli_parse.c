@@ -4,8 +4,20 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int g4rt_cli_fail(int exit_code, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  fputs("error: ", stderr);
+  vfprintf(stderr, format, args);
+  fputc('\n', stderr);
+  va_end(args);
+  return exit_code;
+}
 
 bool g4rt_cli_parse_whole_int(const char *text, long long *out) {
   if (*text == '\0' || isspace((unsigned char)*text)) return false;

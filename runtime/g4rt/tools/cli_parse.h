@@ -1,9 +1,14 @@
-/* cli_parse.h - Number and list parsing shared by the mains (exe_main, bench_main). */
+/* cli_parse.h - Error reporting, number and list parsing shared by the mains (exe_main,
+ * bench_main). */
 #ifndef G4RT_TOOLS_CLI_PARSE_H
 #define G4RT_TOOLS_CLI_PARSE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* Prints "error: <formatted message>" and a newline to stderr; returns |exit_code|. */
+int g4rt_cli_fail(int exit_code, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* strtoll / strtod that reject empty text, leading blanks, trailing junk, overflow
  * (and, for reals, non-finite values). */

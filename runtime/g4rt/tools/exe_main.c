@@ -20,6 +20,7 @@
 #include "runtime/g4rt/platform/posix/thread_pool.h"
 #include "runtime/g4rt/sampling/sampler.h"
 #include "runtime/g4rt/tools/exe_args.h"
+#include "runtime/g4rt/tools/cli_parse.h"
 #include "runtime/g4rt/tools/model_symbols.h"
 
 
@@ -41,18 +42,9 @@ typedef struct program_t {
   FILE *dump;
 } program_t;
 
-static int fail(int exit_code, const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  fputs("error: ", stderr);
-  vfprintf(stderr, format, args);
-  fputc('\n', stderr);
-  va_end(args);
-  return exit_code;
-}
 
 static int fail_status(int exit_code, const g4rt_status_t *status) {
-  return fail(exit_code, "%s", status->message);
+  return g4rt_cli_fail(exit_code, "%s", status->message);
 }
 
 static const char *base_name(const char *path) {
@@ -110,24 +102,24 @@ static void print_help(const char *program, const g4_model_info_t *info) {
 static int check_prompt(program_t *p) {
   const g4rt_exe_args_t *args = &p->args;
   if (args->tokens == NULL) {
-    return fail(kExitUsage, "--tokens is required (the prompt as token ids)");
+    return g4rt_cli_fail(kExitUsage, "--tokens is required (the prompt as token ids)");
   }
   int64_t count = 0;
   g4rt_status_t status = g4rt_exe_parse_tokens(args->tokens, NULL, 0, &count);
   if (!g4rt_status_is_ok(&status)) return fail_status(kExitUsage, &status);
   if (count == 0) {
-    return fail(kExitUsage, "empty prompt: --tokens has no token ids");
+    return g4rt_cli_fail(kExitUsage, "empty prompt: --tokens has no token ids");
   }
   p->prompt = (int32_t *)malloc((size_t)count * sizeof(int32_t));
   if (p->prompt == NULL)
-    return fail(kExitError, "out of memory for the prompt");
+    return g4rt_cli_fail(kExitError, "out of memory for the prompt");
   status = g4rt_exe_parse_tokens(args->tokens, p->prompt, count, &count);
   if (!g4rt_status_is_ok(&status)) return fail_status(kExitUsage, &status);
   p->prompt_length = count;
 
   for (int64_t i = 0; i < count; ++i) {
     if (p->prompt[i] >= p->info->vocab_size) {
-      return fail(kExitUsage,
+      return g4rt_cli_fail(kExitUsage,
                   "token id %d (position %lld of --tokens) is out of range: "
                   "the vocab has %lld ids (0..%lld)",
                   (int)p->prompt[i], (long long)i,
@@ -137,13 +129,13 @@ static int check_prompt(program_t *p) {
   }
   p->context = p->info->max_context;
   if (args->max_context > p->info->max_context) {
-    return fail(kExitUsage,
+    return g4rt_cli_fail(kExitUsage,
                 "--max-context %lld exceeds the compiled max context %lld",
                 (long long)args->max_context, (long long)p->info->max_context);
   }
   if (args->max_context > 0) p->context = args->max_context;
   if (count > p->context - args->max_new_tokens) {
-    return fail(kExitUsage,
+    return g4rt_cli_fail(kExitUsage,
                 "the prompt (%lld tokens) + --max-new-tokens (%lld) = %lld "
                 "exceeds the context of %lld positions",
                 (long long)count, (long long)args->max_new_tokens,
@@ -159,13 +151,13 @@ static int open_session(program_t *p) {
       p->args.weights_path ? g4rt_posix_map_file(p->args.weights_path, &p->blob)
                            : g4rt_posix_map_self_blob(&p->blob);
   if (!g4rt_status_is_ok(&status)) {
-    return fail(kExitError, "cannot load the weights: %s", status.message);
+    return g4rt_cli_fail(kExitError, "cannot load the weights: %s", status.message);
   }
   int threads = p->args.threads > 0 ? (int)p->args.threads
                                     : g4rt_thread_pool_default_threads();
   status = g4rt_thread_pool_create(threads, g4rt_system_allocator(), &p->pool);
   if (!g4rt_status_is_ok(&status)) {
-    return fail(kExitError, "cannot start %d threads: %s", threads,
+    return g4rt_cli_fail(kExitError, "cannot start %d threads: %s", threads,
                 status.message);
   }
   p->parallel = g4rt_thread_pool_parallel(p->pool);
@@ -179,7 +171,7 @@ static int open_session(program_t *p) {
   if (!g4rt_status_is_ok(&status)) {
     const char *source =
         p->args.weights_path ? p->args.weights_path : "this executable";
-    return fail(kExitError, "weights from %s do not fit the model: %s", source,
+    return g4rt_cli_fail(kExitError, "weights from %s do not fit the model: %s", source,
                 status.message);
   }
   return kExitOk;
@@ -201,7 +193,7 @@ static int write_logits(program_t *p, const float *values, size_t count) {
     }
   }
   if (written != count) {
-    return fail(kExitError, "cannot write --dump-logits file '%s'",
+    return g4rt_cli_fail(kExitError, "cannot write --dump-logits file '%s'",
                 p->args.dump_logits_path);
   }
   return kExitOk;
@@ -214,12 +206,12 @@ static int run_prompt(program_t *p, size_t *out_last_row) {
   int64_t chunk = p->args.prefill_chunk;
   if (chunk == 0 || chunk > p->prompt_length) chunk = p->prompt_length;
   if ((uint64_t)chunk > SIZE_MAX / sizeof(float) / (uint64_t)vocab) {
-    return fail(kExitError, "a %lld-token chunk of logits does not fit memory",
+    return g4rt_cli_fail(kExitError, "a %lld-token chunk of logits does not fit memory",
                 (long long)chunk);
   }
   p->logits = (float *)malloc((size_t)chunk * (size_t)vocab * sizeof(float));
   if (p->logits == NULL)
-    return fail(kExitError, "out of memory for the logits");
+    return g4rt_cli_fail(kExitError, "out of memory for the logits");
 
   int64_t rows = 0;
   for (int64_t start = 0; start < p->prompt_length; start += rows) {
@@ -249,7 +241,7 @@ static int generate(program_t *p, size_t last_row) {
   if (!g4rt_status_is_ok(&status)) return fail_status(kExitUsage, &status);
   size_t scratch_bytes = g4rt_sampler_scratch_bytes(vocab);
   p->scratch = malloc(scratch_bytes);
-  if (p->scratch == NULL) return fail(kExitError, "out of memory for sampling");
+  if (p->scratch == NULL) return g4rt_cli_fail(kExitError, "out of memory for sampling");
 
   const float *row = p->logits + last_row;
   for (int64_t i = 0; i < p->args.max_new_tokens; ++i) {
@@ -286,7 +278,7 @@ static int run(program_t *p, int argc, char **argv) {
   if (p->args.dump_logits_path) {
     p->dump = fopen(p->args.dump_logits_path, "wb");
     if (p->dump == NULL) {
-      return fail(kExitError, "cannot open --dump-logits file '%s' for writing",
+      return g4rt_cli_fail(kExitError, "cannot open --dump-logits file '%s' for writing",
                   p->args.dump_logits_path);
     }
   }
@@ -299,7 +291,7 @@ static int run(program_t *p, int argc, char **argv) {
     FILE *dump = p->dump;
     p->dump = NULL;
     if (fclose(dump) != 0) {
-      return fail(kExitError, "cannot write --dump-logits file '%s'",
+      return g4rt_cli_fail(kExitError, "cannot write --dump-logits file '%s'",
                   p->args.dump_logits_path);
     }
   }

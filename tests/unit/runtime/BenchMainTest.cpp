@@ -175,14 +175,6 @@ protected:
     return args;
   }
 
-  static void expectError(const RunResult &result, int exitCode,
-                          const std::vector<std::string> &substrings) {
-    EXPECT_EQ(result.exitCode, exitCode) << result.err;
-    EXPECT_EQ(result.out, "");
-    EXPECT_THAT(result.err, StartsWith("error: "));
-    for (const std::string &text : substrings)
-      EXPECT_THAT(result.err, HasSubstr(text));
-  }
 
   static std::string *dir, *blobFile;
 };

@@ -54,15 +54,6 @@ protected:
     return result;
   }
 
-  /// Checks a failure: `exitCode`, nothing on stdout, "error: ..." with `substrings`.
-  static void expectError(const RunResult &result, int exitCode,
-                          const std::vector<std::string> &substrings) {
-    EXPECT_EQ(result.exitCode, exitCode) << result.err;
-    EXPECT_EQ(result.out, "");
-    EXPECT_THAT(result.err, StartsWith("error: "));
-    for (const std::string &text : substrings)
-      EXPECT_THAT(result.err, HasSubstr(text));
-  }
 
   static std::string *dir, *exe, *blobFile;
 };

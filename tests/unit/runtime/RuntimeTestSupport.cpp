@@ -3,6 +3,7 @@
 
 #include "tests/unit/runtime/FakeModel.h"
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 #include <cstring>
@@ -117,6 +118,15 @@ void appendBlob(const std::string &exe, const std::vector<uint8_t> &blob,
   bytes.insert(bytes.end(), raw, raw + sizeof(chosen));
   writeFile(out, bytes);
   ASSERT_EQ(chmod(out.c_str(), 0755), 0);
+}
+
+void expectError(const RunResult &result, int exitCode,
+                 const std::vector<std::string> &substrings) {
+  EXPECT_EQ(result.exitCode, exitCode) << result.err;
+  EXPECT_EQ(result.out, "");
+  EXPECT_THAT(result.err, ::testing::StartsWith("error: "));
+  for (const std::string &text : substrings)
+    EXPECT_THAT(result.err, ::testing::HasSubstr(text));
 }
 
 RunResult runProgram(const std::string &exe, const std::vector<std::string> &args,

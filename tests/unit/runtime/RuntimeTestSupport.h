@@ -70,6 +70,11 @@ struct RunResult {
 RunResult runProgram(const std::string &exe, const std::vector<std::string> &args,
                      const std::vector<std::string> &env = {});
 
+/// Checks a failed run of a main: `exitCode`, nothing on stdout, "error: ..." on stderr
+/// containing every one of `substrings`.
+void expectError(const RunResult &result, int exitCode,
+                 const std::vector<std::string> &substrings);
+
 /// "CODE: message" of a status, for gtest messages.
 std::string describe(const g4rt_status_t &status);
 
