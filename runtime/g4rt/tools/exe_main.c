@@ -8,7 +8,6 @@
  * everything else. The model runs on a thread pool of --threads threads
  * (default: one per available processor) injected through the session.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
