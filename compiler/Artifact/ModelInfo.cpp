@@ -42,13 +42,15 @@ void addModelInfo(llvm::Module &module, const ModelFacts &facts, const MemoryPla
                                         "g4_model_name");
 
   auto *infoType = llvm::StructType::create(
-      ctx, {i32, i32, i64, i64, i64, i64, i64, i64, i64, i64, ptr, i32, i32, i32, i32, ptr},
+      ctx, {i32, i32, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, ptr, i32, i32, i32, i32,
+            ptr},
       "g4_model_info_t");
   llvm::Constant *info = llvm::ConstantStruct::get(
       infoType,
       {c32(G4_ABI_VERSION), c32(facts.numLayers), c64(int64_t(fingerprint)), c64(facts.vocabSize),
        c64(facts.hiddenSize), c64(facts.maxContext), c64(facts.slidingWindow),
-       c64(plan.weightsBytes), c64(plan.kvBytes), c64(int64_t(plan.kv.size())), kvPlan,
+       c64(plan.weightsBytes), c64(plan.kvBytes), c64(plan.scratchBytes),
+       c64(plan.maxPrefillTokens), c64(int64_t(plan.kv.size())), kvPlan,
        c32(facts.bosTokenId), c32(facts.eosTokenId), c32(facts.padTokenId), c32(0), name});
   new llvm::GlobalVariable(module, infoType, true, llvm::GlobalValue::ExternalLinkage, info,
                            G4_MODEL_INFO_SYMBOL);

@@ -253,6 +253,9 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
   Location loc = b.getUnknownLoc();
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc, StringRef(def.name()));
   module->getOperation()->setAttr("gemma.max_context", b.getI64IntegerAttr(options.maxContext));
+  module->getOperation()->setAttr(
+      "gemma.max_prefill_tokens",
+      b.getI64IntegerAttr(std::min(options.maxPrefillTokens, options.maxContext)));
   b.setInsertionPointToStart(module->getBody());
 
   llvm::StringMap<RankedTensorType> params;

@@ -22,6 +22,9 @@ namespace g4 {
 struct BuildOptions {
   /// Capacity of global-layer KV caches (positions). Sliding caches hold `window`.
   int64_t maxContext = 4096;
+  /// The most tokens one prefill call takes (the scratch arena is sized for it; the
+  /// runtime splits longer prompts). Capped at maxContext.
+  int64_t maxPrefillTokens = 128;
   /// Element type of each weight tensor; bf16 (the checkpoints' dtype) when unset.
   std::function<mlir::Type(mlir::MLIRContext *, const ParamSpec &)> paramElementType;
 };

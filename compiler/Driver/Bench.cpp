@@ -97,6 +97,8 @@ llvm::Error bench(const BenchOptions &options) {
     compileOptions.randomWeightsSeed = options.seed;
   compileOptions.emit = EmitKind::Object;
   compileOptions.output = *object;
+  // pp512 runs as one prefill call, as a user's long prompt would at this setting.
+  compileOptions.maxPrefillTokens = 512;
   if (llvm::Error e = compile(compileOptions))
     return e;
   compileOptions.emit = EmitKind::Weights;

@@ -95,6 +95,9 @@ llvm::Error printModule(mlir::ModuleOp module, llvm::StringRef path) {
 llvm::Error compile(const CompileOptions &options) {
   if (options.maxContext <= 0)
     return error("--max-context must be positive; found " + llvm::Twine(options.maxContext));
+  if (options.maxPrefillTokens <= 0)
+    return error("--max-prefill-tokens must be positive; found " +
+                 llvm::Twine(options.maxPrefillTokens));
   llvm::Expected<ModelInput> input = loadModelInput(options.input);
   if (!input)
     return input.takeError();
@@ -118,7 +121,8 @@ llvm::Error compile(const CompileOptions &options) {
   // machines have two cores anyway.
   mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
   BuildOptions buildOptions = useCheckpoint ? input->buildOptions(options.maxContext)
-                                            : BuildOptions{options.maxContext, {}};
+                                            : BuildOptions{options.maxContext, 128, {}};
+  buildOptions.maxPrefillTokens = options.maxPrefillTokens;
   auto started = std::chrono::steady_clock::now();
   mlir::OwningOpRef<mlir::ModuleOp> module = buildModel(context, input->def, buildOptions);
   double buildSeconds =
@@ -183,6 +187,10 @@ llvm::Error compile(const CompileOptions &options) {
     return e;
   if (options.emit == EmitKind::MLIR)
     return printModule(*module, options.output);
+  auto scratchBytes = (*module)->getAttrOfType<mlir::IntegerAttr>("g4.scratch_bytes");
+  if (!scratchBytes)
+    return error("internal error: the lowering did not plan the scratch arena");
+  plan->scratchBytes = scratchBytes.getInt();
 
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine = createTargetMachine(options.target);
   if (!machine)

@@ -21,6 +21,8 @@ struct CompileOptions {
   std::string stopAfter;
   TargetSpec target;
   int64_t maxContext = 4096;
+  /// The most tokens one prefill call takes (capped at maxContext): sizes the scratch.
+  int64_t maxPrefillTokens = 128;
   std::optional<uint64_t> randomWeightsSeed;
   bool printMemoryPlan = false;
   int optLevel = 3;

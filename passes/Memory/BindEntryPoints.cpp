@@ -29,7 +29,8 @@ Value viewAt(ImplicitLocOpBuilder &b, Value buffer, int64_t offset, ArrayRef<int
 
 class EntryBinder {
 public:
-  EntryBinder(ModuleOp module, const MemoryPlan &plan) : module(module), plan(plan) {
+  EntryBinder(ModuleOp module, const MemoryPlan &plan, int64_t maxPrefillTokens)
+      : module(module), plan(plan), maxPrefillTokens(maxPrefillTokens) {
     for (auto param : module.getOps<gemma::ParamOp>())
       params[param.getSymName()] = param;
   }
@@ -39,6 +40,7 @@ public:
 private:
   ModuleOp module;
   const MemoryPlan &plan;
+  int64_t maxPrefillTokens;
   llvm::StringMap<gemma::ParamOp> params;
 };
 
@@ -50,13 +52,17 @@ LogicalResult EntryBinder::bind(func::FuncOp old, StringRef entry) {
   auto logitsType = MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic}, b.getF32Type());
   auto execType = LLVM::LLVMPointerType::get(ctx);
   auto type = FunctionType::get(
-      ctx, {tokensType, b.getIndexType(), bytes, bytes, logitsType, execType}, {});
+      ctx, {tokensType, b.getIndexType(), bytes, bytes, bytes, logitsType, execType}, {});
   auto func = func::FuncOp::create(b, ("g4_" + entry).str(), type);
   func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
+  // The temporaries live in the scratch arena (g4-plan-scratch), sized for calls of at
+  // most `g4.max_tokens` tokens.
+  func.setArgAttr(4, "g4.scratch", UnitAttr::get(ctx));
+  func->setAttr("g4.max_tokens", b.getI64IntegerAttr(entry == "decode" ? 1 : maxPrefillTokens));
   Block *body = func.addEntryBlock();
   Value tokens = body->getArgument(0), start = body->getArgument(1),
         weights = body->getArgument(2), kv = body->getArgument(3),
-        logits = body->getArgument(4), parallel = body->getArgument(5);
+        logits = body->getArgument(5), parallel = body->getArgument(6);
   b.setInsertionPointToStart(body);
 
   Block &oldBody = old.getBody().front();
@@ -134,7 +140,17 @@ struct BindEntryPointsPass : impl::BindEntryPointsPassBase<BindEntryPointsPass> 
     FailureOr<MemoryPlan> plan = readMemoryPlan(module);
     if (failed(plan))
       return signalPassFailure();
-    EntryBinder binder(module, *plan);
+    // Prefill calls take at most gemma.max_prefill_tokens tokens (the runtime splits
+    // longer prompts); without it, up to gemma.max_context.
+    auto maxPrefill = module->getAttrOfType<IntegerAttr>("gemma.max_prefill_tokens");
+    if (!maxPrefill)
+      maxPrefill = module->getAttrOfType<IntegerAttr>("gemma.max_context");
+    if (!maxPrefill || maxPrefill.getInt() < 1) {
+      module.emitError("g4-bind-entry-points: the module needs a positive "
+                       "gemma.max_prefill_tokens or gemma.max_context");
+      return signalPassFailure();
+    }
+    EntryBinder binder(module, *plan, maxPrefill.getInt());
     SmallVector<std::pair<func::FuncOp, std::string>> entries;
     for (auto func : module.getOps<func::FuncOp>())
       if (auto entry = func->getAttrOfType<StringAttr>("gemma.entry"))

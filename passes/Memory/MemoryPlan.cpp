@@ -18,6 +18,12 @@ FailureOr<MemoryPlan> readMemoryPlan(ModuleOp module) {
   MemoryPlan plan;
   plan.weightsBytes = weightsBytes.getInt();
   plan.kvBytes = kvBytes.getInt();
+  if (auto scratch = module->getAttrOfType<IntegerAttr>("g4.scratch_bytes"))
+    plan.scratchBytes = scratch.getInt();
+  if (auto tokens = module->getAttrOfType<IntegerAttr>("gemma.max_prefill_tokens"))
+    plan.maxPrefillTokens = tokens.getInt();
+  else if (auto context = module->getAttrOfType<IntegerAttr>("gemma.max_context"))
+    plan.maxPrefillTokens = context.getInt();
   for (auto param : module.getOps<gemma::ParamOp>()) {
     auto type = cast<RankedTensorType>(param.getType());
     std::string element;
@@ -49,6 +55,9 @@ void printMemoryPlan(const MemoryPlan &plan, raw_ostream &os) {
                        (long long)kv.kvHeads, (long long)kv.headDim, (long long)kv.offset,
                        (long long)kv.bytes);
   os << "kv arena total: " << plan.kvBytes << " bytes in " << plan.kv.size() << " buffers\n";
+  if (plan.scratchBytes > 0)
+    os << "scratch arena: " << plan.scratchBytes << " bytes (prefill calls of at most "
+       << plan.maxPrefillTokens << " tokens)\n";
   os << "weight data: " << plan.weightsBytes << " bytes in " << plan.weights.size()
      << " tensors\n";
 }

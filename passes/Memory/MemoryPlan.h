@@ -35,6 +35,10 @@ struct WeightPlan {
 struct MemoryPlan {
   int64_t weightsBytes = 0;
   int64_t kvBytes = 0;
+  /// Known after g4-plan-scratch (g4.scratch_bytes): the scratch arena every call needs.
+  int64_t scratchBytes = 0;
+  /// The most tokens one prefill call takes (gemma.max_prefill_tokens).
+  int64_t maxPrefillTokens = 0;
   std::vector<WeightPlan> weights;
   std::vector<KVBufferPlan> kv;
 };

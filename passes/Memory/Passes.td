@@ -21,9 +21,12 @@ def BindEntryPointsPass : Pass<"g4-bind-entry-points", "::mlir::ModuleOp"> {
   let description = [{
     Runs after g4-gemma-to-linalg. Each function marked `gemma.entry` ("prefill" or
     "decode") becomes `@g4_<entry>(tokens: memref<?xi32>, start: index, weights:
-    memref<?xi8>, kv: memref<?xi8>, logits: memref<?x?xf32>, parallel: !llvm.ptr)` with
-    a C interface (runtime/g4rt/abi/model_abi.h); the `g4_parallel_t*` is passed on to
-    every kernel as its last argument. Weights are `memref.view`s of the weight data at
+    memref<?xi8>, kv: memref<?xi8>, scratch: memref<?xi8>, logits: memref<?x?xf32>,
+    parallel: !llvm.ptr)` with a C interface (runtime/g4rt/abi/model_abi.h); the
+    `g4_parallel_t*` is passed on to every kernel as its last argument. The scratch
+    argument is marked `g4.scratch` (g4-plan-scratch fills it with the temporaries) and
+    each entry gets `g4.max_tokens`: 1 for decode, the module's
+    `gemma.max_prefill_tokens` (else `gemma.max_context`) for prefill. Weights are `memref.view`s of the weight data at
     their planned offsets, KV caches views of the KV arena updated in place, and the
     logits are written into the caller's buffer; `gemma.weight`/`gemma.param` disappear.
   }];
@@ -31,6 +34,49 @@ def BindEntryPointsPass : Pass<"g4-bind-entry-points", "::mlir::ModuleOp"> {
                            "::mlir::bufferization::BufferizationDialect",
                            "::mlir::tensor::TensorDialect", "::mlir::arith::ArithDialect",
                            "::mlir::LLVM::LLVMDialect"];
+}
+
+def KernelResultsToOutParamsPass
+    : Pass<"g4-kernel-results-to-out-params", "::mlir::ModuleOp"> {
+  let summary = "Kernels write their results into buffers their callers allocate";
+  let description = [{
+    Runs on buffers, after bufferization. Every private function that returns memrefs
+    must return buffers it allocates at its top level; each becomes an out-parameter
+    (inserted before the trailing `g4_parallel_t*` of kernels), and every call site
+    allocates it just before the call, with the sizes recomputed from the call's
+    operands (the callee's size computation is cloned with its arguments replaced by
+    the operands; `memref.dim` is resolved through the ops that made the memref). After
+    this pass only the functions that allocate a buffer use it, which is what lets
+    g4-plan-scratch give every buffer a place in one function's frame. Upstream
+    `buffer-results-to-out-params` cannot hoist dynamically shaped results.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
+}
+
+def PlanScratchPass : Pass<"g4-plan-scratch", "::mlir::ModuleOp"> {
+  let summary = "Places every temporary buffer in the caller's scratch arena; no malloc";
+  let description = [{
+    Runs after g4-kernel-results-to-out-params, instead of buffer deallocation. Each
+    function with a body gets a frame at the start of the scratch it is given: its
+    `memref.alloc`s are grouped into slots (a slot is reused once all its buffers are
+    dead, judged on the function's top-level ops, views and casts included), a slot is
+    as large as its largest buffer (sizes can depend on the token count and the start
+    position, so offsets are computed at the top of the function), and each alloc
+    becomes a `memref.view` of the scratch at its slot's offset (64-byte aligned).
+    Private functions get a `memref<?xi8>` scratch argument (marked `g4.scratch`,
+    before the trailing `g4_parallel_t*`); public ones must already have one (the
+    entries' ABI argument). Callees receive the scratch after the caller's frame.
+    `memref.dealloc`s are erased.
+
+    The bound: for each entry marked `g4.max_tokens` the pass evaluates, at compile
+    time, the scratch it needs (frame + the largest callee's, recursively) for
+    1, max_tokens/2 and max_tokens tokens at start positions 0, 1, max_context/2, the
+    last allowed ones and around every KV capacity of `gemma.kv_plan`, and records the
+    maximum as `g4.scratch_bytes` on the entry and, over all entries, on the module.
+    Sizes that cannot be evaluated from the entry's token count and start position are
+    an error naming the op.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
 }
 
 def SortGlobalsPass : Pass<"g4-sort-globals", "::mlir::ModuleOp"> {

@@ -23,7 +23,10 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       // loop away, dropping that result keeps the update in place across the call
       // instead of returning a clone that the caller copies back.
       {"drop-equivalent-buffer-results", "canonicalize,drop-equivalent-buffer-results"},
-      {"buffer-deallocation-pipeline", "buffer-deallocation-pipeline"},
+      // No malloc in generated code: kernels write into their callers' buffers, and
+      // every buffer becomes a view of the caller's scratch arena.
+      {"g4-kernel-results-to-out-params", "g4-kernel-results-to-out-params,canonicalize"},
+      {"g4-plan-scratch", "g4-plan-scratch,cse"},
       {"convert-bufferization-to-memref", "convert-bufferization-to-memref"},
       // Large independent loops become tasks for the caller's injected thread pool.
       {"g4-outline-parallel-tasks", "g4-outline-parallel-tasks"},
@@ -35,6 +38,7 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       {"lower-affine", "lower-affine"},
       {"finalize-memref-to-llvm", "finalize-memref-to-llvm"},
       {"g4-math-approximate-tanh", "g4-math-approximate-tanh"},
+      {"g4-math-inline-libm", "g4-math-inline-libm"},
       {"convert-math-to-llvm", "convert-math-to-llvm"},
       {"convert-math-to-libm", "convert-math-to-libm"},
       {"convert-to-llvm", "convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,"

@@ -49,6 +49,11 @@ cl::opt<std::string> mattr("mattr", cl::desc("target features, LLVM spelling: +f
                            cl::cat(g4cOptions));
 cl::opt<int64_t> maxContext("max-context", cl::desc("positions the KV cache plan holds"),
                             cl::init(4096), cl::cat(g4cOptions));
+cl::opt<int64_t> maxPrefillTokens(
+    "max-prefill-tokens",
+    cl::desc("most tokens one prefill call takes (sizes the scratch arena; the runtime "
+             "splits longer prompts)"),
+    cl::init(128), cl::cat(g4cOptions));
 cl::opt<uint64_t>
     randomWeights("random-weights",
                   cl::desc("SEED: deterministic random weights instead of a checkpoint"),
@@ -146,6 +151,7 @@ int main(int argc, char **argv) {
   options.stopAfter = stopAfter;
   options.target = {target, mcpu, mattr, int(std::min(optLevel.getValue(), 3u))};
   options.maxContext = maxContext;
+  options.maxPrefillTokens = maxPrefillTokens;
   if (randomWeights.getNumOccurrences())
     options.randomWeightsSeed = randomWeights.getValue();
   options.printMemoryPlan = printMemoryPlan;

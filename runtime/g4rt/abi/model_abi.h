@@ -1,4 +1,4 @@
-/*===- model_abi.h - The g4 compiler <-> runtime ABI, version 2 -----------===*
+/*===- model_abi.h - The g4 compiler <-> runtime ABI, version 3 -----------===*
  *
  * Standalone and dependency-free (C99 <stdint.h> only): included by the C runtime and
  * by the compiler, which emits code and data that match it. Any change to a struct, a
@@ -13,7 +13,9 @@
  * anywhere; the compiled code addresses each tensor at a fixed offset in the data.
  *
  *
- * Version 2 added the `parallel` argument of the model functions.
+ * Version 2 added the `parallel` argument of the model functions; version 3 the
+ * scratch arena (the `scratch` argument, `scratch_bytes`, `max_prefill_tokens`): compiled
+ * code allocates nothing.
  *===----------------------------------------------------------------------===*/
 #ifndef G4RT_ABI_MODEL_ABI_H
 #define G4RT_ABI_MODEL_ABI_H
@@ -24,10 +26,10 @@
 extern "C" {
 #endif
 
-#define G4_ABI_VERSION 2u
+#define G4_ABI_VERSION 3u
 
-/* Alignment (bytes) of every tensor in the weight data, of the weight data itself and
- * of the KV arena. */
+/* Alignment (bytes) of every tensor in the weight data, of the weight data itself, of
+ * the KV arena and of the scratch arena. */
 #define G4_TENSOR_ALIGNMENT 64u
 
 /*===----------------------------------------------------------------------===*
@@ -64,6 +66,9 @@ typedef struct g4_model_info_t {
   int64_t sliding_window;     /* ring capacity of sliding layers */
   int64_t weights_bytes;      /* bytes of weight data the code addresses */
   int64_t kv_bytes;           /* bytes of the KV arena (exact: see the memory plan) */
+  int64_t scratch_bytes;      /* bytes of the scratch arena every call needs (a bound
+                                 computed at compile time for the calls allowed below) */
+  int64_t max_prefill_tokens; /* most tokens one prefill call may take */
   int64_t num_kv_buffers;     /* entries of kv_plan */
   const struct g4_kv_buffer_t *kv_plan;
   int32_t bos_token_id;
@@ -91,9 +96,11 @@ typedef struct g4_kv_buffer_t {
  * Both run the whole decoder for `tokens` at positions start .. start+n-1 and write
  * logits[n][vocab]. They read `weights` (the blob's data section, aligned to
  * G4_TENSOR_ALIGNMENT) and read/write the KV arena (kv_bytes, aligned), which must hold
- * positions 0 .. start-1 from earlier calls. Requires start + n <= max_context and every
- * token < vocab_size (the runtime checks; the code does not). Prefill takes any n >= 1;
- * decode takes n == 1. Not thread-safe per arena.
+ * positions 0 .. start-1 from earlier calls. Every temporary lives in `scratch`
+ * (scratch_bytes, aligned; contents need not survive between calls). Requires
+ * start + n <= max_context and every token < vocab_size (the runtime checks; the code
+ * does not). Prefill takes 1 <= n <= max_prefill_tokens; decode takes n == 1. Not
+ * thread-safe per arena.
  *===----------------------------------------------------------------------===*/
 
 /* Parallelism is injected by the caller: the compiled code splits its large loops into
@@ -116,6 +123,7 @@ typedef struct g4_parallel_t {
 typedef void (*g4_model_fn_t)(g4_memref_1d_t *tokens /* i32 [n] */, int64_t start,
                               g4_memref_1d_t *weights /* u8 [weights_bytes] */,
                               g4_memref_1d_t *kv /* u8 [kv_bytes] */,
+                              g4_memref_1d_t *scratch /* u8 [scratch_bytes] */,
                               g4_memref_2d_t *logits /* f32 [n][vocab] */,
                               const g4_parallel_t *parallel /* may be NULL */);
 

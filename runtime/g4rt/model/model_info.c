@@ -48,11 +48,22 @@ g4rt_status_t g4rt_model_info_validate(const g4_model_info_t *info) {
                             "model info: max_context %lld is not positive",
                             (long long)info->max_context);
   }
-  if (info->weights_bytes < 0 || info->kv_bytes < 0) {
-    return G4RT_MAKE_STATUS(
-        G4RT_STATUS_DATA_LOSS,
-        "model info: weights_bytes %lld and kv_bytes %lld must be >= 0",
-        (long long)info->weights_bytes, (long long)info->kv_bytes);
+  if (info->weights_bytes < 0 || info->kv_bytes < 0 ||
+      info->scratch_bytes < 0) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_DATA_LOSS,
+                            "model info: weights_bytes %lld, kv_bytes %lld and "
+                            "scratch_bytes %lld must be >= 0",
+                            (long long)info->weights_bytes,
+                            (long long)info->kv_bytes,
+                            (long long)info->scratch_bytes);
+  }
+  if (info->max_prefill_tokens < 1 ||
+      info->max_prefill_tokens > info->max_context) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_DATA_LOSS,
+                            "model info: max_prefill_tokens %lld is not in [1, "
+                            "max_context = %lld]",
+                            (long long)info->max_prefill_tokens,
+                            (long long)info->max_context);
   }
   if (info->num_kv_buffers < 0 ||
       (info->num_kv_buffers > 0 && info->kv_plan == NULL)) {
@@ -72,6 +83,8 @@ g4rt_memory_plan_t g4rt_model_memory_plan(const g4_model_info_t *info) {
   plan.kv_buffers = info->kv_plan;
   plan.num_kv_buffers = info->num_kv_buffers;
   plan.kv_bytes = info->kv_bytes;
+  plan.scratch_bytes = info->scratch_bytes;
+  plan.max_prefill_tokens = info->max_prefill_tokens;
   plan.weights_bytes = info->weights_bytes;
   return plan;
 }
@@ -94,8 +107,12 @@ size_t g4rt_memory_plan_format(const g4rt_memory_plan_t *plan, char *buffer,
   }
   g4rt_format_append(buffer, capacity, &length,
                      "KV total: %lld bytes in %lld buffers (arena %lld bytes)\n"
+                     "scratch: %lld bytes (prefill calls of at most %lld "
+                     "tokens)\n"
                      "weights: %lld bytes\n",
                      buffer_sum, (long long)plan->num_kv_buffers,
-                     (long long)plan->kv_bytes, (long long)plan->weights_bytes);
+                     (long long)plan->kv_bytes, (long long)plan->scratch_bytes,
+                     (long long)plan->max_prefill_tokens,
+                     (long long)plan->weights_bytes);
   return length;
 }

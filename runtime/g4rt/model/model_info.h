@@ -28,6 +28,8 @@ typedef struct g4rt_memory_plan_t {
   const g4_kv_buffer_t *kv_buffers; /* borrowed from the model info */
   int64_t num_kv_buffers;
   int64_t kv_bytes;      /* the KV arena the runtime allocates */
+  int64_t scratch_bytes; /* the scratch arena the runtime allocates */
+  int64_t max_prefill_tokens; /* longer prefills run in chunks of this size */
   int64_t weights_bytes; /* the weight data the blob provides */
 } g4rt_memory_plan_t;
 

@@ -12,6 +12,7 @@ struct g4rt_session_t {
   g4_model_fn_t decode;
   const uint8_t *weights; /* the blob's data section (borrowed) */
   uint8_t *kv;            /* the KV arena (owned), NULL when kv_bytes == 0 */
+  uint8_t *scratch;       /* the scratch arena (owned), NULL when scratch_bytes == 0 */
   const g4_parallel_t *parallel; /* borrowed; NULL: serial */
   g4rt_allocator_t allocator;
   int64_t max_context;
@@ -45,11 +46,13 @@ g4rt_status_t g4rt_session_create(const g4_model_info_t *info,
         "max_context; 0 selects it)",
         (long long)options->max_context, (long long)info->max_context);
   }
-  if ((uint64_t)info->kv_bytes > SIZE_MAX) {
+  if ((uint64_t)info->kv_bytes > SIZE_MAX ||
+      (uint64_t)info->scratch_bytes > SIZE_MAX) {
     return G4RT_MAKE_STATUS(G4RT_STATUS_RESOURCE_EXHAUSTED,
-                            "session: the %lld-byte KV arena does not fit the "
-                            "address space",
-                            (long long)info->kv_bytes);
+                            "session: the %lld-byte KV arena or the %lld-byte "
+                            "scratch arena does not fit the address space",
+                            (long long)info->kv_bytes,
+                            (long long)info->scratch_bytes);
   }
   const uint8_t *weights = NULL;
   G4RT_RETURN_IF_ERROR(
@@ -66,6 +69,14 @@ g4rt_status_t g4rt_session_create(const g4_model_info_t *info,
     g4rt_allocator_free(allocator, session);
     return status;
   }
+  void *scratch = NULL;
+  status = g4rt_allocator_alloc(allocator, (size_t)info->scratch_bytes,
+                                G4_TENSOR_ALIGNMENT, "scratch arena", &scratch);
+  if (!g4rt_status_is_ok(&status)) {
+    g4rt_allocator_free(allocator, kv);
+    g4rt_allocator_free(allocator, session);
+    return status;
+  }
   /* Zeroed so slots the model masks out still hold finite values (0 * garbage
    * NaN would poison masked attention). */
   if (kv != NULL) memset(kv, 0, (size_t)info->kv_bytes);
@@ -75,6 +86,7 @@ g4rt_status_t g4rt_session_create(const g4_model_info_t *info,
   session->decode = decode;
   session->weights = weights;
   session->kv = (uint8_t *)kv;
+  session->scratch = (uint8_t *)scratch;
   session->parallel =
       options->parallel != NULL && options->parallel->parallel_for != NULL
           ? options->parallel
@@ -90,6 +102,7 @@ g4rt_status_t g4rt_session_create(const g4_model_info_t *info,
 void g4rt_session_destroy(g4rt_session_t *session) {
   if (session == NULL) return;
   g4rt_allocator_t allocator = session->allocator;
+  g4rt_allocator_free(allocator, session->scratch);
   g4rt_allocator_free(allocator, session->kv);
   g4rt_allocator_free(allocator, session);
 }
@@ -141,10 +154,11 @@ static void run_model(g4rt_session_t *session, g4_model_fn_t fn,
   g4_memref_1d_t token_ref = memref_1d(tokens, n);
   g4_memref_1d_t weight_ref = memref_1d(session->weights, info->weights_bytes);
   g4_memref_1d_t kv_ref = memref_1d(session->kv, info->kv_bytes);
+  g4_memref_1d_t scratch_ref = memref_1d(session->scratch, info->scratch_bytes);
   g4_memref_2d_t logit_ref = {
       out_logits, out_logits, 0, {n, info->vocab_size}, {info->vocab_size, 1}};
-  fn(&token_ref, session->position, &weight_ref, &kv_ref, &logit_ref,
-     session->parallel);
+  fn(&token_ref, session->position, &weight_ref, &kv_ref, &scratch_ref,
+     &logit_ref, session->parallel);
   session->position += n;
 }
 
@@ -152,7 +166,14 @@ g4rt_status_t g4rt_session_prefill(g4rt_session_t *session,
                                    const int32_t *tokens, int64_t n,
                                    float *out_logits) {
   G4RT_RETURN_IF_ERROR(check_call(session, "prefill", tokens, n, out_logits));
-  run_model(session, session->prefill, tokens, n, out_logits);
+  /* The scratch arena holds the temporaries of max_prefill_tokens tokens: longer
+   * prompts run in chunks, which give the same logits. */
+  const int64_t chunk = session->info->max_prefill_tokens;
+  for (int64_t done = 0; done < n; done += chunk) {
+    int64_t rows = n - done < chunk ? n - done : chunk;
+    run_model(session, session->prefill, tokens + done, rows,
+              out_logits + done * session->info->vocab_size);
+  }
   return g4rt_ok_status();
 }
 

@@ -88,12 +88,14 @@ static void print_help(const char *program, const g4_model_info_t *info) {
       "                       appended to this executable\n"
       "  --help               this text\n"
       "\n"
-      "memory: %lld weight bytes, %lld KV bytes in %lld buffers\n",
+      "memory: %lld weight bytes, %lld KV bytes in %lld buffers, %lld scratch "
+      "bytes\n",
       base_name(program), name, (long long)info->vocab_size,
       (long long)info->max_context, (int)info->eos_token_id,
       G4RT_THREAD_POOL_MAX_THREADS, g4rt_thread_pool_default_threads(),
       (long long)info->max_context, (long long)info->weights_bytes,
-      (long long)info->kv_bytes, (long long)info->num_kv_buffers);
+      (long long)info->kv_bytes, (long long)info->num_kv_buffers,
+      (long long)info->scratch_bytes);
 }
 
 /* Parses --tokens and checks the prompt against the vocabulary and the context.

@@ -12,10 +12,12 @@
 extern const g4_model_info_t g4_model_info;
 extern void _mlir_ciface_g4_prefill(g4_memref_1d_t *tokens, int64_t start,
                                     g4_memref_1d_t *weights, g4_memref_1d_t *kv,
+                                    g4_memref_1d_t *scratch,
                                     g4_memref_2d_t *logits,
                                     const g4_parallel_t *parallel);
 extern void _mlir_ciface_g4_decode(g4_memref_1d_t *tokens, int64_t start,
                                    g4_memref_1d_t *weights, g4_memref_1d_t *kv,
+                                   g4_memref_1d_t *scratch,
                                    g4_memref_2d_t *logits,
                                    const g4_parallel_t *parallel);
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 _Static_assert(G4RT_FAKE_VOCAB % G4RT_FAKE_SLICES == 0, "slices must tile the vocab");
 
@@ -27,6 +28,8 @@ const g4_model_info_t g4_model_info = {
     .sliding_window = 8,
     .weights_bytes = G4RT_FAKE_WEIGHTS_BYTES,
     .kv_bytes = G4RT_FAKE_KV_BYTES,
+    .scratch_bytes = G4RT_FAKE_SCRATCH_BYTES,
+    .max_prefill_tokens = G4RT_FAKE_MAX_PREFILL,
     .num_kv_buffers = 2,
     .kv_plan = kFakeKvPlan,
     .bos_token_id = 2,
@@ -40,10 +43,14 @@ const g4_model_info_t g4_model_info = {
 static bool descriptors_ok(const g4_memref_1d_t *tokens, int64_t start,
                            const g4_memref_1d_t *weights,
                            const g4_memref_1d_t *kv,
+                           const g4_memref_1d_t *scratch,
                            const g4_memref_2d_t *logits, bool decode) {
   int64_t n = tokens->sizes[0];
   return tokens->aligned && tokens->strides[0] == 1 && n >= 1 &&
-         (!decode || n == 1) && start >= 0 &&
+         (!decode || n == 1) && n <= G4RT_FAKE_MAX_PREFILL && start >= 0 &&
+         scratch->aligned &&
+         (uintptr_t)scratch->aligned % G4_TENSOR_ALIGNMENT == 0 &&
+         scratch->sizes[0] == G4RT_FAKE_SCRATCH_BYTES &&
          start + n <= G4RT_FAKE_MAX_CONTEXT && weights->aligned &&
          (uintptr_t)weights->aligned % G4_TENSOR_ALIGNMENT == 0 &&
          weights->sizes[0] == G4RT_FAKE_WEIGHTS_BYTES && kv->aligned &&
@@ -100,8 +107,8 @@ static void for_each_task(const g4_parallel_t *parallel, int64_t count,
 
 static void fake_run(const char *which, g4_memref_1d_t *tokens, int64_t start,
                      g4_memref_1d_t *weights, g4_memref_1d_t *kv,
-                     g4_memref_2d_t *logits, const g4_parallel_t *parallel,
-                     bool decode) {
+                     g4_memref_1d_t *scratch, g4_memref_2d_t *logits,
+                     const g4_parallel_t *parallel, bool decode) {
   if (getenv("G4RT_FAKE_TRACE")) {
     fprintf(stderr, "fake %s start=%lld n=%lld\n", which, (long long)start,
             (long long)tokens->sizes[0]);
@@ -110,7 +117,7 @@ static void fake_run(const char *which, g4_memref_1d_t *tokens, int64_t start,
     fprintf(stderr, "fake parallel=%s\n",
             parallel != NULL && parallel->parallel_for != NULL ? "pool" : "none");
   }
-  bool ok = descriptors_ok(tokens, start, weights, kv, logits, decode);
+  bool ok = descriptors_ok(tokens, start, weights, kv, scratch, logits, decode);
   float *out = (float *)logits->aligned + logits->offset;
   if (!ok) {
     /* On a bad descriptor, poison what can be written safely. */
@@ -122,6 +129,8 @@ static void fake_run(const char *which, g4_memref_1d_t *tokens, int64_t start,
     return;
   }
   int64_t n = tokens->sizes[0];
+  /* Scratch holds only temporaries: clobber it, as compiled code may. */
+  memset(scratch->aligned, 0xA5, G4RT_FAKE_SCRATCH_BYTES);
   fake_job_t job;
   job.ids = (const int32_t *)tokens->aligned + tokens->offset;
   job.start = start;
@@ -143,12 +152,16 @@ static void fake_run(const char *which, g4_memref_1d_t *tokens, int64_t start,
 
 void _mlir_ciface_g4_prefill(g4_memref_1d_t *tokens, int64_t start,
                              g4_memref_1d_t *weights, g4_memref_1d_t *kv,
-                             g4_memref_2d_t *logits, const g4_parallel_t *parallel) {
-  fake_run("prefill", tokens, start, weights, kv, logits, parallel, false);
+                             g4_memref_1d_t *scratch, g4_memref_2d_t *logits,
+                             const g4_parallel_t *parallel) {
+  fake_run("prefill", tokens, start, weights, kv, scratch, logits, parallel,
+           false);
 }
 
 void _mlir_ciface_g4_decode(g4_memref_1d_t *tokens, int64_t start,
                             g4_memref_1d_t *weights, g4_memref_1d_t *kv,
-                            g4_memref_2d_t *logits, const g4_parallel_t *parallel) {
-  fake_run("decode", tokens, start, weights, kv, logits, parallel, true);
+                            g4_memref_1d_t *scratch, g4_memref_2d_t *logits,
+                            const g4_parallel_t *parallel) {
+  fake_run("decode", tokens, start, weights, kv, scratch, logits, parallel,
+           true);
 }

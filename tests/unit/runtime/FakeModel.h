@@ -34,6 +34,8 @@ extern "C" {
 #define G4RT_FAKE_MAX_CONTEXT 48
 #define G4RT_FAKE_WEIGHTS_BYTES 64
 #define G4RT_FAKE_KV_BYTES 448 /* global buffer 384 + sliding buffer 64 */
+#define G4RT_FAKE_SCRATCH_BYTES 256 /* clobbered by every call */
+#define G4RT_FAKE_MAX_PREFILL 16    /* longer prefills arrive in chunks */
 #define G4RT_FAKE_FINGERPRINT 0x6734666b65000001ull
 #define G4RT_FAKE_EOS 1
 #define G4RT_FAKE_NAME "fake-g4"
@@ -42,10 +44,12 @@ extern "C" {
 extern const g4_model_info_t g4_model_info;
 void _mlir_ciface_g4_prefill(g4_memref_1d_t *tokens, int64_t start,
                              g4_memref_1d_t *weights, g4_memref_1d_t *kv,
-                             g4_memref_2d_t *logits, const g4_parallel_t *parallel);
+                             g4_memref_1d_t *scratch, g4_memref_2d_t *logits,
+                             const g4_parallel_t *parallel);
 void _mlir_ciface_g4_decode(g4_memref_1d_t *tokens, int64_t start,
                             g4_memref_1d_t *weights, g4_memref_1d_t *kv,
-                            g4_memref_2d_t *logits, const g4_parallel_t *parallel);
+                            g4_memref_1d_t *scratch, g4_memref_2d_t *logits,
+                            const g4_parallel_t *parallel);
 
 #ifdef __cplusplus
 }  /* extern "C" */

@@ -200,8 +200,9 @@ TEST_F(G4rtSessionTest, ArenaBackedSessionAndExhaustion) {
       &g4_model_info, _mlir_ciface_g4_prefill, _mlir_ciface_g4_decode, blob.data(),
       blob.size(), g4rt_arena_allocator(&arena), nullptr, &inArena);
   ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
-  // The KV arena is the last allocation and starts zeroed.
-  const uint8_t *kv = memory + arena.used - G4RT_FAKE_KV_BYTES;
+  const size_t everything = arena.used;
+  // The KV arena precedes the scratch arena (the last allocation) and starts zeroed.
+  const uint8_t *kv = memory + arena.used - G4RT_FAKE_SCRATCH_BYTES - G4RT_FAKE_KV_BYTES;
   for (int i = 0; i < G4RT_FAKE_KV_BYTES; ++i)
     ASSERT_EQ(kv[i], 0) << i;
   std::vector<int32_t> prompt{3, 1, 4};
@@ -220,6 +221,29 @@ TEST_F(G4rtSessionTest, ArenaBackedSessionAndExhaustion) {
   EXPECT_EQ(status.code, G4RT_STATUS_RESOURCE_EXHAUSTED);
   EXPECT_STREQ(status.message, "KV arena: cannot allocate 448 bytes (alignment 64)");
   EXPECT_EQ(none, nullptr);
+
+  // Room for the session and the KV arena but not for all of the scratch arena.
+  g4rt_arena_initialize(memory, everything - 1, &arena);
+  status = g4rt_session_create(&g4_model_info, _mlir_ciface_g4_prefill,
+                               _mlir_ciface_g4_decode, blob.data(), blob.size(),
+                               g4rt_arena_allocator(&arena), nullptr, &none);
+  EXPECT_EQ(status.code, G4RT_STATUS_RESOURCE_EXHAUSTED);
+  EXPECT_STREQ(status.message, "scratch arena: cannot allocate 256 bytes (alignment 64)");
+  EXPECT_EQ(none, nullptr);
+}
+
+// A prompt longer than max_prefill_tokens runs as several prefill calls of at most
+// that many tokens, with the same logits as one call would give.
+TEST_F(G4rtSessionTest, LongPrefillRunsInChunks) {
+  std::vector<int32_t> prompt;
+  for (int i = 0; i < 40; ++i)
+    prompt.push_back((i * 5 + 3) % kVocab);
+  std::vector<float> logits(prompt.size() * kVocab);
+  ASSERT_EQ(g4rt_session_prefill(session, prompt.data(), int64_t(prompt.size()), logits.data())
+                .code,
+            G4RT_STATUS_OK);
+  EXPECT_EQ(logits, fakePromptLogits(prompt));
+  EXPECT_EQ(g4rt_session_position(session), 40);
 }
 
 // The model info's ABI version is checked at create, naming expected and found.

@@ -136,10 +136,10 @@ TEST(G4rtModelInfoTest, FakeModelIsValid) {
 
 TEST(G4rtModelInfoTest, AbiVersionMismatch) {
   g4_model_info_t info = g4_model_info;
-  info.abi_version = 1; // an object compiled before the parallel argument (ABI v2)
+  info.abi_version = 2; // an object compiled before the scratch arena (ABI v3)
   g4rt_status_t status = g4rt_model_info_validate(&info);
   EXPECT_EQ(status.code, G4RT_STATUS_FAILED_PRECONDITION);
-  EXPECT_THAT(status.message, HasSubstr("abi_version expected 2, found 1"));
+  EXPECT_THAT(status.message, HasSubstr("abi_version expected 3, found 2"));
   info.abi_version = G4_ABI_VERSION + 1;
   EXPECT_THAT(g4rt_model_info_validate(&info).message,
               HasSubstr("found " + std::to_string(G4_ABI_VERSION + 1)));
@@ -155,6 +155,15 @@ TEST(G4rtModelInfoTest, BadSizes) {
   info = g4_model_info;
   info.kv_plan = nullptr;
   EXPECT_THAT(g4rt_model_info_validate(&info).message, HasSubstr("num_kv_buffers 2"));
+  info = g4_model_info;
+  info.scratch_bytes = -64;
+  EXPECT_THAT(g4rt_model_info_validate(&info).message, HasSubstr("scratch_bytes -64"));
+  info = g4_model_info;
+  info.max_prefill_tokens = 0;
+  EXPECT_THAT(g4rt_model_info_validate(&info).message,
+              HasSubstr("max_prefill_tokens 0 is not in [1, max_context = 48]"));
+  info.max_prefill_tokens = 49;
+  EXPECT_THAT(g4rt_model_info_validate(&info).message, HasSubstr("max_prefill_tokens 49"));
 }
 
 TEST(G4rtModelInfoTest, KvBufferOutsideTheArena) {
@@ -178,6 +187,7 @@ TEST(G4rtMemoryPlanTest, FormatsEveryBufferAndTheTotals) {
             "KV buffer 1: layer 1 sliding, capacity 8 x 1 kv heads x 1 head dim, offset 384: "
             "64 bytes\n"
             "KV total: 448 bytes in 2 buffers (arena 448 bytes)\n"
+            "scratch: 256 bytes (prefill calls of at most 16 tokens)\n"
             "weights: 64 bytes\n");
   // A short buffer is truncated but still terminated.
   char small[16];

@@ -11,8 +11,7 @@ func.func @gelu_tanh(%x: f32) -> f32 {
 
 
 
-// Only tanh is approximated: RoPE's sin and cos keep their libm implementations, which
-// stay accurate for angles of thousands of radians.
+// Only tanh is approximated: RoPE's sin and cos are left to g4-math-inline-libm.
 // CHECK-LABEL: func.func @rope_angles
 // CHECK:         math.sin
 // CHECK:         math.cos

@@ -6,8 +6,10 @@
 // module attributes and param offsets, entry functions on tensors with KV caches as
 // tensor<2 x C x kv_heads x d>.
 //
-// Each `gemma.entry` function becomes @g4_<entry>(tokens, start, weights, kv, logits,
-// parallel) with a C interface and no results: tokens are a read-only tensor of the
+// Each `gemma.entry` function becomes @g4_<entry>(tokens, start, weights, kv, scratch,
+// logits, parallel) with a C interface and no results; the scratch argument is marked
+// for g4-plan-scratch, and each entry carries the most tokens one call takes (decode 1,
+// prefill the module's gemma.max_prefill_tokens); tokens are a read-only tensor of the
 // caller's buffer; every gemma.weight becomes a read-only (restrict, not writable)
 // tensor of a memref.view of the weight data at the param's planned offset; every cache
 // argument a restrict writable tensor of a view of the KV arena at its planned offset
@@ -17,8 +19,8 @@
 // call it. gemma.param and gemma.weight are gone (implicit checks).
 
 // CHECK-LABEL: func.func @g4_prefill(
-// CHECK-SAME:      %[[TOK:[^:]+]]: memref<?xi32>, %[[START:[^:]+]]: index, %[[W:[^:]+]]: memref<?xi8>, %[[KV:[^:]+]]: memref<?xi8>, %[[LOGITS:[^:]+]]: memref<?x?xf32>, %[[PAR:[^:]+]]: !llvm.ptr)
-// CHECK-SAME:      attributes {llvm.emit_c_interface} {
+// CHECK-SAME:      %[[TOK:[^:]+]]: memref<?xi32>, %[[START:[^:]+]]: index, %[[W:[^:]+]]: memref<?xi8>, %[[KV:[^:]+]]: memref<?xi8>, %{{[^:]+}}: memref<?xi8> {g4.scratch}, %[[LOGITS:[^:]+]]: memref<?x?xf32>, %[[PAR:[^:]+]]: !llvm.ptr)
+// CHECK-SAME:      attributes {g4.max_tokens = 32 : i64, llvm.emit_c_interface} {
 // CHECK:         %[[T:.+]] = bufferization.to_tensor %[[TOK]] restrict : memref<?xi32> to tensor<?xi32>
 // CHECK:         %[[TT:.+]] = tensor.cast %[[T]] : tensor<?xi32> to tensor<?xi32>
 // CHECK:         %[[O0:.+]] = arith.constant 0 : index
@@ -45,8 +47,8 @@
 // Decode: the same ABI; the one-token input is cast to the static shape, the same
 // planned offsets are used for the same caches and weights.
 // CHECK-LABEL: func.func @g4_decode(
-// CHECK-SAME:      %{{[^:]+}}: memref<?xi32>, %[[START:[^:]+]]: index, %[[W:[^:]+]]: memref<?xi8>, %[[KV:[^:]+]]: memref<?xi8>, %[[LOGITS:[^:]+]]: memref<?x?xf32>, %[[PAR:[^:]+]]: !llvm.ptr)
-// CHECK-SAME:      attributes {llvm.emit_c_interface} {
+// CHECK-SAME:      %{{[^:]+}}: memref<?xi32>, %[[START:[^:]+]]: index, %[[W:[^:]+]]: memref<?xi8>, %[[KV:[^:]+]]: memref<?xi8>, %{{[^:]+}}: memref<?xi8> {g4.scratch}, %[[LOGITS:[^:]+]]: memref<?x?xf32>, %[[PAR:[^:]+]]: !llvm.ptr)
+// CHECK-SAME:      attributes {g4.max_tokens = 1 : i64, llvm.emit_c_interface} {
 // CHECK:         tensor.cast %{{.+}} : tensor<?xi32> to tensor<1xi32>
 // CHECK:         %[[O0:.+]] = arith.constant 0 : index
 // CHECK:         %[[V0:.+]] = memref.view %[[KV]][%[[O0]]][] : memref<?xi8> to memref<2x8x1x16xf32>
@@ -67,7 +69,7 @@
 // CHECK:       func.func private @kernel_embed(tensor<?xi32>, tensor<512x96xbf16>, !llvm.ptr) -> tensor<?x96xf32>
 // CHECK:       func.func private @kernel_embed_1(tensor<1xi32>, tensor<512x96xbf16>, !llvm.ptr) -> tensor<1x512xf32>
 // CHECK:       func.func private @kernel_kv_append(tensor<2x8x1x16xf32>, index, !llvm.ptr) -> tensor<2x8x1x16xf32>
-module attributes {gemma.kv_bytes = 17408 : i64, gemma.kv_plan = [{bytes = 1024 : i64, capacity = 8 : i64, head_dim = 16 : i64, kind = "sliding", kv_heads = 1 : i64, layer = 0 : i64, offset = 0 : i64}, {bytes = 16384 : i64, capacity = 64 : i64, head_dim = 32 : i64, kind = "global", kv_heads = 1 : i64, layer = 1 : i64, offset = 1024 : i64}], gemma.weights_bytes = 98496 : i64} {
+module attributes {gemma.kv_bytes = 17408 : i64, gemma.kv_plan = [{bytes = 1024 : i64, capacity = 8 : i64, head_dim = 16 : i64, kind = "sliding", kv_heads = 1 : i64, layer = 0 : i64, offset = 0 : i64}, {bytes = 16384 : i64, capacity = 64 : i64, head_dim = 32 : i64, kind = "global", kv_heads = 1 : i64, layer = 1 : i64, offset = 1024 : i64}], gemma.max_context = 64 : i64, gemma.max_prefill_tokens = 32 : i64, gemma.weights_bytes = 98496 : i64} {
   gemma.param @embed_tokens.weight : tensor<512x96xbf16> {offset = 0 : i64}
   gemma.param @norm.weight : tensor<96xbf16> {offset = 98304 : i64}
   func.func @prefill(%tokens: tensor<?xi32>, %start: index, %c0: tensor<2x8x1x16xf32>, %c1: tensor<2x64x1x32xf32>) -> (tensor<?x512xf32>, tensor<2x8x1x16xf32>, tensor<2x64x1x32xf32>) attributes {gemma.entry = "prefill"} {
@@ -108,9 +110,22 @@ module {
 
 // -----
 
+// Without gemma.max_prefill_tokens or gemma.max_context the prefill entry has no bound
+// for its scratch.
+// expected-error@+1 {{g4-bind-entry-points: the module needs a positive gemma.max_prefill_tokens or gemma.max_context}}
+module attributes {gemma.kv_bytes = 0 : i64, gemma.kv_plan = [], gemma.weights_bytes = 0 : i64} {
+  func.func @prefill(%tokens: tensor<?xi32>, %start: index) -> tensor<?x4xf32> attributes {gemma.entry = "prefill"} {
+    %y = call @kernel(%tokens) : (tensor<?xi32>) -> tensor<?x4xf32>
+    return %y : tensor<?x4xf32>
+  }
+  func.func private @kernel(tensor<?xi32>) -> tensor<?x4xf32>
+}
+
+// -----
+
 // An entry whose cache arguments do not match the planned KV buffers one to one is an
 // error rather than views at the wrong offsets.
-module attributes {gemma.kv_bytes = 2048 : i64, gemma.kv_plan = [{bytes = 1024 : i64, capacity = 8 : i64, head_dim = 16 : i64, kind = "sliding", kv_heads = 1 : i64, layer = 0 : i64, offset = 0 : i64}, {bytes = 1024 : i64, capacity = 8 : i64, head_dim = 16 : i64, kind = "sliding", kv_heads = 1 : i64, layer = 1 : i64, offset = 1024 : i64}], gemma.weights_bytes = 0 : i64} {
+module attributes {gemma.kv_bytes = 2048 : i64, gemma.kv_plan = [{bytes = 1024 : i64, capacity = 8 : i64, head_dim = 16 : i64, kind = "sliding", kv_heads = 1 : i64, layer = 0 : i64, offset = 0 : i64}, {bytes = 1024 : i64, capacity = 8 : i64, head_dim = 16 : i64, kind = "sliding", kv_heads = 1 : i64, layer = 1 : i64, offset = 1024 : i64}], gemma.max_context = 64 : i64, gemma.weights_bytes = 0 : i64} {
   // expected-error@+1 {{g4-bind-entry-points: 1 cache arguments but 2 planned KV buffers}}
   func.func @decode(%tokens: tensor<1xi32>, %start: index, %c0: tensor<2x8x1x16xf32>) -> (tensor<1x4xf32>, tensor<2x8x1x16xf32>) attributes {gemma.entry = "decode"} {
     %y = call @kernel(%tokens) : (tensor<1xi32>) -> tensor<1x4xf32>
