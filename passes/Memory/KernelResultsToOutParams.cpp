@@ -53,8 +53,23 @@ FailureOr<SmallVector<memref::AllocOp>> returnedAllocations(func::FuncOp func) {
   return allocs;
 }
 
+/// The caller's buffer a call result is only copied into, when the kernel can write
+/// there directly: the result's one use is a copy into an argument of the caller that
+/// nothing else uses (the entries' logits), with a shape the result's type can cast to.
+memref::CopyOp copiedIntoArgument(Value result) {
+  if (!result.hasOneUse())
+    return {};
+  auto copy = dyn_cast<memref::CopyOp>(*result.getUsers().begin());
+  if (!copy || copy.getSource() != result || !isa<BlockArgument>(copy.getTarget()) ||
+      !copy.getTarget().hasOneUse() ||
+      !memref::CastOp::areCastCompatible(copy.getTarget().getType(), result.getType()))
+    return {};
+  return copy;
+}
+
 /// Allocates the results of `call` in the caller, just before the call, with sizes
-/// computed from the call's operands.
+/// computed from the call's operands; a result that is only copied into a caller's
+/// argument is written there directly instead.
 FailureOr<SmallVector<Value>> allocateInCaller(func::CallOp call, func::FuncOp callee,
                                                ArrayRef<memref::AllocOp> allocs) {
   OpBuilder b(call);
@@ -67,7 +82,14 @@ FailureOr<SmallVector<Value>> allocateInCaller(func::CallOp call, func::FuncOp c
   };
   IndexMaterializer sizes(b, leaves);
   SmallVector<Value> buffers;
-  for (memref::AllocOp alloc : allocs) {
+  for (auto [i, constAlloc] : llvm::enumerate(allocs)) {
+    memref::AllocOp alloc = constAlloc;
+    if (memref::CopyOp copy = copiedIntoArgument(call.getResult(i))) {
+      buffers.push_back(
+          memref::CastOp::create(b, call.getLoc(), alloc.getType(), copy.getTarget()));
+      copy.erase();
+      continue;
+    }
     SmallVector<Value> dynamicSizes;
     for (Value size : alloc.getDynamicSizes()) {
       FailureOr<Value> rebuilt = sizes.index(size);

@@ -33,8 +33,10 @@ func.func private @kernel(%x: memref<?x4xf32>, %n: index, %p: !llvm.ptr) -> (mem
 // CHECK:         %[[RB:.+]] = memref.alloc(%[[M]]) {alignment = 64 : i64} : memref<4x?xf32>
 // CHECK:         call @kernel(%[[Y]], %[[K]], %[[RA]], %[[RB]], %[[P]]) : (memref<?x4xf32>, index, memref<?x8xf32>, memref<4x?xf32>, !llvm.ptr) -> ()
 // CHECK:         memref.copy %[[RA]], %[[OUT]]
+// CHECK:         memref.copy %[[RA]], %[[OUT]]
 func.func @caller(%y: memref<?x4xf32>, %k: index, %p: !llvm.ptr, %out: memref<?x8xf32>) {
   %r:2 = call @kernel(%y, %k, %p) : (memref<?x4xf32>, index, !llvm.ptr) -> (memref<?x8xf32>, memref<4x?xf32>)
+  memref.copy %r#0, %out : memref<?x8xf32> to memref<?x8xf32>
   memref.copy %r#0, %out : memref<?x8xf32> to memref<?x8xf32>
   return
 }
@@ -72,5 +74,28 @@ func.func private @loaded(%x: memref<1xindex>) -> memref<?xf32> {
 func.func @load_caller(%x: memref<1xindex>) {
   // expected-error@+1 {{g4-kernel-results-to-out-params: cannot compute the size of a result of @loaded at this call}}
   %r = call @loaded(%x) : (memref<1xindex>) -> memref<?xf32>
+  return
+}
+
+// -----
+
+// A result that is only copied into a caller's argument (an entry's logits) is written
+// there directly: no buffer, no copy.
+func.func private @head(%x: memref<?x4xf32>) -> memref<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %d = memref.dim %x, %c0 : memref<?x4xf32>
+  %a = memref.alloc(%d) : memref<?x8xf32>
+  linalg.fill ins(%zero : f32) outs(%a : memref<?x8xf32>)
+  return %a : memref<?x8xf32>
+}
+// CHECK-LABEL: func.func @writes_logits(
+// CHECK-SAME:      %[[X:[^:]+]]: memref<?x4xf32>, %[[LOGITS:[^:]+]]: memref<?x?xf32>)
+// CHECK-NEXT:    %[[CAST:.+]] = memref.cast %[[LOGITS]] : memref<?x?xf32> to memref<?x8xf32>
+// CHECK-NEXT:    call @head(%[[X]], %[[CAST]]) : (memref<?x4xf32>, memref<?x8xf32>) -> ()
+// CHECK-NEXT:    return
+func.func @writes_logits(%x: memref<?x4xf32>, %logits: memref<?x?xf32>) {
+  %r = call @head(%x) : (memref<?x4xf32>) -> memref<?x8xf32>
+  memref.copy %r, %logits : memref<?x8xf32> to memref<?x?xf32>
   return
 }
