@@ -60,6 +60,11 @@ struct LinkOptions {
 /// Executables for it link the runtime built in <g4c dir>/../targets/<arch>/lib.
 std::string crossArchitecture(llvm::StringRef triple);
 
+/// The runtime archives in link order, listed by the build in <g4c dir>/../lib/`linkList`
+/// for the host, <g4c dir>/../targets/<arch>/lib/`linkList` for a cross target.
+llvm::Expected<std::vector<std::string>> runtimeArchives(const LinkOptions &options,
+                                                         llvm::StringRef linkList);
+
 /// Links `objectPath` with the runtime archives listed in <g4c dir>/../lib/`linkList`
 /// (g4rt-link.txt: the executable's main; g4rt-bench-link.txt: the benchmark's) into
 /// `outputPath`.
@@ -71,6 +76,34 @@ llvm::Error linkWithRuntime(llvm::StringRef objectPath, llvm::StringRef outputPa
 llvm::Error writeExecutable(llvm::StringRef objectPath, llvm::StringRef outputPath,
                             const MemoryPlan &plan, uint64_t fingerprint,
                             const TensorFiller &fill, const LinkOptions &options);
+
+/// Bytes of the weight blob writeWeightBlob writes for `plan` (header, padding, data).
+int64_t weightBlobBytes(const MemoryPlan &plan);
+
+//===- The firmware library (g4c --emit=staticlib) -----------------------===//
+
+/// The symbol an ABI symbol gets in library `name`: NAME_g4_model_info,
+/// NAME_g4_prefill, NAME_g4_decode.
+std::string firmwareSymbol(llvm::StringRef name, llvm::StringRef abiSymbol);
+
+/// Renames the ABI symbols of `module` for library `name` and adds its C API: the
+/// NAME_* functions of the generated header, each forwarding to the firmware runtime
+/// (runtime/g4rt/firmware/firmware.h) with this model's info and functions;
+/// NAME_required_bytes returns `requiredBytes`.
+void addFirmwareEntryPoints(llvm::Module &module, llvm::StringRef name, int64_t requiredBytes);
+
+/// The NAME_* functions addFirmwareEntryPoints defines (the library's only exports).
+std::vector<std::string> firmwareApiSymbols(llvm::StringRef name);
+
+/// Writes NAME.h: the model's constants, status codes and the C API, self-contained.
+llvm::Error writeLibraryHeader(llvm::StringRef path, llvm::StringRef name,
+                               const ModelFacts &facts, const MemoryPlan &plan,
+                               uint64_t fingerprint, int64_t blobBytes, int64_t requiredBytes);
+
+/// Writes the archive `outputPath`: the model object (as member `memberName`), then the
+/// members of the firmware runtime archives (g4rt-firmware-link.txt) for the target.
+llvm::Error writeStaticLibrary(llvm::StringRef objectPath, llvm::StringRef outputPath,
+                               llvm::StringRef memberName, const LinkOptions &options);
 
 } // namespace g4
 

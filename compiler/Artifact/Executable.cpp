@@ -23,8 +23,8 @@ llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// The runtime archives in link order, listed by the build in <g4c dir>/../lib/<linkList>
-/// for the host, <g4c dir>/../targets/<arch>/lib/<linkList> for a cross target.
+} // namespace
+
 llvm::Expected<std::vector<std::string>> runtimeArchives(const LinkOptions &options,
                                                          llvm::StringRef linkList) {
   llvm::SmallString<256> list(
@@ -50,8 +50,6 @@ llvm::Expected<std::vector<std::string>> runtimeArchives(const LinkOptions &opti
   }
   return archives;
 }
-
-} // namespace
 
 std::string crossArchitecture(llvm::StringRef triple) {
   if (triple.empty())

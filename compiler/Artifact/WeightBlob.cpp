@@ -112,6 +112,10 @@ TensorFiller randomTensors(uint64_t seed) {
   };
 }
 
+int64_t weightBlobBytes(const MemoryPlan &plan) {
+  return alignTo(sizeof(g4_weights_header_t)) + plan.weightsBytes;
+}
+
 llvm::Error writeWeightBlob(llvm::raw_ostream &os, const MemoryPlan &plan, uint64_t fingerprint,
                             const TensorFiller &fill) {
   g4_weights_header_t header{};

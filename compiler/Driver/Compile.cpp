@@ -19,6 +19,7 @@
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
 
 #include <chrono>
 #include "llvm/Support/ToolOutputFile.h"
@@ -54,11 +55,10 @@ ModelFacts modelFacts(const modeldef::ModelDef &def, int64_t maxContext) {
   return facts;
 }
 
-/// Gives every definition but the ABI's symbols internal linkage: kernels, tasks and
+/// Gives every definition but `exported` (the ABI's symbols, or a library's API) internal linkage: kernels, tasks and
 /// MLIR's helpers (dealloc_helper, ...) must not clash with other objects in the program,
 /// and LLVM optimises what it sees is local.
-void internalizeAllButABI(llvm::Module &module) {
-  const llvm::StringRef exported[] = {G4_PREFILL_SYMBOL, G4_DECODE_SYMBOL, G4_MODEL_INFO_SYMBOL};
+void internalizeAllBut(llvm::Module &module, llvm::ArrayRef<std::string> exported) {
   auto internalize = [&](llvm::GlobalValue &value) {
     if (!value.isDeclaration() && !value.hasLocalLinkage() &&
         !llvm::is_contained(exported, value.getName()))
@@ -81,6 +81,30 @@ llvm::Error writeOutput(llvm::StringRef path, llvm::sys::fs::OpenFlags flags,
     return e;
   out.keep();
   return llvm::Error::success();
+}
+
+/// The NAME of `-o libNAME.a`, which prefixes the library's API and names its header.
+llvm::Expected<std::string> libraryName(llvm::StringRef output) {
+  llvm::StringRef file = llvm::sys::path::filename(output);
+  llvm::StringRef name = file;
+  if (!name.consume_front("lib") || !name.consume_back(".a") || name.empty())
+    return error("--emit=staticlib writes libNAME.a: -o " + output +
+                 " does not name one (for example -o libgemma.a)");
+  bool identifier = !llvm::isDigit(name.front()) &&
+                    llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+  if (!identifier) {
+    std::string suggestion = name.str();
+    for (char &c : suggestion)
+      if (!llvm::isAlnum(c))
+        c = '_';
+    if (llvm::isDigit(suggestion.front()))
+      suggestion.insert(0, "m");
+    return error("-o " + output + ": '" + name +
+                 "' is not a C identifier, and the library's functions are named after it "
+                 "(NAME_init, ...); use letters, digits and '_', for example lib" + suggestion +
+                 ".a");
+  }
+  return name.str();
 }
 
 llvm::Error printModule(mlir::ModuleOp module, llvm::StringRef path) {
@@ -162,6 +186,13 @@ llvm::Error compile(const CompileOptions &options) {
   }
   if (options.emit == EmitKind::MLIR && options.stopAfter.empty() && !options.printMemoryPlan)
     return printModule(*module, options.output);
+  std::string library;
+  if (options.emit == EmitKind::StaticLib) {
+    llvm::Expected<std::string> name = libraryName(options.output);
+    if (!name)
+      return name.takeError();
+    library = *name;
+  }
 
   if (llvm::Error e = runSteps(*module, 0, 0, "g4-gemma-plan-memory"))
     return e;
@@ -201,7 +232,14 @@ llvm::Error compile(const CompileOptions &options) {
   if (!llvmModule)
     return llvmModule.takeError();
   addModelInfo(**llvmModule, facts, *plan, fingerprint);
-  internalizeAllButABI(**llvmModule);
+  const int64_t requiredBytes =
+      int64_t(G4_FIRMWARE_CONTEXT_BYTES) + plan->kvBytes + plan->scratchBytes;
+  if (options.emit == EmitKind::StaticLib) {
+    addFirmwareEntryPoints(**llvmModule, library, requiredBytes);
+    internalizeAllBut(**llvmModule, firmwareApiSymbols(library));
+  } else {
+    internalizeAllBut(**llvmModule, {G4_PREFILL_SYMBOL, G4_DECODE_SYMBOL, G4_MODEL_INFO_SYMBOL});
+  }
   optimizeModule(**llvmModule, **machine, options.optLevel);
 
   if (options.emit == EmitKind::LLVMIR)
@@ -212,7 +250,9 @@ llvm::Error compile(const CompileOptions &options) {
 
   std::string objectPath = options.output;
   llvm::SmallString<128> tempObject;
-  if (options.emit == EmitKind::Executable) {
+  if (options.emit == EmitKind::Executable || options.emit == EmitKind::StaticLib) {
+    if (options.output == "-")
+      return error("--emit=exe and --emit=staticlib need an output file: pass -o");
     if (std::error_code tec = llvm::sys::fs::createTemporaryFile("g4c-model", "o", tempObject))
       return error("cannot create a temporary object file: " + tec.message());
     objectPath = tempObject.str().str();
@@ -224,10 +264,18 @@ llvm::Error compile(const CompileOptions &options) {
   if (options.emit == EmitKind::Object)
     return llvm::Error::success();
 
-  if (options.output == "-")
-    return error("an executable needs an output file: pass -o NAME");
-
   LinkOptions link{options.target.triple, options.g4cPath};
+  if (options.emit == EmitKind::StaticLib) {
+    llvm::SmallString<256> header = llvm::sys::path::parent_path(options.output);
+    llvm::sys::path::append(header, library + ".h");
+    llvm::Error written = writeStaticLibrary(objectPath, options.output, library + ".o", link);
+    llvm::sys::fs::remove(tempObject);
+    if (written)
+      return written;
+    return writeLibraryHeader(header, library, facts, *plan, fingerprint, weightBlobBytes(*plan),
+                              requiredBytes);
+  }
+
   llvm::Error linked =
       writeExecutable(objectPath, options.output, *plan, fingerprint, fill, link);
   llvm::sys::fs::remove(tempObject);

@@ -11,7 +11,7 @@
 
 namespace g4 {
 
-enum class EmitKind { Executable, Object, LLVMIR, MLIR, Weights, Summary, Structure };
+enum class EmitKind { Executable, StaticLib, Object, LLVMIR, MLIR, Weights, Summary, Structure };
 
 struct CompileOptions {
   std::string input;

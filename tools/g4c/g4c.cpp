@@ -32,6 +32,8 @@ cl::opt<std::string> inputPath(cl::Positional, cl::Required,
 cl::opt<EmitKind> emit(
     "emit", cl::desc("what to write (default: exe for 'g4c compile', mlir otherwise)"),
     cl::values(clEnumValN(EmitKind::Executable, "exe", "a self-contained executable"),
+               clEnumValN(EmitKind::StaticLib, "staticlib",
+                          "a firmware library libNAME.a and its header NAME.h"),
                clEnumValN(EmitKind::Object, "obj", "the model's object file (code only)"),
                clEnumValN(EmitKind::LLVMIR, "llvm", "optimised LLVM IR"),
                clEnumValN(EmitKind::MLIR, "mlir",

@@ -32,6 +32,11 @@ extern "C" {
  * the KV arena and of the scratch arena. */
 #define G4_TENSOR_ALIGNMENT 64u
 
+/* Bytes at the start of a firmware library's arena (g4c --emit=staticlib) for its
+ * context and the session; the KV and scratch arenas follow, so the arena a model
+ * needs is G4_FIRMWARE_CONTEXT_BYTES + kv_bytes + scratch_bytes. */
+#define G4_FIRMWARE_CONTEXT_BYTES 1024u
+
 /*===----------------------------------------------------------------------===*
  * Memref descriptors (MLIR's C interface for ranked memrefs)
  *===----------------------------------------------------------------------===*/

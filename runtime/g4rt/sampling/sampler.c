@@ -4,6 +4,7 @@
 
 #include <math.h>
 
+#include "runtime/g4rt/base/fmath.h"
 #include "runtime/g4rt/sampling/candidates.h"
 
 /* Independent of the seed, so seeds 0, 1, 2 ... give unrelated streams. */
@@ -53,9 +54,9 @@ static void softmax_in_place(g4rt_candidate_t *candidates, int64_t count) {
   float max_logit = candidates[0].logit;
   double sum = 0.0;
   for (int64_t i = 0; i < count; ++i)
-    sum += expf(candidates[i].logit - max_logit);
+    sum += g4rt_expf(candidates[i].logit - max_logit);
   for (int64_t i = 0; i < count; ++i) {
-    candidates[i].logit = (float)(expf(candidates[i].logit - max_logit) / sum);
+    candidates[i].logit = (float)(g4rt_expf(candidates[i].logit - max_logit) / sum);
   }
 }
 
