@@ -59,9 +59,7 @@ struct Arith {
     return sub(add(x, magic), magic);
   }
   Value select(Value c, Value x, Value y) { return arith::SelectOp::create(b, c, x, y); }
-  Value cmpf(arith::CmpFPredicate p, Value x, Value y) {
-    return arith::CmpFOp::create(b, p, x, y);
-  }
+  Value cmpf(arith::CmpFPredicate p, Value x, Value y) { return arith::CmpFOp::create(b, p, x, y); }
 };
 
 /// 2^k for an i32 k in [-126, 127], as f32 bits.
@@ -77,13 +75,12 @@ Value expF32(ImplicitLocOpBuilder &b, Value x) {
   Type f32 = b.getF32Type(), i32 = b.getI32Type();
   // exp overflows above ln(FLT_MAX) and is below half the smallest subnormal under -104.
   const double kMaxInput = 88.72283935546875, kMinInput = -104.0;
-  Value clamped =
-      arith::MaximumFOp::create(b, arith::MinimumFOp::create(b, x, a.f(f32, kMaxInput)),
-                                a.f(f32, kMinInput));
+  Value clamped = arith::MaximumFOp::create(b, arith::MinimumFOp::create(b, x, a.f(f32, kMaxInput)),
+                                            a.f(f32, kMinInput));
   Value k = a.roundNearest(a.mul(clamped, a.f(f32, 1.44269504088896341)), 23);
   // ln2 = 0.693359375 - 2.12194440e-4: the first part has few bits, so k * it is exact.
-  Value r = a.sub(a.sub(clamped, a.mul(k, a.f(f32, 0.693359375))),
-                  a.mul(k, a.f(f32, -2.12194440e-4)));
+  Value r =
+      a.sub(a.sub(clamped, a.mul(k, a.f(f32, 0.693359375))), a.mul(k, a.f(f32, -2.12194440e-4)));
   // e^r on [-ln2/2, ln2/2]: 1 + r + r^2 * p(r) (Cephes' expf coefficients, ~1 ulp).
   Value p = a.poly(r, {5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3,
                        1.3981999507e-3, 1.9875691500e-4});
@@ -110,20 +107,21 @@ Value sinCosF32(ImplicitLocOpBuilder &b, Value x, bool cosine) {
                   a.mul(k, a.f(f64, 6.07710050650619224932e-11)));
   Value r2 = a.mul(r, r);
   // Taylor-like minimax kernels on [-pi/4, pi/4] (the fdlibm coefficients).
-  Value sinR = a.add(r, a.mul(a.mul(r, r2),
-                              a.poly(r2, {-1.66666666666666324348e-01, 8.33333333332248946124e-03,
-                                          -1.98412698298579493134e-04, 2.75573137070700676789e-06,
-                                          -2.50507602534068634195e-08, 1.58969099521155010221e-10})));
-  Value cosR = a.add(a.sub(a.f(f64, 1.0), a.mul(a.f(f64, 0.5), r2)),
-                     a.mul(a.mul(r2, r2),
-                           a.poly(r2, {4.16666666666666019037e-02, -1.38888888888741095749e-03,
+  Value sinR =
+      a.add(r, a.mul(a.mul(r, r2),
+                     a.poly(r2, {-1.66666666666666324348e-01, 8.33333333332248946124e-03,
+                                 -1.98412698298579493134e-04, 2.75573137070700676789e-06,
+                                 -2.50507602534068634195e-08, 1.58969099521155010221e-10})));
+  Value cosR = a.add(
+      a.sub(a.f(f64, 1.0), a.mul(a.f(f64, 0.5), r2)),
+      a.mul(a.mul(r2, r2), a.poly(r2, {4.16666666666666019037e-02, -1.38888888888741095749e-03,
                                        2.48015872894767294178e-05, -2.75573143513906633035e-07,
                                        2.08757232129817482790e-09, -1.13596475577881948265e-11})));
   // The quadrant k mod 4 picks the kernel and the sign (cos x = sin(x + pi/2)).
   Value quadrant = arith::AndIOp::create(b, arith::FPToSIOp::create(b, i64, k), a.i(i64, 3));
   if (cosine)
-    quadrant = arith::AndIOp::create(b, arith::AddIOp::create(b, quadrant, a.i(i64, 1)),
-                                     a.i(i64, 3));
+    quadrant =
+        arith::AndIOp::create(b, arith::AddIOp::create(b, quadrant, a.i(i64, 1)), a.i(i64, 3));
   auto is = [&](int64_t q) {
     return arith::CmpIOp::create(b, arith::CmpIPredicate::eq, quadrant, a.i(i64, q));
   };
@@ -136,8 +134,7 @@ Value sinCosF32(ImplicitLocOpBuilder &b, Value x, bool cosine) {
   return a.select(finite, result, a.sub(x, x));
 }
 
-template <typename MathOp>
-struct InlineF32 : OpRewritePattern<MathOp> {
+template <typename MathOp> struct InlineF32 : OpRewritePattern<MathOp> {
   using OpRewritePattern<MathOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(MathOp op, PatternRewriter &rewriter) const override {
     if (!op.getType().isF32())

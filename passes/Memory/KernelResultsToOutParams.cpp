@@ -47,7 +47,8 @@ FailureOr<SmallVector<memref::AllocOp>> returnedAllocations(func::FuncOp func) {
       return func.emitError() << "g4-kernel-results-to-out-params: @" << func.getSymName()
                               << " returns one buffer twice";
     if (!alloc.getSymbolOperands().empty())
-      return alloc.emitError() << "g4-kernel-results-to-out-params: symbolic layouts are not supported";
+      return alloc.emitError()
+             << "g4-kernel-results-to-out-params: symbolic layouts are not supported";
     allocs.push_back(alloc);
   }
   return allocs;
@@ -119,8 +120,8 @@ LogicalResult convert(func::FuncOp callee, ArrayRef<func::CallOp> calls) {
     OpBuilder b(call);
     SmallVector<Value> operands(call.getOperands());
     operands.insert(operands.begin() + position, buffers->begin(), buffers->end());
-    auto newCall = func::CallOp::create(b, call.getLoc(), callee.getSymName(), TypeRange{},
-                                        operands);
+    auto newCall =
+        func::CallOp::create(b, call.getLoc(), callee.getSymName(), TypeRange{}, operands);
     newCall->setDiscardableAttrs(call->getDiscardableAttrDictionary());
     call.replaceAllUsesWith(*buffers);
     call.erase();
@@ -129,8 +130,8 @@ LogicalResult convert(func::FuncOp callee, ArrayRef<func::CallOp> calls) {
   Block &body = callee.getBody().front();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   for (auto [i, alloc] : llvm::enumerate(*allocs)) {
-    if (failed(callee.insertArgument(position + i, alloc.getType(), DictionaryAttr(),
-                                     alloc.getLoc())))
+    if (failed(
+            callee.insertArgument(position + i, alloc.getType(), DictionaryAttr(), alloc.getLoc())))
       return failure();
     alloc.replaceAllUsesWith(body.getArgument(position + i));
   }

@@ -140,9 +140,8 @@ FailureOr<Frame> planFrame(func::FuncOp func, const DenseSet<StringRef> &scratch
 }
 
 /// Bytes of each slot (the largest of its buffers) and the frame, built by `sizes`.
-FailureOr<std::pair<SmallVector<Value>, Value>> frameLayout(const Frame &frame,
-                                                            IndexMaterializer &sizes,
-                                                            OpBuilder &b) {
+FailureOr<std::pair<SmallVector<Value>, Value>>
+frameLayout(const Frame &frame, IndexMaterializer &sizes, OpBuilder &b) {
   SmallVector<Value> offsets;
   Value offset = sizes.constant(0);
   for (const SmallVector<memref::AllocOp> &slot : frame.slots) {
@@ -153,8 +152,8 @@ FailureOr<std::pair<SmallVector<Value>, Value>> frameLayout(const Frame &frame,
           sizes.alignedBytes(alloc.getType(), alloc.getDynamicSizes(), kTensorAlignment);
       if (failed(bytes))
         return failure();
-      slotBytes = slotBytes ? b.createOrFold<arith::MaxUIOp>(b.getUnknownLoc(), slotBytes, *bytes)
-                            : *bytes;
+      slotBytes =
+          slotBytes ? b.createOrFold<arith::MaxUIOp>(b.getUnknownLoc(), slotBytes, *bytes) : *bytes;
     }
     offset = b.createOrFold<arith::AddIOp>(b.getUnknownLoc(), offset, slotBytes);
   }
@@ -179,8 +178,8 @@ public:
   ScratchBound(MLIRContext *ctx, const DenseMap<func::FuncOp, Frame> &frames)
       : frames(frames), sandbox(ModuleOp::create(UnknownLoc::get(ctx))) {
     OpBuilder b = OpBuilder::atBlockEnd(sandbox->getBody());
-    sandboxFunc = func::FuncOp::create(b, UnknownLoc::get(ctx), "sandbox",
-                                       FunctionType::get(ctx, {}, {}));
+    sandboxFunc =
+        func::FuncOp::create(b, UnknownLoc::get(ctx), "sandbox", FunctionType::get(ctx, {}, {}));
   }
 
   FailureOr<int64_t> total(func::FuncOp func, const ArgValues &args) {
@@ -268,7 +267,8 @@ std::set<int64_t> sampleStarts(ModuleOp module, int64_t tokens, int64_t maxConte
   std::set<int64_t> starts = {0, 1, maxContext / 2, maxContext - tokens - 1, maxContext - tokens};
   if (auto kvPlan = module->getAttrOfType<ArrayAttr>("gemma.kv_plan"))
     for (Attribute entry : kvPlan)
-      if (auto capacity = dyn_cast_or_null<IntegerAttr>(cast<DictionaryAttr>(entry).get("capacity")))
+      if (auto capacity =
+              dyn_cast_or_null<IntegerAttr>(cast<DictionaryAttr>(entry).get("capacity")))
         for (int64_t delta : {-1, 0, 1})
           starts.insert(capacity.getInt() + delta);
   std::set<int64_t> valid;
@@ -332,8 +332,8 @@ LogicalResult rewriteFrame(const Frame &frame, Value scratch,
     Location loc = func.getLoc();
     Value total = b.createOrFold<memref::DimOp>(loc, scratch, 0);
     Value rest = b.createOrFold<arith::SubIOp>(loc, total, frameBytes);
-    calleeScratch = memref::ViewOp::create(b, loc, scratch.getType(), scratch, frameBytes,
-                                           ValueRange{rest});
+    calleeScratch =
+        memref::ViewOp::create(b, loc, scratch.getType(), scratch, frameBytes, ValueRange{rest});
   }
   for (auto [slot, offset] : llvm::zip(frame.slots, offsets)) {
     for (memref::AllocOp alloc : slot) {
@@ -409,10 +409,10 @@ struct PlanScratchPass : impl::PlanScratchPassBase<PlanScratchPass> {
           index = i;
       if (!index && func.isPrivate()) {
         index = func.getNumArguments() - (func->hasAttr("g4.parallel_arg") ? 1 : 0);
-        if (failed(func.insertArgument(*index, bytesType,
-                                       DictionaryAttr::get(ctx, {NamedAttribute(
-                                                                    kScratchArg, UnitAttr::get(ctx))}),
-                                       func.getLoc())))
+        if (failed(func.insertArgument(
+                *index, bytesType,
+                DictionaryAttr::get(ctx, {NamedAttribute(kScratchArg, UnitAttr::get(ctx))}),
+                func.getLoc())))
           return signalPassFailure();
       }
       const Frame &frame = frames[func];

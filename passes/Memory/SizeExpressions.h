@@ -42,8 +42,8 @@ public:
   mlir::FailureOr<mlir::Value> dim(mlir::Value memref, int64_t dim);
   /// Bytes of a buffer of `type` whose dynamic sizes are `dynamicSizes` (values of the
   /// function), rounded up to a multiple of `alignment`.
-  mlir::FailureOr<mlir::Value> alignedBytes(mlir::MemRefType type,
-                                            mlir::ValueRange dynamicSizes, int64_t alignment);
+  mlir::FailureOr<mlir::Value> alignedBytes(mlir::MemRefType type, mlir::ValueRange dynamicSizes,
+                                            int64_t alignment);
 
   mlir::Value constant(int64_t value);
 
