@@ -2,6 +2,7 @@
 //
 //   g4c compile [options] MODEL -o NAME     a self-contained executable (default)
 //   g4c [options] MODEL                     the gemma IR (--emit=mlir is the default)
+//   g4c tokenize|detokenize --tokenizer T   text <-> token ids, one line each
 //
 // MODEL is a Hugging Face checkpoint directory, a config.json, or a ModelDef textproto.
 // See docs/user-guide.md.
@@ -11,6 +12,7 @@
 #include "compiler/Driver/Bench.h"
 #include "compiler/Driver/Compile.h"
 #include "compiler/Registration/InitAll.h"
+#include "compiler/Tokenizer/TokenizerCommand.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -84,6 +86,10 @@ int fail(llvm::Error error) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // `g4c tokenize|detokenize ...` parse their own flags (docs/tokenizer.md).
+  if (argc > 1 &&
+      (std::strcmp(argv[1], "tokenize") == 0 || std::strcmp(argv[1], "detokenize") == 0))
+    return g4::runTokenizerCommand(argc - 1, argv + 1);
   g4::registerAllPasses(); // the lowering steps are textual pipelines of registered passes
   // `g4c compile ...` defaults to an executable; plain `g4c ...` prints the gemma IR.
   bool compileCommand = argc > 1 && std::strcmp(argv[1], "compile") == 0;
