@@ -47,6 +47,14 @@ TensorFiller checkpointTensors(const BoundWeights &weights);
 /// variance 1/fan_in, so activations stay in range for demos and benchmarks.
 TensorFiller randomTensors(uint64_t seed);
 
+/// Packed tensors (WeightPlan::packedFormat) are asked of `inner` as their float matrix
+/// (element type `sourceType(tensor)`: "f32", "bf16" or "f16") and quantised row by row on
+/// the way out: q8_0 blocks get the scale max|w|/127 and round(w/scale), q4_0 blocks the
+/// scale -m/8 for the w of largest magnitude m and min(15, w/scale + 8.5) (ggml's rules),
+/// scales stored as f16. Other tensors pass through.
+TensorFiller packingTensors(TensorFiller inner,
+                            std::function<std::string(const WeightPlan &)> sourceType);
+
 /// Writes the weight blob (g4_weights_header_t then the data) to `os`.
 llvm::Error writeWeightBlob(llvm::raw_ostream &os, const MemoryPlan &plan, uint64_t fingerprint,
                             const TensorFiller &fill);

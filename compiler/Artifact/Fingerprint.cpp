@@ -29,6 +29,7 @@ uint64_t computeFingerprint(const ModelFacts &facts, const MemoryPlan &plan) {
   for (const WeightPlan &w : plan.weights) {
     h.string(w.name);
     h.string(w.elementType);
+    h.string(w.packedFormat);
     h.integer(w.offset);
     for (int64_t d : w.shape)
       h.integer(d);

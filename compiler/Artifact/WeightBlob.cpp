@@ -60,6 +60,133 @@ bool isScaleLike(llvm::StringRef name) {
 
 } // namespace
 
+namespace {
+
+float fromF16(uint16_t half) {
+  uint32_t sign = uint32_t(half & 0x8000) << 16, magnitude = half & 0x7fff;
+  if (magnitude < 0x400) { // zero and subnormals: exact as magnitude * 2^-24
+    float value = float(magnitude) * 0x1.0p-24f;
+    return sign ? -value : value;
+  }
+  uint32_t bits = sign | (magnitude >= 0x7c00 ? ((magnitude << 13) | 0x7f800000u)
+                                              : ((magnitude << 13) + (112u << 23)));
+  float value;
+  std::memcpy(&value, &bits, sizeof(value));
+  return value;
+}
+
+/// Quantises one row of float weights into q8_0 or q4_0 blocks (docs/dialects/gemma.md).
+void packRow(llvm::ArrayRef<float> row, bool q4, std::vector<uint8_t> &out) {
+  for (size_t start = 0; start < row.size(); start += 32) {
+    llvm::ArrayRef<float> block = row.slice(start, 32);
+    float scale;
+    if (q4) {
+      float extreme = 0; // the value of largest magnitude, with its sign
+      for (float w : block)
+        if (std::fabs(w) > std::fabs(extreme))
+          extreme = w;
+      scale = extreme / -8.0f;
+    } else {
+      float amax = 0;
+      for (float w : block)
+        amax = std::max(amax, std::fabs(w));
+      scale = amax / 127.0f;
+    }
+    const float inverse = scale != 0 ? 1.0f / scale : 0.0f;
+    uint16_t half = toF16(scale);
+    out.push_back(uint8_t(half & 0xff));
+    out.push_back(uint8_t(half >> 8));
+    if (q4) {
+      uint8_t nibbles[32];
+      for (int j = 0; j < 32; ++j)
+        nibbles[j] = uint8_t(std::min(15, int(block[j] * inverse + 8.5f)));
+      for (int j = 0; j < 16; ++j)
+        out.push_back(uint8_t(nibbles[j] | (nibbles[j + 16] << 4)));
+    } else {
+      for (float w : block)
+        out.push_back(uint8_t(int8_t(std::lround(w * inverse))));
+    }
+  }
+}
+
+/// Receives a float matrix row-major and writes its packed rows to `out`.
+class PackingStream : public llvm::raw_ostream {
+public:
+  PackingStream(llvm::raw_ostream &out, std::string elementType, int64_t rowLength, bool q4)
+      : out(out), elementType(std::move(elementType)), rowLength(rowLength), q4(q4) {
+    SetUnbuffered();
+  }
+  /// Whether everything received made whole rows.
+  bool complete() const { return pending.empty(); }
+
+private:
+  void write_impl(const char *data, size_t size) override {
+    received += size;
+    pending.insert(pending.end(), data, data + size);
+    const size_t width = elementType == "f32" ? 4 : 2;
+    const size_t rowBytes = size_t(rowLength) * width;
+    size_t used = 0;
+    std::vector<float> row(static_cast<size_t>(rowLength));
+    std::vector<uint8_t> packed;
+    while (pending.size() - used >= rowBytes) {
+      const uint8_t *p = pending.data() + used;
+      for (int64_t i = 0; i < rowLength; ++i) {
+        if (width == 4) {
+          std::memcpy(&row[size_t(i)], p + 4 * i, 4);
+        } else {
+          uint16_t h;
+          std::memcpy(&h, p + 2 * i, 2);
+          if (elementType == "f16") {
+            row[size_t(i)] = fromF16(h);
+          } else {
+            uint32_t bits = uint32_t(h) << 16;
+            std::memcpy(&row[size_t(i)], &bits, 4);
+          }
+        }
+      }
+      packed.clear();
+      packRow(row, q4, packed);
+      out.write(reinterpret_cast<const char *>(packed.data()), packed.size());
+      used += rowBytes;
+    }
+    pending.erase(pending.begin(), pending.begin() + used);
+  }
+  uint64_t current_pos() const override { return received; }
+
+  llvm::raw_ostream &out;
+  std::string elementType;
+  int64_t rowLength;
+  bool q4;
+  std::vector<uint8_t> pending;
+  uint64_t received = 0;
+};
+
+} // namespace
+
+TensorFiller packingTensors(TensorFiller inner,
+                            std::function<std::string(const WeightPlan &)> sourceType) {
+  return [inner, sourceType](const WeightPlan &tensor, llvm::raw_ostream &os) -> llvm::Error {
+    if (tensor.packedFormat.empty())
+      return inner(tensor, os);
+    WeightPlan source = tensor;
+    source.elementType = sourceType(tensor);
+    source.shape = tensor.logicalShape;
+    source.packedFormat.clear();
+    int64_t elements = 1;
+    for (int64_t d : source.shape)
+      elements *= d;
+    source.bytes = elements * (source.elementType == "f32" ? 4 : 2);
+    PackingStream packer(os, source.elementType, source.shape.back(),
+                         tensor.packedFormat == "q4_0");
+    if (llvm::Error e = inner(source, packer))
+      return e;
+    packer.flush();
+    if (!packer.complete())
+      return error("internal error: " + tensor.name + " did not arrive in whole rows");
+    return llvm::Error::success();
+  };
+}
+
 TensorFiller checkpointTensors(const BoundWeights &weights) {
   return [&weights](const WeightPlan &tensor, llvm::raw_ostream &os) -> llvm::Error {
     const BoundParam *param = weights.lookup(tensor.name);

@@ -40,12 +40,34 @@ namespace {
 using modeldef::LayerDef;
 using modeldef::ModelDef;
 
-WeightFormat formatOf(Type elementType) {
+/// The format of a weight of `elementType`; i8 weights are the module's packed format.
+WeightFormat formatOf(Type elementType, std::optional<WeightFormat> packed) {
   if (elementType.isF32())
     return WeightFormat::f32;
   if (elementType.isF16())
     return WeightFormat::f16;
+  if (elementType.isInteger(8) && packed)
+    return *packed;
   return WeightFormat::bf16;
+}
+
+/// The op-level group a projection matrix belongs to ("layers.3.mlp"), or "" for
+/// parameters that are never packed. All matrices of one group share the op's format.
+std::string packGroup(llvm::StringRef name) {
+  static const char *const kGroups[][2] = {
+      {"self_attn.q_proj.weight", "attention"}, {"self_attn.o_proj.weight", "attention"},
+      {"self_attn.k_proj.weight", "kv"},        {"self_attn.v_proj.weight", "kv"},
+      {"mlp.gate_proj.weight", "mlp"},          {"mlp.up_proj.weight", "mlp"},
+      {"mlp.down_proj.weight", "mlp"},          {"experts.gate_up_proj", "experts"},
+      {"experts.down_proj", "experts"}};
+  if (!name.starts_with("layers."))
+    return "";
+  size_t layerEnd = name.find('.', strlen("layers."));
+  llvm::StringRef suffix = name.substr(layerEnd + 1);
+  for (const auto &group : kGroups)
+    if (suffix == group[0])
+      return (name.substr(0, layerEnd + 1) + group[1]).str();
+  return "";
 }
 
 /// A cache-owning layer's incoming cache and the K/V block it computes in this call.
@@ -57,9 +79,9 @@ struct KVBlock {
 class FunctionEmitter {
 public:
   FunctionEmitter(OpBuilder &b, const ModelDef &def, const llvm::StringMap<RankedTensorType> &params,
-                  int64_t maxContext)
+                  int64_t maxContext, std::optional<WeightFormat> packed)
       : b(b), def(def), text(def.text()), params(params), maxContext(maxContext),
-        loc(b.getUnknownLoc()) {}
+        packed(packed), loc(b.getUnknownLoc()) {}
 
   void emit(StringRef name, int64_t numTokens);
 
@@ -75,8 +97,8 @@ private:
   FloatAttr f32(double v) { return b.getF32FloatAttr(float(v)); }
   FloatAttr eps() { return f32(text.rms_norm_eps()); }
   WeightFormatAttr format(Value w) {
-    return WeightFormatAttr::get(b.getContext(),
-                                 formatOf(cast<ShapedType>(w.getType()).getElementType()));
+    return WeightFormatAttr::get(
+        b.getContext(), formatOf(cast<ShapedType>(w.getType()).getElementType(), packed));
   }
   Value norm(Value x, Value w) { return RMSNormOp::create(b, loc, x, w, eps()); }
   Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
@@ -95,6 +117,7 @@ private:
   const modeldef::TextDecoderDef &text;
   const llvm::StringMap<RankedTensorType> &params;
   int64_t maxContext;
+  std::optional<WeightFormat> packed;
   Location loc;
   int64_t numTokens = 0;
   Value start;
@@ -246,6 +269,24 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
 
 } // namespace
 
+std::vector<std::string> packedParams(const ModelDef &def) {
+  std::vector<ParamSpec> specs = listTextDecoderParams(def);
+  // A group is packed only if every matrix in it has an input dim divisible by 32.
+  llvm::StringMap<bool> divisible;
+  for (const ParamSpec &spec : specs)
+    if (std::string group = packGroup(spec.name); !group.empty()) {
+      bool ok = spec.shape.back() % 32 == 0;
+      auto [it, inserted] = divisible.try_emplace(group, ok);
+      if (!inserted)
+        it->second = it->second && ok;
+    }
+  std::vector<std::string> names;
+  for (const ParamSpec &spec : specs)
+    if (std::string group = packGroup(spec.name); !group.empty() && divisible.lookup(group))
+      names.push_back(spec.name);
+  return names;
+}
+
 OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
                                  const BuildOptions &options) {
   context.loadDialect<GemmaDialect, func::FuncDialect, arith::ArithDialect>();
@@ -258,16 +299,29 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
       b.getI64IntegerAttr(std::min(options.maxPrefillTokens, options.maxContext)));
   b.setInsertionPointToStart(module->getBody());
 
+  std::vector<std::string> packedNames;
+  if (options.packedFormat)
+    packedNames = packedParams(def);
+  const int64_t blockBytes = options.packedFormat == WeightFormat::q4_0 ? 18 : 34;
   llvm::StringMap<RankedTensorType> params;
   for (const ParamSpec &spec : listTextDecoderParams(def)) {
     Type element = options.paramElementType ? options.paramElementType(&context, spec)
                                             : b.getBF16Type();
     auto type = RankedTensorType::get(spec.shape, element);
+    bool pack = llvm::is_contained(packedNames, spec.name);
+    if (pack) {
+      // Blocks of 32 inputs along the last dim (docs/dialects/gemma.md).
+      SmallVector<int64_t> storage(spec.shape.begin(), spec.shape.end());
+      storage.back() = storage.back() / 32 * blockBytes;
+      type = RankedTensorType::get(storage, b.getI8Type());
+    }
     params[spec.name] = type;
-    ParamOp::create(b, loc, spec.name, type);
+    auto param = ParamOp::create(b, loc, spec.name, type);
+    if (pack)
+      param->setAttr("format", WeightFormatAttr::get(&context, *options.packedFormat));
   }
 
-  FunctionEmitter emitter(b, def, params, options.maxContext);
+  FunctionEmitter emitter(b, def, params, options.maxContext, options.packedFormat);
   emitter.emit("prefill", ShapedType::kDynamic);
   emitter.emit("decode", 1);
   return module;

@@ -1,6 +1,7 @@
 //===- Bench.cpp - g4c bench: a model against the machine's limits --------===//
 
 #include "compiler/Driver/Bench.h"
+#include "compiler/Builder/ModelBuilder.h"
 #include "compiler/Artifact/Artifact.h"
 #include "compiler/Driver/Compile.h"
 #include "compiler/Driver/ModelInput.h"
@@ -38,8 +39,13 @@ struct TempFiles {
 
 } // namespace
 
-int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth, int weightBytes) {
+int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
+                            llvm::StringRef weightsFormat) {
   const auto &t = def.text();
+  std::vector<std::string> packed;
+  if (weightsFormat == "q8" || weightsFormat == "q4")
+    packed = packedParams(def);
+  const int64_t blockBytes = weightsFormat == "q4" ? 18 : 34;
   int64_t bytes = 0;
   for (const ParamSpec &spec : listTextDecoderParams(def)) {
     int64_t elements = numElements(spec);
@@ -49,7 +55,7 @@ int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth, int we
       elements += t.tie_word_embeddings() ? spec.shape[1] : 0; // head in full + one row
     else if (isExpertWeight(spec.name))
       elements = elements / t.moe().num_experts() * t.moe().top_k();
-    bytes += elements * weightBytes;
+    bytes += llvm::is_contained(packed, spec.name) ? elements / 32 * blockBytes : elements * 2;
   }
   // K and V (f32) of every position each layer attends to, shared layers included.
   for (const auto &layer : t.layers()) {
@@ -76,9 +82,6 @@ int64_t prefillFlopsPerToken(const modeldef::ModelDef &def) {
 }
 
 llvm::Error bench(const BenchOptions &options) {
-  if (options.weightsFormat != "bf16")
-    return error("--weights-format=" + options.weightsFormat +
-                 ": only bf16 is compiled today (quantised formats are not lowered yet)");
   llvm::Expected<ModelInput> input = loadModelInput(options.input);
   if (!input)
     return input.takeError();
@@ -99,6 +102,7 @@ llvm::Error bench(const BenchOptions &options) {
   compileOptions.output = *object;
   // pp512 runs as one prefill call, as a user's long prompt would at this setting.
   compileOptions.maxPrefillTokens = 512;
+  compileOptions.weightsFormat = options.weightsFormat;
   if (llvm::Error e = compile(compileOptions))
     return e;
   compileOptions.emit = EmitKind::Weights;
@@ -122,8 +126,10 @@ llvm::Error bench(const BenchOptions &options) {
                                 "--depths",
                                 "0,1024",
                                 "--bytes-per-token",
-                                std::to_string(decodeBytesPerToken(def, 0)) + "," +
-                                    std::to_string(decodeBytesPerToken(def, 1024)),
+                                std::to_string(decodeBytesPerToken(def, 0, options.weightsFormat)) +
+                                    "," +
+                                    std::to_string(
+                                        decodeBytesPerToken(def, 1024, options.weightsFormat)),
                                 "--flops-per-token",
                                 std::to_string(prefillFlopsPerToken(def))};
   if (options.json)

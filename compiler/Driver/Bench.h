@@ -31,7 +31,10 @@ struct BenchOptions {
 /// Bytes a decode step reads at context depth `depth`: every weight once (the tied head
 /// in full), one row of the token and per-layer-embedding tables, the selected experts'
 /// share of the expert weights, and the K/V positions each attention layer reads.
-int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth, int weightBytes = 2);
+/// `weightsFormat` "q8"/"q4": the matrices g4c packs count 34/32 or 18/32 bytes per
+/// weight (their blocks); everything else 2 (bf16).
+int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
+                            llvm::StringRef weightsFormat = "bf16");
 /// Floating-point operations per prompt token in the weight contractions (2 per weight
 /// element touched; attention's score and value products are not counted).
 int64_t prefillFlopsPerToken(const modeldef::ModelDef &def);

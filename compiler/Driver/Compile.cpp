@@ -119,6 +119,11 @@ llvm::Error printModule(mlir::ModuleOp module, llvm::StringRef path) {
 llvm::Error compile(const CompileOptions &options) {
   if (options.maxContext <= 0)
     return error("--max-context must be positive; found " + llvm::Twine(options.maxContext));
+  if (options.weightsFormat != "bf16" && options.weightsFormat != "q8" &&
+      options.weightsFormat != "q4")
+    return error("--weights-format=" + options.weightsFormat +
+                 ": expected bf16 (the checkpoint's float types), q8 (q8_0 blocks) or q4 "
+                 "(q4_0 blocks)");
   if (options.maxPrefillTokens <= 0)
     return error("--max-prefill-tokens must be positive; found " +
                  llvm::Twine(options.maxPrefillTokens));
@@ -145,8 +150,13 @@ llvm::Error compile(const CompileOptions &options) {
   // machines have two cores anyway.
   mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
   BuildOptions buildOptions = useCheckpoint ? input->buildOptions(options.maxContext)
-                                            : BuildOptions{options.maxContext, 128, {}};
+                                            : BuildOptions{};
+  buildOptions.maxContext = options.maxContext;
   buildOptions.maxPrefillTokens = options.maxPrefillTokens;
+  if (options.weightsFormat == "q8")
+    buildOptions.packedFormat = gemma::WeightFormat::q8_0;
+  else if (options.weightsFormat == "q4")
+    buildOptions.packedFormat = gemma::WeightFormat::q4_0;
   auto started = std::chrono::steady_clock::now();
   mlir::OwningOpRef<mlir::ModuleOp> module = buildModel(context, input->def, buildOptions);
   double buildSeconds =
@@ -206,6 +216,17 @@ llvm::Error compile(const CompileOptions &options) {
   TensorFiller fill = useCheckpoint ? checkpointTensors(*input->weights)
                       : options.randomWeightsSeed ? randomTensors(*options.randomWeightsSeed)
                                                   : TensorFiller();
+  if (fill && buildOptions.packedFormat) {
+    // Packed matrices are quantised from the checkpoint's float tensor (or bf16 random
+    // values) as the blob is written.
+    const BoundWeights *bound = useCheckpoint ? &*input->weights : nullptr;
+    fill = packingTensors(fill, [bound](const WeightPlan &tensor) -> std::string {
+      const BoundParam *param = bound ? bound->lookup(tensor.name) : nullptr;
+      if (!param || param->record->dtype == DType::BF16)
+        return "bf16";
+      return param->record->dtype == DType::F32 ? "f32" : "f16";
+    });
+  }
 
   if (options.emit == EmitKind::Weights)
     return writeOutput(options.output, llvm::sys::fs::OF_None, [&](llvm::raw_fd_ostream &os) -> llvm::Error {

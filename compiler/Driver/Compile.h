@@ -23,6 +23,9 @@ struct CompileOptions {
   int64_t maxContext = 4096;
   /// The most tokens one prefill call takes (capped at maxContext): sizes the scratch.
   int64_t maxPrefillTokens = 128;
+  /// bf16 (the checkpoint's float types), q8 or q4 (projection matrices packed as
+  /// q8_0/q4_0 blocks, quantised at compile time).
+  std::string weightsFormat = "bf16";
   std::optional<uint64_t> randomWeightsSeed;
   bool printMemoryPlan = false;
   int optLevel = 3;

@@ -34,6 +34,12 @@ FailureOr<MemoryPlan> readMemoryPlan(ModuleOp module) {
     weight.bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
     weight.shape.assign(type.getShape().begin(), type.getShape().end());
     weight.elementType = element;
+    weight.logicalShape = weight.shape;
+    if (auto format = param.getFormatAttr()) {
+      weight.packedFormat = gemma::stringifyWeightFormat(format.getValue()).str();
+      int64_t blockBytes = format.getValue() == gemma::WeightFormat::q8_0 ? 34 : 18;
+      weight.logicalShape.back() = weight.shape.back() / blockBytes * 32;
+    }
     plan.weights.push_back(std::move(weight));
   }
   for (Attribute entry : kvPlan) {

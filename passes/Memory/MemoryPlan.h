@@ -30,6 +30,10 @@ struct WeightPlan {
   std::vector<int64_t> shape;
   /// "f32", "bf16", "f16" or "i8" (packed formats).
   std::string elementType;
+  /// For packed tensors: "q8_0" or "q4_0", and the float matrix's shape (the last dim
+  /// holds 32 inputs per 34- or 18-byte block of `shape`).
+  std::string packedFormat;
+  std::vector<int64_t> logicalShape;
 };
 
 struct MemoryPlan {

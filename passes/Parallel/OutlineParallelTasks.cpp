@@ -3,6 +3,7 @@
 #include "passes/Parallel/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -49,7 +50,14 @@ void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, i
     sizes[*position] = size;
     operands.push_back(memref::SubViewOp::create(b, full, offsets, sizes, strides));
   }
-  Operation *clone = b.clone(*generic);
+  // Constants the body uses from the kernel (canonicalize hoists them there) are
+  // rebuilt in the task; outline() outlines nothing else that is captured.
+  IRMapping captured;
+  SetVector<Value> above;
+  getUsedValuesDefinedAbove(generic->getRegions(), above);
+  for (Value value : above)
+    captured.map(value, b.clone(*value.getDefiningOp())->getResult(0));
+  Operation *clone = b.clone(*generic, captured);
   clone->setOperands(operands);
   clone->removeAttr(kParallelDimAttr);
   func::ReturnOp::create(b);
@@ -87,6 +95,16 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
       return;
     }
     int64_t tasks = std::min<int64_t>(maxTasks, trip / minTaskSize);
+    // The task gets the operands; anything else the body uses must be a constant it can
+    // rebuild (buildTaskBody). Otherwise the loop stays serial.
+    SetVector<Value> above;
+    getUsedValuesDefinedAbove(generic->getRegions(), above);
+    if (llvm::any_of(above, [](Value v) {
+          return !v.getDefiningOp() || !v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>();
+        })) {
+      generic->removeAttr(kParallelDimAttr);
+      return;
+    }
 
     MLIRContext *ctx = kernel.getContext();
     OpBuilder b(ctx);

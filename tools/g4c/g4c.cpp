@@ -72,7 +72,9 @@ cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"), cl::ini
 
 cl::opt<bool> benchJson("json", cl::desc("bench: one JSON object per line and measurement"),
                         cl::cat(g4cOptions));
-cl::opt<std::string> weightsFormat("weights-format", cl::desc("bench: weight format (bf16)"),
+cl::opt<std::string> weightsFormat("weights-format",
+                                   cl::desc("bf16 (the checkpoint's float types), q8 or q4 "
+                                            "(projection matrices in q8_0/q4_0 blocks)"),
                                    cl::init("bf16"), cl::cat(g4cOptions));
 cl::list<std::string> benchArgs("bench-arg", cl::desc("bench: pass an argument to the benchmark"),
                                 cl::Hidden, cl::cat(g4cOptions));
@@ -160,6 +162,7 @@ int main(int argc, char **argv) {
   options.target = {target, mcpu, mattr, int(std::min(optLevel.getValue(), 3u))};
   options.maxContext = maxContext;
   options.maxPrefillTokens = maxPrefillTokens;
+  options.weightsFormat = weightsFormat;
   if (randomWeights.getNumOccurrences())
     options.randomWeightsSeed = randomWeights.getValue();
   options.printMemoryPlan = printMemoryPlan;

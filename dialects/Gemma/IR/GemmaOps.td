@@ -30,13 +30,16 @@ def Gemma_ParamOp : Gemma_Op<"param", [Symbol, HasParent<"::mlir::ModuleOp">]> {
     ```
   }];
   // `offset`: byte offset of the tensor in the weight data, set by g4-gemma-plan-memory.
+  // `format`: for i8 tensors, the packed format (q8_0/q4_0) the compiler quantised the
+  // checkpoint's float matrix into when it writes the weight blob.
   let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<Gemma_WeightTensor>:$type,
-                       OptionalAttr<I64Attr>:$offset);
+                       OptionalAttr<I64Attr>:$offset,
+                       OptionalAttr<Gemma_WeightFormatAttr>:$format);
   let assemblyFormat = "$sym_name `:` $type attr-dict";
   let builders = [
     OpBuilder<(ins "::llvm::StringRef":$name, "::mlir::Type":$type), [{
       build($_builder, $_state, $_builder.getStringAttr(name), ::mlir::TypeAttr::get(type),
-            ::mlir::IntegerAttr());
+            ::mlir::IntegerAttr(), WeightFormatAttr());
     }]>
   ];
 }

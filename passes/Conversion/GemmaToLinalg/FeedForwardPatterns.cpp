@@ -176,8 +176,10 @@ struct MoELowering : KernelPattern<MoEOp> {
                     arith::DivFOp::create(
                         kb, tensor::ExtractOp::create(kb, selectedProbs, ValueRange{k}), probSum),
                     scale);
-                auto sliceExpert = [&](Value stacked, int64_t rows, int64_t cols) {
+                // cols: the stored row length (packed formats store blocks).
+                auto sliceExpert = [&](Value stacked, int64_t rows) {
                   auto type = cast<RankedTensorType>(stacked.getType());
+                  int64_t cols = type.getShape().back();
                   return tensor::ExtractSliceOp::create(
                              kb, RankedTensorType::get({rows, cols}, type.getElementType()),
                              stacked, SmallVector<OpFoldResult>{expert, zeroAttr, zeroAttr},
@@ -187,7 +189,7 @@ struct MoELowering : KernelPattern<MoEOp> {
                       .getResult();
                 };
                 Value gateUp = ke.matmulTransposedWeight(
-                    xRow, sliceExpert(adaptor.getGateUpWeight(), 2 * width, hidden));
+                    xRow, sliceExpert(adaptor.getGateUpWeight(), 2 * width));
                 auto half = [&](int64_t offset) {
                   return tensor::ExtractSliceOp::create(
                              kb, RankedTensorType::get({1, width}, kb.getF32Type()), gateUp,
@@ -198,7 +200,7 @@ struct MoELowering : KernelPattern<MoEOp> {
                 };
                 Value activated = gatedGelu(ke, half(0), half(width));
                 Value y = ke.matmulTransposedWeight(
-                    activated, sliceExpert(adaptor.getDownWeight(), hidden, width));
+                    activated, sliceExpert(adaptor.getDownWeight(), hidden));
                 // acc += weight * y, updating the loop-carried tensor in place.
                 MLIRContext *ctx = kb.getContext();
                 AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);

@@ -39,15 +39,8 @@ struct KernelPattern : mlir::OpConversionPattern<OpTy> {
   using mlir::OpConversionPattern<OpTy>::OpConversionPattern;
   using Adaptor = typename OpTy::Adaptor;
 
-  /// Reasons this op cannot be lowered (checked before anything is created). Packed
-  /// weight formats have no lowering yet: say so instead of miscompiling.
+  /// Reasons this op cannot be lowered (checked before anything is created).
   virtual mlir::LogicalResult check(OpTy op, mlir::ConversionPatternRewriter &rewriter) const {
-    if (auto format = op->template getAttrOfType<gemma::WeightFormatAttr>("format"))
-      if (format.getValue() == gemma::WeightFormat::q8_0 ||
-          format.getValue() == gemma::WeightFormat::q4_0)
-        return op->emitOpError("weight format ")
-               << gemma::stringifyWeightFormat(format.getValue())
-               << " has no lowering yet (use bf16, f16 or f32 weights)";
     return mlir::success();
   }
   virtual llvm::SmallVector<mlir::Value> lower(OpTy op, Adaptor operands,

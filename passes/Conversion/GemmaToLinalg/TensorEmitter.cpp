@@ -42,6 +42,8 @@ Value TensorEmitter::filled(ArrayRef<OpFoldResult> shape, double value) {
 }
 
 Value TensorEmitter::matmulTransposedWeight(Value x, Value w) {
+  if (cast<RankedTensorType>(w.getType()).getElementType().isInteger(8))
+    return matmulPackedWeight(x, w);
   MLIRContext *ctx = b.getContext();
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
@@ -65,6 +67,116 @@ Value TensorEmitter::matmulTransposedWeight(Value x, Value w) {
       });
   // The output features (weight rows) are independent: g4-outline-parallel-tasks may
   // split this loop across threads.
+  matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
+  return matmul.getResult(0);
+}
+
+/// The f32 value of the little-endian f16 scale in bytes `lo`, `hi` (i8 scalars), by
+/// integer arithmetic: an f16 -> f32 `extf` becomes a compiler-rt call
+/// (__extendhfsf2) on x86-64 without F16C, which neither portable objects nor the
+/// firmware library may need. Zero and subnormal scales are exact (em * 2^-24),
+/// infinities and NaNs keep their class.
+static Value blockScale(ImplicitLocOpBuilder &b, Value lo, Value hi) {
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  auto c = [&](int64_t v) { return arith::ConstantIntOp::create(b, i32, v); };
+  Value bits = arith::OrIOp::create(b, arith::ExtUIOp::create(b, i32, lo),
+                                    arith::ShLIOp::create(b, arith::ExtUIOp::create(b, i32, hi),
+                                                          c(8)));
+  Value magnitude = arith::AndIOp::create(b, bits, c(0x7fff));
+  Value sign = arith::ShLIOp::create(b, arith::AndIOp::create(b, bits, c(0x8000)), c(16));
+  Value shifted = arith::ShLIOp::create(b, magnitude, c(13));
+  // Normal: rebias the exponent (127 - 15 = 112). Inf/NaN: all-ones exponent.
+  Value normal = arith::AddIOp::create(b, shifted, c(112 << 23));
+  Value special = arith::OrIOp::create(b, shifted, c(0x7f800000));
+  Value isSpecial = arith::CmpIOp::create(b, arith::CmpIPredicate::uge, magnitude, c(0x7c00));
+  Value wide = arith::OrIOp::create(
+      b, arith::SelectOp::create(b, isSpecial, special, normal), sign);
+  Value small = arith::MulFOp::create(
+      b, arith::SIToFPOp::create(b, f32, magnitude),
+      arith::ConstantOp::create(b, b.getF32FloatAttr(0x1.0p-24f)));
+  Value signedSmall = arith::SelectOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::ne, sign, c(0)),
+      arith::NegFOp::create(b, small), small);
+  Value isSmall = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, magnitude, c(0x400));
+  return arith::SelectOp::create(b, isSmall, signedSmall,
+                                 arith::BitcastOp::create(b, f32, wide));
+}
+
+Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
+  MLIRContext *ctx = b.getContext();
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  const int64_t inputs = xType.getShape().back(), rows = wType.getShape()[0];
+  const int64_t stored = wType.getShape().back(), blocks = inputs / 32;
+  // The verifier fixed the storage: 34 bytes per block for q8_0, 18 for q4_0.
+  const bool q4 = stored == blocks * 18;
+  assert((q4 || stored == blocks * 34) && inputs % 32 == 0 && "packed weight shape");
+  const int64_t blockBytes = q4 ? 18 : 34;
+
+  // w [N, blocks * bytes] -> [N, blocks, bytes]; x [M, K] -> [M, blocks, 32] (q8_0) or
+  // [M, blocks, 2, 16] (q4_0: byte j holds inputs j and j + 16 in its low and high
+  // nibble).
+  Value blocked = tensor::ExpandShapeOp::create(
+      b, RankedTensorType::get({rows, blocks, blockBytes}, wType.getElementType()), w,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  SmallVector<int64_t> xShape{xType.getShape()[0], blocks};
+  if (q4)
+    xShape.append({2, 16});
+  else
+    xShape.push_back(32);
+  SmallVector<OpFoldResult> xSizes{sizes(x)[0], b.getIndexAttr(blocks)};
+  for (int64_t d : ArrayRef<int64_t>(xShape).drop_front(2))
+    xSizes.push_back(b.getIndexAttr(d));
+  Value xBlocked = tensor::ExpandShapeOp::create(
+      b, RankedTensorType::get(xShape, b.getF32Type()), x,
+      SmallVector<ReassociationIndices>{{0}, q4 ? ReassociationIndices{1, 2, 3}
+                                                : ReassociationIndices{1, 2}},
+      xSizes);
+
+  // Loops (m, n, block, [half,] j): every weight byte is read where it is stored.
+  const unsigned loops = q4 ? 5 : 4;
+  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+             blk = getAffineDimExpr(2, ctx), j = getAffineDimExpr(loops - 1, ctx);
+  SmallVector<AffineExpr> xExprs{m, blk};
+  if (q4)
+    xExprs.push_back(getAffineDimExpr(3, ctx));
+  xExprs.push_back(j);
+  SmallVector<AffineMap> maps{
+      AffineMap::get(loops, 0, xExprs, ctx),
+      AffineMap::get(loops, 0, {n, blk, j + 2}, ctx),                            // q or b
+      AffineMap::get(loops, 0, {n, blk, getAffineConstantExpr(0, ctx)}, ctx), // scale lo
+      AffineMap::get(loops, 0, {n, blk, getAffineConstantExpr(1, ctx)}, ctx), // scale hi
+      AffineMap::get(loops, 0, {m, n}, ctx)};
+  SmallVector<utils::IteratorType> iterators(loops, utils::IteratorType::reduction);
+  iterators[0] = iterators[1] = utils::IteratorType::parallel;
+  Value init = filled({sizes(x)[0], b.getIndexAttr(rows)}, 0.0);
+  auto matmul = linalg::GenericOp::create(
+      b, init.getType(), ValueRange{xBlocked, blocked, blocked, blocked}, ValueRange{init},
+      maps, iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        Type f32 = nb.getF32Type(), i32 = nb.getI32Type();
+        Value quantum;
+        if (q4) {
+          // (b >> 4h) & 15, minus 8.
+          Value byte = arith::ExtUIOp::create(nb, i32, args[1]);
+          Value shift = arith::MulIOp::create(
+              nb,
+              arith::IndexCastOp::create(nb, i32, linalg::IndexOp::create(nb, 3)),
+              arith::ConstantIntOp::create(nb, i32, 4));
+          Value nibble = arith::AndIOp::create(nb, arith::ShRUIOp::create(nb, byte, shift),
+                                               arith::ConstantIntOp::create(nb, i32, 15));
+          quantum = arith::SIToFPOp::create(
+              nb, f32, arith::SubIOp::create(nb, nibble, arith::ConstantIntOp::create(nb, i32, 8)));
+        } else {
+          quantum = arith::SIToFPOp::create(nb, f32, args[1]);
+        }
+        // s * q is exact in f32 (11 x 8 significant bits): the same values as dequantising
+        // the matrix first. reassoc + contract as for the float formats.
+        auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
+        Value weight = arith::MulFOp::create(nb, quantum, blockScale(nb, args[2], args[3]));
+        Value product = arith::MulFOp::create(nb, args[0], weight, fast);
+        linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[4], product, fast)});
+      });
   matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
   return matmul.getResult(0);
 }

@@ -35,8 +35,12 @@ public:
   /// An f32 tensor of `shape` filled with `value`.
   mlir::Value filled(llvm::ArrayRef<mlir::OpFoldResult> shape, double value);
 
-  /// y[m, n] = sum_k x[m, k] * f32(w[n, k]): x is [M, K] f32, w is [N, K] (PyTorch layout).
+  /// y[m, n] = sum_k x[m, k] * f32(w[n, k]): x is [M, K] f32, w is [N, K] (PyTorch layout)
+  /// in f32/bf16/f16, or packed q8_0/q4_0 blocks (i8 [N, K/32 * 34 or 18]), which are
+  /// dequantised inside the contraction (the matrix is never materialised).
   mlir::Value matmulTransposedWeight(mlir::Value x, mlir::Value w);
+  /// The packed case of matmulTransposedWeight (docs/dialects/gemma.md, weight formats).
+  mlir::Value matmulPackedWeight(mlir::Value x, mlir::Value w);
   /// RMSNorm over the last (static) dimension, optionally times f32(weight).
   mlir::Value rmsNorm(mlir::Value x, mlir::Value weight, double epsilon);
   /// Half-split RoPE of x [T, heads, d] at positions start + t.

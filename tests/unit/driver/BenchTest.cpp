@@ -29,6 +29,23 @@ TEST(Bench, DecodeBytesPerTokenCountWhatDecodeReads) {
   EXPECT_EQ(g4::decodeBytesPerToken(def, 1024), 2653752);
 }
 
+// Packed formats count their blocks: tiny-moe packs nothing (hidden 72 is not a multiple
+// of 32), tiny-e2b packs its projections, q4_0 blocks (18 bytes) below q8_0 (34) below
+// bf16 (64 bytes per 32 weights).
+TEST(Bench, DecodeBytesPerTokenCountPackedBlocks) {
+  g4::modeldef::ModelDef moe = tinyMoE();
+  EXPECT_EQ(g4::decodeBytesPerToken(moe, 0, "q8"), g4::decodeBytesPerToken(moe, 0));
+  llvm::Expected<g4::modeldef::ModelDef> e2b = g4::loadModelDef(G4_TESTDATA_DIR "/tiny-e2b");
+  ASSERT_TRUE(bool(e2b)) << llvm::toString(e2b.takeError());
+  int64_t bf16 = g4::decodeBytesPerToken(*e2b, 0), q8 = g4::decodeBytesPerToken(*e2b, 0, "q8"),
+          q4 = g4::decodeBytesPerToken(*e2b, 0, "q4");
+  EXPECT_LT(q4, q8);
+  EXPECT_LT(q8, bf16);
+  // Per block of 32 weights the bytes go 64 -> 34 (q8_0) or 64 -> 18 (q4_0), so bf16 - q8 = 30 x blocks and bf16 - q4 = 46 x blocks.
+  EXPECT_EQ((bf16 - q8) % 30, 0);
+  EXPECT_EQ((bf16 - q8) / 30, (bf16 - q4) / 46);
+}
+
 TEST(Bench, PrefillFlopsCountTheWeightContractions) {
   EXPECT_EQ(g4::prefillFlopsPerToken(tinyMoE()), 1506816);
 }

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Accuracy of the packed weight formats (g4c --weights-format=q8|q4) on one fixture.
+
+The fixture is compiled twice: with its float weights (the f32 path: bf16 weights, f32
+arithmetic, already held to the golden logits by check_fixture.py) and with the
+projection matrices quantised to q8_0 or q4_0 blocks. The prompt's logits of both (one
+prefill call) are compared:
+  1. top-1 agreement with the golden argmax at every position whose golden top-2 margin
+     is comfortable (> MARGIN[format]): quantisation must not flip a clear decision;
+  2. the largest |logit difference| to the f32 path must stay within ATOL[format];
+  3. the quantised executable decodes one token at a time to the same logits as its
+     own prefill (within 1e-4): the packed kernels agree across entry points.
+  4. exactness of the packed kernels: the fixture's packed matrices are replaced by
+     their own dequantised values (stored as f32); quantising those again is lossless,
+     so the packed executable must give the f32 path's logits of that checkpoint within
+     EXACT_ATOL (summation order only) - a wrong byte, scale or nibble cannot hide in
+     quantisation noise.
+The measured numbers are printed; a failure prints the positions and values.
+"""
+import argparse
+import array
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+
+# Tolerances for these tiny random-weight fixtures (logits of magnitude ~10), measured
+# (2026-11-28) and given about 30% headroom: q8_0 moves logits by up to 0.90 (tiny-e2b) and
+# 1.55 (tiny-31b) and flips argmaxes whose golden margin is below 0.74; q4_0 (3 bits plus a
+# sign per weight) moves them by up to 9.7 and flips margins up to 4.1. Random weights
+# with 96-wide rows are a worst case for block quantisation; the exactness check (4) is
+# what holds the kernels to the f32 path.
+ATOL = {"q8": 2.0, "q4": 12.5}
+MARGIN = {"q8": 1.0, "q4": 5.0}
+EXACT_ATOL = 1e-4
+
+
+def f32(x):
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+def f16(x):
+    return struct.unpack("<e", struct.pack("<e", x))[0]
+
+
+def dequantised_row(row, fmt):
+    """The values a row holds after g4c packs it (WeightBlob.cpp's rules, in f32)."""
+    out = []
+    for start in range(0, len(row), 32):
+        block = row[start:start + 32]
+        if fmt == "q4":
+            extreme = 0.0
+            for w in block:
+                if abs(w) > abs(extreme):
+                    extreme = w
+            scale = f32(extreme / -8.0)
+        else:
+            scale = f32(max(abs(w) for w in block) / 127.0)
+        inverse = f32(1.0 / scale) if scale != 0 else 0.0
+        s16 = f16(scale)
+        for w in block:
+            v = f32(w * inverse)
+            if fmt == "q4":
+                q = min(15, int(f32(v + 8.5))) - 8
+            else:
+                q = int(abs(v) + 0.5) * (1 if v >= 0 else -1)
+            out.append(f32(q * s16))
+    return out
+
+
+def read_safetensors(path):
+    blob = open(path, "rb").read()
+    n = struct.unpack("<Q", blob[:8])[0]
+    header = json.loads(blob[8:8 + n])
+    tensors = {}
+    for name, meta in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = meta["data_offsets"]
+        tensors[name] = (meta["dtype"], meta["shape"], blob[8 + n + begin:8 + n + end])
+    return tensors
+
+
+def to_floats(dtype, raw):
+    if dtype == "F32":
+        return list(array.array("f", raw))
+    assert dtype == "BF16", dtype
+    return [struct.unpack("<f", b"\x00\x00" + raw[i:i + 2])[0] for i in range(0, len(raw), 2)]
+
+
+def write_safetensors(path, tensors):
+    header, data = {}, bytearray()
+    for name, (dtype, shape, raw) in tensors.items():
+        header[name] = {"dtype": dtype, "shape": shape,
+                        "data_offsets": [len(data), len(data) + len(raw)]}
+        data += raw
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as out:
+        out.write(struct.pack("<Q", len(text)) + text + data)
+
+
+def prequantised_checkpoint(g4c, fixture, fmt, workdir):
+    """A copy of `fixture` whose packed matrices hold their dequantised values (f32)."""
+    ir = run([g4c, fixture, f"--weights-format={fmt}", "--emit=mlir",
+              "--stop-after=g4-gemma-plan-memory"])
+    packed = re.findall(r"gemma\.param @([\w.]+) : tensor<[^>]+xi8> \{format", ir)
+    if not packed:
+        return None, []
+    tensors = read_safetensors(os.path.join(fixture, "model.safetensors"))
+    for name in packed:
+        full = next(k for k in tensors if k.endswith("." + name) or k == name)
+        dtype, shape, raw = tensors[full]
+        values = to_floats(dtype, raw)
+        cols = shape[-1]
+        out = []
+        for r in range(0, len(values), cols):
+            out += dequantised_row(values[r:r + cols], fmt)
+        tensors[full] = ("F32", shape, array.array("f", out).tobytes())
+    target = os.path.join(workdir, f"prequantised-{fmt}")
+    os.makedirs(target, exist_ok=True)
+    shutil.copy(os.path.join(fixture, "config.json"), target)
+    write_safetensors(os.path.join(target, "model.safetensors"), tensors)
+    return target, packed
+
+
+def run(cmd):
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"FAIL: {' '.join(cmd)} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def logits(exe, tokens, path, extra=()):
+    run([exe, "--tokens", ",".join(map(str, tokens)), "--max-new-tokens", "0",
+         "--dump-logits", path, *extra])
+    data = array.array("f")
+    with open(path, "rb") as f:
+        data.frombytes(f.read())
+    vocab = len(data) // len(tokens)
+    return [data[p * vocab:(p + 1) * vocab] for p in range(len(tokens))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--g4c", required=True)
+    parser.add_argument("--fixture", required=True)
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--format", required=True, choices=sorted(ATOL))
+    args = parser.parse_args()
+    os.makedirs(args.workdir, exist_ok=True)
+    golden = json.load(open(os.path.join(args.fixture, "golden.json")))
+    tokens = golden["tokens"]
+
+    exes = {}
+    for fmt in ("bf16", args.format):
+        exes[fmt] = os.path.join(args.workdir, f"model-{fmt}")
+        run([args.g4c, "compile", args.fixture, f"--weights-format={fmt}", "-o", exes[fmt]])
+    ref = logits(exes["bf16"], tokens, os.path.join(args.workdir, "bf16.bin"))
+    got = logits(exes[args.format], tokens, os.path.join(args.workdir, f"{args.format}.bin"))
+    decoded = logits(exes[args.format], tokens, os.path.join(args.workdir, "decode.bin"),
+                     ("--prefill-chunk", "1"))
+
+    failures = 0
+    worst = max(abs(a - b) for r, g in zip(ref, got) for a, b in zip(r, g))
+    worst_at = max(range(len(tokens)),
+                   key=lambda p: max(abs(a - b) for a, b in zip(ref[p], got[p])))
+    print(f"     {args.format}: max |logit - f32 path| {worst:.4f} (position {worst_at}), "
+          f"tolerance {ATOL[args.format]}")
+    if worst > ATOL[args.format]:
+        failures += 1
+        print(f"FAIL max |logit difference| {worst:.4f} > {ATOL[args.format]} at position {worst_at}")
+
+    checked, flips = 0, []
+    for p, (expected, margin) in enumerate(zip(golden["argmax"], golden["top2_margin"])):
+        row = got[p]
+        top = max(range(len(row)), key=lambda v: row[v])
+        if margin > MARGIN[args.format]:
+            checked += 1
+            if top != expected:
+                flips.append(f"position {p}: argmax {top}, golden {expected} (margin {margin:.3f})")
+    agree = sum(1 for p, e in enumerate(golden["argmax"])
+                if max(range(len(got[p])), key=lambda v: got[p][v]) == e)
+    print(f"     top-1 equal to golden at {agree}/{len(tokens)} positions; "
+          f"{checked} with margin > {MARGIN[args.format]} all required")
+    if flips:
+        failures += 1
+        print("FAIL top-1 flips where the golden margin is comfortable:\n  " + "\n  ".join(flips))
+
+    drift = max(abs(a - b) for r, d in zip(got, decoded) for a, b in zip(r, d))
+    if drift > 1e-4:
+        failures += 1
+        print(f"FAIL decode one token at a time differs from prefill by {drift:.2e} > 1e-4")
+    else:
+        print(f"PASS {args.format} decode vs prefill: max |diff| {drift:.2e}")
+    prequantised, packed = prequantised_checkpoint(args.g4c, args.fixture, args.format,
+                                                   args.workdir)
+    if prequantised is None:
+        print(f"     no matrix of this fixture is packed (input dims not multiples of 32)")
+    else:
+        exact = {}
+        for fmt in ("bf16", args.format):
+            exe = os.path.join(args.workdir, f"prequantised-{args.format}-as-{fmt}")
+            run([args.g4c, "compile", prequantised, f"--weights-format={fmt}", "-o", exe])
+            exact[fmt] = logits(exe, tokens, exe + ".bin")
+        gap = max(abs(a - b) for r, g in zip(exact["bf16"], exact[args.format])
+                  for a, b in zip(r, g))
+        if gap > EXACT_ATOL:
+            failures += 1
+            print(f"FAIL packed kernels on exactly representable weights ({len(packed)} "
+                  f"matrices): max |diff| to the f32 path {gap:.2e} > {EXACT_ATOL}")
+        else:
+            print(f"PASS packed kernels exact: {len(packed)} {args.format} matrices of "
+                  f"dequantised values give the f32 path's logits within {gap:.2e}")
+    if failures == 0:
+        print(f"PASS {args.format} accuracy")
+    return failures
+
+
+if __name__ == "__main__":
+    sys.exit(main())
