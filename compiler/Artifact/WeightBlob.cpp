@@ -266,8 +266,8 @@ llvm::Error writeWeightBlob(llvm::raw_ostream &os, const MemoryPlan &plan, uint6
     if (llvm::Error e = fill(tensor, os))
       return e;
     if (int64_t(os.tell() - before) != tensor.bytes)
-      return error("internal error: " + tensor.name + " wrote " +
-                   llvm::Twine(os.tell() - before) + " bytes, not " + llvm::Twine(tensor.bytes));
+      return error("internal error: " + tensor.name + " wrote " + llvm::Twine(os.tell() - before) +
+                   " bytes, not " + llvm::Twine(tensor.bytes));
     written = tensor.offset + tensor.bytes;
   }
   os.write_zeros(plan.weightsBytes - written);

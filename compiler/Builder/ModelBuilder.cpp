@@ -78,10 +78,11 @@ struct KVBlock {
 /// Emits one model function; holds what every layer needs.
 class FunctionEmitter {
 public:
-  FunctionEmitter(OpBuilder &b, const ModelDef &def, const llvm::StringMap<RankedTensorType> &params,
-                  int64_t maxContext, std::optional<WeightFormat> packed)
-      : b(b), def(def), text(def.text()), params(params), maxContext(maxContext),
-        packed(packed), loc(b.getUnknownLoc()) {}
+  FunctionEmitter(OpBuilder &b, const ModelDef &def,
+                  const llvm::StringMap<RankedTensorType> &params, int64_t maxContext,
+                  std::optional<WeightFormat> packed)
+      : b(b), def(def), text(def.text()), params(params), maxContext(maxContext), packed(packed),
+        loc(b.getUnknownLoc()) {}
 
   void emit(StringRef name, int64_t numTokens);
 
@@ -97,8 +98,8 @@ private:
   FloatAttr f32(double v) { return b.getF32FloatAttr(float(v)); }
   FloatAttr eps() { return f32(text.rms_norm_eps()); }
   WeightFormatAttr format(Value w) {
-    return WeightFormatAttr::get(
-        b.getContext(), formatOf(cast<ShapedType>(w.getType()).getElementType(), packed));
+    return WeightFormatAttr::get(b.getContext(),
+                                 formatOf(cast<ShapedType>(w.getType()).getElementType(), packed));
   }
   Value norm(Value x, Value w) { return RMSNormOp::create(b, loc, x, w, eps()); }
   Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
@@ -136,8 +137,8 @@ KVCacheType FunctionEmitter::cacheType(int layer) {
   bool global = l.attention() == modeldef::GLOBAL;
   return KVCacheType::get(b.getContext(), layer,
                           global ? AttentionKind::global : AttentionKind::sliding,
-                          global ? maxContext : int64_t(text.sliding_window()),
-                          l.num_kv_heads(), l.head_dim(), b.getF32Type());
+                          global ? maxContext : int64_t(text.sliding_window()), l.num_kv_heads(),
+                          l.head_dim(), b.getF32Type());
 }
 
 /// h + post_attention_norm(attention(input_norm(h))). A layer that owns a cache first
@@ -151,8 +152,8 @@ Value FunctionEmitter::emitAttention(int i, Value h, SmallVectorImpl<KVBlock> &b
   if (source == i) {
     Value wk = layerWeight(i, "self_attn.k_proj.weight");
     Value wv = l.k_eq_v() ? Value() : layerWeight(i, "self_attn.v_proj.weight");
-    auto blockType = RankedTensorType::get({numTokens, l.num_kv_heads(), l.head_dim()},
-                                           b.getF32Type());
+    auto blockType =
+        RankedTensorType::get({numTokens, l.num_kv_heads(), l.head_dim()}, b.getF32Type());
     auto project = KVProjectOp::create(b, loc, blockType, blockType, x, start, wk, wv,
                                        layerWeight(i, "self_attn.k_norm.weight"),
                                        b.getI64IntegerAttr(i), eps(), ropeAttr, format(wk));
@@ -161,13 +162,14 @@ Value FunctionEmitter::emitAttention(int i, Value h, SmallVectorImpl<KVBlock> &b
   }
   bool global = l.attention() == modeldef::GLOBAL;
   Value wq = layerWeight(i, "self_attn.q_proj.weight");
-  Value attn = AttentionOp::create(
-      b, loc, h.getType(), x, start, blocks[source].cache, blocks[source].keys,
-      blocks[source].values, wq, layerWeight(i, "self_attn.q_norm.weight"),
-      layerWeight(i, "self_attn.o_proj.weight"), b.getI64IntegerAttr(i),
-      AttentionKindAttr::get(b.getContext(), global ? AttentionKind::global : AttentionKind::sliding),
-      b.getI64IntegerAttr(global ? 0 : text.sliding_window()), b.getI64IntegerAttr(text.num_heads()),
-      eps(), ropeAttr, format(wq));
+  Value attn =
+      AttentionOp::create(b, loc, h.getType(), x, start, blocks[source].cache, blocks[source].keys,
+                          blocks[source].values, wq, layerWeight(i, "self_attn.q_norm.weight"),
+                          layerWeight(i, "self_attn.o_proj.weight"), b.getI64IntegerAttr(i),
+                          AttentionKindAttr::get(b.getContext(), global ? AttentionKind::global
+                                                                        : AttentionKind::sliding),
+                          b.getI64IntegerAttr(global ? 0 : text.sliding_window()),
+                          b.getI64IntegerAttr(text.num_heads()), eps(), ropeAttr, format(wq));
   return add(h, norm(attn, layerWeight(i, "post_attention_layernorm.weight")));
 }
 
@@ -185,12 +187,11 @@ Value FunctionEmitter::emitFeedForward(int i, Value h) {
     dense = norm(dense, layerWeight(i, "post_feedforward_layernorm_1.weight"));
     Value expertInput = norm(h, layerWeight(i, "pre_feedforward_layernorm_2.weight"));
     Value gateUp = layerWeight(i, "experts.gate_up_proj");
-    Value routed = MoEOp::create(b, loc, h.getType(), expertInput, h,
-                                 layerWeight(i, "router.proj.weight"),
-                                 layerWeight(i, "router.scale"),
-                                 layerWeight(i, "router.per_expert_scale"), gateUp,
-                                 layerWeight(i, "experts.down_proj"),
-                                 b.getI64IntegerAttr(text.moe().top_k()), eps(), format(gateUp));
+    Value routed =
+        MoEOp::create(b, loc, h.getType(), expertInput, h, layerWeight(i, "router.proj.weight"),
+                      layerWeight(i, "router.scale"), layerWeight(i, "router.per_expert_scale"),
+                      gateUp, layerWeight(i, "experts.down_proj"),
+                      b.getI64IntegerAttr(text.moe().top_k()), eps(), format(gateUp));
     routed = norm(routed, layerWeight(i, "post_feedforward_layernorm_2.weight"));
     dense = add(dense, routed);
   }
@@ -244,10 +245,9 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
     h = emitAttention(i, h, blocks);
     h = emitFeedForward(i, h);
     if (perLayerInputs) {
-      Value g = PLEBranchOp::create(b, loc, h.getType(), h, perLayerInputs,
-                                    layerWeight(i, "per_layer_input_gate.weight"),
-                                    layerWeight(i, "per_layer_projection.weight"),
-                                    b.getI64IntegerAttr(i));
+      Value g = PLEBranchOp::create(
+          b, loc, h.getType(), h, perLayerInputs, layerWeight(i, "per_layer_input_gate.weight"),
+          layerWeight(i, "per_layer_projection.weight"), b.getI64IntegerAttr(i));
       h = add(h, norm(g, layerWeight(i, "post_per_layer_input_norm.weight")));
     }
     h = LayerScalarOp::create(b, loc, h, layerWeight(i, "layer_scalar"));
@@ -305,8 +305,8 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
   const int64_t blockBytes = options.packedFormat == WeightFormat::q4_0 ? 18 : 34;
   llvm::StringMap<RankedTensorType> params;
   for (const ParamSpec &spec : listTextDecoderParams(def)) {
-    Type element = options.paramElementType ? options.paramElementType(&context, spec)
-                                            : b.getBF16Type();
+    Type element =
+        options.paramElementType ? options.paramElementType(&context, spec) : b.getBF16Type();
     auto type = RankedTensorType::get(spec.shape, element);
     bool pack = llvm::is_contained(packedNames, spec.name);
     if (pack) {

@@ -1,8 +1,8 @@
 //===- Bench.cpp - g4c bench: a model against the machine's limits --------===//
 
 #include "compiler/Driver/Bench.h"
-#include "compiler/Builder/ModelBuilder.h"
 #include "compiler/Artifact/Artifact.h"
+#include "compiler/Builder/ModelBuilder.h"
 #include "compiler/Driver/Compile.h"
 #include "compiler/Driver/ModelInput.h"
 #include "model_defs/ParameterList.h"
@@ -114,24 +114,23 @@ llvm::Error bench(const BenchOptions &options) {
     return e;
 
   const modeldef::ModelDef &def = input->def;
-  std::vector<std::string> args{*program,
-                                "--weights",
-                                *blob,
-                                "--model",
-                                def.name(),
-                                "--format",
-                                options.weightsFormat,
-                                "--threads-list",
-                                options.threadsList,
-                                "--depths",
-                                "0,1024",
-                                "--bytes-per-token",
-                                std::to_string(decodeBytesPerToken(def, 0, options.weightsFormat)) +
-                                    "," +
-                                    std::to_string(
-                                        decodeBytesPerToken(def, 1024, options.weightsFormat)),
-                                "--flops-per-token",
-                                std::to_string(prefillFlopsPerToken(def))};
+  std::vector<std::string> args{
+      *program,
+      "--weights",
+      *blob,
+      "--model",
+      def.name(),
+      "--format",
+      options.weightsFormat,
+      "--threads-list",
+      options.threadsList,
+      "--depths",
+      "0,1024",
+      "--bytes-per-token",
+      std::to_string(decodeBytesPerToken(def, 0, options.weightsFormat)) + "," +
+          std::to_string(decodeBytesPerToken(def, 1024, options.weightsFormat)),
+      "--flops-per-token",
+      std::to_string(prefillFlopsPerToken(def))};
   if (options.json)
     args.push_back("--json");
   args.insert(args.end(), options.extraArgs.begin(), options.extraArgs.end());

@@ -3,9 +3,9 @@
 #include "passes/Parallel/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Transforms/RegionUtils.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 #define DEBUG_TYPE "g4-outline-parallel-tasks"
 
@@ -30,7 +30,9 @@ void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, i
   Value n = arith::ConstantIndexOp::create(b, trip);
   Value begin = arith::DivUIOp::create(b, arith::MulIOp::create(b, chunk, n), tasks);
   Value end = arith::DivUIOp::create(
-      b, arith::MulIOp::create(b, arith::AddIOp::create(b, chunk, arith::ConstantIndexOp::create(b, 1)), n),
+      b,
+      arith::MulIOp::create(
+          b, arith::AddIOp::create(b, chunk, arith::ConstantIndexOp::create(b, 1)), n),
       tasks);
   Value size = arith::SubIOp::create(b, end, begin);
 
@@ -85,8 +87,8 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     }
   }
 
-  void outline(SymbolTable &symbols, func::FuncOp kernel, linalg::GenericOp generic,
-               Value parallel, size_t k) {
+  void outline(SymbolTable &symbols, func::FuncOp kernel, linalg::GenericOp generic, Value parallel,
+               size_t k) {
     unsigned dim = unsigned(generic->getAttrOfType<IntegerAttr>(kParallelDimAttr).getInt());
     SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
     int64_t trip = ranges[dim];
@@ -128,8 +130,7 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     symbols.insert(dispatch);
 
     b.setInsertionPoint(generic);
-    SmallVector<Value> args{parallel,
-                            arith::ConstantIndexOp::create(b, generic.getLoc(), tasks)};
+    SmallVector<Value> args{parallel, arith::ConstantIndexOp::create(b, generic.getLoc(), tasks)};
     args.append(generic->getOperands().begin(), generic->getOperands().end());
     func::CallOp::create(b, generic.getLoc(), dispatch, args);
     generic.erase();

@@ -79,9 +79,9 @@ Value TensorEmitter::matmulTransposedWeight(Value x, Value w) {
 static Value blockScale(ImplicitLocOpBuilder &b, Value lo, Value hi) {
   Type i32 = b.getI32Type(), f32 = b.getF32Type();
   auto c = [&](int64_t v) { return arith::ConstantIntOp::create(b, i32, v); };
-  Value bits = arith::OrIOp::create(b, arith::ExtUIOp::create(b, i32, lo),
-                                    arith::ShLIOp::create(b, arith::ExtUIOp::create(b, i32, hi),
-                                                          c(8)));
+  Value bits =
+      arith::OrIOp::create(b, arith::ExtUIOp::create(b, i32, lo),
+                           arith::ShLIOp::create(b, arith::ExtUIOp::create(b, i32, hi), c(8)));
   Value magnitude = arith::AndIOp::create(b, bits, c(0x7fff));
   Value sign = arith::ShLIOp::create(b, arith::AndIOp::create(b, bits, c(0x8000)), c(16));
   Value shifted = arith::ShLIOp::create(b, magnitude, c(13));
@@ -89,17 +89,15 @@ static Value blockScale(ImplicitLocOpBuilder &b, Value lo, Value hi) {
   Value normal = arith::AddIOp::create(b, shifted, c(112 << 23));
   Value special = arith::OrIOp::create(b, shifted, c(0x7f800000));
   Value isSpecial = arith::CmpIOp::create(b, arith::CmpIPredicate::uge, magnitude, c(0x7c00));
-  Value wide = arith::OrIOp::create(
-      b, arith::SelectOp::create(b, isSpecial, special, normal), sign);
-  Value small = arith::MulFOp::create(
-      b, arith::SIToFPOp::create(b, f32, magnitude),
-      arith::ConstantOp::create(b, b.getF32FloatAttr(0x1.0p-24f)));
-  Value signedSmall = arith::SelectOp::create(
-      b, arith::CmpIOp::create(b, arith::CmpIPredicate::ne, sign, c(0)),
-      arith::NegFOp::create(b, small), small);
+  Value wide =
+      arith::OrIOp::create(b, arith::SelectOp::create(b, isSpecial, special, normal), sign);
+  Value small = arith::MulFOp::create(b, arith::SIToFPOp::create(b, f32, magnitude),
+                                      arith::ConstantOp::create(b, b.getF32FloatAttr(0x1.0p-24f)));
+  Value signedSmall =
+      arith::SelectOp::create(b, arith::CmpIOp::create(b, arith::CmpIPredicate::ne, sign, c(0)),
+                              arith::NegFOp::create(b, small), small);
   Value isSmall = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, magnitude, c(0x400));
-  return arith::SelectOp::create(b, isSmall, signedSmall,
-                                 arith::BitcastOp::create(b, f32, wide));
+  return arith::SelectOp::create(b, isSmall, signedSmall, arith::BitcastOp::create(b, f32, wide));
 }
 
 Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
@@ -129,30 +127,47 @@ Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
     xSizes.push_back(b.getIndexAttr(d));
   Value xBlocked = tensor::ExpandShapeOp::create(
       b, RankedTensorType::get(xShape, b.getF32Type()), x,
-      SmallVector<ReassociationIndices>{{0}, q4 ? ReassociationIndices{1, 2, 3}
-                                                : ReassociationIndices{1, 2}},
+      SmallVector<ReassociationIndices>{
+          {0}, q4 ? ReassociationIndices{1, 2, 3} : ReassociationIndices{1, 2}},
       xSizes);
 
   // Loops (m, n, block, [half,] j): every weight byte is read where it is stored.
+  // For a few rows (decode) the products accumulate per lane (j, and the half for q4_0)
+  // across blocks and the lanes are summed once per output at the end: the vectorised
+  // j loop then carries its sums in registers instead of reducing horizontally in every
+  // 32-weight block. Prefill rows keep one accumulator (a [T, N, 32] buffer would be
+  // large).
   const unsigned loops = q4 ? 5 : 4;
+  const bool perLane = !ShapedType::isDynamic(xType.getShape()[0]) && xType.getShape()[0] <= 4;
   AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
              blk = getAffineDimExpr(2, ctx), j = getAffineDimExpr(loops - 1, ctx);
   SmallVector<AffineExpr> xExprs{m, blk};
-  if (q4)
+  SmallVector<AffineExpr> laneExprs{m, n};
+  if (q4) {
     xExprs.push_back(getAffineDimExpr(3, ctx));
+    laneExprs.push_back(getAffineDimExpr(3, ctx));
+  }
   xExprs.push_back(j);
+  laneExprs.push_back(j);
   SmallVector<AffineMap> maps{
       AffineMap::get(loops, 0, xExprs, ctx),
-      AffineMap::get(loops, 0, {n, blk, j + 2}, ctx),                            // q or b
+      AffineMap::get(loops, 0, {n, blk, j + 2}, ctx),                         // q or b
       AffineMap::get(loops, 0, {n, blk, getAffineConstantExpr(0, ctx)}, ctx), // scale lo
       AffineMap::get(loops, 0, {n, blk, getAffineConstantExpr(1, ctx)}, ctx), // scale hi
-      AffineMap::get(loops, 0, {m, n}, ctx)};
+      AffineMap::get(loops, 0, perLane ? laneExprs : SmallVector<AffineExpr>{m, n}, ctx)};
   SmallVector<utils::IteratorType> iterators(loops, utils::IteratorType::reduction);
   iterators[0] = iterators[1] = utils::IteratorType::parallel;
-  Value init = filled({sizes(x)[0], b.getIndexAttr(rows)}, 0.0);
+  SmallVector<OpFoldResult> outShape{sizes(x)[0], b.getIndexAttr(rows)};
+  if (perLane) {
+    for (unsigned d = 3; d < loops; ++d)
+      iterators[d] = utils::IteratorType::parallel;
+    for (int64_t lane : ArrayRef<int64_t>(xShape).drop_front(2))
+      outShape.push_back(b.getIndexAttr(lane));
+  }
+  Value init = filled(outShape, 0.0);
   auto matmul = linalg::GenericOp::create(
-      b, init.getType(), ValueRange{xBlocked, blocked, blocked, blocked}, ValueRange{init},
-      maps, iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+      b, init.getType(), ValueRange{xBlocked, blocked, blocked, blocked}, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
         ImplicitLocOpBuilder nb(loc, nested);
         Type f32 = nb.getF32Type(), i32 = nb.getI32Type();
         Value quantum;
@@ -160,8 +175,7 @@ Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
           // (b >> 4h) & 15, minus 8.
           Value byte = arith::ExtUIOp::create(nb, i32, args[1]);
           Value shift = arith::MulIOp::create(
-              nb,
-              arith::IndexCastOp::create(nb, i32, linalg::IndexOp::create(nb, 3)),
+              nb, arith::IndexCastOp::create(nb, i32, linalg::IndexOp::create(nb, 3)),
               arith::ConstantIntOp::create(nb, i32, 4));
           Value nibble = arith::AndIOp::create(nb, arith::ShRUIOp::create(nb, byte, shift),
                                                arith::ConstantIntOp::create(nb, i32, 15));
@@ -178,7 +192,24 @@ Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
         linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[4], product, fast)});
       });
   matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
-  return matmul.getResult(0);
+  if (!perLane)
+    return matmul.getResult(0);
+  // y[m, n] = sum of the lanes.
+  auto laneType = cast<RankedTensorType>(matmul.getResult(0).getType());
+  unsigned rank = laneType.getRank();
+  SmallVector<utils::IteratorType> sumIterators(rank, utils::IteratorType::reduction);
+  sumIterators[0] = sumIterators[1] = utils::IteratorType::parallel;
+  Value out = filled({sizes(x)[0], b.getIndexAttr(rows)}, 0.0);
+  auto sum = linalg::GenericOp::create(
+      b, out.getType(), ValueRange{matmul.getResult(0)}, ValueRange{out},
+      SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
+                             AffineMap::get(rank, 0, {m, n}, ctx)},
+      sumIterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
+        linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[1], args[0], fast)});
+      });
+  return sum.getResult(0);
 }
 
 Value TensorEmitter::rmsNorm(Value x, Value weight, double epsilon) {
@@ -244,8 +275,8 @@ Value TensorEmitter::rope(Value x, Value start, gemma::RopeAttr rope) {
   for (int64_t i = 0; i < rope.getRotatedPairs(); ++i)
     invFreq[i] = float(1.0 / std::pow(theta, double(2 * i) / double(d)));
   auto freqType = RankedTensorType::get({half}, b.getF32Type());
-  Value freqs = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(freqType, ArrayRef<float>(invFreq)));
+  Value freqs =
+      arith::ConstantOp::create(b, DenseElementsAttr::get(freqType, ArrayRef<float>(invFreq)));
 
   Value out = tensor::EmptyOp::create(b, sizes(x), b.getF32Type());
   AffineMap identity = AffineMap::getMultiDimIdentityMap(3, ctx);
@@ -259,8 +290,7 @@ Value TensorEmitter::rope(Value x, Value start, gemma::RopeAttr rope) {
                Value t = linalg::IndexOp::create(nb, 0);
                Value h = linalg::IndexOp::create(nb, 1);
                Value i = linalg::IndexOp::create(nb, 2);
-               Value firstHalf =
-                   arith::CmpIOp::create(nb, arith::CmpIPredicate::ult, i, halfIndex);
+               Value firstHalf = arith::CmpIOp::create(nb, arith::CmpIPredicate::ult, i, halfIndex);
                Value pair = arith::RemUIOp::create(nb, i, halfIndex);
                Value partnerIndex = arith::SelectOp::create(
                    nb, firstHalf, arith::AddIOp::create(nb, i, halfIndex), pair);
@@ -287,8 +317,7 @@ Value TensorEmitter::map(ValueRange inputs, const ScalarFn &fn) {
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
   SmallVector<AffineMap> maps(inputs.size() + 1, identity);
   Value out = tensor::EmptyOp::create(b, sizes(inputs.front()), b.getF32Type());
-  return linalg::GenericOp::create(b, out.getType(), inputs, ValueRange{out}, maps,
-                                   parallel(rank),
+  return linalg::GenericOp::create(b, out.getType(), inputs, ValueRange{out}, maps, parallel(rank),
                                    [&](OpBuilder &nested, Location loc, ValueRange args) {
                                      ImplicitLocOpBuilder nb(loc, nested);
                                      Value y = fn(nb, args.drop_back());
@@ -301,8 +330,7 @@ Value TensorEmitter::geluTanh(Value x) {
   // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
   Value x3 = arith::MulFOp::create(b, arith::MulFOp::create(b, x, x), x);
   Value inner = arith::AddFOp::create(b, x, arith::MulFOp::create(b, f32(0.044715), x3));
-  Value t = math::TanhOp::create(
-      b, arith::MulFOp::create(b, f32(0.7978845608028654), inner));
+  Value t = math::TanhOp::create(b, arith::MulFOp::create(b, f32(0.7978845608028654), inner));
   Value half = arith::MulFOp::create(b, f32(0.5), x);
   return arith::MulFOp::create(b, half, arith::AddFOp::create(b, f32(1.0), t));
 }
@@ -321,8 +349,8 @@ Value TensorEmitter::splitLastDim(Value x, int64_t a, int64_t bDim) {
   outSizes.pop_back();
   outSizes.push_back(b.getIndexAttr(a));
   outSizes.push_back(b.getIndexAttr(bDim));
-  return tensor::ExpandShapeOp::create(b, RankedTensorType::get(shape, type.getElementType()),
-                                       x, groups, outSizes);
+  return tensor::ExpandShapeOp::create(b, RankedTensorType::get(shape, type.getElementType()), x,
+                                       groups, outSizes);
 }
 
 Value TensorEmitter::mergeLastDims(Value x) {
