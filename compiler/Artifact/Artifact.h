@@ -3,7 +3,7 @@
 // The pieces of a compiled model besides its code, all defined by the ABI header
 // runtime/g4rt/abi/model_abi.h: the `g4_model_info` constant, the weight blob (header +
 // tensors at their planned offsets) and the self-contained executable (linked program +
-// page-aligned blob + trailer).
+// page-aligned blob + optional text section + trailer).
 //
 //===----------------------------------------------------------------------===//
 #ifndef G4_COMPILER_ARTIFACT_ARTIFACT_H
@@ -79,11 +79,13 @@ llvm::Expected<std::vector<std::string>> runtimeArchives(const LinkOptions &opti
 llvm::Error linkWithRuntime(llvm::StringRef objectPath, llvm::StringRef outputPath,
                             const LinkOptions &options, llvm::StringRef linkList);
 
-/// Links `objectPath` with the runtime into `outputPath`, then appends the weight blob
-/// and the trailer, so the file runs when copied anywhere on its own.
+/// Links `objectPath` with the runtime into `outputPath`, then appends the weight blob,
+/// the text section `textSection` (g4_text_header_t + packed tokenizer; empty: none,
+/// the executable then takes token ids only) and the trailer, so the file runs when
+/// copied anywhere on its own.
 llvm::Error writeExecutable(llvm::StringRef objectPath, llvm::StringRef outputPath,
-                            const MemoryPlan &plan, uint64_t fingerprint,
-                            const TensorFiller &fill, const LinkOptions &options);
+                            const MemoryPlan &plan, uint64_t fingerprint, const TensorFiller &fill,
+                            const LinkOptions &options, llvm::StringRef textSection = {});
 
 /// Bytes of the weight blob writeWeightBlob writes for `plan` (header, padding, data).
 int64_t weightBlobBytes(const MemoryPlan &plan);

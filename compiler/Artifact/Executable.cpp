@@ -95,8 +95,8 @@ llvm::Error linkWithRuntime(llvm::StringRef objectPath, llvm::StringRef outputPa
 }
 
 llvm::Error writeExecutable(llvm::StringRef objectPath, llvm::StringRef outputPath,
-                            const MemoryPlan &plan, uint64_t fingerprint,
-                            const TensorFiller &fill, const LinkOptions &options) {
+                            const MemoryPlan &plan, uint64_t fingerprint, const TensorFiller &fill,
+                            const LinkOptions &options, llvm::StringRef textSection) {
   std::string partial = (outputPath + ".partial").str();
   if (llvm::Error e = linkWithRuntime(objectPath, partial, options, "g4rt-link.txt"))
     return e;
@@ -120,6 +120,14 @@ llvm::Error writeExecutable(llvm::StringRef objectPath, llvm::StringRef outputPa
   std::memcpy(trailer.magic, G4_TRAILER_MAGIC, sizeof(trailer.magic));
   trailer.blob_offset = blobOffset;
   trailer.blob_bytes = size + os.tell() - blobOffset;
+  if (!textSection.empty()) {
+    // The packed tokenizer is used in place: its section starts 8-aligned.
+    uint64_t blobEnd = trailer.blob_offset + trailer.blob_bytes;
+    trailer.text_offset = (blobEnd + 7) / 8 * 8;
+    trailer.text_bytes = textSection.size();
+    os.write_zeros(trailer.text_offset - blobEnd);
+    os << textSection;
+  }
   os.write(reinterpret_cast<const char *>(&trailer), sizeof(trailer));
   os.close();
   if (os.has_error())

@@ -5,6 +5,7 @@
 #include "compiler/Driver/ModelInput.h"
 #include "compiler/Driver/Summary.h"
 #include "compiler/Registration/InitAll.h"
+#include "compiler/Tokenizer/TextAssets.h"
 #include "dialects/Gemma/Utils/Structure.h"
 #include "passes/Memory/MemoryPlan.h"
 #include "runtime/g4rt/abi/model_abi.h"
@@ -142,6 +143,19 @@ llvm::Error compile(const CompileOptions &options) {
                                  "--random-weights SEED for deterministic random weights");
   // Random weights are generated in the checkpoint-free bf16 layout.
   const bool useCheckpoint = input->weights && !options.randomWeightsSeed;
+  // An executable takes text when its checkpoint directory has a tokenizer.json (read
+  // now, so a broken one fails before the long part).
+  std::string textSection;
+  if (options.emit == EmitKind::Executable && llvm::sys::fs::is_directory(options.input)) {
+    const auto &text = input->def.text();
+    llvm::Expected<std::optional<TextAssets>> assets =
+        loadTextAssets(options.input, text.vocab_size(), int32_t(text.eos_token_id()));
+    if (!assets)
+      return assets.takeError();
+    if (*assets)
+      textSection = buildTextSection(**assets);
+  }
+
 
   mlir::DialectRegistry registry;
   g4::registerAllDialects(registry);
@@ -298,7 +312,7 @@ llvm::Error compile(const CompileOptions &options) {
   }
 
   llvm::Error linked =
-      writeExecutable(objectPath, options.output, *plan, fingerprint, fill, link);
+      writeExecutable(objectPath, options.output, *plan, fingerprint, fill, link, textSection);
   llvm::sys::fs::remove(tempObject);
   return linked;
 }

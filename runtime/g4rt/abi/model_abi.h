@@ -15,7 +15,8 @@
  *
  * Version 2 added the `parallel` argument of the model functions; version 3 the
  * scratch arena (the `scratch` argument, `scratch_bytes`, `max_prefill_tokens`): compiled
- * code allocates nothing.
+ * code allocates nothing. The weight blob, the executable's text section and its trailer
+ * are versioned on their own (G4_WEIGHTS_VERSION, G4_TEXT_VERSION, the trailer's magic).
  *===----------------------------------------------------------------------===*/
 #ifndef G4RT_ABI_MODEL_ABI_H
 #define G4RT_ABI_MODEL_ABI_H
@@ -152,18 +153,54 @@ typedef struct g4_weights_header_t {
 
 /*===----------------------------------------------------------------------===*
  * Executable trailer: a self-contained executable is the linked program followed by
- * padding, the weight blob (page-aligned, so it can be memory-mapped) and this trailer
- * as the file's last bytes.
+ * padding, the weight blob (page-aligned, so it can be memory-mapped), optionally the
+ * text section (8-aligned, right after the blob) and this trailer as the file's last
+ * bytes. The trailer is identified by its magic: "G4TRAIL2" is this 48-byte layout
+ * (the 32-byte "G4TRAILR" trailer before it had no text section).
  *===----------------------------------------------------------------------===*/
 
-#define G4_TRAILER_MAGIC "G4TRAILR" /* 8 bytes */
+#define G4_TRAILER_MAGIC "G4TRAIL2" /* 8 bytes */
 
 typedef struct g4_exe_trailer_t {
   char magic[8];
   uint64_t blob_offset;       /* from the file start; multiple of 4096 */
   uint64_t blob_bytes;
+  uint64_t text_offset;       /* the text section: the blob's end rounded up to 8; 0 with
+                                 text_bytes 0 when the executable has none */
+  uint64_t text_bytes;
   uint64_t reserved;
 } g4_exe_trailer_t;
+
+/*===----------------------------------------------------------------------===*
+ * Text section: what an executable needs to take text (a tokenizer and the
+ * checkpoint's generation defaults). g4_text_header_t, then the packed tokenizer
+ * (runtime/g4rt/text/tokenizer_format.h) at tokenizer_offset.
+ *===----------------------------------------------------------------------===*/
+
+#define G4_TEXT_MAGIC "G4TEXTSC" /* 8 bytes, no terminator in the file */
+#define G4_TEXT_VERSION 1u
+#define G4_TEXT_MAX_STOP_IDS 8u
+
+/* g4_text_header_t.flags */
+#define G4_TEXT_FLAG_GREEDY 1u               /* generation_config.json: do_sample false */
+#define G4_TEXT_FLAG_GENERATION_CONFIG 2u    /* the defaults come from generation_config.json */
+#define G4_TEXT_FLAG_EMPTY_THOUGHT 4u        /* the chat template opens every model turn with
+                                                an empty thought when thinking is off */
+
+typedef struct g4_text_header_t {
+  char magic[8];              /* G4_TEXT_MAGIC */
+  uint32_t version;           /* G4_TEXT_VERSION */
+  uint32_t header_bytes;      /* sizeof(g4_text_header_t) */
+  uint64_t tokenizer_offset;  /* from the section start; multiple of 8, >= header_bytes */
+  uint64_t tokenizer_bytes;   /* the packed tokenizer; ends at or before the section end */
+  float temperature;          /* sampling defaults: >= 0 */
+  float top_p;                /* (0, 1] */
+  int32_t top_k;              /* >= 0 (0: off) */
+  uint32_t flags;             /* G4_TEXT_FLAG_* */
+  uint32_t num_stop_ids;      /* 1 .. G4_TEXT_MAX_STOP_IDS */
+  int32_t stop_ids[G4_TEXT_MAX_STOP_IDS]; /* generation ends when one is sampled */
+  uint32_t reserved[3];
+} g4_text_header_t;
 
 #ifdef __cplusplus
 }

@@ -131,10 +131,16 @@ static g4rt_status_t apply_value_flag(const char *name, const char *value,
   int64_t integer = 0;
   if (strcmp(name, "--tokens") == 0) {
     args->tokens = value;
+  } else if (strcmp(name, "--prompt") == 0) {
+    args->prompt = value;
+  } else if (strcmp(name, "--system") == 0) {
+    args->system = value;
   } else if (strcmp(name, "--max-new-tokens") == 0) {
     G4RT_RETURN_IF_ERROR(
         parse_int(name, value, 0, INT32_MAX, &args->max_new_tokens));
+    args->max_new_tokens_set = true;
   } else if (strcmp(name, "--temperature") == 0) {
+    args->temperature_set = true;
     G4RT_RETURN_IF_ERROR(parse_real(name, value, &args->sampler.temperature));
     if (args->sampler.temperature < 0) {
       return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
@@ -143,7 +149,9 @@ static g4rt_status_t apply_value_flag(const char *name, const char *value,
   } else if (strcmp(name, "--top-k") == 0) {
     G4RT_RETURN_IF_ERROR(parse_int(name, value, 0, INT32_MAX, &integer));
     args->sampler.top_k = (int32_t)integer;
+    args->top_k_set = true;
   } else if (strcmp(name, "--top-p") == 0) {
+    args->top_p_set = true;
     G4RT_RETURN_IF_ERROR(parse_real(name, value, &args->sampler.top_p));
     if (!(args->sampler.top_p > 0.0 && args->sampler.top_p <= 1.0)) {
       return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
@@ -173,9 +181,14 @@ static g4rt_status_t apply_value_flag(const char *name, const char *value,
 }
 
 static const char *const kValueFlags[] = {
-    "--tokens",  "--max-new-tokens", "--temperature", "--top-k",
-    "--top-p",   "--seed",           "--dump-logits", "--prefill-chunk",
-    "--threads", "--max-context",    "--weights"};
+    "--tokens",      "--prompt",        "--system",  "--max-new-tokens",
+    "--temperature", "--top-k",         "--top-p",   "--seed",
+    "--dump-logits", "--prefill-chunk", "--threads", "--max-context",
+    "--weights"};
+
+/* Flags without a value. */
+static const char *const kSwitches[] = {"--help", "--greedy", "--chat",
+                                        "--think", "--verbose"};
 
 g4rt_status_t g4rt_exe_args_parse(int argc, char **argv,
                                   g4rt_exe_args_t *out_args) {
@@ -187,17 +200,23 @@ g4rt_status_t g4rt_exe_args_parse(int argc, char **argv,
                               "unexpected argument '%s' (see --help)", arg);
     }
     flag_t flag = split_flag(arg);
-    if (is_flag(&flag, "--help") || is_flag(&flag, "--greedy")) {
+    const char *switch_name = NULL;
+    for (size_t f = 0; f < sizeof(kSwitches) / sizeof(kSwitches[0]); ++f) {
+      if (is_flag(&flag, kSwitches[f])) switch_name = kSwitches[f];
+    }
+    if (switch_name != NULL) {
       if (flag.value != NULL) {
-        return G4RT_MAKE_STATUS(
-            G4RT_STATUS_INVALID_ARGUMENT, "%s takes no value",
-            is_flag(&flag, "--help") ? "--help" : "--greedy");
+        return G4RT_MAKE_STATUS(G4RT_STATUS_INVALID_ARGUMENT,
+                                "%s takes no value", switch_name);
       }
-      if (is_flag(&flag, "--help")) {
+      if (strcmp(switch_name, "--help") == 0) {
         out_args->help = true; /* help wins over whatever follows */
         return g4rt_ok_status();
       }
-      out_args->sampler.greedy = true;
+      if (strcmp(switch_name, "--greedy") == 0) out_args->sampler.greedy = true;
+      if (strcmp(switch_name, "--chat") == 0) out_args->chat = true;
+      if (strcmp(switch_name, "--think") == 0) out_args->think = true;
+      if (strcmp(switch_name, "--verbose") == 0) out_args->verbose = true;
       continue;
     }
     const char *name = NULL;

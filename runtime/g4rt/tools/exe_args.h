@@ -17,8 +17,17 @@ extern "C" {
 typedef struct g4rt_exe_args_t {
   bool help;
   const char *tokens; /* the --tokens text, NULL if absent (borrowed argv) */
-  int64_t max_new_tokens; /* default 32 */
+  const char *prompt; /* --prompt: raw text, NULL if absent */
+  bool chat;          /* --chat: user turns from stdin */
+  const char *system; /* --system: the chat's system turn, NULL if absent */
+  bool think;         /* --think: the chat template's thinking marker */
+  bool verbose; /* --verbose: token ids, positions and timings on stderr */
+  int64_t max_new_tokens; /* default 32 (--tokens) or 512 (text) when not set */
+  bool max_new_tokens_set;
   g4rt_sampler_options_t sampler;
+  /* Which sampling flags were given (text modes start from the executable's
+   * generation defaults and apply only these). */
+  bool temperature_set, top_k_set, top_p_set;
   const char *dump_logits_path; /* NULL: no dump */
   int64_t prefill_chunk;        /* 0: the whole prompt in one prefill call */
   int64_t threads; /* 0 (default): g4rt_thread_pool_default_threads() */

@@ -279,7 +279,7 @@ TEST_F(G4rtExeMainTest, BadCommandLines) {
 // Weights that cannot be used: exit code 1 with the reason.
 TEST_F(G4rtExeMainTest, NoTrailer) {
   expectError(run({"--tokens", "2"}, {}, G4RT_FAKE_EXE), 1,
-              {"cannot load the weights", "\"G4TRAILR\" not found"});
+              {"cannot load the weights", "\"G4TRAIL2\" not found"});
 }
 
 TEST_F(G4rtExeMainTest, BadTrailerMagic) {
@@ -288,7 +288,7 @@ TEST_F(G4rtExeMainTest, BadTrailerMagic) {
   std::memset(&trailer, 0, sizeof(trailer));
   std::memcpy(trailer.magic, "G4TRAILX", 8);
   appendBlob(G4RT_FAKE_EXE, fakeBlob(), bad, &trailer);
-  expectError(run({"--tokens", "2"}, {}, bad), 1, {"\"G4TRAILR\" not found"});
+  expectError(run({"--tokens", "2"}, {}, bad), 1, {"\"G4TRAIL2\" not found"});
 }
 
 TEST_F(G4rtExeMainTest, HeaderMismatch) {

@@ -101,8 +101,8 @@ void writeFile(const std::string &path, const std::vector<uint8_t> &bytes) {
   ASSERT_TRUE(out.good()) << "cannot write " << path;
 }
 
-void appendBlob(const std::string &exe, const std::vector<uint8_t> &blob,
-                const std::string &out, const g4_exe_trailer_t *trailer) {
+void appendBlob(const std::string &exe, const std::vector<uint8_t> &blob, const std::string &out,
+                const g4_exe_trailer_t *trailer, const std::vector<uint8_t> &text) {
   std::string program = readFile(exe);
   ASSERT_FALSE(program.empty()) << "cannot read " << exe;
   std::vector<uint8_t> bytes(program.begin(), program.end());
@@ -113,6 +113,12 @@ void appendBlob(const std::string &exe, const std::vector<uint8_t> &blob,
   computed.blob_offset = bytes.size();
   computed.blob_bytes = blob.size();
   bytes.insert(bytes.end(), blob.begin(), blob.end());
+  if (!text.empty()) {
+    bytes.resize((bytes.size() + 7) / 8 * 8, 0);
+    computed.text_offset = bytes.size();
+    computed.text_bytes = text.size();
+    bytes.insert(bytes.end(), text.begin(), text.end());
+  }
   const g4_exe_trailer_t &chosen = trailer ? *trailer : computed;
   const auto *raw = reinterpret_cast<const uint8_t *>(&chosen);
   bytes.insert(bytes.end(), raw, raw + sizeof(chosen));
@@ -130,10 +136,12 @@ void expectError(const RunResult &result, int exitCode,
 }
 
 RunResult runProgram(const std::string &exe, const std::vector<std::string> &args,
-                     const std::vector<std::string> &env) {
+                     const std::vector<std::string> &env, const std::optional<std::string> &input) {
   RunResult result;
   std::string dir = makeTempDir();
-  std::string outPath = dir + "/stdout", errPath = dir + "/stderr";
+  std::string outPath = dir + "/stdout", errPath = dir + "/stderr", inPath = dir + "/stdin";
+  if (input)
+    writeFile(inPath, std::vector<uint8_t>(input->begin(), input->end()));
 
   std::vector<char *> argv{const_cast<char *>(exe.c_str())};
   for (const std::string &arg : args)
@@ -148,6 +156,8 @@ RunResult runProgram(const std::string &exe, const std::vector<std::string> &arg
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  if (input)
+    posix_spawn_file_actions_addopen(&actions, 0, inPath.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
   posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,

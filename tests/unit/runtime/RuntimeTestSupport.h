@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,10 +54,11 @@ std::string makeTempDir();
 std::string readFile(const std::string &path);
 void writeFile(const std::string &path, const std::vector<uint8_t> &bytes);
 
-/// Copies `exe` to `out`, pads to a 4096 boundary, appends `blob` and a trailer, and
+/// Copies `exe` to `out`, pads to a 4096 boundary, appends `blob`, then (when `text` is
+/// not empty) zeros up to a multiple of 8 and the text section `text`, and a trailer, and
 /// makes it executable. `trailer` overrides the computed trailer when non-null.
-void appendBlob(const std::string &exe, const std::vector<uint8_t> &blob,
-                const std::string &out, const g4_exe_trailer_t *trailer = nullptr);
+void appendBlob(const std::string &exe, const std::vector<uint8_t> &blob, const std::string &out,
+                const g4_exe_trailer_t *trailer = nullptr, const std::vector<uint8_t> &text = {});
 
 struct RunResult {
   int exitCode = -1;  ///< -1 when killed by a signal
@@ -66,9 +68,10 @@ struct RunResult {
 };
 
 /// Runs `exe args...` with stdout/stderr captured; `env` entries ("K=V") are added
-/// to the environment.
+/// to the environment. With `input`, stdin reads it (else stdin is inherited).
 RunResult runProgram(const std::string &exe, const std::vector<std::string> &args,
-                     const std::vector<std::string> &env = {});
+                     const std::vector<std::string> &env = {},
+                     const std::optional<std::string> &input = std::nullopt);
 
 /// Checks a failed run of a main: `exitCode`, nothing on stdout, "error: ..." on stderr
 /// containing every one of `substrings`.

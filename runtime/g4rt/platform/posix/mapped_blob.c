@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -69,6 +70,16 @@ static void clear_blob(g4rt_mapped_blob_t *blob) {
   memset(blob, 0, sizeof(*blob));
 }
 
+/* Whether the |file_bytes|-byte file |fd| ends in the 32-byte trailer of an
+ * older g4c. */
+static bool has_legacy_trailer(int fd, uint64_t file_bytes) {
+  if (file_bytes < G4RT_EXE_LEGACY_TRAILER_BYTES) return false;
+  char magic[8];
+  off_t at = (off_t)(file_bytes - G4RT_EXE_LEGACY_TRAILER_BYTES);
+  return pread(fd, magic, sizeof(magic), at) == (ssize_t)sizeof(magic) &&
+         memcmp(magic, G4RT_EXE_LEGACY_TRAILER_MAGIC, 8) == 0;
+}
+
 /* The trailer of the |file_bytes|-byte file |fd|, validated. */
 static g4rt_status_t read_trailer(int fd, const char *path, uint64_t file_bytes,
                                   g4_exe_trailer_t *out_trailer) {
@@ -81,6 +92,14 @@ static g4rt_status_t read_trailer(int fd, const char *path, uint64_t file_bytes,
       return G4RT_MAKE_STATUS(G4RT_STATUS_UNAVAILABLE,
                               "'%s': short read of the trailer", path);
     }
+  }
+  if (memcmp(out_trailer->magic, G4_TRAILER_MAGIC, 8) != 0 &&
+      has_legacy_trailer(fd, file_bytes)) {
+    return G4RT_MAKE_STATUS(
+        G4RT_STATUS_DATA_LOSS,
+        "'%s': executable trailer: found \"%s\", the trailer of an older g4c "
+        "(expected \"%s\"); recompile the model with this g4c",
+        path, G4RT_EXE_LEGACY_TRAILER_MAGIC, G4_TRAILER_MAGIC);
   }
   g4rt_status_t status = g4rt_exe_trailer_validate(out_trailer, file_bytes);
   if (!g4rt_status_is_ok(&status)) {
@@ -104,6 +123,26 @@ g4rt_status_t g4rt_posix_map_exe_blob(const char *path,
   }
   close(fd); /* the mapping keeps the file alive */
   return status;
+}
+
+g4rt_status_t g4rt_posix_map_exe_text(const char *path,
+                                      g4rt_mapped_blob_t *out_text) {
+  clear_blob(out_text);
+  int fd;
+  uint64_t file_bytes;
+  G4RT_RETURN_IF_ERROR(open_file(path, &fd, &file_bytes));
+  g4_exe_trailer_t trailer;
+  g4rt_status_t status = read_trailer(fd, path, file_bytes, &trailer);
+  if (g4rt_status_is_ok(&status) && trailer.text_bytes > 0) {
+    status =
+        map_range(fd, path, trailer.text_offset, trailer.text_bytes, out_text);
+  }
+  close(fd);
+  return status;
+}
+
+g4rt_status_t g4rt_posix_map_self_text(g4rt_mapped_blob_t *out_text) {
+  return g4rt_posix_map_exe_text("/proc/self/exe", out_text);
 }
 
 g4rt_status_t g4rt_posix_map_self_blob(g4rt_mapped_blob_t *out_blob) {

@@ -20,19 +20,32 @@ extern "C" {
 typedef struct g4rt_mapped_blob_t {
   void *mapping; /* what g4rt_posix_unmap releases (page-aligned) */
   size_t mapping_bytes;
-  const void *blob; /* the weight blob inside the mapping */
+  const void *blob; /* the weight blob (or text section) inside the mapping */
   size_t blob_bytes;
 } g4rt_mapped_blob_t;
 
 /* Maps the weight blob appended to the executable at |path|: reads the
  * g4_exe_trailer_t in its last bytes, validates it (model/trailer.h) and maps
- * the blob it describes. */
+ * the blob it describes. An executable written by an older g4c (the 32-byte
+ * "G4TRAILR" trailer) is DATA_LOSS saying so. */
 G4RT_MUST_USE g4rt_status_t
 g4rt_posix_map_exe_blob(const char *path, g4rt_mapped_blob_t *out_blob);
 
 /* g4rt_posix_map_exe_blob on the running program (/proc/self/exe; Linux). */
 G4RT_MUST_USE g4rt_status_t
 g4rt_posix_map_self_blob(g4rt_mapped_blob_t *out_blob);
+
+/* Maps the text section of the executable at |path| (the tokenizer and the
+ * generation defaults: model_abi.h), validating the trailer as
+ * g4rt_posix_map_exe_blob does. An executable without a text section gives an
+ * OK status and a cleared |out_text| (blob NULL, blob_bytes 0). The section's
+ * contents are not checked here (text/text_section.h does that). */
+G4RT_MUST_USE g4rt_status_t
+g4rt_posix_map_exe_text(const char *path, g4rt_mapped_blob_t *out_text);
+
+/* g4rt_posix_map_exe_text on the running program (/proc/self/exe; Linux). */
+G4RT_MUST_USE g4rt_status_t
+g4rt_posix_map_self_text(g4rt_mapped_blob_t *out_text);
 
 /* Maps the whole of |path| as a blob (a separate weights file). */
 G4RT_MUST_USE g4rt_status_t g4rt_posix_map_file(const char *path,
