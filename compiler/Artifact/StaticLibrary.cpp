@@ -64,6 +64,29 @@ const ApiFunction kApi[] = {
      "Why the last call failed (\"\" after a success)."},
     {"argmax", "int32_t NAME_argmax(const float *logits, int64_t n)",
      "Greedy sampling: the index of the largest of |n| logits (ties: the lowest)."},
+    {"text_init", "int NAME_text_init(NAME_t *model, const void *section, size_t bytes)",
+     "Text (a model compiled from a checkpoint with a tokenizer.json): loads the text\n"
+     " * section g4c --emit=text wrote (the packed tokenizer and generation defaults; 8-byte\n"
+     " * aligned, read in place, it must outlive the model). Until it succeeds the model\n"
+     " * takes token ids only and the text functions fail with NAME_FAILED_PRECONDITION."},
+    {"encode_scratch_bytes", "size_t NAME_encode_scratch_bytes(size_t text_bytes)",
+     "Working memory NAME_encode needs for |text_bytes| bytes of text."},
+    {"encode",
+     "int NAME_encode(NAME_t *model, const char *text, size_t text_bytes, void *scratch,\n"
+     "    size_t scratch_bytes, int32_t *ids, size_t capacity, size_t *out_count)",
+     "Encodes UTF-8 |text| (no BOS added: prepend NAME_BOS_TOKEN_ID for a prompt) into\n"
+     " * |ids|; *out_count gets the number of ids, also when they do not fit |capacity|\n"
+     " * (then NAME_OUT_OF_RANGE). |scratch| is the caller's memory, see\n"
+     " * NAME_encode_scratch_bytes."},
+    {"decode_text",
+     "int NAME_decode_text(NAME_t *model, const int32_t *ids, size_t count, char *text,\n"
+     "    size_t capacity, size_t *out_length)",
+     "Decodes |count| ids into |text| (not NUL-terminated; *out_length is the full\n"
+     " * length). One id at a time gives the same bytes as all together: stream tokens as\n"
+     " * they are generated."},
+    {"is_stop", "int NAME_is_stop(const NAME_t *model, int32_t token)",
+     "1 when |token| ends generation (the stop ids of the text section: end of sequence,\n"
+     " * end of turn; without text, NAME_EOS_TOKEN_ID)."},
 };
 
 /// `void NAME_x(...) { return g4fw_x(leading..., args...); }`, given the g4fw callee's
@@ -135,6 +158,15 @@ void addFirmwareEntryPoints(llvm::Module &module, llvm::StringRef name, int64_t 
   addForwarder(module, prefix + "reset", "g4fw_reset", fn(voidType, {ptr}), {});
   addForwarder(module, prefix + "error", "g4fw_error", fn(ptr, {ptr}), {});
   addForwarder(module, prefix + "argmax", "g4fw_argmax", fn(i32, {ptr, i64}), {});
+  addForwarder(module, prefix + "text_init", "g4fw_text_init", fn(i32, {ptr, ptr, sizeType}),
+               {});
+  addForwarder(module, prefix + "encode_scratch_bytes", "g4fw_encode_scratch_bytes",
+               fn(sizeType, {sizeType}), {});
+  addForwarder(module, prefix + "encode", "g4fw_encode",
+               fn(i32, {ptr, ptr, sizeType, ptr, sizeType, ptr, sizeType, ptr}), {});
+  addForwarder(module, prefix + "decode_text", "g4fw_decode_text",
+               fn(i32, {ptr, ptr, sizeType, ptr, sizeType, ptr}), {});
+  addForwarder(module, prefix + "is_stop", "g4fw_is_stop", fn(i32, {ptr, i32}), {});
 }
 
 llvm::Error writeLibraryHeader(llvm::StringRef path, llvm::StringRef name, const ModelFacts &facts,

@@ -146,7 +146,8 @@ llvm::Error compile(const CompileOptions &options) {
   // An executable takes text when its checkpoint directory has a tokenizer.json (read
   // now, so a broken one fails before the long part).
   std::string textSection;
-  if (options.emit == EmitKind::Executable && llvm::sys::fs::is_directory(options.input)) {
+  if ((options.emit == EmitKind::Executable || options.emit == EmitKind::Text) &&
+      llvm::sys::fs::is_directory(options.input)) {
     const auto &text = input->def.text();
     llvm::Expected<std::optional<TextAssets>> assets =
         loadTextAssets(options.input, text.vocab_size(), int32_t(text.eos_token_id()));
@@ -155,7 +156,17 @@ llvm::Error compile(const CompileOptions &options) {
     if (*assets)
       textSection = buildTextSection(**assets);
   }
-
+  // --emit=text: the same section alone, for a firmware library's NAME_text_init.
+  if (options.emit == EmitKind::Text) {
+    if (textSection.empty())
+      return error(options.input + " has no tokenizer.json: --emit=text needs a checkpoint "
+                                   "directory with one");
+    return writeOutput(options.output, llvm::sys::fs::OF_None,
+                       [&](llvm::raw_fd_ostream &os) -> llvm::Error {
+                         os << textSection;
+                         return llvm::Error::success();
+                       });
+  }
 
   mlir::DialectRegistry registry;
   g4::registerAllDialects(registry);

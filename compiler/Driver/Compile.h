@@ -11,7 +11,17 @@
 
 namespace g4 {
 
-enum class EmitKind { Executable, StaticLib, Object, LLVMIR, MLIR, Weights, Summary, Structure };
+enum class EmitKind {
+  Executable,
+  StaticLib,
+  Object,
+  LLVMIR,
+  MLIR,
+  Weights,
+  Text,
+  Summary,
+  Structure
+};
 
 struct CompileOptions {
   std::string input;

@@ -16,10 +16,12 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
 ALLOWED_UNDEFINED = {"memcpy", "memset"}
+SENTENCE = "What is the capital of France?"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -55,9 +57,20 @@ def main():
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--target", default="", help="target triple (default: host)")
     parser.add_argument("--run-prefix", default="", help="e.g. qemu-aarch64")
+    parser.add_argument("--tokenizer", default="",
+                        help="a tokenizer.json for the fixture: also test the text API")
     args = parser.parse_args()
 
     fixture = os.path.basename(os.path.normpath(args.fixture))
+    os.makedirs(args.workdir, exist_ok=True)
+    if args.tokenizer:
+        # The fixture as a checkpoint with a tokenizer: the library gains its text API.
+        checkpoint = os.path.join(args.workdir, "checkpoint")
+        os.makedirs(checkpoint, exist_ok=True)
+        for name in ("config.json", "model.safetensors", "golden.json"):
+            shutil.copy(os.path.join(args.fixture, name), checkpoint)
+        shutil.copy(args.tokenizer, os.path.join(checkpoint, "tokenizer.json"))
+        args.fixture = checkpoint
     name = re.sub(r"[^A-Za-z0-9_]", "_", fixture)
     os.makedirs(args.workdir, exist_ok=True)
     library = os.path.join(args.workdir, f"lib{name}.a")
@@ -67,6 +80,12 @@ def main():
 
     run([args.g4c, "compile", args.fixture, "--emit=staticlib", "-o", library] + target)
     run([args.g4c, "compile", args.fixture, "--emit=weights", "-o", weights])
+    text_flags = []
+    if args.tokenizer:
+        section = os.path.join(args.workdir, f"{name}.text")
+        run([args.g4c, "compile", args.fixture, "--emit=text", "-o", section])
+        text_flags = [f'-DG4_TEST_TEXT="{section}"', f'-DG4_TEST_SENTENCE="{SENTENCE}"',
+                      os.path.join(HERE, "text.S")]
     header = os.path.join(args.workdir, f"{name}.h")
     if not os.path.exists(header):
         sys.exit(f"FAIL: g4c did not write {header} next to {library}")
@@ -81,8 +100,8 @@ def main():
                                           "--defined-only", library]).splitlines()
                 if l and not l.endswith(":")}
     api = {s for s in exported if s.startswith(name + "_")}
-    if len(api) != 8:
-        problems.append(f"expected the 8 {name}_* API functions, found {sorted(api)}")
+    if len(api) != 13:
+        problems.append(f"expected the 13 {name}_* API functions, found {sorted(api)}")
 
     golden = json.load(open(os.path.join(args.fixture, "golden.json")))
     prompt, greedy = golden["tokens"], golden["greedy"]
@@ -103,7 +122,7 @@ def main():
         f"-I{args.workdir}", f"-I{HERE}", f"-DMODEL={name}", f"-DMODEL_UPPER={name.upper()}",
         f'-DMODEL_HEADER="{name}.h"', f'-DG4_TEST_WEIGHTS="{weights}"',
         os.path.join(HERE, "freestanding.c"), os.path.join(HERE, "firmware_test.c"),
-        os.path.join(HERE, "weights.S"), library, "-o", program])
+        os.path.join(HERE, "weights.S")] + text_flags + [library, "-o", program])
     print(f"PASS linked a -nostdlib program against lib{name}.a")
 
     for mode in ("start", "end"):
@@ -124,8 +143,21 @@ def main():
         if got_greedy != greedy["generated"]:
             problems.append(f"[{mode}] greedy got {got_greedy}, golden {greedy['generated']}")
         errors = [l for l in out.splitlines() if l.startswith("error ")]
-        if len(errors) != 4 or any(len(e.split(" ", 2)) < 3 for e in errors):
-            problems.append(f"[{mode}] expected 4 bad calls with messages, got {errors}")
+        expected_errors = 5 if args.tokenizer else 4
+        if len(errors) != expected_errors or any(len(e.split(" ", 2)) < 3 for e in errors):
+            problems.append(f"[{mode}] expected {expected_errors} bad calls with messages, "
+                            f"got {errors}")
+        if args.tokenizer:
+            want = run([args.g4c, "tokenize", "--tokenizer", args.tokenizer],
+                       input=SENTENCE + "\n").split()
+            got = lines.get("encode", "").split()
+            if got != want:
+                problems.append(f"[{mode}] NAME_encode gave {got}; g4c tokenize gives {want}")
+            if lines.get("decode") != SENTENCE:
+                problems.append(f"[{mode}] NAME_decode_text gave {lines.get('decode')!r}, "
+                                f"expected {SENTENCE!r}")
+            if lines.get("stop") != "1":
+                problems.append(f"[{mode}] NAME_is_stop(eos) gave {lines.get('stop')}")
         if "poison ok" not in out:
             problems.append(f"[{mode}] memory outside the arena was written:\n{out}")
         if not problems:
@@ -134,6 +166,10 @@ def main():
                   f"bytes; nothing outside touched")
             for e in errors:
                 print(f"     {e}")
+            if args.tokenizer:
+                print(f"PASS [{mode} guard] text: NAME_encode {lines.get('encode')!r} equals "
+                      f"g4c tokenize; decoded one id at a time back to the sentence; "
+                      f"eos is a stop id")
 
     if problems:
         print("\n".join("FAIL " + p for p in problems))

@@ -13,6 +13,10 @@
  *   argmax <id per prompt position>
  *   greedy <generated ids>
  *   errors: one line per bad call, "<code> <message>"
+ *   with G4_TEST_TEXT (a text section linked in, text.S):
+ *     encode <ids of G4_TEST_SENTENCE>
+ *     decode <those ids decoded back>
+ *     stop <NAME_is_stop of the eos id>
  *   poison ok
  *
  * MODEL (the library's NAME), MODEL_UPPER and MODEL_HEADER come from the command
@@ -32,6 +36,11 @@ typedef CAT(MODEL, _t) model_t;
 
 extern const unsigned char g4_test_weights[];
 extern const unsigned char g4_test_weights_end[];
+#ifdef G4_TEST_TEXT
+extern const unsigned char g4_test_text[];
+extern const unsigned char g4_test_text_end[];
+static unsigned char encode_scratch[1 << 16] __attribute__((aligned(64)));
+#endif
 
 #define PAGE 4096u
 #define POISON 0xA5
@@ -150,6 +159,48 @@ int g4_test_main(int argc, char **argv) {
   if (code != CONSTANT(OUT_OF_RANGE))
     fail("bad token", code);
   report_error(code, API(error)(model));
+
+#ifdef G4_TEST_TEXT
+  {
+    static const char sentence[] = G4_TEST_SENTENCE;
+    const size_t length = sizeof(sentence) - 1;
+    int32_t ids[256];
+    size_t count = 0;
+    /* Without a text section the text functions refuse. */
+    code = API(encode)(model, sentence, length, encode_scratch, sizeof(encode_scratch), ids,
+                       256, &count);
+    if (code != CONSTANT(FAILED_PRECONDITION)) fail("encode before text_init", code);
+    report_error(code, API(error)(model));
+    code = API(text_init)(model, g4_test_text, (size_t)(g4_test_text_end - g4_test_text));
+    if (code != CONSTANT(OK)) {
+      report_error(code, API(error)(model));
+      fail("text_init", code);
+    }
+    if (API(encode_scratch_bytes)(length) > sizeof(encode_scratch)) fail("scratch", 0);
+    code = API(encode)(model, sentence, length, encode_scratch, sizeof(encode_scratch), ids,
+                       256, &count);
+    if (code != CONSTANT(OK)) fail("encode", code);
+    g4_test_puts("encode");
+    for (size_t i = 0; i < count; ++i) {
+      g4_test_puts(" ");
+      g4_test_put_int(ids[i]);
+    }
+    g4_test_puts("\ndecode ");
+    char text[512];
+    size_t written = 0;
+    /* One id at a time, as a stream of generated tokens would be printed. */
+    for (size_t i = 0; i < count; ++i) {
+      size_t piece = 0;
+      code = API(decode_text)(model, &ids[i], 1, text + written, sizeof(text) - written, &piece);
+      if (code != CONSTANT(OK)) fail("decode_text", code);
+      written += piece;
+    }
+    g4_test_write(text, written);
+    g4_test_puts("\nstop ");
+    g4_test_put_int(API(is_stop)(model, CONSTANT(EOS_TOKEN_ID)));
+    g4_test_puts("\n");
+  }
+#endif
 
   /* Nothing outside the arena was written. */
   for (unsigned char *p = mapping + PAGE; p < high_guard; ++p) {

@@ -41,6 +41,8 @@ cl::opt<EmitKind> emit(
                clEnumValN(EmitKind::MLIR, "mlir",
                           "MLIR: gemma level, or after --stop-after=STEP of the lowering"),
                clEnumValN(EmitKind::Weights, "weights", "the packed weight blob"),
+               clEnumValN(EmitKind::Text, "text",
+                          "the text section (packed tokenizer, generation defaults)"),
                clEnumValN(EmitKind::Summary, "summary", "parameters, per-layer table, KV caches"),
                clEnumValN(EmitKind::Structure, "structure", "per-layer structure as JSON")),
     cl::cat(g4cOptions));

@@ -8,12 +8,20 @@
 #include "runtime/g4rt/model/model_info.h"
 #include "runtime/g4rt/model/session.h"
 #include "runtime/g4rt/sampling/candidates.h"
+#include "runtime/g4rt/text/text_section.h"
 
 struct g4fw_context_t {
   g4rt_arena_t arena; /* the rest of the caller's memory, after this struct */
   g4rt_session_t *session;
   g4rt_status_t last;
+  int has_text;
+  g4rt_text_section_t text; /* views of the caller's text section */
 };
+
+/* The context and the session (a few pointers and sizes) must fit the bytes
+ * every arena reserves for them. */
+_Static_assert(sizeof(g4fw_context_t) + 256 <= G4_FIRMWARE_CONTEXT_BYTES,
+               "G4_FIRMWARE_CONTEXT_BYTES is too small for the context");
 
 /* The context, padded so what follows stays aligned. */
 #define CONTEXT_BYTES                                                         \
@@ -121,4 +129,51 @@ const char *g4fw_error(const g4fw_context_t *context) {
 
 int32_t g4fw_argmax(const float *logits, int64_t n) {
   return g4rt_argmax(logits, n);
+}
+
+int g4fw_text_init(g4fw_context_t *context, const void *section, size_t bytes) {
+  context->has_text = 0;
+  g4rt_status_t status = g4rt_text_section_load(
+      section, bytes, g4rt_session_model_info(context->session)->vocab_size,
+      &context->text);
+  if (g4rt_status_is_ok(&status)) context->has_text = 1;
+  return remember(context, status);
+}
+
+size_t g4fw_encode_scratch_bytes(size_t text_bytes) {
+  return g4rt_tokenizer_encode_scratch_bytes(text_bytes);
+}
+
+static g4rt_status_t no_text(void) {
+  return G4RT_MAKE_STATUS(G4RT_STATUS_FAILED_PRECONDITION,
+                          "text: no text section loaded (the model takes token "
+                          "ids only until g4fw_text_init succeeds)");
+}
+
+int g4fw_encode(g4fw_context_t *context, const char *text, size_t text_bytes,
+                void *scratch, size_t scratch_bytes, int32_t *ids,
+                size_t capacity, size_t *out_count) {
+  if (!context->has_text) return remember(context, no_text());
+  g4rt_arena_t arena;
+  g4rt_arena_initialize(scratch, scratch_bytes, &arena);
+  g4rt_tokenizer_encode_options_t options;
+  g4rt_tokenizer_encode_options_initialize(&options);
+  return remember(context,
+                  g4rt_tokenizer_encode(&context->text.tokenizer, text,
+                                        text_bytes, &options, &arena, ids,
+                                        capacity, out_count));
+}
+
+int g4fw_decode_text(g4fw_context_t *context, const int32_t *ids, size_t count,
+                     char *text, size_t capacity, size_t *out_length) {
+  if (!context->has_text) return remember(context, no_text());
+  return remember(context,
+                  g4rt_tokenizer_decode(&context->text.tokenizer, ids, count, 0,
+                                        text, capacity, out_length));
+}
+
+int g4fw_is_stop(const g4fw_context_t *context, int32_t token) {
+  if (context->has_text)
+    return g4rt_text_section_is_stop(&context->text, token) ? 1 : 0;
+  return token == g4rt_session_model_info(context->session)->eos_token_id;
 }

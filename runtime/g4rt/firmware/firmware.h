@@ -63,6 +63,39 @@ const char *g4fw_error(const g4fw_context_t *context);
 /* The index of the largest logit (NaN never wins; ties: the lowest index). */
 int32_t g4fw_argmax(const float *logits, int64_t n);
 
+/*===- Text (a model compiled from a checkpoint with a tokenizer.json) -===*/
+
+/* Loads the text section at |section| (g4c --emit=text: g4_text_header_t, the
+ * packed tokenizer and the generation defaults; 8-byte aligned, |bytes| long,
+ * borrowed: it must outlive the context) into |context|: every field and table
+ * is validated in place (docs/tokenizer.md). Returns a status code. */
+G4RT_MUST_USE int g4fw_text_init(g4fw_context_t *context, const void *section,
+                                 size_t bytes);
+
+/* Scratch bytes g4fw_encode needs for |text_bytes| bytes of text. */
+size_t g4fw_encode_scratch_bytes(size_t text_bytes);
+
+/* Encodes |text| (UTF-8, |text_bytes| bytes, no BOS added) into |ids|
+ * (|capacity| entries); *out_count gets the number of ids (also when they do
+ * not fit: then OUT_OF_RANGE). |scratch| is the caller's working memory
+ * (|scratch_bytes|, see g4fw_encode_scratch_bytes). */
+G4RT_MUST_USE int g4fw_encode(g4fw_context_t *context, const char *text,
+                              size_t text_bytes, void *scratch,
+                              size_t scratch_bytes, int32_t *ids,
+                              size_t capacity, size_t *out_count);
+
+/* Decodes |count| ids into |text| (|capacity| bytes, not NUL-terminated);
+ * *out_length is the full length. Decoding ids one at a time gives the same
+ * bytes as together, so generated tokens can be streamed. */
+G4RT_MUST_USE int g4fw_decode_text(g4fw_context_t *context, const int32_t *ids,
+                                   size_t count, char *text, size_t capacity,
+                                   size_t *out_length);
+
+/* 1 when |token| ends generation (the text section's stop ids: <eos>, the
+ * end-of-turn marker), else 0; without a text section, whether it is the
+ * model's eos id. */
+int g4fw_is_stop(const g4fw_context_t *context, int32_t token);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
