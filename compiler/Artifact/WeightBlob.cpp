@@ -4,8 +4,12 @@
 #include "compiler/Checkpoint/WeightBinder.h"
 #include "runtime/g4rt/abi/model_abi.h"
 
+#include "llvm/ADT/APFloat.h"
+
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 namespace g4 {
 
@@ -35,21 +39,13 @@ uint16_t toBF16(float value) {
   return uint16_t(bits >> 16);
 }
 
+/// Round to nearest even, subnormals and overflow included (scales of small blocks
+/// are f16 subnormals; flushing them to zero would zero the block).
 uint16_t toF16(float value) {
-  // Weights here are small and normal; round-to-nearest through the hardware-free path.
-  uint32_t bits;
-  std::memcpy(&bits, &value, sizeof(bits));
-  uint32_t sign = (bits >> 16) & 0x8000;
-  int32_t exponent = int32_t((bits >> 23) & 0xff) - 127 + 15;
-  uint32_t mantissa = bits & 0x7fffff;
-  if (exponent <= 0)
-    return uint16_t(sign);
-  if (exponent >= 31)
-    return uint16_t(sign | 0x7c00);
-  uint32_t half = sign | (uint32_t(exponent) << 10) | (mantissa >> 13);
-  if ((mantissa & 0x1fff) > 0x1000 || ((mantissa & 0x1fff) == 0x1000 && (half & 1)))
-    ++half;
-  return uint16_t(half);
+  llvm::APFloat half(value);
+  bool losesInfo = false;
+  half.convert(llvm::APFloat::IEEEhalf(), llvm::APFloat::rmNearestTiesToEven, &losesInfo);
+  return uint16_t(half.bitcastToAPInt().getZExtValue());
 }
 
 bool isScaleLike(llvm::StringRef name) {
@@ -75,8 +71,12 @@ float fromF16(uint16_t half) {
   return value;
 }
 
-/// Quantises one row of float weights into q8_0 or q4_0 blocks (docs/dialects/gemma.md).
-void packRow(llvm::ArrayRef<float> row, bool q4, std::vector<uint8_t> &out) {
+/// Quantises one row of float weights into q8_0 or q4_0 blocks (docs/dialects/gemma.md);
+/// false if the row holds a NaN or an infinity (nothing to quantise it to).
+bool packRow(llvm::ArrayRef<float> row, bool q4, std::vector<uint8_t> &out) {
+  for (float w : row)
+    if (!std::isfinite(w))
+      return false;
   for (size_t start = 0; start < row.size(); start += 32) {
     llvm::ArrayRef<float> block = row.slice(start, 32);
     float scale;
@@ -92,21 +92,24 @@ void packRow(llvm::ArrayRef<float> row, bool q4, std::vector<uint8_t> &out) {
         amax = std::max(amax, std::fabs(w));
       scale = amax / 127.0f;
     }
-    const float inverse = scale != 0 ? 1.0f / scale : 0.0f;
-    uint16_t half = toF16(scale);
+    // Quantise with the scale the kernels will use: the f16-rounded one.
+    const uint16_t half = toF16(scale);
+    const float rounded = fromF16(half);
+    const float inverse = rounded != 0 ? 1.0f / rounded : 0.0f;
     out.push_back(uint8_t(half & 0xff));
     out.push_back(uint8_t(half >> 8));
     if (q4) {
       uint8_t nibbles[32];
       for (int j = 0; j < 32; ++j)
-        nibbles[j] = uint8_t(std::min(15, int(block[j] * inverse + 8.5f)));
+        nibbles[j] = uint8_t(std::clamp(int(block[j] * inverse + 8.5f), 0, 15));
       for (int j = 0; j < 16; ++j)
         out.push_back(uint8_t(nibbles[j] | (nibbles[j + 16] << 4)));
     } else {
       for (float w : block)
-        out.push_back(uint8_t(int8_t(std::lround(w * inverse))));
+        out.push_back(uint8_t(int8_t(std::clamp<long>(std::lround(w * inverse), -127, 127))));
     }
   }
+  return true;
 }
 
 /// Receives a float matrix row-major and writes its packed rows to `out`.
@@ -118,6 +121,8 @@ public:
   }
   /// Whether everything received made whole rows.
   bool complete() const { return pending.empty(); }
+  /// The first row that could not be quantised, if any.
+  std::optional<int64_t> badRow() const { return firstBadRow; }
 
 private:
   void write_impl(const char *data, size_t size) override {
@@ -145,7 +150,9 @@ private:
         }
       }
       packed.clear();
-      packRow(row, q4, packed);
+      if (!packRow(row, q4, packed) && !firstBadRow)
+        firstBadRow = rowsDone;
+      ++rowsDone;
       out.write(reinterpret_cast<const char *>(packed.data()), packed.size());
       used += rowBytes;
     }
@@ -159,6 +166,8 @@ private:
   bool q4;
   std::vector<uint8_t> pending;
   uint64_t received = 0;
+  int64_t rowsDone = 0;
+  std::optional<int64_t> firstBadRow;
 };
 
 } // namespace
@@ -183,6 +192,9 @@ TensorFiller packingTensors(TensorFiller inner,
     packer.flush();
     if (!packer.complete())
       return error("internal error: " + tensor.name + " did not arrive in whole rows");
+    if (std::optional<int64_t> row = packer.badRow())
+      return error(tensor.name + ": row " + llvm::Twine(*row) +
+                   " holds a NaN or an infinity; it cannot be quantised to " + tensor.packedFormat);
     return llvm::Error::success();
   };
 }

@@ -93,6 +93,12 @@ llvm::Expected<std::string> libraryName(llvm::StringRef output) {
                  " does not name one (for example -o libgemma.a)");
   bool identifier = !llvm::isDigit(name.front()) &&
                     llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+  // The library's own runtime uses these prefixes: NAME_init would be g4fw_init.
+  for (llvm::StringRef reserved : {"g4fw", "g4rt", "g4_"})
+    if (name == reserved || name.starts_with(reserved.str() + "_") || name.starts_with("g4_"))
+      return error("-o " + output + ": the name '" + name +
+                   "' would collide with the runtime's own symbols (g4fw_*, g4rt_*, g4_*); "
+                   "choose another library name");
   if (!identifier) {
     std::string suggestion = name.str();
     for (char &c : suggestion)

@@ -57,13 +57,20 @@ FailureOr<SmallVector<memref::AllocOp>> returnedAllocations(func::FuncOp func) {
 /// The caller's buffer a call result is only copied into, when the kernel can write
 /// there directly: the result's one use is a copy into an argument of the caller that
 /// nothing else uses (the entries' logits), with a shape the result's type can cast to.
-memref::CopyOp copiedIntoArgument(Value result) {
+memref::CopyOp copiedIntoArgument(func::CallOp call, Value result) {
   if (!result.hasOneUse())
     return {};
   auto copy = dyn_cast<memref::CopyOp>(*result.getUsers().begin());
-  if (!copy || copy.getSource() != result || !isa<BlockArgument>(copy.getTarget()) ||
-      !copy.getTarget().hasOneUse() ||
-      !memref::CastOp::areCastCompatible(copy.getTarget().getType(), result.getType()))
+  if (!copy || copy.getSource() != result || copy->getBlock() != call->getBlock())
+    return {};
+  // An argument of the calling function itself (not of a loop or branch region), with
+  // a contiguous layout the kernel's identity-layout type can cast to.
+  auto target = dyn_cast<BlockArgument>(copy.getTarget());
+  auto targetType = dyn_cast<MemRefType>(copy.getTarget().getType());
+  if (!target || !target.getOwner()->isEntryBlock() ||
+      target.getOwner()->getParentOp() != call->getParentOfType<func::FuncOp>() ||
+      !target.hasOneUse() || !targetType || !targetType.getLayout().isIdentity() ||
+      !memref::CastOp::areCastCompatible(targetType, result.getType()))
     return {};
   return copy;
 }
@@ -85,7 +92,7 @@ FailureOr<SmallVector<Value>> allocateInCaller(func::CallOp call, func::FuncOp c
   SmallVector<Value> buffers;
   for (auto [i, constAlloc] : llvm::enumerate(allocs)) {
     memref::AllocOp alloc = constAlloc;
-    if (memref::CopyOp copy = copiedIntoArgument(call.getResult(i))) {
+    if (memref::CopyOp copy = copiedIntoArgument(call, call.getResult(i))) {
       buffers.push_back(
           memref::CastOp::create(b, call.getLoc(), alloc.getType(), copy.getTarget()));
       copy.erase();

@@ -70,6 +70,13 @@ FailureOr<int64_t> lastUse(func::FuncOp func, memref::AllocOp alloc,
       for (Value result : user->getResults())
         if (isa<BaseMemRefType>(result.getType()))
           worklist.push_back(result);
+      // A buffer allocated inside a loop and yielded to the next iteration would meet
+      // its own slot again there: one fixed view cannot hold both.
+      if (user->hasTrait<OpTrait::IsTerminator>() && user->getParentOp() != func &&
+          user->getParentRegion()->isAncestor(alloc->getParentRegion()))
+        return alloc.emitError() << "g4-plan-scratch: a buffer allocated in a loop is "
+                                    "carried to the next iteration; it needs a slot per "
+                                    "iteration, which the frame layout does not give";
       if (user->hasTrait<OpTrait::IsTerminator>() && user->getParentOp() != func)
         for (Value result : user->getParentOp()->getResults())
           if (isa<BaseMemRefType>(result.getType()))
@@ -104,6 +111,11 @@ FailureOr<Frame> planFrame(func::FuncOp func, const DenseSet<StringRef> &scratch
       return WalkResult::advance();
     if (!alloc.getType().getLayout().isIdentity() || !alloc.getSymbolOperands().empty()) {
       alloc.emitError() << "g4-plan-scratch: only identity-layout buffers can live in scratch";
+      return WalkResult::interrupt();
+    }
+    if (alloc.getAlignment().value_or(1) > uint64_t(kTensorAlignment)) {
+      alloc.emitError() << "g4-plan-scratch: alignment " << *alloc.getAlignment()
+                        << " exceeds the scratch arena's " << kTensorAlignment;
       return WalkResult::interrupt();
     }
     int64_t start = positions.lookup(topLevelAncestor(func, alloc));

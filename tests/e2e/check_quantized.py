@@ -59,14 +59,14 @@ def dequantised_row(row, fmt):
             scale = f32(extreme / -8.0)
         else:
             scale = f32(max(abs(w) for w in block) / 127.0)
-        inverse = f32(1.0 / scale) if scale != 0 else 0.0
-        s16 = f16(scale)
+        s16 = f16(scale)  # the kernels' scale; quantising uses it too
+        inverse = f32(1.0 / s16) if s16 != 0 else 0.0
         for w in block:
             v = f32(w * inverse)
             if fmt == "q4":
-                q = min(15, int(f32(v + 8.5))) - 8
+                q = max(0, min(15, int(f32(v + 8.5)))) - 8
             else:
-                q = int(abs(v) + 0.5) * (1 if v >= 0 else -1)
+                q = max(-127, min(127, int(abs(v) + 0.5) * (1 if v >= 0 else -1)))
             out.append(f32(q * s16))
     return out
 

@@ -123,3 +123,33 @@ module {
     return
   }
 }
+
+// -----
+
+// A buffer allocated in a loop and yielded to the next iteration would need a slot per
+// iteration: refused rather than laid out in one place.
+module attributes {gemma.max_context = 64 : i64} {
+  func.func private @carried(%init: memref<4xf32>, %n: index) -> memref<4xf32> {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %init) -> (memref<4xf32>) {
+      // expected-error@+1 {{g4-plan-scratch: a buffer allocated in a loop is carried to the next iteration}}
+      %next = memref.alloc() : memref<4xf32>
+      memref.copy %acc, %next : memref<4xf32> to memref<4xf32>
+      scf.yield %next : memref<4xf32>
+    }
+    %out = memref.alloc() : memref<4xf32>
+    return %init : memref<4xf32>
+  }
+}
+
+// -----
+
+// The arena aligns to 64 bytes; a buffer that asks for more is refused.
+module attributes {gemma.max_context = 64 : i64} {
+  func.func private @overaligned() {
+    // expected-error@+1 {{g4-plan-scratch: alignment 128 exceeds the scratch arena's 64}}
+    %a = memref.alloc() {alignment = 128 : i64} : memref<4xf32>
+    return
+  }
+}

@@ -1,0 +1,115 @@
+//===- PackingTest.cpp - Quantising weight rows into q8_0/q4_0 blocks -----===//
+//
+// packingTensors (compiler/Artifact) quantises a packed tensor's float rows as the blob
+// is written. Checked here on hand-made rows: the block layout (f16 scale, then 32 bytes
+// or 16 nibble pairs), scales small enough to be f16 subnormals (they must not flush to
+// zero), and rows that cannot be quantised.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Artifact/Artifact.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace {
+
+using ::testing::HasSubstr;
+
+/// Packs one row of 32 f32 values as `format` ("q8_0"/"q4_0").
+llvm::Expected<std::string> packRow(const std::vector<float> &row, const std::string &format) {
+  g4::WeightPlan plan;
+  plan.name = "layers.0.mlp.up_proj.weight";
+  plan.elementType = "i8";
+  plan.packedFormat = format;
+  plan.logicalShape = {1, int64_t(row.size())};
+  plan.shape = {1, int64_t(row.size()) / 32 * (format == "q8_0" ? 34 : 18)};
+  plan.bytes = plan.shape[1];
+  g4::TensorFiller floats = [&](const g4::WeightPlan &source, llvm::raw_ostream &os) {
+    EXPECT_EQ(source.elementType, "f32");
+    EXPECT_EQ(source.bytes, int64_t(row.size() * 4));
+    os.write(reinterpret_cast<const char *>(row.data()), row.size() * 4);
+    return llvm::Error::success();
+  };
+  g4::TensorFiller packed =
+      g4::packingTensors(floats, [](const g4::WeightPlan &) { return std::string("f32"); });
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  if (llvm::Error e = packed(plan, os))
+    return std::move(e);
+  os.flush();
+  return bytes;
+}
+
+float halfAt(const std::string &bytes, size_t offset) {
+  uint16_t h = uint16_t(uint8_t(bytes[offset]) | uint8_t(bytes[offset + 1]) << 8);
+  uint32_t magnitude = h & 0x7fff;
+  float value = magnitude < 0x400 ? float(magnitude) * 0x1.0p-24f
+                                  : std::ldexp(1.0f + float(magnitude & 0x3ff) / 1024.0f,
+                                               int(magnitude >> 10) - 15);
+  return (h & 0x8000) ? -value : value;
+}
+
+TEST(Packing, Q8BlocksHoldScaleThenBytes) {
+  std::vector<float> row(32);
+  for (int j = 0; j < 32; ++j)
+    row[j] = float(j - 16) / 16.0f; // -1 .. 0.9375
+  llvm::Expected<std::string> bytes = packRow(row, "q8_0");
+  ASSERT_TRUE(bool(bytes)) << llvm::toString(bytes.takeError());
+  ASSERT_EQ(bytes->size(), 34u);
+  float scale = halfAt(*bytes, 0);
+  EXPECT_NEAR(scale, 1.0f / 127.0f, 1e-5);
+  for (int j = 0; j < 32; ++j)
+    EXPECT_NEAR(scale * int8_t((*bytes)[2 + j]), row[j], scale / 2 + 1e-6) << j;
+  EXPECT_EQ(int8_t((*bytes)[2]), -127); // the extreme maps to the end of the range
+}
+
+TEST(Packing, Q4BlocksHoldNibblePairs) {
+  std::vector<float> row(32);
+  for (int j = 0; j < 32; ++j)
+    row[j] = float(j % 16) - 8.0f; // -8 .. 7, twice
+  llvm::Expected<std::string> bytes = packRow(row, "q4_0");
+  ASSERT_TRUE(bool(bytes)) << llvm::toString(bytes.takeError());
+  ASSERT_EQ(bytes->size(), 18u);
+  EXPECT_FLOAT_EQ(halfAt(*bytes, 0), 1.0f); // -8 / -8
+  for (int j = 0; j < 16; ++j) {
+    uint8_t b = uint8_t((*bytes)[2 + j]);
+    EXPECT_EQ(int(b & 15) - 8, int(row[j])) << j;
+    EXPECT_EQ(int(b >> 4) - 8, int(row[j + 16])) << j;
+  }
+}
+
+// A block of weights below 127 * 2^-14 (q8_0) or 8 * 2^-14 (q4_0) has an f16-subnormal scale: it
+// must survive (it used to flush to zero and the block dequantised to nothing).
+TEST(Packing, SmallBlocksKeepSubnormalScales) {
+  std::vector<float> row(32);
+  for (int j = 0; j < 32; ++j)
+    row[j] = 1e-4f * float(j % 7 - 3);
+  for (const char *format : {"q8_0", "q4_0"}) {
+    llvm::Expected<std::string> bytes = packRow(row, format);
+    ASSERT_TRUE(bool(bytes)) << llvm::toString(bytes.takeError());
+    float scale = halfAt(*bytes, 0);
+    EXPECT_GT(std::fabs(scale), 0.0f) << format;
+    EXPECT_LT(std::fabs(scale), 0x1.0p-14f) << format;
+    if (std::string(format) == "q8_0")
+      for (int j = 0; j < 32; ++j)
+        EXPECT_NEAR(scale * int8_t((*bytes)[2 + j]), row[j], std::fabs(scale)) << j;
+  }
+}
+
+TEST(Packing, NonFiniteRowsAreAnError) {
+  std::vector<float> row(64, 0.5f);
+  row[40] = NAN;
+  llvm::Expected<std::string> bytes = packRow(row, "q8_0");
+  ASSERT_FALSE(bool(bytes));
+  EXPECT_THAT(llvm::toString(bytes.takeError()),
+              HasSubstr("layers.0.mlp.up_proj.weight: row 0 holds a NaN or an infinity; it "
+                        "cannot be quantised to q8_0"));
+}
+
+} // namespace
