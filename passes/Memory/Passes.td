@@ -74,9 +74,12 @@ def PlanScratchPass : Pass<"g4-plan-scratch", "::mlir::ModuleOp"> {
     last allowed ones and around every KV capacity of `gemma.kv_plan`, and records the
     maximum as `g4.scratch_bytes` on the entry and, over all entries, on the module.
     Sizes that cannot be evaluated from the entry's token count and start position are
-    an error naming the op.
+    an error naming the op. At run time each function checks that its frame fits the
+    scratch it was given and traps (`llvm.intr.trap`, no runtime symbol) if not, so a
+    bound the sampling got wrong stops the program instead of overrunning memory.
   }];
-  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect", "::mlir::LLVM::LLVMDialect"];
 }
 
 def SortGlobalsPass : Pass<"g4-sort-globals", "::mlir::ModuleOp"> {

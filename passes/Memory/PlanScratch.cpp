@@ -15,6 +15,8 @@
 #include "passes/Memory/SizeExpressions.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -339,10 +341,19 @@ LogicalResult rewriteFrame(const Frame &frame, Value scratch,
     return failure();
   auto &[offsets, frameBytes] = *layout;
 
+  // The compile-time bound is an argument over the sizes' growth, not a proof: a frame
+  // that does not fit the scratch it is given stops the program (a trap needs no
+  // runtime symbol) instead of overrunning the caller's memory.
+  Location loc = func.getLoc();
+  Value total = b.createOrFold<memref::DimOp>(loc, scratch, 0);
+  if (!frame.slots.empty() || !frame.calls.empty()) {
+    Value overflows = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, frameBytes, total);
+    scf::IfOp guard = scf::IfOp::create(b, loc, overflows, /*withElseRegion=*/false);
+    OpBuilder inside = guard.getThenBodyBuilder();
+    LLVM::Trap::create(inside, loc);
+  }
   Value calleeScratch;
   if (!frame.calls.empty()) {
-    Location loc = func.getLoc();
-    Value total = b.createOrFold<memref::DimOp>(loc, scratch, 0);
     Value rest = b.createOrFold<arith::SubIOp>(loc, total, frameBytes);
     calleeScratch =
         memref::ViewOp::create(b, loc, scratch.getType(), scratch, frameBytes, ValueRange{rest});

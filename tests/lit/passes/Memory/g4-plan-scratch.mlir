@@ -21,6 +21,10 @@
 // CHECK:         arith.muli %[[N]], %{{.+}} : index
 // CHECK:         arith.andi
 // CHECK:         %[[TOTAL:.+]] = memref.dim %[[S]], %{{.+}} : memref<?xi8>
+// A frame that does not fit the scratch it is given traps instead of overrunning.
+// CHECK:         %[[OVER:.+]] = arith.cmpi ugt, %{{.+}}, %[[TOTAL]] : index
+// CHECK:         scf.if %[[OVER]] {
+// CHECK-NEXT:      llvm.intr.trap
 // CHECK:         %[[REST:.+]] = arith.subi %[[TOTAL]], %[[FRAME:.+]] : index
 // CHECK:         %[[CALLEE:.+]] = memref.view %[[S]][%[[FRAME]]][%[[REST]]] : memref<?xi8> to memref<?xi8>
 // CHECK:         %[[A:.+]] = memref.view %[[S]][%[[OFF0:.+]]][%{{.+}}] : memref<?xi8> to memref<?x4xf32>
