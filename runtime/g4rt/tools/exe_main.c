@@ -415,18 +415,24 @@ static int generate(program_t *p, size_t last_row) {
   return kExitOk;
 }
 
+/* Opens the --dump-logits file, if one was asked for. */
+static int open_dump(program_t *p) {
+  if (p->args.dump_logits_path == NULL) return kExitOk;
+  p->dump = fopen(p->args.dump_logits_path, "wb");
+  if (p->dump == NULL) {
+    return g4rt_cli_fail(kExitError,
+                         "cannot open --dump-logits file '%s' for writing",
+                         p->args.dump_logits_path);
+  }
+  return kExitOk;
+}
+
 static int run_tokens(program_t *p) {
   if (!p->args.max_new_tokens_set) p->args.max_new_tokens = kDefaultNewTokens;
   int rc = check_prompt(p);
   if (rc != kExitOk) return rc;
-  if (p->args.dump_logits_path) {
-    p->dump = fopen(p->args.dump_logits_path, "wb");
-    if (p->dump == NULL) {
-      return g4rt_cli_fail(kExitError,
-                           "cannot open --dump-logits file '%s' for writing",
-                           p->args.dump_logits_path);
-    }
-  }
+  rc = open_dump(p);
+  if (rc != kExitOk) return rc;
   rc = open_session(p);
   if (rc != kExitOk) return rc;
   size_t last_row = 0;
@@ -629,14 +635,8 @@ static int run_prompt_text(program_t *p) {
   rc = check_prompt_fits(p);
   if (rc != kExitOk) return rc;
   if (p->args.verbose) print_ids("prompt ids", p->prompt, p->prompt_length);
-  if (p->args.dump_logits_path) {
-    p->dump = fopen(p->args.dump_logits_path, "wb");
-    if (p->dump == NULL) {
-      return g4rt_cli_fail(kExitError,
-                           "cannot open --dump-logits file '%s' for writing",
-                           p->args.dump_logits_path);
-    }
-  }
+  rc = open_dump(p);
+  if (rc != kExitOk) return rc;
   rc = open_session(p);
   if (rc != kExitOk) return rc;
   size_t last_row = 0;
