@@ -103,6 +103,7 @@ llvm::Error bench(const BenchOptions &options) {
   // pp512 runs as one prefill call, as a user's long prompt would at this setting.
   compileOptions.maxPrefillTokens = 512;
   compileOptions.weightsFormat = options.weightsFormat;
+  compileOptions.packedActivations = options.packedActivations;
   if (llvm::Error e = compile(compileOptions))
     return e;
   compileOptions.emit = EmitKind::Weights;

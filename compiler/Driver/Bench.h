@@ -21,6 +21,7 @@ struct BenchOptions {
   std::string input;
   std::string threadsList = "1,2";
   std::string weightsFormat = "bf16";
+  std::string packedActivations = "q8";
   bool json = false;
   uint64_t seed = 1;
   std::string g4cPath;

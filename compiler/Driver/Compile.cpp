@@ -8,22 +8,23 @@
 #include "compiler/Tokenizer/TextAssets.h"
 #include "dialects/Gemma/Utils/Structure.h"
 #include "passes/Memory/MemoryPlan.h"
-#include "runtime/g4rt/abi/model_abi.h"
 #include "passes/Pipelines/Pipelines.h"
+#include "runtime/g4rt/abi/model_abi.h"
+#include "targets/CPU/KernelShape.h"
 #include "targets/CPU/ObjectEmitter.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/IR/LLVMContext.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/Triple.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
-#include <chrono>
 #include "llvm/Support/ToolOutputFile.h"
+#include <chrono>
 
 namespace g4 {
 
@@ -34,9 +35,11 @@ llvm::Error error(const llvm::Twine &message) {
 }
 
 /// Diagnostics of a failed pass run are already on stderr; this names the stage.
-llvm::Error runSteps(mlir::ModuleOp module, size_t first, size_t last, llvm::StringRef what) {
+llvm::Error runSteps(mlir::ModuleOp module, size_t first, size_t last, llvm::StringRef what,
+                     const llvm::StringMap<std::string> &stepOptions = {}) {
   mlir::PassManager pm(module.getContext());
-  if (mlir::failed(buildCpuLoweringPipeline(pm, first, last)) || mlir::failed(pm.run(module)))
+  if (mlir::failed(buildCpuLoweringPipeline(pm, first, last, stepOptions)) ||
+      mlir::failed(pm.run(module)))
     return error("lowering failed in " + what);
   return llvm::Error::success();
 }
@@ -56,9 +59,9 @@ ModelFacts modelFacts(const modeldef::ModelDef &def, int64_t maxContext) {
   return facts;
 }
 
-/// Gives every definition but `exported` (the ABI's symbols, or a library's API) internal linkage: kernels, tasks and
-/// MLIR's helpers (dealloc_helper, ...) must not clash with other objects in the program,
-/// and LLVM optimises what it sees is local.
+/// Gives every definition but `exported` (the ABI's symbols, or a library's API) internal linkage:
+/// kernels, tasks and MLIR's helpers (dealloc_helper, ...) must not clash with other objects in the
+/// program, and LLVM optimises what it sees is local.
 void internalizeAllBut(llvm::Module &module, llvm::ArrayRef<std::string> exported) {
   auto internalize = [&](llvm::GlobalValue &value) {
     if (!value.isDeclaration() && !value.hasLocalLinkage() &&
@@ -108,8 +111,8 @@ llvm::Expected<std::string> libraryName(llvm::StringRef output) {
       suggestion.insert(0, "m");
     return error("-o " + output + ": '" + name +
                  "' is not a C identifier, and the library's functions are named after it "
-                 "(NAME_init, ...); use letters, digits and '_', for example lib" + suggestion +
-                 ".a");
+                 "(NAME_init, ...); use letters, digits and '_', for example lib" +
+                 suggestion + ".a");
   }
   return name.str();
 }
@@ -131,6 +134,9 @@ llvm::Error compile(const CompileOptions &options) {
     return error("--weights-format=" + options.weightsFormat +
                  ": expected bf16 (the checkpoint's float types), q8 (q8_0 blocks) or q4 "
                  "(q4_0 blocks)");
+  if (options.packedActivations != "q8" && options.packedActivations != "f32")
+    return error("--packed-activations=" + options.packedActivations +
+                 ": expected q8 (int8 activations, integer dot products) or f32");
   if (options.maxPrefillTokens <= 0)
     return error("--max-prefill-tokens must be positive; found " +
                  llvm::Twine(options.maxPrefillTokens));
@@ -143,7 +149,8 @@ llvm::Error compile(const CompileOptions &options) {
     return error("--max-context " + llvm::Twine(options.maxContext) + " exceeds the " +
                  llvm::Twine(positions) + " positions " + input->def.name() +
                  " was trained for (max_position_embeddings)");
-  const bool needsWeights = options.emit == EmitKind::Executable || options.emit == EmitKind::Weights;
+  const bool needsWeights =
+      options.emit == EmitKind::Executable || options.emit == EmitKind::Weights;
   if (needsWeights && !input->weights && !options.randomWeightsSeed)
     return error(options.input + " has no weights: compile a checkpoint directory, or pass "
                                  "--random-weights SEED for deterministic random weights");
@@ -180,8 +187,8 @@ llvm::Error compile(const CompileOptions &options) {
   // (the order of constants created in parallel differed from run to run), and these
   // machines have two cores anyway.
   mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
-  BuildOptions buildOptions = useCheckpoint ? input->buildOptions(options.maxContext)
-                                            : BuildOptions{};
+  BuildOptions buildOptions =
+      useCheckpoint ? input->buildOptions(options.maxContext) : BuildOptions{};
   buildOptions.maxContext = options.maxContext;
   buildOptions.maxPrefillTokens = options.maxPrefillTokens;
   if (options.weightsFormat == "q8")
@@ -196,22 +203,23 @@ llvm::Error compile(const CompileOptions &options) {
     return error("internal error: the built module does not verify");
 
   if (options.emit == EmitKind::Summary || options.emit == EmitKind::Structure) {
-    return writeOutput(options.output, llvm::sys::fs::OF_Text, [&](llvm::raw_fd_ostream &os) -> llvm::Error {
-      if (options.emit == EmitKind::Structure) {
-        auto layers =
-            gemma::extractStructure(module->lookupSymbol<mlir::func::FuncOp>("prefill"));
-        if (mlir::failed(layers))
-          return error("cannot read the layer structure back from the module");
-        gemma::printStructureJson(*layers, os);
-        return llvm::Error::success();
-      }
-      if (mlir::failed(printModelSummary(*module, os)))
-        return error("cannot summarise the module");
-      if (input->weights)
-        os << formatBindingReport(*input->weights);
-      os << llvm::format("built in %.3f s\n", buildSeconds);
-      return llvm::Error::success();
-    });
+    return writeOutput(
+        options.output, llvm::sys::fs::OF_Text, [&](llvm::raw_fd_ostream &os) -> llvm::Error {
+          if (options.emit == EmitKind::Structure) {
+            auto layers =
+                gemma::extractStructure(module->lookupSymbol<mlir::func::FuncOp>("prefill"));
+            if (mlir::failed(layers))
+              return error("cannot read the layer structure back from the module");
+            gemma::printStructureJson(*layers, os);
+            return llvm::Error::success();
+          }
+          if (mlir::failed(printModelSummary(*module, os)))
+            return error("cannot summarise the module");
+          if (input->weights)
+            os << formatBindingReport(*input->weights);
+          os << llvm::format("built in %.3f s\n", buildSeconds);
+          return llvm::Error::success();
+        });
   }
 
   // Plan memory first: the weight layout and KV arena are read back from the module.
@@ -244,7 +252,7 @@ llvm::Error compile(const CompileOptions &options) {
     printMemoryPlan(*plan, llvm::outs());
   ModelFacts facts = modelFacts(input->def, options.maxContext);
   uint64_t fingerprint = computeFingerprint(facts, *plan);
-  TensorFiller fill = useCheckpoint ? checkpointTensors(*input->weights)
+  TensorFiller fill = useCheckpoint               ? checkpointTensors(*input->weights)
                       : options.randomWeightsSeed ? randomTensors(*options.randomWeightsSeed)
                                                   : TensorFiller();
   if (fill && buildOptions.packedFormat) {
@@ -260,13 +268,26 @@ llvm::Error compile(const CompileOptions &options) {
   }
 
   if (options.emit == EmitKind::Weights)
-    return writeOutput(options.output, llvm::sys::fs::OF_None, [&](llvm::raw_fd_ostream &os) -> llvm::Error {
-      return writeWeightBlob(os, *plan, fingerprint, fill);
-    });
+    return writeOutput(options.output, llvm::sys::fs::OF_None,
+                       [&](llvm::raw_fd_ostream &os) -> llvm::Error {
+                         return writeWeightBlob(os, *plan, fingerprint, fill);
+                       });
   if (options.emit == EmitKind::MLIR && options.stopAfter.empty())
     return llvm::Error::success(); // only the memory plan was asked for
 
-  if (llvm::Error e = runSteps(*module, 1, last, "the CPU lowering pipeline"))
+  // The target is resolved before lowering: its vector width and registers shape the
+  // contraction microkernels.
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      createTargetMachine(options.target);
+  if (!machine)
+    return machine.takeError();
+  ContractionKernelShape kernelShape = contractionKernelShape(**machine);
+  kernelShape.quantizeActivations = options.packedActivations == "q8";
+  llvm::StringMap<std::string> stepOptions;
+  stepOptions["g4-vectorize-contractions"] = kernelShape.passOptions();
+  if (!kernelShape.fusedMultiplyAdd)
+    stepOptions["g4-math-approximate-tanh"] = "fused-multiply-add=false";
+  if (llvm::Error e = runSteps(*module, 1, last, "the CPU lowering pipeline", stepOptions))
     return e;
   if (options.emit == EmitKind::MLIR)
     return printModule(*module, options.output);
@@ -275,9 +296,6 @@ llvm::Error compile(const CompileOptions &options) {
     return error("internal error: the lowering did not plan the scratch arena");
   plan->scratchBytes = scratchBytes.getInt();
 
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine = createTargetMachine(options.target);
-  if (!machine)
-    return machine.takeError();
   llvm::LLVMContext llvmContext;
   llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
       translateToLLVMIR(*module, llvmContext, **machine);
@@ -295,10 +313,11 @@ llvm::Error compile(const CompileOptions &options) {
   optimizeModule(**llvmModule, **machine, options.optLevel);
 
   if (options.emit == EmitKind::LLVMIR)
-    return writeOutput(options.output, llvm::sys::fs::OF_Text, [&](llvm::raw_fd_ostream &os) -> llvm::Error {
-      (*llvmModule)->print(os, nullptr);
-      return llvm::Error::success();
-    });
+    return writeOutput(options.output, llvm::sys::fs::OF_Text,
+                       [&](llvm::raw_fd_ostream &os) -> llvm::Error {
+                         (*llvmModule)->print(os, nullptr);
+                         return llvm::Error::success();
+                       });
 
   std::string objectPath = options.output;
   llvm::SmallString<128> tempObject;
@@ -309,9 +328,10 @@ llvm::Error compile(const CompileOptions &options) {
       return error("cannot create a temporary object file: " + tec.message());
     objectPath = tempObject.str().str();
   }
-  if (llvm::Error e = writeOutput(objectPath, llvm::sys::fs::OF_None, [&](llvm::raw_fd_ostream &os) -> llvm::Error {
-        return emitObject(**llvmModule, **machine, os);
-      }))
+  if (llvm::Error e = writeOutput(objectPath, llvm::sys::fs::OF_None,
+                                  [&](llvm::raw_fd_ostream &os) -> llvm::Error {
+                                    return emitObject(**llvmModule, **machine, os);
+                                  }))
     return e;
   if (options.emit == EmitKind::Object)
     return llvm::Error::success();

@@ -36,6 +36,8 @@ struct CompileOptions {
   /// bf16 (the checkpoint's float types), q8 or q4 (projection matrices packed as
   /// q8_0/q4_0 blocks, quantised at compile time).
   std::string weightsFormat = "bf16";
+  /// With packed weights: "q8" (int8 activations, integer dot products) or "f32".
+  std::string packedActivations = "q8";
   std::optional<uint64_t> randomWeightsSeed;
   bool printMemoryPlan = false;
   int optLevel = 3;

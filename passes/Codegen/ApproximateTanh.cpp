@@ -18,9 +18,15 @@ namespace g4 {
 namespace {
 
 struct ApproximateTanhPass : impl::ApproximateTanhPassBase<ApproximateTanhPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populatePolynomialApproximateTanhPattern(patterns);
+    // The polynomial is written with math.fma, which becomes a call to libm's fmaf on
+    // a target without FMA instructions.
+    if (!fusedMultiplyAdd)
+      math::populateExpansionPatterns(patterns, {"fma"});
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -11,8 +11,13 @@ def ApproximateTanhPass : Pass<"g4-math-approximate-tanh", "::mlir::ModuleOp"> {
     call (tanhf -> expm1f) it was ~10% of decode time and stays scalar; the rational
     approximation is inline arithmetic that LLVM can vectorise, needs no libm (the
     firmware library must not), and is accurate to a few ulp. Only tanh is rewritten:
-    exp, sin and cos are g4-math-inline-libm's.
+    exp, sin and cos are g4-math-inline-libm's. With `fused-multiply-add=false` (a
+    target without FMA) the polynomial's `math.fma` become multiplies and adds.
   }];
+  let options = [
+    Option<"fusedMultiplyAdd", "fused-multiply-add", "bool", /*default=*/"true",
+           "keep math.fma (false: expand it, the target has no FMA instruction)">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
@@ -30,6 +35,70 @@ def InlineLibmPass : Pass<"g4-math-inline-libm", "::mlir::ModuleOp"> {
     rewritten (the lowering is scalar at this point); others are left for libm.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
+}
+
+def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::ModuleOp"> {
+  let summary = "Rewrites weight contractions as register-blocked vector microkernels";
+  let description = [{
+    Runs on buffers, after g4-outline-parallel-tasks. Every `linalg.generic` computing
+    `y[m, n] += x[m, k] * ext(w[n, k])` (f32 activations, f32/bf16/f16 weights in
+    PyTorch's [out, in] layout, a reassociable sum, unit innermost strides) becomes
+    explicit vector code:
+
+    - a tile of `tile-rows` x `tile-cols` outputs (or `1 x row-tile-cols` for leftover
+      rows, decode's single token among them) keeps one vector accumulator per output in
+      registers; each step loads every x row and every w row of the tile once and issues
+      rows x cols fused multiply-adds, so a weight load feeds every row of the tile;
+    - k is split into blocks of `k-block` and rows of x into blocks of `m-block`, so a
+      weight panel stays in L1 while the x block it meets stays in L2;
+    - the k remainder is one masked step (predicated on SVE), so any K works;
+    - `lanes` f32 lanes per vector, times vscale when `scalable` (SVE): the same code
+      runs at every vector length.
+
+    Each output is the same sequence of operations whatever its tile, task or batch
+    (fma chain per lane over k, one reassociated lane sum per k block added to y in
+    block order), so decode and prefill, chunked prompts and any thread count give
+    bit-identical results. The shape numbers come from the target (targets/x86,
+    targets/arm); the pass never tests the ISA.
+
+    Packed contractions (`g4.packed_format` = `q8_0` or `q4_0`, from g4-gemma-to-linalg)
+    get the same tiling over 32-weight blocks. With `quantize-activations` each task
+    quantises the rows of x it needs to int8 with one f32 scale per 32 (q8_0's rule,
+    round to nearest even) into a stack buffer of `m-block` x `k-block` bytes; a block's
+    products are then integer dot products (`int8-dot`: `vpdpbusd`, `vpmaddubsw`, NEON
+    `sdot`) scaled once by both scales. Without it the weights are dequantised in
+    registers (sign-extend, convert, times the block scale: exact) and met with f32
+    FMAs.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"8",
+           "f32 lanes per vector (the minimum, times vscale, when scalable)">,
+    Option<"scalable", "scalable", "bool", /*default=*/"false",
+           "use scalable vectors (vector<[lanes]xf32>)">,
+    Option<"tileRows", "tile-rows", "int64_t", /*default=*/"4",
+           "rows of x per register tile">,
+    Option<"tileCols", "tile-cols", "int64_t", /*default=*/"3",
+           "rows of w per register tile">,
+    Option<"rowTileCols", "row-tile-cols", "int64_t", /*default=*/"8",
+           "rows of w per tile for a single row of x (decode)">,
+    Option<"kBlock", "k-block", "int64_t", /*default=*/"2048",
+           "reduction elements per block (a multiple of lanes)">,
+    Option<"mBlock", "m-block", "int64_t", /*default=*/"32",
+           "rows of x per cache block (a multiple of tile-rows)">,
+    Option<"fusedMultiplyAdd", "fused-multiply-add", "bool", /*default=*/"true",
+           "the target has vector FMA (false: multiply then add, no fmaf call)">,
+    Option<"nativeF16", "native-f16", "bool", /*default=*/"false",
+           "the target converts f16 to f32 in one instruction (packed block scales; "
+           "false: integer decoding, no conversion call)">,
+    Option<"quantizeActivations", "quantize-activations", "bool", /*default=*/"true",
+           "packed weights: quantise the activations to int8 per 32-block and use integer "
+           "dot products (false: dequantise the weights in registers, f32 FMAs)">,
+    Option<"int8Dot", "int8-dot", "std::string", /*default=*/"\"generic\"",
+           "the target's int8 dot-product idiom: generic, x86-maddubs or x86-vnni">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+                           "::mlir::math::MathDialect", "::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // G4_PASSES_CODEGEN_PASSES_TD

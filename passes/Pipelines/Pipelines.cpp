@@ -17,7 +17,8 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       {"convert-elementwise-to-linalg", "func.func(convert-elementwise-to-linalg)"},
       {"canonicalize", "canonicalize"},
       // Buffers: in place where the analysis proves it (KV caches, logits), freed after use.
-      {"one-shot-bufferize", "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}"},
+      {"one-shot-bufferize", "one-shot-bufferize{bufferize-function-boundaries "
+                             "function-boundary-type-conversion=identity-layout-map}"},
       {"g4-sort-globals", "g4-sort-globals"},
       // A kernel that updates a KV cache returns it; once canonicalize folds the in-place
       // loop away, dropping that result keeps the update in place across the call
@@ -30,12 +31,15 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       {"convert-bufferization-to-memref", "convert-bufferization-to-memref"},
       // Large independent loops become tasks for the caller's injected thread pool.
       {"g4-outline-parallel-tasks", "g4-outline-parallel-tasks"},
+      // Weight contractions as register-blocked vector loops, shaped by the target.
+      {"g4-vectorize-contractions", "g4-vectorize-contractions"},
       {"convert-linalg-to-loops", "func.func(convert-linalg-to-loops)"},
       // LLVM dialect.
       {"convert-scf-to-cf", "convert-scf-to-cf"},
       // expand-strided-metadata emits affine.apply (toolchain.md pitfall 7).
       {"expand-strided-metadata", "expand-strided-metadata"},
       {"lower-affine", "lower-affine"},
+      {"convert-vector-to-llvm", "convert-vector-to-llvm"},
       {"finalize-memref-to-llvm", "finalize-memref-to-llvm"},
       {"g4-math-approximate-tanh", "g4-math-approximate-tanh"},
       {"g4-math-inline-libm", "g4-math-inline-libm"},
@@ -62,11 +66,17 @@ FailureOr<size_t> findCpuLoweringStep(StringRef name) {
   return failure();
 }
 
-LogicalResult buildCpuLoweringPipeline(OpPassManager &pm, size_t first, size_t last) {
+LogicalResult buildCpuLoweringPipeline(OpPassManager &pm, size_t first, size_t last,
+                                       const llvm::StringMap<std::string> &stepOptions) {
   const std::vector<PipelineStep> &steps = cpuLoweringSteps();
-  for (size_t i = first; i < steps.size() && i <= last; ++i)
-    if (failed(parsePassPipeline(steps[i].pipeline, pm, llvm::errs())))
+  for (size_t i = first; i < steps.size() && i <= last; ++i) {
+    std::string text = steps[i].pipeline;
+    auto options = stepOptions.find(steps[i].name);
+    if (options != stepOptions.end() && !options->second.empty())
+      text += "{" + options->second + "}";
+    if (failed(parsePassPipeline(text, pm, llvm::errs())))
       return failure();
+  }
   return success();
 }
 

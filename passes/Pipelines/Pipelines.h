@@ -9,6 +9,7 @@
 #define G4_PASSES_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <string>
 #include <vector>
@@ -28,9 +29,12 @@ const std::vector<PipelineStep> &cpuLoweringSteps();
 /// The index of the step named `name`; fails, listing the step names, if there is none.
 mlir::FailureOr<size_t> findCpuLoweringStep(llvm::StringRef name);
 
-/// Adds steps [first, last] to `pm` (all steps by default).
+/// Adds steps [first, last] to `pm` (all steps by default). `stepOptions` gives the
+/// options of single-pass steps by step name (the target's, e.g. for
+/// g4-vectorize-contractions); steps not named keep their defaults.
 mlir::LogicalResult buildCpuLoweringPipeline(mlir::OpPassManager &pm, size_t first = 0,
-                                             size_t last = SIZE_MAX);
+                                             size_t last = SIZE_MAX,
+                                             const llvm::StringMap<std::string> &stepOptions = {});
 
 /// Registers `g4-lower-to-llvm` (the whole list) with the pass-pipeline registry.
 void registerPipelines();

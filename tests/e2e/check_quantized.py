@@ -12,9 +12,10 @@ prefill call) are compared:
      own prefill (within 1e-4): the packed kernels agree across entry points.
   4. exactness of the packed kernels: the fixture's packed matrices are replaced by
      their own dequantised values (stored as f32); quantising those again is lossless,
-     so the packed executable must give the f32 path's logits of that checkpoint within
-     EXACT_ATOL (summation order only) - a wrong byte, scale or nibble cannot hide in
-     quantisation noise.
+     so the packed executable built with --packed-activations=f32 must give the f32
+     path's logits of that checkpoint within EXACT_ATOL (summation order only) - a wrong
+     byte, scale or nibble cannot hide in quantisation noise;
+  5. on a VNNI host, the vpdpbusd and vpmaddubsw builds agree (check_int8_idioms).
 The measured numbers are printed; a failure prints the positions and values.
 """
 import argparse
@@ -28,14 +29,19 @@ import subprocess
 import sys
 
 # Tolerances for these tiny random-weight fixtures (logits of magnitude ~10), measured
-# (2026-11-28) and given about 30% headroom: q8_0 moves logits by up to 0.90 (tiny-e2b) and
-# 1.55 (tiny-31b) and flips argmaxes whose golden margin is below 0.74; q4_0 (3 bits plus a
-# sign per weight) moves them by up to 9.7 and flips margins up to 4.1. Random weights
-# with 96-wide rows are a worst case for block quantisation; the exactness check (4) is
-# what holds the kernels to the f32 path.
-ATOL = {"q8": 2.0, "q4": 12.5}
+# (2026-11-28) and given about 30% headroom. The packed kernels quantise the activations
+# to int8 per 32 (q8_0's rule) and use integer dot products, like llama.cpp: q8_0 moves
+# logits by up to 2.39 (tiny-e2b) and 2.62 (tiny-31b) - 0.90 and 1.55 of that is the
+# weights' rounding alone (--packed-activations=f32) - and flips argmaxes whose golden
+# margin is below about 0.8; q4_0 (3 bits plus a sign per weight) moves them by up to 9.8
+# and flips margins up to 4.1. Random weights with 96-wide rows (3 blocks per row) are a
+# worst case for block quantisation; the exactness check (4) holds the kernels to the
+# f32 path, and tests/lit/passes/Codegen/g4-vectorize-contractions-packed-run.mlir holds
+# every int8 idiom to exact integer sums.
+ATOL = {"q8": 3.4, "q4": 12.5}
 MARGIN = {"q8": 1.0, "q4": 5.0}
 EXACT_ATOL = 1e-4
+IDIOM_ATOL = 1e-3
 
 
 def f32(x):
@@ -134,8 +140,11 @@ def run(cmd):
     return result.stdout
 
 
+RUN_PREFIX = []
+
+
 def logits(exe, tokens, path, extra=()):
-    run([exe, "--tokens", ",".join(map(str, tokens)), "--max-new-tokens", "0",
+    run([*RUN_PREFIX, exe, "--tokens", ",".join(map(str, tokens)), "--max-new-tokens", "0",
          "--dump-logits", path, *extra])
     data = array.array("f")
     with open(path, "rb") as f:
@@ -144,13 +153,54 @@ def logits(exe, tokens, path, extra=()):
     return [data[p * vocab:(p + 1) * vocab] for p in range(len(tokens))]
 
 
+def host_flags():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def check_int8_idioms(args, tokens, host_logits):
+    """5. On a VNNI host the int8 dot products use vpdpbusd; a build without VNNI uses
+    AVX2's vpmaddubsw + vpmaddwd, an independent implementation of the same integer sums
+    in the same lanes, with everything else unchanged. Both must give the same logits
+    (within IDIOM_ATOL; they are equal in practice). Other hosts skip this."""
+    flags = host_flags()
+    if args.target_args:
+        print("     int8 idiom cross-check skipped: not a host build")
+        return 0
+    if not ({"avx512_vnni", "avx512vl"} <= flags or "avx_vnni" in flags):
+        print("     int8 idiom cross-check skipped: the host has no VNNI")
+        return 0
+    exe = os.path.join(args.workdir, f"model-{args.format}-maddubs")
+    run([args.g4c, "compile", args.fixture, f"--weights-format={args.format}",
+         "--mattr=-avx512vnni,-avxvnni", "-o", exe])
+    other = logits(exe, tokens, exe + ".bin")
+    gap = max(abs(a - b) for r, o in zip(host_logits, other) for a, b in zip(r, o))
+    if gap > IDIOM_ATOL:
+        print(f"FAIL int8 dot products: vpmaddubsw build differs from the vpdpbusd build "
+              f"by {gap:.2e} > {IDIOM_ATOL}")
+        return 1
+    print(f"PASS int8 dot products: vpmaddubsw and vpdpbusd builds within {gap:.2e}")
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--g4c", required=True)
     parser.add_argument("--fixture", required=True)
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--format", required=True, choices=sorted(ATOL))
+    parser.add_argument("--target", help="compile for this target triple (e.g. aarch64-linux-gnu)")
+    parser.add_argument("--run-prefix", default="", help="run the executables through this (an emulator)")
+    parser.add_argument("--compile-arg", action="append", default=[],
+                        help="extra g4c argument (e.g. --mattr=+dotprod)")
     args = parser.parse_args()
+    RUN_PREFIX.extend(args.run_prefix.split())
+    args.target_args = (["--target=" + args.target] if args.target else []) + args.compile_arg
     os.makedirs(args.workdir, exist_ok=True)
     golden = json.load(open(os.path.join(args.fixture, "golden.json")))
     tokens = golden["tokens"]
@@ -158,7 +208,8 @@ def main():
     exes = {}
     for fmt in ("bf16", args.format):
         exes[fmt] = os.path.join(args.workdir, f"model-{fmt}")
-        run([args.g4c, "compile", args.fixture, f"--weights-format={fmt}", "-o", exes[fmt]])
+        run([args.g4c, "compile", args.fixture, f"--weights-format={fmt}", *args.target_args,
+             "-o", exes[fmt]])
     ref = logits(exes["bf16"], tokens, os.path.join(args.workdir, "bf16.bin"))
     got = logits(exes[args.format], tokens, os.path.join(args.workdir, f"{args.format}.bin"))
     decoded = logits(exes[args.format], tokens, os.path.join(args.workdir, "decode.bin"),
@@ -204,7 +255,9 @@ def main():
         exact = {}
         for fmt in ("bf16", args.format):
             exe = os.path.join(args.workdir, f"prequantised-{args.format}-as-{fmt}")
-            run([args.g4c, "compile", prequantised, f"--weights-format={fmt}", "-o", exe])
+            # f32 activations: the packed kernels alone, without activation quantisation.
+            run([args.g4c, "compile", prequantised, f"--weights-format={fmt}",
+                 "--packed-activations=f32", *args.target_args, "-o", exe])
             exact[fmt] = logits(exe, tokens, exe + ".bin")
         gap = max(abs(a - b) for r, g in zip(exact["bf16"], exact[args.format])
                   for a, b in zip(r, g))
@@ -215,6 +268,7 @@ def main():
         else:
             print(f"PASS packed kernels exact: {len(packed)} {args.format} matrices of "
                   f"dequantised values give the f32 path's logits within {gap:.2e}")
+    failures += check_int8_idioms(args, tokens, got)
     if failures == 0:
         print(f"PASS {args.format} accuracy")
     return failures

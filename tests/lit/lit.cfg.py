@@ -23,3 +23,20 @@ config.substitutions.append(("%scripts", os.path.join(config.g4_src_root, "tests
 tool_dirs = [config.g4_tools_dir, config.llvm_tools_dir]
 tools = ["g4-opt", "g4c"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Executing lowered MLIR (the microkernel run tests): mlir-runner and the C runner
+# utilities of the same LLVM, and the host's vector extensions for target idioms.
+config.substitutions.append(("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")))
+config.substitutions.append(
+    ("%mlir_c_runner_utils",
+     os.path.join(config.llvm_tools_dir, "..", "lib", "libmlir_c_runner_utils.so.22.1")))
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = next((line.split(":", 1)[1].split() for line in cpuinfo
+                      if line.startswith("flags")), [])
+except OSError:
+    flags = []
+if "avx2" in flags:
+    config.available_features.add("host-avx2")
+if ("avx512_vnni" in flags and "avx512vl" in flags) or "avx_vnni" in flags:
+    config.available_features.add("host-vnni")

@@ -78,6 +78,11 @@ cl::opt<std::string> weightsFormat("weights-format",
                                    cl::desc("bf16 (the checkpoint's float types), q8 or q4 "
                                             "(projection matrices in q8_0/q4_0 blocks)"),
                                    cl::init("bf16"), cl::cat(g4cOptions));
+cl::opt<std::string> packedActivations(
+    "packed-activations",
+    cl::desc("with q8/q4 weights: q8 (activations quantised per 32 to int8, integer dot "
+             "products; the default) or f32 (weights dequantised in registers, f32 FMAs)"),
+    cl::init("q8"), cl::cat(g4cOptions));
 cl::list<std::string> benchArgs("bench-arg", cl::desc("bench: pass an argument to the benchmark"),
                                 cl::Hidden, cl::cat(g4cOptions));
 
@@ -145,6 +150,7 @@ int main(int argc, char **argv) {
     }
     bench.json = benchJson;
     bench.weightsFormat = weightsFormat;
+    bench.packedActivations = packedActivations;
     if (randomWeights.getNumOccurrences())
       bench.seed = randomWeights.getValue();
     bench.g4cPath = g4cPath;
@@ -165,6 +171,7 @@ int main(int argc, char **argv) {
   options.maxContext = maxContext;
   options.maxPrefillTokens = maxPrefillTokens;
   options.weightsFormat = weightsFormat;
+  options.packedActivations = packedActivations;
   if (randomWeights.getNumOccurrences())
     options.randomWeightsSeed = randomWeights.getValue();
   options.printMemoryPlan = printMemoryPlan;

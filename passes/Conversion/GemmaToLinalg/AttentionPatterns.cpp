@@ -38,7 +38,8 @@ SmallVector<IteratorType> iterators(unsigned parallelDims, unsigned reductionDim
 
 struct KVProjectLowering : KernelPattern<KVProjectOp> {
   using KernelPattern::KernelPattern;
-  SmallVector<Value> lower(KVProjectOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
+  SmallVector<Value> lower(KVProjectOp op, Adaptor adaptor,
+                           ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     auto blockType = cast<RankedTensorType>(op.getKeys().getType());
     int64_t kvHeads = blockType.getDimSize(1), d = blockType.getDimSize(2);
@@ -47,14 +48,14 @@ struct KVProjectLowering : KernelPattern<KVProjectOp> {
                                 kvHeads, d);
     Value keys = e.rope(e.rmsNorm(kRaw, adaptor.getKNorm(), eps), adaptor.getStart(), op.getRope());
     // k_eq_v: V is the raw K projection, taken before k_norm and RoPE.
-    Value vRaw = adaptor.getVWeight()
-                     ? e.splitLastDim(e.matmulTransposedWeight(adaptor.getInput(),
-                                                               adaptor.getVWeight()),
-                                      kvHeads, d)
-                     : kRaw;
+    Value vRaw =
+        adaptor.getVWeight()
+            ? e.splitLastDim(e.matmulTransposedWeight(adaptor.getInput(), adaptor.getVWeight()),
+                             kvHeads, d)
+            : kRaw;
     Value values = e.rmsNorm(vRaw, Value(), eps);
-    return {{tensor::CastOp::create(b, blockType, keys),
-                            tensor::CastOp::create(b, blockType, values)}};
+    return {
+        {tensor::CastOp::create(b, blockType, keys), tensor::CastOp::create(b, blockType, values)}};
   }
 };
 
@@ -71,8 +72,8 @@ struct KVAppendLowering : KernelPattern<KVAppendOp> {
     Value keys = adaptor.getKeys(), values = adaptor.getValues();
     Value tokens = tensor::DimOp::create(b, keys, 0);
     Value capacityValue = e.index(capacity);
-    Value first = arith::MaxSIOp::create(b, e.index(0),
-                                         arith::SubIOp::create(b, tokens, capacityValue));
+    Value first =
+        arith::MaxSIOp::create(b, e.index(0), arith::SubIOp::create(b, tokens, capacityValue));
     auto rowType = RankedTensorType::get({kvHeads, d}, cacheType.getElementType());
     auto loop = scf::ForOp::create(
         b, first, tokens, e.index(1), ValueRange{cache},
@@ -87,8 +88,8 @@ struct KVAppendLowering : KernelPattern<KVAppendOp> {
           Value updated = iterArgs[0];
           SmallVector<Value, 2> blocks{keys, values};
           for (auto [which, block] : llvm::enumerate(blocks)) {
-            Value row = tensor::ExtractSliceOp::create(nb, rowType, block, rowOffsets, rowSizes,
-                                                       strides3);
+            Value row =
+                tensor::ExtractSliceOp::create(nb, rowType, block, rowOffsets, rowSizes, strides3);
             SmallVector<OpFoldResult> dst{nb.getIndexAttr(which), slot, zero, zero};
             SmallVector<OpFoldResult> dstSizes{one, one, nb.getIndexAttr(kvHeads),
                                                nb.getIndexAttr(d)};
@@ -128,14 +129,14 @@ public:
                  Value h = linalg::IndexOp::create(nb, 1);
                  Value k = linalg::IndexOp::create(nb, 2);
                  Value isPast = arith::CmpIOp::create(nb, arith::CmpIPredicate::ult, j, past);
-                 Value slot = arith::RemUIOp::create(nb, arith::AddIOp::create(nb, lo, j),
-                                                     capacityValue);
+                 Value slot =
+                     arith::RemUIOp::create(nb, arith::AddIOp::create(nb, lo, j), capacityValue);
                  // Clamp the unused index of each select so both reads stay in bounds.
                  Value pastSlot = arith::SelectOp::create(nb, isPast, slot, zero);
                  Value blockRow =
                      arith::SelectOp::create(nb, isPast, zero, arith::SubIOp::create(nb, j, past));
-                 Value fromCache = tensor::ExtractOp::create(
-                     nb, cache, ValueRange{whichValue, pastSlot, h, k});
+                 Value fromCache =
+                     tensor::ExtractOp::create(nb, cache, ValueRange{whichValue, pastSlot, h, k});
                  Value fromBlock = tensor::ExtractOp::create(nb, block, ValueRange{blockRow, h, k});
                  Value v = arith::SelectOp::create(nb, isPast, ne.toF32(fromCache), fromBlock);
                  linalg::YieldOp::create(nb, ValueRange{v});
@@ -150,45 +151,49 @@ public:
     SmallVector<OpFoldResult> qSizes = e.sizes(q);
     SmallVector<OpFoldResult> scoreShape{qSizes[0], qSizes[1], qSizes[2], e.sizes(keys)[0]};
 
-    // scores[t, h, g, j] = sum_k q[t, h, g, k] * keys[j, h, k]
-    Value scores = linalg::GenericOp::create(
-                       b, RankedTensorType::get({qType.getDimSize(0), qType.getDimSize(1),
-                                                 qType.getDimSize(2), ShapedType::kDynamic},
-                                                b.getF32Type()),
-                       ValueRange{q, keys}, ValueRange{e.filled(scoreShape, 0.0)},
-                       SmallVector<AffineMap>{map({t, h, g, k}), map({j, h, k}), map({t, h, g, j})},
-                       iterators(4, 1),
-                       [&](OpBuilder &nested, Location loc, ValueRange args) {
-                         ImplicitLocOpBuilder nb(loc, nested);
-                         Value p = arith::MulFOp::create(nb, args[0], args[1]);
-                         linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p)});
-                       })
-                       .getResult(0);
+    // scores[t, h, g, j] = sum_k q[t, h, g, k] * keys[j, h, k]. reassoc + contract, as
+    // for the weight contractions: g4-vectorize-contractions turns it into a microkernel
+    // per (h, g), the same operations for every query row, so decode and prefill agree.
+    auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
+    Value scores =
+        linalg::GenericOp::create(
+            b,
+            RankedTensorType::get({qType.getDimSize(0), qType.getDimSize(1), qType.getDimSize(2),
+                                   ShapedType::kDynamic},
+                                  b.getF32Type()),
+            ValueRange{q, keys}, ValueRange{e.filled(scoreShape, 0.0)},
+            SmallVector<AffineMap>{map({t, h, g, k}), map({j, h, k}), map({t, h, g, j})},
+            iterators(4, 1),
+            [&](OpBuilder &nested, Location loc, ValueRange args) {
+              ImplicitLocOpBuilder nb(loc, nested);
+              Value p = arith::MulFOp::create(nb, args[0], args[1], fast);
+              linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p, fast)});
+            })
+            .getResult(0);
 
     // Mask: key position lo + j is visible from query position start + t when it is not in
     // the future and, for sliding layers, within the last `window` positions.
     Value negInf = e.f32(-std::numeric_limits<float>::infinity());
     Value windowValue = e.index(window);
-    Value masked = linalg::GenericOp::create(
-                       b, scores.getType(), ValueRange{}, ValueRange{scores},
-                       SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx)},
-                       iterators(4),
-                       [&](OpBuilder &nested, Location loc, ValueRange args) {
-                         ImplicitLocOpBuilder nb(loc, nested);
-                         Value query = arith::AddIOp::create(nb, start, linalg::IndexOp::create(nb, 0));
-                         Value key = arith::AddIOp::create(nb, lo, linalg::IndexOp::create(nb, 3));
-                         Value visible =
-                             arith::CmpIOp::create(nb, arith::CmpIPredicate::ule, key, query);
-                         if (window > 0) {
-                           Value inWindow = arith::CmpIOp::create(
-                               nb, arith::CmpIPredicate::ugt,
-                               arith::AddIOp::create(nb, key, windowValue), query);
-                           visible = arith::AndIOp::create(nb, visible, inWindow);
-                         }
-                         linalg::YieldOp::create(
-                             nb, ValueRange{arith::SelectOp::create(nb, visible, args[0], negInf)});
-                       })
-                       .getResult(0);
+    Value masked =
+        linalg::GenericOp::create(
+            b, scores.getType(), ValueRange{}, ValueRange{scores},
+            SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx)}, iterators(4),
+            [&](OpBuilder &nested, Location loc, ValueRange args) {
+              ImplicitLocOpBuilder nb(loc, nested);
+              Value query = arith::AddIOp::create(nb, start, linalg::IndexOp::create(nb, 0));
+              Value key = arith::AddIOp::create(nb, lo, linalg::IndexOp::create(nb, 3));
+              Value visible = arith::CmpIOp::create(nb, arith::CmpIPredicate::ule, key, query);
+              if (window > 0) {
+                Value inWindow =
+                    arith::CmpIOp::create(nb, arith::CmpIPredicate::ugt,
+                                          arith::AddIOp::create(nb, key, windowValue), query);
+                visible = arith::AndIOp::create(nb, visible, inWindow);
+              }
+              linalg::YieldOp::create(
+                  nb, ValueRange{arith::SelectOp::create(nb, visible, args[0], negInf)});
+            })
+            .getResult(0);
 
     // Softmax over j (f32): row max, exp, row sum; the division is applied after P @ V.
     SmallVector<OpFoldResult> rowShape(qSizes.begin(), qSizes.begin() + 3);
@@ -196,16 +201,17 @@ public:
                               [](ImplicitLocOpBuilder &nb, Value acc, Value x) {
                                 return arith::MaximumFOp::create(nb, acc, x);
                               });
-    Value weights = linalg::GenericOp::create(
-                        b, masked.getType(), ValueRange{rowMax}, ValueRange{masked},
-                        SmallVector<AffineMap>{map4({t, h, g}), AffineMap::getMultiDimIdentityMap(4, ctx)},
-                        iterators(4),
-                        [&](OpBuilder &nested, Location loc, ValueRange args) {
-                          ImplicitLocOpBuilder nb(loc, nested);
-                          Value x = arith::SubFOp::create(nb, args[1], args[0]);
-                          linalg::YieldOp::create(nb, ValueRange{math::ExpOp::create(nb, x)});
-                        })
-                        .getResult(0);
+    Value weights =
+        linalg::GenericOp::create(
+            b, masked.getType(), ValueRange{rowMax}, ValueRange{masked},
+            SmallVector<AffineMap>{map4({t, h, g}), AffineMap::getMultiDimIdentityMap(4, ctx)},
+            iterators(4),
+            [&](OpBuilder &nested, Location loc, ValueRange args) {
+              ImplicitLocOpBuilder nb(loc, nested);
+              Value x = arith::SubFOp::create(nb, args[1], args[0]);
+              linalg::YieldOp::create(nb, ValueRange{math::ExpOp::create(nb, x)});
+            })
+            .getResult(0);
     Value rowSum = reduceRows(weights, e.filled(rowShape, 0.0),
                               [](ImplicitLocOpBuilder &nb, Value acc, Value x) {
                                 return arith::AddFOp::create(nb, acc, x);
@@ -213,24 +219,26 @@ public:
 
     // out[t, h, g, k] = sum_j weights[t, h, g, j] * values[j, h, k] / rowSum[t, h, g]
     Value out = e.filled(qSizes, 0.0);
-    Value summed = linalg::GenericOp::create(
-                       b, out.getType(), ValueRange{weights, values}, ValueRange{out},
-                       SmallVector<AffineMap>{map({t, h, g, j}), map({j, h, k}), map({t, h, g, k})},
-                       {IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
-                        IteratorType::reduction, IteratorType::parallel},
-                       [&](OpBuilder &nested, Location loc, ValueRange args) {
-                         ImplicitLocOpBuilder nb(loc, nested);
-                         Value p = arith::MulFOp::create(nb, args[0], args[1]);
-                         linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p)});
-                       })
-                       .getResult(0);
+    Value summed =
+        linalg::GenericOp::create(
+            b, out.getType(), ValueRange{weights, values}, ValueRange{out},
+            SmallVector<AffineMap>{map({t, h, g, j}), map({j, h, k}), map({t, h, g, k})},
+            {IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
+             IteratorType::reduction, IteratorType::parallel},
+            [&](OpBuilder &nested, Location loc, ValueRange args) {
+              ImplicitLocOpBuilder nb(loc, nested);
+              Value p = arith::MulFOp::create(nb, args[0], args[1]);
+              linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p)});
+            })
+            .getResult(0);
     return linalg::GenericOp::create(
                b, summed.getType(), ValueRange{rowSum}, ValueRange{summed},
                SmallVector<AffineMap>{map4({t, h, g}), AffineMap::getMultiDimIdentityMap(4, ctx)},
                iterators(4),
                [&](OpBuilder &nested, Location loc, ValueRange args) {
                  ImplicitLocOpBuilder nb(loc, nested);
-                 linalg::YieldOp::create(nb, ValueRange{arith::DivFOp::create(nb, args[1], args[0])});
+                 linalg::YieldOp::create(nb,
+                                         ValueRange{arith::DivFOp::create(nb, args[1], args[0])});
                })
         .getResult(0);
   }
@@ -264,7 +272,8 @@ private:
 
 struct AttentionLowering : KernelPattern<AttentionOp> {
   using KernelPattern::KernelPattern;
-  SmallVector<Value> lower(AttentionOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
+  SmallVector<Value> lower(AttentionOp op, Adaptor adaptor,
+                           ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     KVCacheType cacheType = op.getCache().getType();
     int64_t heads = int64_t(op.getNumHeads()), kvh = cacheType.getKvHeads(),
@@ -302,8 +311,7 @@ struct AttentionLowering : KernelPattern<AttentionOp> {
 
 } // namespace
 
-void populateGemmaAttentionToLinalgPatterns(TypeConverter &converter,
-                                            RewritePatternSet &patterns) {
+void populateGemmaAttentionToLinalgPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<KVProjectLowering, KVAppendLowering, AttentionLowering>(converter,
                                                                        patterns.getContext());
 }

@@ -1,6 +1,7 @@
 //===- TensorEmitter.cpp - Tensor-level building blocks of the lowering ---===//
 
 #include "passes/Conversion/GemmaToLinalg/TensorEmitter.h"
+#include "passes/Utils/HalfFloat.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -71,35 +72,6 @@ Value TensorEmitter::matmulTransposedWeight(Value x, Value w) {
   return matmul.getResult(0);
 }
 
-/// The f32 value of the little-endian f16 scale in bytes `lo`, `hi` (i8 scalars), by
-/// integer arithmetic: an f16 -> f32 `extf` becomes a compiler-rt call
-/// (__extendhfsf2) on x86-64 without F16C, which neither portable objects nor the
-/// firmware library may need. Zero and subnormal scales are exact (em * 2^-24),
-/// infinities and NaNs keep their class.
-static Value blockScale(ImplicitLocOpBuilder &b, Value lo, Value hi) {
-  Type i32 = b.getI32Type(), f32 = b.getF32Type();
-  auto c = [&](int64_t v) { return arith::ConstantIntOp::create(b, i32, v); };
-  Value bits =
-      arith::OrIOp::create(b, arith::ExtUIOp::create(b, i32, lo),
-                           arith::ShLIOp::create(b, arith::ExtUIOp::create(b, i32, hi), c(8)));
-  Value magnitude = arith::AndIOp::create(b, bits, c(0x7fff));
-  Value sign = arith::ShLIOp::create(b, arith::AndIOp::create(b, bits, c(0x8000)), c(16));
-  Value shifted = arith::ShLIOp::create(b, magnitude, c(13));
-  // Normal: rebias the exponent (127 - 15 = 112). Inf/NaN: all-ones exponent.
-  Value normal = arith::AddIOp::create(b, shifted, c(112 << 23));
-  Value special = arith::OrIOp::create(b, shifted, c(0x7f800000));
-  Value isSpecial = arith::CmpIOp::create(b, arith::CmpIPredicate::uge, magnitude, c(0x7c00));
-  Value wide =
-      arith::OrIOp::create(b, arith::SelectOp::create(b, isSpecial, special, normal), sign);
-  Value small = arith::MulFOp::create(b, arith::SIToFPOp::create(b, f32, magnitude),
-                                      arith::ConstantOp::create(b, b.getF32FloatAttr(0x1.0p-24f)));
-  Value signedSmall =
-      arith::SelectOp::create(b, arith::CmpIOp::create(b, arith::CmpIPredicate::ne, sign, c(0)),
-                              arith::NegFOp::create(b, small), small);
-  Value isSmall = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, magnitude, c(0x400));
-  return arith::SelectOp::create(b, isSmall, signedSmall, arith::BitcastOp::create(b, f32, wide));
-}
-
 Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
   MLIRContext *ctx = b.getContext();
   auto xType = cast<RankedTensorType>(x.getType());
@@ -132,38 +104,24 @@ Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
       xSizes);
 
   // Loops (m, n, block, [half,] j): every weight byte is read where it is stored.
-  // For a few rows (decode) the products accumulate per lane (j, and the half for q4_0)
-  // across blocks and the lanes are summed once per output at the end: the vectorised
-  // j loop then carries its sums in registers instead of reducing horizontally in every
-  // 32-weight block. Prefill rows keep one accumulator (a [T, N, 32] buffer would be
-  // large).
+  // g4-vectorize-contractions recognises the op by its g4.packed_format attribute and
+  // replaces these loops with a microkernel.
   const unsigned loops = q4 ? 5 : 4;
-  const bool perLane = !ShapedType::isDynamic(xType.getShape()[0]) && xType.getShape()[0] <= 4;
   AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
              blk = getAffineDimExpr(2, ctx), j = getAffineDimExpr(loops - 1, ctx);
   SmallVector<AffineExpr> xExprs{m, blk};
-  SmallVector<AffineExpr> laneExprs{m, n};
-  if (q4) {
+  if (q4)
     xExprs.push_back(getAffineDimExpr(3, ctx));
-    laneExprs.push_back(getAffineDimExpr(3, ctx));
-  }
   xExprs.push_back(j);
-  laneExprs.push_back(j);
   SmallVector<AffineMap> maps{
       AffineMap::get(loops, 0, xExprs, ctx),
       AffineMap::get(loops, 0, {n, blk, j + 2}, ctx),                         // q or b
       AffineMap::get(loops, 0, {n, blk, getAffineConstantExpr(0, ctx)}, ctx), // scale lo
       AffineMap::get(loops, 0, {n, blk, getAffineConstantExpr(1, ctx)}, ctx), // scale hi
-      AffineMap::get(loops, 0, perLane ? laneExprs : SmallVector<AffineExpr>{m, n}, ctx)};
+      AffineMap::get(loops, 0, {m, n}, ctx)};
   SmallVector<utils::IteratorType> iterators(loops, utils::IteratorType::reduction);
   iterators[0] = iterators[1] = utils::IteratorType::parallel;
   SmallVector<OpFoldResult> outShape{sizes(x)[0], b.getIndexAttr(rows)};
-  if (perLane) {
-    for (unsigned d = 3; d < loops; ++d)
-      iterators[d] = utils::IteratorType::parallel;
-    for (int64_t lane : ArrayRef<int64_t>(xShape).drop_front(2))
-      outShape.push_back(b.getIndexAttr(lane));
-  }
   Value init = filled(outShape, 0.0);
   auto matmul = linalg::GenericOp::create(
       b, init.getType(), ValueRange{xBlocked, blocked, blocked, blocked}, ValueRange{init}, maps,
@@ -187,29 +145,13 @@ Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
         // s * q is exact in f32 (11 x 8 significant bits): the same values as dequantising
         // the matrix first. reassoc + contract as for the float formats.
         auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
-        Value weight = arith::MulFOp::create(nb, quantum, blockScale(nb, args[2], args[3]));
+        Value weight = arith::MulFOp::create(nb, quantum, decodeF16Bytes(nb, args[2], args[3]));
         Value product = arith::MulFOp::create(nb, args[0], weight, fast);
         linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[4], product, fast)});
       });
   matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
-  if (!perLane)
-    return matmul.getResult(0);
-  // y[m, n] = sum of the lanes.
-  auto laneType = cast<RankedTensorType>(matmul.getResult(0).getType());
-  unsigned rank = laneType.getRank();
-  SmallVector<utils::IteratorType> sumIterators(rank, utils::IteratorType::reduction);
-  sumIterators[0] = sumIterators[1] = utils::IteratorType::parallel;
-  Value out = filled({sizes(x)[0], b.getIndexAttr(rows)}, 0.0);
-  auto sum = linalg::GenericOp::create(
-      b, out.getType(), ValueRange{matmul.getResult(0)}, ValueRange{out},
-      SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
-                             AffineMap::get(rank, 0, {m, n}, ctx)},
-      sumIterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
-        ImplicitLocOpBuilder nb(loc, nested);
-        auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
-        linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[1], args[0], fast)});
-      });
-  return sum.getResult(0);
+  matmul->setAttr(kPackedFormatAttr, b.getStringAttr(q4 ? "q4_0" : "q8_0"));
+  return matmul.getResult(0);
 }
 
 Value TensorEmitter::rmsNorm(Value x, Value weight, double epsilon) {

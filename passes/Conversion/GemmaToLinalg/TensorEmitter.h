@@ -18,6 +18,8 @@ namespace g4::lowering {
 
 /// On a linalg op: the loop dimension whose iterations may run as parallel tasks.
 inline constexpr llvm::StringLiteral kParallelDimAttr = "g4.parallel_dim";
+/// On a packed contraction: its weight format ("q8_0" or "q4_0").
+inline constexpr llvm::StringLiteral kPackedFormatAttr = "g4.packed_format";
 
 /// Body of an element-wise map: the scalar operands in, the f32 result out.
 using ScalarFn = std::function<mlir::Value(mlir::ImplicitLocOpBuilder &, mlir::ValueRange)>;

@@ -1,12 +1,10 @@
 // Packed weight formats (q8_0, q4_0; docs/dialects/gemma.md) are dequantised inside the
 // contraction: the loops run over (m, n, block, [half,] j) and read each weight byte
 // where it is stored, the f16 scale from the block's first two bytes (by integer
-// arithmetic: no f16 conversion call), and never materialise a float matrix.
+// arithmetic: no f16 conversion call), and never materialise a float matrix. The op is
+// marked g4.packed_format, which g4-vectorize-contractions turns into a microkernel; these
+// loops are the semantics (and the fallback).
 // RUN: g4-opt %s --g4-gemma-to-linalg | FileCheck %s --implicit-check-not=arith.extf
-//
-// With a dynamic number of rows (prefill) one accumulator per output sums every block;
-// with a few static rows (decode) the products accumulate per lane across blocks
-// ([M, N, 32] for q8_0, [M, N, 2, 16] for q4_0) and a second generic sums the lanes.
 
 gemma.param @q8.weight : tensor<40x102xi8> {format = #gemma.weight_format<q8_0>}
 gemma.param @q4.weight : tensor<40x54xi8> {format = #gemma.weight_format<q4_0>}
@@ -29,7 +27,7 @@ func.func @quantized_decode(%x: tensor<1x96xf32>) -> tensor<1x40xf32> {
 // CHECK-DAG: #[[Q8:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, d3 + 2)>
 // CHECK-DAG: #[[LO8:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, 0)>
 // CHECK-DAG: #[[HI8:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, 1)>
-// CHECK-DAG: #[[LANE:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[Y8:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
 // q4_0: 3 blocks of 18 bytes; x viewed as [4, 3, 2, 16]: byte j holds inputs j and j + 16.
 // CHECK-DAG: #[[X4:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d3, d4)>
 // CHECK-DAG: #[[Q4:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d4 + 2)>
@@ -40,7 +38,7 @@ func.func @quantized_decode(%x: tensor<1x96xf32>) -> tensor<1x40xf32> {
 // CHECK:         %[[XB:.+]] = tensor.expand_shape %[[X]] {{\[\[}}0], [1, 2]] output_shape [%{{.+}}, 3, 32]
 // CHECK:         linalg.generic {indexing_maps = [#[[X8]], #[[Q8]], #[[LO8]], #[[HI8]], {{.+}}], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
 // CHECK-SAME:        ins(%[[XB]], %[[WB]], %[[WB]], %[[WB]] : tensor<?x3x32xf32>, tensor<40x3x34xi8>, tensor<40x3x34xi8>, tensor<40x3x34xi8>)
-// CHECK-SAME:        attrs = {g4.parallel_dim = 1 : i64}
+// CHECK-SAME:        attrs = {g4.packed_format = "q8_0", g4.parallel_dim = 1 : i64}
 // CHECK:           arith.sitofp %{{.+}} : i8 to f32
 // CHECK:           arith.bitcast %{{.+}} : i32 to f32
 // CHECK:           arith.mulf %{{.+}} fastmath<reassoc,contract> : f32
@@ -50,16 +48,14 @@ func.func @quantized_decode(%x: tensor<1x96xf32>) -> tensor<1x40xf32> {
 // CHECK:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2]] output_shape [40, 3, 18]
 // CHECK:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2, 3]] output_shape [%{{.+}}, 3, 2, 16]
 // CHECK:         linalg.generic {indexing_maps = [#[[X4]], #[[Q4]], {{.+}}], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]}
+// CHECK-SAME:        attrs = {g4.packed_format = "q4_0", g4.parallel_dim = 1 : i64}
 // The nibble of half h: (b >> 4h) & 15, minus 8.
 // CHECK:           %[[H:.+]] = linalg.index 3 : index
 // CHECK:           arith.shrui
 // CHECK:           arith.andi
 // CHECK:           arith.subi
 
-// Decode: lanes [1, 40, 32] accumulate over the blocks (j parallel, innermost), then
-// are summed.
+// Decode: the same loops on one row.
 // CHECK-LABEL: func.func private @kernel_linear_1(
-// CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x40x32xf32>)
-// CHECK:         %[[LANES:.+]] = linalg.generic {indexing_maps = [{{.+}}, #[[LANE]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
-// CHECK-SAME:        attrs = {g4.parallel_dim = 1 : i64}
-// CHECK:         linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[LANES]] : tensor<1x40x32xf32>) outs(%{{.+}} : tensor<1x40xf32>)
+// CHECK:         linalg.generic {indexing_maps = [#[[X8]], #[[Q8]], #[[LO8]], #[[HI8]], #[[Y8]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME:        outs(%{{.+}} : tensor<1x40xf32>) attrs = {g4.packed_format = "q8_0", g4.parallel_dim = 1 : i64}

@@ -1,0 +1,661 @@
+//===- VectorizeContractions.cpp - g4-vectorize-contractions --------------===//
+//
+// y[m, n] += x[m, k] * ext(w[n, k]) as register-blocked vector loops. Both operands are
+// contiguous along k, so a tile of outputs keeps one vector accumulator each, sums lanes
+// once per k block, and every loaded vector feeds a whole row or column of the tile.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Codegen/Passes.h"
+#include "passes/Utils/HalfFloat.h"
+#include "targets/Kernels/Int8Dot.h"
+
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+#include <functional>
+#include <numeric>
+
+#define DEBUG_TYPE "g4-vectorize-contractions"
+
+namespace g4 {
+#define GEN_PASS_DEF_VECTORIZECONTRACTIONSPASS
+#include "passes/Codegen/Passes.h.inc"
+} // namespace g4
+
+using namespace mlir;
+
+namespace g4 {
+namespace {
+
+struct KernelShape {
+  int64_t lanes;
+  bool scalable;
+  int64_t tileRows, tileCols, rowTileCols, kBlock, mBlock;
+  bool fusedMultiplyAdd;
+  bool nativeF16;
+};
+
+/// a * b + acc: one fused operation where the target has it; a multiply and an add
+/// otherwise (an llvm.fma there would become a call to libm's fmaf).
+Value multiplyAdd(ImplicitLocOpBuilder &b, const KernelShape &shape, Value a, Value x, Value acc) {
+  if (shape.fusedMultiplyAdd)
+    return vector::FMAOp::create(b, a, x, acc);
+  return arith::AddFOp::create(b, arith::MulFOp::create(b, a, x), acc);
+}
+
+/// The operands of a matched contraction.
+struct Contraction {
+  Value x, w, y;
+};
+
+bool hasUnitInnerStride(Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(type.getStridesAndOffset(strides, offset)) && !strides.empty() &&
+         strides.back() == 1;
+}
+
+/// `value` is `arg` itself (f32 weights) or `arith.extf arg` (bf16/f16).
+bool isWidened(Value value, Value arg) {
+  if (value == arg)
+    return true;
+  auto ext = value.getDefiningOp<arith::ExtFOp>();
+  return ext && ext.getIn() == arg;
+}
+
+/// y[..., m, ..., n, ...] += x[..., m, ..., k] * ext(w[..., n, ..., k]) with a
+/// reassociable add, on buffers: one reduction dim k, innermost (unit stride) in x and w;
+/// m in x and y only, n in w and y only, m before n in y; every other loop dim (a batch
+/// dim: heads of attention scores) is parallel and indexes y and x and/or w.
+struct MatchedContraction {
+  Value x, w, y;
+  unsigned m, n, k;
+  SmallVector<unsigned> batch;
+};
+
+std::optional<MatchedContraction> matchContraction(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (!llvm::all_of(maps, [](AffineMap map) { return map.isProjectedPermutation(); }))
+    return std::nullopt;
+  auto iterators = op.getIteratorTypesArray();
+  unsigned loops = op.getNumLoops();
+  std::optional<unsigned> k;
+  for (unsigned d = 0; d < loops; ++d) {
+    if (iterators[d] != utils::IteratorType::reduction)
+      continue;
+    if (k)
+      return std::nullopt;
+    k = d;
+  }
+  if (!k)
+    return std::nullopt;
+  auto has = [&](unsigned operand, unsigned d) {
+    return maps[operand].getResultPosition(getAffineDimExpr(d, op.getContext())).has_value();
+  };
+  auto innermost = [&](unsigned operand) {
+    return maps[operand].getNumResults() > 0 &&
+           maps[operand].getResults().back() == getAffineDimExpr(*k, op.getContext());
+  };
+  if (!innermost(0) || !innermost(1) || has(2, *k))
+    return std::nullopt;
+  // m: the first dim of y that x has and w lacks; n: the last dim of y that w has and
+  // x lacks. Every loop dim but k must index y.
+  std::optional<unsigned> m, n;
+  SmallVector<unsigned> batch;
+  for (AffineExpr expr : maps[2].getResults()) {
+    unsigned d = cast<AffineDimExpr>(expr).getPosition();
+    if (!m && has(0, d) && !has(1, d))
+      m = d;
+    else if (has(1, d) && !has(0, d))
+      n = d;
+  }
+  if (!m || !n || maps[2].getNumResults() != loops - 1)
+    return std::nullopt;
+  for (unsigned d = 0; d < loops; ++d)
+    if (d != *m && d != *n && d != *k)
+      batch.push_back(d);
+  if (*maps[2].getResultPosition(getAffineDimExpr(*m, op.getContext())) >
+      *maps[2].getResultPosition(getAffineDimExpr(*n, op.getContext())))
+    return std::nullopt;
+
+  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1], y = op.getDpsInits()[0];
+  Type wElement = cast<MemRefType>(w.getType()).getElementType();
+  if (!cast<MemRefType>(x.getType()).getElementType().isF32() ||
+      !cast<MemRefType>(y.getType()).getElementType().isF32() ||
+      !(wElement.isF32() || wElement.isBF16() || wElement.isF16()))
+    return std::nullopt;
+  if (!hasUnitInnerStride(x) || !hasUnitInnerStride(w))
+    return std::nullopt;
+
+  // Body: yield(addf(acc, mulf(a, ext(b)))), operands of add and mul in either order.
+  Block &body = op.getRegion().front();
+  if (body.getOperations().size() > 4)
+    return std::nullopt;
+  Value a = body.getArgument(0), bw = body.getArgument(1), acc = body.getArgument(2);
+  auto add = body.getTerminator()->getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add || !bitEnumContainsAll(add.getFastmath(), arith::FastMathFlags::reassoc))
+    return std::nullopt;
+  Value product = add.getLhs() == acc ? add.getRhs() : add.getRhs() == acc ? add.getLhs() : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : arith::MulFOp();
+  if (!mul || !((mul.getLhs() == a && isWidened(mul.getRhs(), bw)) ||
+                (mul.getRhs() == a && isWidened(mul.getLhs(), bw))))
+    return std::nullopt;
+  return MatchedContraction{x, w, y, *m, *n, *k, batch};
+}
+
+/// The 2-D view of `operand` (indexed by `map`) at batch indices `at` (dims -> values):
+/// a rank-reducing subview that keeps the other dims in order.
+Value batchSlice(ImplicitLocOpBuilder &b, Value operand, AffineMap map,
+                 const llvm::DenseMap<unsigned, Value> &at) {
+  auto type = cast<MemRefType>(operand.getType());
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  SmallVector<int64_t> kept;
+  for (auto [position, expr] : llvm::enumerate(map.getResults())) {
+    unsigned d = cast<AffineDimExpr>(expr).getPosition();
+    strides.push_back(b.getIndexAttr(1));
+    auto batchIndex = at.find(d);
+    if (batchIndex != at.end()) {
+      offsets.push_back(batchIndex->second);
+      sizes.push_back(b.getIndexAttr(1));
+      continue;
+    }
+    offsets.push_back(b.getIndexAttr(0));
+    sizes.push_back(memref::getMixedSize(b, b.getLoc(), operand, position));
+    kept.push_back(type.getDimSize(position));
+  }
+  if (at.empty())
+    return operand;
+  auto sliceType =
+      memref::SubViewOp::inferRankReducedResultType(kept, type, offsets, sizes, strides);
+  return memref::SubViewOp::create(b, cast<MemRefType>(sliceType), operand, offsets, sizes,
+                                   strides);
+}
+
+Value index(ImplicitLocOpBuilder &b, int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+
+void forRange(ImplicitLocOpBuilder &b, Value lower, Value upper, Value step,
+              llvm::function_ref<void(Value)> body) {
+  auto loop = scf::ForOp::create(b, lower, upper, step);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  body(loop.getInductionVar());
+}
+
+/// begin + (end - begin) rounded down to a multiple of `multiple`.
+Value roundDown(ImplicitLocOpBuilder &b, Value begin, Value end, int64_t multiple) {
+  Value length = arith::SubIOp::create(b, end, begin);
+  return arith::SubIOp::create(b, end, arith::RemUIOp::create(b, length, index(b, multiple)));
+}
+
+/// The loop schedule both microkernels share, over `units` of reduction (elements or
+/// 32-weight blocks) in blocks of `kBlockUnits`:
+///   for k blocks / for blocks of m-block rows / for weight panels / for row tiles,
+///   then the leftover weight rows, then the leftover rows one at a time.
+/// The weight panel is outside the rows of the block, so it stays in cache while they
+/// pass it.
+struct Schedule {
+  std::function<void(Value k0, Value kEnd)> beginKBlock;
+  std::function<void(Value m0, Value mEnd)> beginRowBlock;
+  std::function<void(int64_t rows, int64_t cols, Value m, Value n)> tile;
+
+  void emit(ImplicitLocOpBuilder &b, const KernelShape &shape, Value rows, Value outputs,
+            Value units, int64_t kBlockUnits) {
+    forRange(b, index(b, 0), units, index(b, kBlockUnits), [&](Value k0) {
+      beginKBlock(k0, arith::MinUIOp::create(b, arith::AddIOp::create(b, k0, index(b, kBlockUnits)),
+                                             units));
+      forRange(b, index(b, 0), rows, index(b, shape.mBlock), [&](Value m0) {
+        Value mEnd =
+            arith::MinUIOp::create(b, arith::AddIOp::create(b, m0, index(b, shape.mBlock)), rows);
+        beginRowBlock(m0, mEnd);
+        Value mTiled = roundDown(b, m0, mEnd, shape.tileRows);
+        Value nTiled = roundDown(b, index(b, 0), outputs, shape.tileCols);
+        forRange(b, index(b, 0), nTiled, index(b, shape.tileCols), [&](Value n) {
+          forRange(b, m0, mTiled, index(b, shape.tileRows),
+                   [&](Value m) { tile(shape.tileRows, shape.tileCols, m, n); });
+        });
+        forRange(b, nTiled, outputs, index(b, 1), [&](Value n) {
+          forRange(b, m0, mTiled, index(b, shape.tileRows),
+                   [&](Value m) { tile(shape.tileRows, 1, m, n); });
+        });
+        // Leftover rows one at a time (all of decode): more weight rows in flight.
+        Value nRowTiled = roundDown(b, index(b, 0), outputs, shape.rowTileCols);
+        forRange(b, mTiled, mEnd, index(b, 1), [&](Value m) {
+          forRange(b, index(b, 0), nRowTiled, index(b, shape.rowTileCols),
+                   [&](Value n) { tile(1, shape.rowTileCols, m, n); });
+          forRange(b, nRowTiled, outputs, index(b, 1), [&](Value n) { tile(1, 1, m, n); });
+        });
+      });
+    });
+  }
+};
+
+/// y[m + i, n + j] += the lane sum of acc[i * cols + j], for a tile's accumulators.
+void addLaneSums(ImplicitLocOpBuilder &b, Value y, Value m, Value n, int64_t rows, int64_t cols,
+                 ValueRange acc) {
+  for (int64_t i = 0; i < rows; ++i) {
+    Value row = i ? arith::AddIOp::create(b, m, index(b, i)) : m;
+    for (int64_t j = 0; j < cols; ++j) {
+      Value col = j ? arith::AddIOp::create(b, n, index(b, j)) : n;
+      Value sum = vector::ReductionOp::create(b, vector::CombiningKind::ADD, acc[i * cols + j],
+                                              arith::FastMathFlags::reassoc);
+      Value old = memref::LoadOp::create(b, y, ValueRange{row, col});
+      memref::StoreOp::create(b, arith::AddFOp::create(b, old, sum), y, ValueRange{row, col});
+    }
+  }
+}
+
+/// The float microkernel: y[m, n] += x[m, k] * ext(w[n, k]).
+class FloatKernel {
+public:
+  FloatKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c)
+      : b(b), shape(shape), c(c) {
+    Type wElement = cast<MemRefType>(c.w.getType()).getElementType();
+    f32Vector = VectorType::get({shape.lanes}, b.getF32Type(), {shape.scalable});
+    wVector = VectorType::get({shape.lanes}, wElement, {shape.scalable});
+    maskVector = VectorType::get({shape.lanes}, b.getI1Type(), {shape.scalable});
+  }
+
+  void emit() {
+    step = index(b, shape.lanes);
+    if (shape.scalable)
+      step = arith::MulIOp::create(b, step, vector::VectorScaleOp::create(b));
+    zero = arith::ConstantOp::create(b, DenseElementsAttr::get(f32Vector, 0.0f));
+    Value k0, kMain, kEnd;
+    Schedule schedule{[&](Value blockStart, Value blockEnd) {
+                        k0 = blockStart;
+                        kEnd = blockEnd;
+                        Value length = arith::SubIOp::create(b, kEnd, k0);
+                        kMain =
+                            arith::SubIOp::create(b, kEnd, arith::RemUIOp::create(b, length, step));
+                      },
+                      [&](Value, Value) {},
+                      [&](int64_t rows, int64_t cols, Value m, Value n) {
+                        tile(rows, cols, m, n, k0, kMain, kEnd);
+                      }};
+    schedule.emit(b, shape, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
+                  memref::DimOp::create(b, c.x, 1), shape.kBlock);
+  }
+
+private:
+  /// One vector of x (f32) at [row, k], masked beyond the k block when `mask` is set.
+  Value loadX(ImplicitLocOpBuilder &nb, Value row, Value k, Value mask) {
+    if (!mask)
+      return vector::LoadOp::create(nb, f32Vector, c.x, ValueRange{row, k});
+    return vector::MaskedLoadOp::create(nb, f32Vector, c.x, ValueRange{row, k}, mask, zero);
+  }
+
+  /// One vector of w at [row, k] widened to f32. bf16 widens by integer shift: it is the
+  /// top half of an f32, and no target then needs bf16 conversion support.
+  Value loadW(ImplicitLocOpBuilder &nb, Value row, Value k, Value mask) {
+    Type element = wVector.getElementType();
+    Value raw;
+    if (!mask) {
+      raw = vector::LoadOp::create(nb, wVector, c.w, ValueRange{row, k});
+    } else {
+      Value passThrough = arith::ConstantOp::create(
+          nb, DenseElementsAttr::get(wVector, nb.getFloatAttr(element, 0.0).getValue()));
+      raw = vector::MaskedLoadOp::create(nb, wVector, c.w, ValueRange{row, k}, mask, passThrough);
+    }
+    if (element.isF32())
+      return raw;
+    if (element.isF16())
+      return arith::ExtFOp::create(nb, f32Vector, raw);
+    auto i16Vector = VectorType::get({shape.lanes}, nb.getI16Type(), {shape.scalable});
+    auto i32Vector = VectorType::get({shape.lanes}, nb.getI32Type(), {shape.scalable});
+    Value bits =
+        arith::ExtUIOp::create(nb, i32Vector, arith::BitcastOp::create(nb, i16Vector, raw));
+    Value sixteen = arith::ConstantOp::create(nb, DenseElementsAttr::get(i32Vector, int32_t(16)));
+    return arith::BitcastOp::create(nb, f32Vector, arith::ShLIOp::create(nb, bits, sixteen));
+  }
+
+  /// Accumulates rows x cols outputs at (m, n) over [k0, kEnd): unmasked steps up to
+  /// kMain, then at most one masked step.
+  void tile(int64_t rows, int64_t cols, Value m, Value n, Value k0, Value kMain, Value kEnd) {
+    SmallVector<Value> init(rows * cols, zero);
+    auto stepLoop = [&](Value lower, Value upper, bool masked, ValueRange accumulators) {
+      auto loop = scf::ForOp::create(
+          b, lower, upper, step, accumulators,
+          [&](OpBuilder &nested, Location loc, Value k, ValueRange acc) {
+            ImplicitLocOpBuilder nb(loc, nested);
+            Value mask;
+            if (masked)
+              mask = vector::CreateMaskOp::create(nb, maskVector,
+                                                  ValueRange{arith::SubIOp::create(nb, kEnd, k)});
+            SmallVector<Value> xs, ws;
+            for (int64_t i = 0; i < rows; ++i)
+              xs.push_back(loadX(nb, i ? arith::AddIOp::create(nb, m, index(nb, i)) : m, k, mask));
+            for (int64_t j = 0; j < cols; ++j)
+              ws.push_back(loadW(nb, j ? arith::AddIOp::create(nb, n, index(nb, j)) : n, k, mask));
+            SmallVector<Value> next;
+            for (int64_t i = 0; i < rows; ++i)
+              for (int64_t j = 0; j < cols; ++j)
+                next.push_back(multiplyAdd(nb, shape, xs[i], ws[j], acc[i * cols + j]));
+            scf::YieldOp::create(nb, next);
+          });
+      return SmallVector<Value>(loop.getResults());
+    };
+    SmallVector<Value> acc = stepLoop(k0, kMain, /*masked=*/false, init);
+    acc = stepLoop(kMain, kEnd, /*masked=*/true, acc);
+    addLaneSums(b, c.y, m, n, rows, cols, acc);
+  }
+
+  ImplicitLocOpBuilder &b;
+  const KernelShape &shape;
+  Contraction c;
+  VectorType f32Vector, wVector, maskVector;
+  Value step, zero;
+};
+
+/// The packed microkernel: x [M, K] f32, w [N, K/32 blocks of 34 (q8_0) or 18 (q4_0)
+/// bytes]. Accumulators are vector<8xf32>; every 32-weight block adds to them.
+class PackedKernel {
+public:
+  PackedKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c, bool q4,
+               bool quantize, Int8DotIdiom idiom, int64_t staticRows)
+      : b(b), shape(shape), c(c), q4(q4), quantize(quantize), idiom(idiom), staticRows(staticRows) {
+  }
+
+  void emit() {
+    int64_t inputs = cast<MemRefType>(c.x.getType()).getDimSize(1);
+    zero = arith::ConstantOp::create(b, DenseElementsAttr::get(f32x8(), 0.0f));
+    const int64_t blocksPerK = shape.kBlock / 32;
+    if (quantize) {
+      // The quantised rows of one row block and k block, on the stack: m-block x k-block
+      // bytes and their scales (fewer rows when the op has fewer). At the function's
+      // entry: an MoE expert's contraction sits in a loop, and an alloca there would
+      // grow the stack every iteration.
+      int64_t rows =
+          ShapedType::isDynamic(staticRows) ? shape.mBlock : std::min(staticRows, shape.mBlock);
+      OpBuilder::InsertionGuard guard(b);
+      auto function = b.getInsertionBlock()->getParent()->getParentOfType<FunctionOpInterface>();
+      b.setInsertionPointToStart(&function.getFunctionBody().front());
+      quantized = memref::AllocaOp::create(b, MemRefType::get({rows, shape.kBlock}, b.getI8Type()),
+                                           ValueRange{}, ValueRange{}, b.getI64IntegerAttr(32));
+      scales = memref::AllocaOp::create(b, MemRefType::get({rows, blocksPerK}, b.getF32Type()));
+    }
+    Value k0, kEnd, m0;
+    Schedule schedule{[&](Value blockStart, Value blockEnd) {
+                        k0 = blockStart;
+                        kEnd = blockEnd;
+                      },
+                      [&](Value rowStart, Value rowEnd) {
+                        m0 = rowStart;
+                        if (quantize)
+                          quantizeRows(rowStart, rowEnd, k0, kEnd);
+                      },
+                      [&](int64_t rows, int64_t cols, Value m, Value n) {
+                        tile(rows, cols, m, n, m0, k0, kEnd);
+                      }};
+    schedule.emit(b, shape, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
+                  index(b, inputs / 32), blocksPerK);
+  }
+
+private:
+  VectorType f32x8() { return VectorType::get({8}, b.getF32Type()); }
+
+  /// Rows [m0, mEnd) of x, blocks [k0, kEnd): q = round(x / d), d = max|x| / 127 per
+  /// 32 (d = 0 gives q = 0), into `quantized` and `scales` at row - m0, block - k0.
+  void quantizeRows(Value m0, Value mEnd, Value k0, Value kEnd) {
+    auto v32 = VectorType::get({32}, b.getF32Type());
+    forRange(b, m0, mEnd, index(b, 1), [&](Value row) {
+      forRange(b, k0, kEnd, index(b, 1), [&](Value blk) {
+        Value x = vector::LoadOp::create(
+            b, v32, c.x, ValueRange{row, arith::MulIOp::create(b, blk, index(b, 32))});
+        // max |x| as the largest magnitude bit pattern: non-negative floats order like
+        // their bits, a NaN sorts above infinity and propagates into the scale, and an
+        // unsigned integer max avoids the float max's NaN handling in every block.
+        auto i32x32 = VectorType::get({32}, b.getI32Type());
+        Value magnitudes = arith::AndIOp::create(
+            b, arith::BitcastOp::create(b, i32x32, x),
+            arith::ConstantOp::create(b, DenseElementsAttr::get(i32x32, int32_t(0x7fffffff))));
+        Value amax = arith::BitcastOp::create(
+            b, b.getF32Type(),
+            vector::ReductionOp::create(b, vector::CombiningKind::MAXUI, magnitudes));
+        Value d =
+            arith::DivFOp::create(b, amax, arith::ConstantOp::create(b, b.getF32FloatAttr(127.0f)));
+        Value zeroScalar = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
+        Value inverse = arith::SelectOp::create(
+            b, arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, d, zeroScalar),
+            arith::DivFOp::create(b, arith::ConstantOp::create(b, b.getF32FloatAttr(1.0f)), d),
+            zeroScalar);
+        Value scaled = arith::MulFOp::create(b, x, vector::BroadcastOp::create(b, v32, inverse));
+        // Round to nearest even by adding and removing 1.5 * 2^23 (|scaled| <= 127.5):
+        // exact, vectorisable, and no roundevenf call where SSE4.1 is missing.
+        Value magic = arith::ConstantOp::create(b, DenseElementsAttr::get(v32, 0x1.8p23f));
+        Value rounded = arith::SubFOp::create(b, arith::AddFOp::create(b, scaled, magic), magic);
+        Value q = arith::FPToSIOp::create(b, VectorType::get({32}, b.getI8Type()), rounded);
+        Value localRow = arith::SubIOp::create(b, row, m0);
+        Value localBlock = arith::SubIOp::create(b, blk, k0);
+        vector::StoreOp::create(
+            b, q, quantized,
+            ValueRange{localRow, arith::MulIOp::create(b, localBlock, index(b, 32))});
+        memref::StoreOp::create(b, d, scales, ValueRange{localRow, localBlock});
+      });
+    });
+  }
+
+  /// Weight row `row`, block `blk`: its 32 quanta as vector<32xi8> and its f32 scale.
+  std::pair<Value, Value> loadWeightBlock(ImplicitLocOpBuilder &nb, Value row, Value blk) {
+    Value start = arith::MulIOp::create(nb, blk, index(nb, q4 ? 18 : 34));
+    Value scale;
+    if (shape.nativeF16) {
+      // One conversion instruction (F16C vcvtph2ps, AArch64 fcvt).
+      Value bytes = vector::LoadOp::create(nb, VectorType::get({2}, nb.getI8Type()), c.w,
+                                           ValueRange{row, start});
+      Value half = vector::BitCastOp::create(nb, VectorType::get({1}, nb.getF16Type()), bytes);
+      scale = arith::ExtFOp::create(
+          nb, nb.getF32Type(),
+          vector::ExtractOp::create(nb, half, ArrayRef<int64_t>{0}).getResult());
+    } else {
+      Value lo = memref::LoadOp::create(nb, c.w, ValueRange{row, start});
+      Value hi = memref::LoadOp::create(
+          nb, c.w, ValueRange{row, arith::AddIOp::create(nb, start, index(nb, 1))});
+      scale = decodeF16Bytes(nb, lo, hi);
+    }
+    Value quantaStart = arith::AddIOp::create(nb, start, index(nb, 2));
+    if (!q4) {
+      Value q = vector::LoadOp::create(nb, VectorType::get({32}, nb.getI8Type()), c.w,
+                                       ValueRange{row, quantaStart});
+      return {q, scale};
+    }
+    // Byte j holds quanta j (low nibble) and j + 16 (high), each offset by 8.
+    auto v16 = VectorType::get({16}, nb.getI8Type());
+    Value packed = vector::LoadOp::create(nb, v16, c.w, ValueRange{row, quantaStart});
+    auto splat = [&](int8_t v) {
+      return arith::ConstantOp::create(nb, DenseElementsAttr::get(v16, v));
+    };
+    Value low = arith::SubIOp::create(nb, arith::AndIOp::create(nb, packed, splat(15)), splat(8));
+    Value high = arith::SubIOp::create(nb, arith::ShRUIOp::create(nb, packed, splat(4)), splat(8));
+    SmallVector<int64_t> order(32);
+    std::iota(order.begin(), order.end(), 0);
+    return {vector::ShuffleOp::create(nb, low, high, order), scale};
+  }
+
+  void tile(int64_t rows, int64_t cols, Value m, Value n, Value m0, Value k0, Value kEnd) {
+    SmallVector<Value> init(rows * cols, zero);
+    auto loop = scf::ForOp::create(
+        b, k0, kEnd, index(b, 1), init,
+        [&](OpBuilder &nested, Location loc, Value blk, ValueRange acc) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          SmallVector<Value> wq, ws;
+          for (int64_t j = 0; j < cols; ++j) {
+            auto [q, s] =
+                loadWeightBlock(nb, j ? arith::AddIOp::create(nb, n, index(nb, j)) : n, blk);
+            wq.push_back(q);
+            ws.push_back(s);
+          }
+          SmallVector<Value> next(rows * cols);
+          auto f32x8Type = f32x8();
+          if (quantize) {
+            Value localBlock = arith::SubIOp::create(nb, blk, k0);
+            Value byteOffset = arith::MulIOp::create(nb, localBlock, index(nb, 32));
+            for (int64_t i = 0; i < rows; ++i) {
+              Value localRow =
+                  arith::SubIOp::create(nb, i ? arith::AddIOp::create(nb, m, index(nb, i)) : m, m0);
+              Value xq = vector::LoadOp::create(nb, VectorType::get({32}, nb.getI8Type()),
+                                                quantized, ValueRange{localRow, byteOffset});
+              Value xd = memref::LoadOp::create(nb, scales, ValueRange{localRow, localBlock});
+              for (int64_t j = 0; j < cols; ++j) {
+                Value dot = emitInt8Dot(nb, idiom, xq, wq[j]);
+                Value sum = arith::SIToFPOp::create(nb, f32x8Type, dot);
+                Value scale = vector::BroadcastOp::create(nb, f32x8Type,
+                                                          arith::MulFOp::create(nb, xd, ws[j]));
+                next[i * cols + j] = multiplyAdd(nb, shape, sum, scale, acc[i * cols + j]);
+              }
+            }
+          } else {
+            // Dequantised in registers: q * s is exact in f32 (the values of the matrix
+            // dequantised first), 4 chunks of 8 per block.
+            auto i8x8 = VectorType::get({8}, nb.getI8Type());
+            Value inputStart = arith::MulIOp::create(nb, blk, index(nb, 32));
+            SmallVector<SmallVector<Value>> weights(cols);
+            for (int64_t j = 0; j < cols; ++j) {
+              Value s = vector::BroadcastOp::create(nb, f32x8Type, ws[j]);
+              for (int64_t chunk = 0; chunk < 4; ++chunk) {
+                Value q = vector::ExtractStridedSliceOp::create(
+                    nb, wq[j], ArrayRef<int64_t>{chunk * 8}, ArrayRef<int64_t>{8},
+                    ArrayRef<int64_t>{1});
+                (void)i8x8;
+                weights[j].push_back(
+                    arith::MulFOp::create(nb, arith::SIToFPOp::create(nb, f32x8Type, q), s));
+              }
+            }
+            for (int64_t i = 0; i < rows; ++i) {
+              Value row = i ? arith::AddIOp::create(nb, m, index(nb, i)) : m;
+              SmallVector<Value> xs;
+              for (int64_t chunk = 0; chunk < 4; ++chunk)
+                xs.push_back(vector::LoadOp::create(
+                    nb, f32x8Type, c.x,
+                    ValueRange{row, arith::AddIOp::create(nb, inputStart, index(nb, chunk * 8))}));
+              for (int64_t j = 0; j < cols; ++j) {
+                Value a = acc[i * cols + j];
+                for (int64_t chunk = 0; chunk < 4; ++chunk)
+                  a = multiplyAdd(nb, shape, xs[chunk], weights[j][chunk], a);
+                next[i * cols + j] = a;
+              }
+            }
+          }
+          scf::YieldOp::create(nb, next);
+        });
+    addLaneSums(b, c.y, m, n, rows, cols, loop.getResults());
+  }
+
+  ImplicitLocOpBuilder &b;
+  const KernelShape &shape;
+  Contraction c;
+  bool q4, quantize;
+  Int8DotIdiom idiom;
+  int64_t staticRows;
+  Value zero, quantized, scales;
+};
+
+/// The packed contraction g4-gemma-to-linalg marks with g4.packed_format: inputs
+/// (x, w, w, w) viewed as blocks, x [M, K/32, 32] (q4_0: [M, K/32, 2, 16]) f32 and
+/// w [N, K/32, 34 or 18] i8, output y [M, N] f32.
+struct PackedContraction {
+  Value x, w, y; // the blocked views
+  bool q4;
+};
+
+std::optional<PackedContraction> matchPackedContraction(linalg::GenericOp op) {
+  auto format = op->getAttrOfType<StringAttr>("g4.packed_format");
+  if (!format || !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 4 ||
+      op.getNumDpsInits() != 1)
+    return std::nullopt;
+  bool q4 = format.getValue() == "q4_0";
+  if (!q4 && format.getValue() != "q8_0")
+    return std::nullopt;
+  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1], y = op.getDpsInits()[0];
+  auto xType = cast<MemRefType>(x.getType()), wType = cast<MemRefType>(w.getType()),
+       yType = cast<MemRefType>(y.getType());
+  if (xType.getRank() != (q4 ? 4 : 3) || wType.getRank() != 3 || yType.getRank() != 2 ||
+      !xType.getElementType().isF32() || !wType.getElementType().isInteger(8) ||
+      !yType.getElementType().isF32())
+    return std::nullopt;
+  ArrayRef<int64_t> xShape = xType.getShape();
+  if (ShapedType::isDynamic(xShape[1]) || wType.getDimSize(1) != xShape[1] ||
+      wType.getDimSize(2) != (q4 ? 18 : 34) ||
+      (q4 ? xShape[2] != 2 || xShape[3] != 16 : xShape[2] != 32))
+    return std::nullopt;
+  // Both views must flatten back to rows with unit stride (always so for what the
+  // lowering builds; a task's subview only offsets the rows).
+  if (!memref::CollapseShapeOp::isGuaranteedCollapsible(
+          xType, {{0}, q4 ? ReassociationIndices{1, 2, 3} : ReassociationIndices{1, 2}}) ||
+      !memref::CollapseShapeOp::isGuaranteedCollapsible(wType, {{0}, {1, 2}}))
+    return std::nullopt;
+  return PackedContraction{x, w, y, q4};
+}
+
+struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<VectorizeContractionsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (lanes < 1 || tileRows < 1 || tileCols < 1 || rowTileCols < 1 || kBlock < lanes ||
+        kBlock % lanes != 0 || mBlock < tileRows || mBlock % tileRows != 0) {
+      getOperation().emitError()
+          << "g4-vectorize-contractions: lanes, tile-rows, tile-cols and row-tile-cols must be "
+             "positive, k-block a multiple of lanes and m-block a multiple of tile-rows";
+      return signalPassFailure();
+    }
+    std::optional<Int8DotIdiom> idiom = parseInt8DotIdiom(int8Dot);
+    if (!idiom || kBlock % 32 != 0) {
+      getOperation().emitError() << "g4-vectorize-contractions: int8-dot must be generic, "
+                                    "x86-maddubs or x86-vnni and k-block a multiple of 32";
+      return signalPassFailure();
+    }
+    KernelShape shape{lanes,  scalable, tileRows,         tileCols, rowTileCols,
+                      kBlock, mBlock,   fusedMultiplyAdd, nativeF16};
+    SmallVector<linalg::GenericOp> generics;
+    getOperation().walk([&](linalg::GenericOp op) { generics.push_back(op); });
+    for (linalg::GenericOp op : generics) {
+      ImplicitLocOpBuilder b(op.getLoc(), op);
+      if (std::optional<MatchedContraction> c = matchContraction(op)) {
+        // A loop per batch dim, each iteration a 2-D problem on subviews.
+        SmallVector<Range> ranges =
+            cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(b, op.getLoc());
+        SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+        llvm::DenseMap<unsigned, Value> at;
+        std::function<void(unsigned)> nest = [&](unsigned level) {
+          if (level == c->batch.size()) {
+            FloatKernel(b, shape,
+                        Contraction{batchSlice(b, c->x, maps[0], at),
+                                    batchSlice(b, c->w, maps[1], at),
+                                    batchSlice(b, c->y, maps[2], at)})
+                .emit();
+            return;
+          }
+          unsigned d = c->batch[level];
+          forRange(b, index(b, 0), getValueOrCreateConstantIndexOp(b, op.getLoc(), ranges[d].size),
+                   index(b, 1), [&](Value iv) {
+                     at[d] = iv;
+                     nest(level + 1);
+                   });
+        };
+        nest(0);
+      } else if (std::optional<PackedContraction> packed = matchPackedContraction(op)) {
+        int64_t rows = cast<MemRefType>(packed->x.getType()).getDimSize(0);
+        Value x = memref::CollapseShapeOp::create(
+            b, packed->x,
+            SmallVector<ReassociationIndices>{
+                {0}, packed->q4 ? ReassociationIndices{1, 2, 3} : ReassociationIndices{1, 2}});
+        Value w = memref::CollapseShapeOp::create(b, packed->w,
+                                                  SmallVector<ReassociationIndices>{{0}, {1, 2}});
+        PackedKernel(b, shape, Contraction{x, w, packed->y}, packed->q4, quantizeActivations,
+                     *idiom, rows)
+            .emit();
+      } else {
+        continue;
+      }
+      op.erase();
+    }
+  }
+};
+
+} // namespace
+} // namespace g4

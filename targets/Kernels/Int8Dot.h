@@ -1,0 +1,43 @@
+//===- Int8Dot.h - The int8 dot-product idiom of a target --------*- C++ -*-===//
+//
+// The packed-weight microkernels (g4-vectorize-contractions) need one primitive from the
+// target: the dot products of two 32-byte vectors of signed int8, summed into 8 i32
+// lanes. Each target names the idiom its instructions do best; the pass takes the name
+// as an option and never tests the ISA itself.
+//
+//===----------------------------------------------------------------------===//
+#ifndef G4_TARGETS_KERNELS_INT8DOT_H
+#define G4_TARGETS_KERNELS_INT8DOT_H
+
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+#include <optional>
+
+namespace g4 {
+
+enum class Int8DotIdiom {
+  /// llvm.vector.partial.reduce.add of the widened products: NEON `sdot` with +dotprod,
+  /// SVE, smull/sadalp without; any other target expands it.
+  Generic,
+  /// AVX2: |a| (unsigned) times b with a's sign, `vpmaddubsw` then `vpmaddwd` by ones.
+  X86MaddUbs,
+  /// AVX-VNNI / AVX512-VNNI: |a| times b with a's sign, `vpdpbusd`.
+  X86Vnni,
+};
+
+/// "generic", "x86-maddubs", "x86-vnni".
+std::optional<Int8DotIdiom> parseInt8DotIdiom(llvm::StringRef name);
+llvm::StringRef int8DotIdiomName(Int8DotIdiom idiom);
+
+/// a, b: vector<32xi8> with values in [-127, 127]. Returns vector<8xi32> whose lanes sum
+/// to the dot product (how products are grouped into lanes is the idiom's).
+mlir::Value emitInt8Dot(mlir::ImplicitLocOpBuilder &b, Int8DotIdiom idiom, mlir::Value a,
+                        mlir::Value bVector);
+
+/// The x86 idioms (targets/x86/X86Int8Dot.cpp).
+mlir::Value emitX86Int8Dot(mlir::ImplicitLocOpBuilder &b, bool vnni, mlir::Value a,
+                           mlir::Value bVector);
+
+} // namespace g4
+
+#endif // G4_TARGETS_KERNELS_INT8DOT_H

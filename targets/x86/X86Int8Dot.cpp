@@ -1,0 +1,37 @@
+//===- X86Int8Dot.cpp - int8 dot products on AVX2 and VNNI ----------------===//
+//
+// x86 multiplies unsigned by signed bytes (vpmaddubsw, vpdpbusd), so a . b is computed as
+// |a| . (b with a's sign): the same products, the first operand now non-negative. With
+// |a|, |b| <= 127 a pair sums to at most 32258, so vpmaddubsw never saturates.
+//
+//===----------------------------------------------------------------------===//
+
+#include "targets/Kernels/Int8Dot.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+
+namespace g4 {
+
+Value emitX86Int8Dot(ImplicitLocOpBuilder &b, bool vnni, Value a, Value bVector) {
+  auto bytes = VectorType::get({32}, b.getI8Type());
+  auto halves = VectorType::get({16}, b.getI16Type());
+  auto lanes = VectorType::get({8}, b.getI32Type());
+  auto intrinsic = [&](Type result, StringRef name, ValueRange operands) {
+    return LLVM::CallIntrinsicOp::create(b, result, b.getStringAttr(name), operands).getResult(0);
+  };
+  Value magnitude = math::AbsIOp::create(b, a);
+  Value signedB = intrinsic(bytes, "llvm.x86.avx2.psign.b", ValueRange{bVector, a});
+  if (vnni) {
+    Value zero = arith::ConstantOp::create(b, DenseElementsAttr::get(lanes, int32_t(0)));
+    return intrinsic(lanes, "llvm.x86.avx512.vpdpbusd.256", ValueRange{zero, magnitude, signedB});
+  }
+  Value pairs = intrinsic(halves, "llvm.x86.avx2.pmadd.ub.sw", ValueRange{magnitude, signedB});
+  Value ones = arith::ConstantOp::create(b, DenseElementsAttr::get(halves, int16_t(1)));
+  return intrinsic(lanes, "llvm.x86.avx2.pmadd.wd", ValueRange{pairs, ones});
+}
+
+} // namespace g4

@@ -1,0 +1,43 @@
+//===- X86KernelShape.cpp - x86-64 microkernel shapes ---------------------===//
+//
+// 16 vector registers below AVX-512, 32 with it. A tile of R x C accumulators needs R + C
+// more registers for the loaded rows, so AVX2 takes 4 x 3 (12 + 7 registers with some
+// loads folded into the FMAs) and AVX-512 4 x 4.
+//
+//===----------------------------------------------------------------------===//
+
+#include "targets/CPU/KernelShape.h"
+
+namespace g4 {
+
+ContractionKernelShape x86ContractionKernelShape(const llvm::MCSubtargetInfo &subtarget) {
+  ContractionKernelShape shape;
+  if (subtarget.checkFeatures("+avx512f")) {
+    shape.lanes = 16;
+    shape.tileRows = 4;
+    shape.tileCols = 4;
+  } else if (subtarget.checkFeatures("+avx")) {
+    shape.lanes = 8;
+    shape.tileRows = 4;
+    shape.tileCols = 3;
+  } else {
+    shape.lanes = 4; // SSE2, the x86-64 baseline
+    shape.tileRows = 3;
+    shape.tileCols = 3;
+  }
+  shape.mBlock = 8 * shape.tileRows;
+  // Without FMA (the x86-64 baseline, AVX without FMA3) llvm.fma would call libm.
+  shape.fusedMultiplyAdd = subtarget.checkFeatures("+fma");
+  // q8_0/q4_0 block scales: vcvtph2ps with F16C; without it an f16 conversion would be
+  // a compiler-rt call, so the pass decodes them with integer operations.
+  shape.nativeF16 = subtarget.checkFeatures("+f16c");
+  // Integer dot products for packed weights: VNNI's vpdpbusd (AVX-512 VL or AVX-VNNI),
+  // else AVX2's vpmaddubsw + vpmaddwd; older CPUs get the generic expansion.
+  if (subtarget.checkFeatures("+avx512vnni,+avx512vl") || subtarget.checkFeatures("+avxvnni"))
+    shape.int8Dot = "x86-vnni";
+  else if (subtarget.checkFeatures("+avx2"))
+    shape.int8Dot = "x86-maddubs";
+  return shape;
+}
+
+} // namespace g4

@@ -1,0 +1,180 @@
+// RUN: g4-opt %s --split-input-file --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8" --canonicalize | FileCheck %s
+// RUN: g4-opt %s --split-input-file --g4-vectorize-contractions="lanes=4 scalable=true tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8" --canonicalize | FileCheck %s --check-prefix=SVE
+// RUN: not g4-opt %s --split-input-file --g4-vectorize-contractions="lanes=8 k-block=60" 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: k-block a multiple of lanes
+
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+
+// A prefill-shaped contraction, y[m, n] += x[m, k] * bf16(w[n, k]) over K = 100 (a k
+// block of 64 and one of 36), M dynamic, N = 12 (four weight panels of 3).
+// CHECK-LABEL: func.func @prefill(
+// CHECK-SAME:      %[[X:.+]]: memref<?x100xf32>, %[[W:.+]]: memref<12x100xbf16>, %[[Y:.+]]: memref<?x12xf32>)
+// CHECK-NOT:     linalg.generic
+// The k blocks, then the blocks of 8 rows of x.
+// CHECK:         scf.for %[[K0:.+]] = %c0 to %c100 step %c64
+// CHECK:           %[[KEND:.+]] = arith.minui
+// CHECK:           scf.for %[[M0:.+]] = %c0 to %{{.+}} step %c8
+// The 4 x 3 register tiles: weight panel outer, rows of the block inner.
+// CHECK:             scf.for %[[N:.+]] = %c0 to %c12 step %c3
+// CHECK:               scf.for %[[M:.+]] = %[[M0]] to %{{.+}} step %c4
+// Twelve accumulators carried through the unmasked steps: 4 rows of x and 3 of w loaded
+// once per step, bf16 widened by a 16-bit shift, 12 FMAs.
+// CHECK:                 %{{.+}}:12 = scf.for %[[K:.+]] = %[[K0]] to %{{.+}} step %c8 iter_args({{.+}}) -> (vector<8xf32>,
+// CHECK-COUNT-4:           vector.load %[[X]][%{{.+}}, %[[K]]] : memref<?x100xf32>, vector<8xf32>
+// CHECK-COUNT-3:           vector.load %[[W]][%{{.+}}, %[[K]]] : memref<12x100xbf16>, vector<8xbf16>
+// CHECK:                   arith.shli %{{.+}}, %cst{{.*}} : vector<8xi32>
+// CHECK-COUNT-12:          vector.fma {{.+}} : vector<8xf32>
+// CHECK:                   scf.yield
+// The remainder of the k block (36 = 4 * 8 + 4) is one masked step.
+// CHECK:                 scf.for %[[KT:.+]] = %{{.+}} to %[[KEND]] step %c8 iter_args(
+// CHECK:                   %[[LEFT:.+]] = arith.subi %[[KEND]], %[[KT]]
+// CHECK:                   %[[MASK:.+]] = vector.create_mask %[[LEFT]] : vector<8xi1>
+// CHECK:                   vector.maskedload %[[X]][%{{.+}}, %[[KT]]], %[[MASK]]
+// CHECK-COUNT-12:          vector.fma
+// Each output: one lane sum per k block, added to y.
+// CHECK:                 vector.reduction <add>, %{{.+}} fastmath<reassoc> : vector<8xf32> into f32
+// CHECK-NEXT:            memref.load %[[Y]]
+// CHECK-NEXT:            arith.addf
+// CHECK-NEXT:            memref.store
+// Leftover rows of x, one at a time against 8 weight rows (N = 12: one tile of 8, then
+// 4 single rows).
+// CHECK:             scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %c1
+// CHECK:               %{{.+}}:8 = scf.for {{.+}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK:               scf.for %{{.+}} = %c8 to %c12 step %c1
+
+// SVE-LABEL: func.func @prefill(
+// The step is 4 lanes times vscale, the vectors scalable, the remainder predicated.
+// SVE:         %[[VSCALE:.+]] = vector.vscale
+// SVE:         %[[STEP:.+]] = arith.muli %[[VSCALE]], %c4
+// SVE:         scf.for {{.+}} step %[[STEP]] iter_args({{.+}}) -> (vector<[4]xf32>,
+// SVE:           vector.load {{.+}} : memref<12x100xbf16>, vector<[4]xbf16>
+// SVE:           vector.fma {{.+}} : vector<[4]xf32>
+// SVE:         vector.create_mask %{{.+}} : vector<[4]xi1>
+// SVE:         vector.maskedload {{.+}} : memref<?x100xf32>, vector<[4]xi1>, vector<[4]xf32> into vector<[4]xf32>
+// SVE:         vector.reduction <add>, %{{.+}} fastmath<reassoc> : vector<[4]xf32> into f32
+func.func @prefill(%x: memref<?x100xf32>, %w: memref<12x100xbf16>, %y: memref<?x12xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x100xf32>, memref<12x100xbf16>) outs(%y : memref<?x12xf32>) {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %m fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+
+// Decode: one row of f32 weights (loaded as they are), no 4-row tiles left after
+// canonicalisation, 16 weight rows in two tiles of 8.
+// CHECK-LABEL: func.func @decode(
+// CHECK-NOT:     arith.shli
+// CHECK:         scf.for %{{.+}} = %c0 to %c16 step %c8
+// CHECK:           %{{.+}}:8 = scf.for
+// CHECK-COUNT-8:     vector.load %{{.+}} : memref<16x64xf32>, vector<8xf32>
+// CHECK-COUNT-8:     vector.fma
+func.func @decode(%x: memref<1x64xf32>, %w: memref<16x64xf32>, %y: memref<1x16xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x64xf32>, memref<16x64xf32>) outs(%y : memref<1x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %b, %a fastmath<reassoc,contract> : f32
+    %s = arith.addf %m, %acc fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+
+// Left alone: a sum without reassoc (its order is part of the meaning), and a weight
+// whose k stride is not 1.
+// CHECK-LABEL: func.func @strict
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.fma
+func.func @strict(%x: memref<?x64xf32>, %w: memref<16x64xf32>, %y: memref<?x16xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x64xf32>, memref<16x64xf32>) outs(%y : memref<?x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @strided
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.fma
+func.func @strided(%x: memref<?x64xf32>, %w: memref<16x64xf32, strided<[1, 16]>>, %y: memref<?x16xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x64xf32>, memref<16x64xf32, strided<[1, 16]>>) outs(%y : memref<?x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %m fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Attention scores, scores[t, h, g, j] += q[t, h, g, k] * keys[j, h, k]: the KV head h
+// and the group member g are batch dims, each (h, g) a 2-D problem on subviews (t rows
+// of q, j rows of keys), so query rows and keys form the register tiles.
+// CHECK-LABEL: func.func @scores(
+// CHECK-SAME:      %[[Q:.+]]: memref<?x2x4x64xf32>, %[[K:.+]]: memref<?x2x64xf32>, %[[S:.+]]: memref<?x2x4x?xf32>)
+// CHECK:         scf.for %[[H:.+]] = %c0 to %c2 step %c1
+// CHECK:           scf.for %[[G:.+]] = %c0 to %c4 step %c1
+// CHECK:             %[[QS:.+]] = memref.subview %[[Q]][0, %[[H]], %[[G]], 0] [%{{.+}}, 1, 1, 64] [1, 1, 1, 1] : memref<?x2x4x64xf32> to memref<?x64xf32, strided<[512, 1], offset: ?>>
+// CHECK:             %[[KS:.+]] = memref.subview %[[K]][0, %[[H]], 0] [%{{.+}}, 1, 64] [1, 1, 1] : memref<?x2x64xf32> to memref<?x64xf32, strided<[128, 1], offset: ?>>
+// CHECK:             %[[SS:.+]] = memref.subview %[[S]][0, %[[H]], %[[G]], 0] [%{{.+}}, 1, 1, %{{.+}}] [1, 1, 1, 1] : memref<?x2x4x?xf32> to memref<?x?xf32, strided<[?, 1], offset: ?>>
+// CHECK:             %{{.+}}:12 = scf.for
+// CHECK-COUNT-4:       vector.load %[[QS]]
+// CHECK-COUNT-3:       vector.load %[[KS]]
+// CHECK-COUNT-12:      vector.fma
+#q = affine_map<(t, h, g, j, k) -> (t, h, g, k)>
+#k = affine_map<(t, h, g, j, k) -> (j, h, k)>
+#s = affine_map<(t, h, g, j, k) -> (t, h, g, j)>
+func.func @scores(%q: memref<?x2x4x64xf32>, %keys: memref<?x2x64xf32>, %s: memref<?x2x4x?xf32>) {
+  linalg.generic {indexing_maps = [#q, #k, #s], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %keys : memref<?x2x4x64xf32>, memref<?x2x64xf32>) outs(%s : memref<?x2x4x?xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b fastmath<reassoc,contract> : f32
+    %r = arith.addf %acc, %m fastmath<reassoc,contract> : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Left alone: the values product of attention, out[t, k] += p[t, j] * v[j, k], whose
+// reduction dim is not innermost in v.
+// CHECK-LABEL: func.func @values
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.fma
+#p = affine_map<(t, k, j) -> (t, j)>
+#v = affine_map<(t, k, j) -> (j, k)>
+#o = affine_map<(t, k, j) -> (t, k)>
+func.func @values(%p: memref<?x64xf32>, %v: memref<64x16xf32>, %o: memref<?x16xf32>) {
+  linalg.generic {indexing_maps = [#p, #v, #o], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%p, %v : memref<?x64xf32>, memref<64x16xf32>) outs(%o : memref<?x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b fastmath<reassoc,contract> : f32
+    %r = arith.addf %acc, %m fastmath<reassoc,contract> : f32
+    linalg.yield %r : f32
+  }
+  return
+}
