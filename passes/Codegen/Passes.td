@@ -94,7 +94,7 @@ def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::Modul
            "packed weights: quantise the activations to int8 per 32-block and use integer "
            "dot products (false: dequantise the weights in registers, f32 FMAs)">,
     Option<"int8Dot", "int8-dot", "std::string", /*default=*/"\"generic\"",
-           "the target's int8 dot-product idiom: generic, x86-maddubs or x86-vnni">
+           "the target's int8 dot-product idiom: generic, x86-maddubs, x86-vnni or arm-smmla">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",

@@ -477,7 +477,80 @@ private:
     return {vector::ShuffleOp::create(nb, low, high, order), scale};
   }
 
+  /// The 2 x 2 int8 matrix-multiply form (AArch64 smmla): rows and columns in pairs (a
+  /// missing partner of an odd tile is a zero row), one vector<4xf32> accumulator per
+  /// pair of pairs whose lanes are the outputs (i, j), (i, j+1), (i+1, j), (i+1, j+1).
+  /// Each output adds f32(its exact block sum) * d_x * d_w per block in every tile shape,
+  /// so decode and prefill stay bit-identical.
+  void tilePairs(int64_t rows, int64_t cols, Value m, Value n, Value m0, Value k0, Value kEnd) {
+    const int64_t rowPairs = (rows + 1) / 2, colPairs = (cols + 1) / 2;
+    auto f32x4 = VectorType::get({4}, b.getF32Type());
+    auto i32x4 = VectorType::get({4}, b.getI32Type());
+    auto bytes32 = VectorType::get({32}, b.getI8Type());
+    Value zero4 = arith::ConstantOp::create(b, DenseElementsAttr::get(f32x4, 0.0f));
+    SmallVector<Value> init(rowPairs * colPairs, zero4);
+    auto loop = scf::ForOp::create(
+        b, k0, kEnd, index(b, 1), init,
+        [&](OpBuilder &nested, Location loc, Value blk, ValueRange acc) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          Value zeroBytes =
+              arith::ConstantOp::create(nb, DenseElementsAttr::get(bytes32, int8_t(0)));
+          Value zeroScale = arith::ConstantOp::create(nb, nb.getF32FloatAttr(0.0f));
+          SmallVector<Value> wq(2 * colPairs, zeroBytes), ws(2 * colPairs, zeroScale);
+          for (int64_t j = 0; j < cols; ++j)
+            std::tie(wq[j], ws[j]) =
+                loadWeightBlock(nb, j ? arith::AddIOp::create(nb, n, index(nb, j)) : n, blk);
+          Value localBlock = arith::SubIOp::create(nb, blk, k0);
+          Value byteOffset = arith::MulIOp::create(nb, localBlock, index(nb, 32));
+          SmallVector<Value> xq(2 * rowPairs, zeroBytes), xd(2 * rowPairs, zeroScale);
+          for (int64_t i = 0; i < rows; ++i) {
+            Value localRow =
+                arith::SubIOp::create(nb, i ? arith::AddIOp::create(nb, m, index(nb, i)) : m, m0);
+            xq[i] =
+                vector::LoadOp::create(nb, bytes32, quantized, ValueRange{localRow, byteOffset});
+            xd[i] = memref::LoadOp::create(nb, scales, ValueRange{localRow, localBlock});
+          }
+          // Bytes 8c..8c+7 of two 32-byte rows, as one 2 x 8 matrix.
+          auto pairChunk = [&](Value first, Value second, int64_t chunk) {
+            SmallVector<int64_t> order;
+            for (int64_t k = 0; k < 8; ++k)
+              order.push_back(8 * chunk + k);
+            for (int64_t k = 0; k < 8; ++k)
+              order.push_back(32 + 8 * chunk + k);
+            return vector::ShuffleOp::create(nb, first, second, order).getResult();
+          };
+          SmallVector<Value> next;
+          for (int64_t p = 0; p < rowPairs; ++p) {
+            for (int64_t q = 0; q < colPairs; ++q) {
+              Value sums = arith::ConstantOp::create(nb, DenseElementsAttr::get(i32x4, int32_t(0)));
+              for (int64_t chunk = 0; chunk < 4; ++chunk)
+                sums = emitInt8MatmulPairs(nb, sums, pairChunk(xq[2 * p], xq[2 * p + 1], chunk),
+                                           pairChunk(wq[2 * q], wq[2 * q + 1], chunk));
+              Value dx = vector::FromElementsOp::create(
+                  nb, f32x4, ValueRange{xd[2 * p], xd[2 * p], xd[2 * p + 1], xd[2 * p + 1]});
+              Value dw = vector::FromElementsOp::create(
+                  nb, f32x4, ValueRange{ws[2 * q], ws[2 * q + 1], ws[2 * q], ws[2 * q + 1]});
+              next.push_back(multiplyAdd(nb, shape, arith::SIToFPOp::create(nb, f32x4, sums),
+                                         arith::MulFOp::create(nb, dx, dw), acc[p * colPairs + q]));
+            }
+          }
+          scf::YieldOp::create(nb, next);
+        });
+    for (int64_t i = 0; i < rows; ++i) {
+      Value row = i ? arith::AddIOp::create(b, m, index(b, i)) : m;
+      for (int64_t j = 0; j < cols; ++j) {
+        Value col = j ? arith::AddIOp::create(b, n, index(b, j)) : n;
+        Value lane = vector::ExtractOp::create(b, loop.getResult((i / 2) * colPairs + j / 2),
+                                               ArrayRef<int64_t>{(i % 2) * 2 + j % 2});
+        Value old = memref::LoadOp::create(b, c.y, ValueRange{row, col});
+        memref::StoreOp::create(b, arith::AddFOp::create(b, old, lane), c.y, ValueRange{row, col});
+      }
+    }
+  }
+
   void tile(int64_t rows, int64_t cols, Value m, Value n, Value m0, Value k0, Value kEnd) {
+    if (quantize && idiom == Int8DotIdiom::ArmSmmla)
+      return tilePairs(rows, cols, m, n, m0, k0, kEnd);
     SmallVector<Value> init(rows * cols, zero);
     auto loop = scf::ForOp::create(
         b, k0, kEnd, index(b, 1), init,
@@ -606,7 +679,8 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
     std::optional<Int8DotIdiom> idiom = parseInt8DotIdiom(int8Dot);
     if (!idiom || kBlock % 32 != 0) {
       getOperation().emitError() << "g4-vectorize-contractions: int8-dot must be generic, "
-                                    "x86-maddubs or x86-vnni and k-block a multiple of 32";
+                                    "x86-maddubs, x86-vnni or arm-smmla and k-block a "
+                                    "multiple of 32";
       return signalPassFailure();
     }
     KernelShape shape{lanes,  scalable, tileRows,         tileCols, rowTileCols,

@@ -16,6 +16,8 @@ std::optional<Int8DotIdiom> parseInt8DotIdiom(llvm::StringRef name) {
     return Int8DotIdiom::X86MaddUbs;
   if (name == "x86-vnni")
     return Int8DotIdiom::X86Vnni;
+  if (name == "arm-smmla")
+    return Int8DotIdiom::ArmSmmla;
   return std::nullopt;
 }
 
@@ -27,12 +29,14 @@ llvm::StringRef int8DotIdiomName(Int8DotIdiom idiom) {
     return "x86-maddubs";
   case Int8DotIdiom::X86Vnni:
     return "x86-vnni";
+  case Int8DotIdiom::ArmSmmla:
+    return "arm-smmla";
   }
   llvm_unreachable("idiom");
 }
 
 Value emitInt8Dot(ImplicitLocOpBuilder &b, Int8DotIdiom idiom, Value a, Value bVector) {
-  if (idiom != Int8DotIdiom::Generic)
+  if (idiom == Int8DotIdiom::X86MaddUbs || idiom == Int8DotIdiom::X86Vnni)
     return emitX86Int8Dot(b, idiom == Int8DotIdiom::X86Vnni, a, bVector);
   auto wide = VectorType::get({32}, b.getI32Type());
   auto lanes = VectorType::get({8}, b.getI32Type());

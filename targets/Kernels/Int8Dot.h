@@ -23,9 +23,12 @@ enum class Int8DotIdiom {
   X86MaddUbs,
   /// AVX-VNNI / AVX512-VNNI: |a| times b with a's sign, `vpdpbusd`.
   X86Vnni,
+  /// AArch64 +i8mm: not a dot product but 2 x 2 tiles of 8-byte rows (`smmla`); the
+  /// microkernel pairs its rows and columns (emitInt8MatmulPairs).
+  ArmSmmla,
 };
 
-/// "generic", "x86-maddubs", "x86-vnni".
+/// "generic", "x86-maddubs", "x86-vnni", "arm-smmla".
 std::optional<Int8DotIdiom> parseInt8DotIdiom(llvm::StringRef name);
 llvm::StringRef int8DotIdiomName(Int8DotIdiom idiom);
 
@@ -33,6 +36,11 @@ llvm::StringRef int8DotIdiomName(Int8DotIdiom idiom);
 /// to the dot product (how products are grouped into lanes is the idiom's).
 mlir::Value emitInt8Dot(mlir::ImplicitLocOpBuilder &b, Int8DotIdiom idiom, mlir::Value a,
                         mlir::Value bVector);
+
+/// acc (vector<4xi32>, the 2 x 2 tile row-major) += a (2 rows of 8 bytes, vector<16xi8>)
+/// times b (2 rows of 8 bytes) transposed: AArch64 `smmla` (targets/arm/ArmInt8Matmul.cpp).
+mlir::Value emitInt8MatmulPairs(mlir::ImplicitLocOpBuilder &b, mlir::Value acc, mlir::Value a,
+                                mlir::Value bPair);
 
 /// The x86 idioms (targets/x86/X86Int8Dot.cpp).
 mlir::Value emitX86Int8Dot(mlir::ImplicitLocOpBuilder &b, bool vnni, mlir::Value a,

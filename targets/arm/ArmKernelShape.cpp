@@ -17,8 +17,9 @@ ContractionKernelShape armContractionKernelShape(const llvm::MCSubtargetInfo &su
   shape.tileRows = 4;
   shape.tileCols = 4;
   shape.mBlock = 8 * shape.tileRows;
-  // The generic partial reduction becomes `sdot` with +dotprod (smull/sadalp without).
-  shape.int8Dot = "generic";
+  // +i8mm: 2 x 2 tiles with smmla. Otherwise the generic partial reduction, which
+  // becomes `sdot` with +dotprod (smull/sadalp without).
+  shape.int8Dot = subtarget.checkFeatures("+i8mm") ? "arm-smmla" : "generic";
   shape.nativeF16 = true; // fcvt is base AArch64
   return shape;
 }
