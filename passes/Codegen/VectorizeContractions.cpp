@@ -235,6 +235,27 @@ struct Schedule {
   }
 };
 
+/// The sum of a vector's lanes in one fixed order: halves added pairwise (lanes i and
+/// i + w/2) down to one lane, with no fast-math flags. A reassociable reduction would let
+/// LLVM combine the sums of a tile's accumulators differently for different tile shapes
+/// (seen on AArch64), and decode and prefill would no longer agree bit for bit. Scalable
+/// vectors use the ordered reduction (SVE fadda).
+Value laneSum(ImplicitLocOpBuilder &b, Value v) {
+  auto type = cast<VectorType>(v.getType());
+  if (type.isScalable())
+    return vector::ReductionOp::create(b, vector::CombiningKind::ADD, v);
+  for (int64_t width = type.getDimSize(0); width > 1; width /= 2) {
+    int64_t half = width / 2;
+    auto slice = [&](int64_t offset) {
+      return vector::ExtractStridedSliceOp::create(b, v, ArrayRef<int64_t>{offset},
+                                                   ArrayRef<int64_t>{half}, ArrayRef<int64_t>{1})
+          .getResult();
+    };
+    v = arith::AddFOp::create(b, slice(0), slice(half));
+  }
+  return vector::ExtractOp::create(b, v, ArrayRef<int64_t>{0});
+}
+
 /// y[m + i, n + j] += the lane sum of acc[i * cols + j], for a tile's accumulators.
 void addLaneSums(ImplicitLocOpBuilder &b, Value y, Value m, Value n, int64_t rows, int64_t cols,
                  ValueRange acc) {
@@ -242,8 +263,7 @@ void addLaneSums(ImplicitLocOpBuilder &b, Value y, Value m, Value n, int64_t row
     Value row = i ? arith::AddIOp::create(b, m, index(b, i)) : m;
     for (int64_t j = 0; j < cols; ++j) {
       Value col = j ? arith::AddIOp::create(b, n, index(b, j)) : n;
-      Value sum = vector::ReductionOp::create(b, vector::CombiningKind::ADD, acc[i * cols + j],
-                                              arith::FastMathFlags::reassoc);
+      Value sum = laneSum(b, acc[i * cols + j]);
       Value old = memref::LoadOp::create(b, y, ValueRange{row, col});
       memref::StoreOp::create(b, arith::AddFOp::create(b, old, sum), y, ValueRange{row, col});
     }

@@ -20,6 +20,9 @@ namespace g4 {
 namespace {
 
 constexpr StringLiteral kParallelDimAttr = "g4.parallel_dim";
+/// Optional on such a generic: its own fewest iterations per task (attention splits its
+/// few heads one per task; each is a whole contraction).
+constexpr StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
 
 /// Builds the body of a task: the rows [chunk*N/tasks, (chunk+1)*N/tasks) of loop `dim`
 /// of `generic`, run on subviews of its operands (the block arguments after chunk/tasks).
@@ -62,6 +65,7 @@ void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, i
   Operation *clone = b.clone(*generic, captured);
   clone->setOperands(operands);
   clone->removeAttr(kParallelDimAttr);
+  clone->removeAttr(kMinTaskSizeAttr);
   func::ReturnOp::create(b);
 }
 
@@ -92,11 +96,15 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     unsigned dim = unsigned(generic->getAttrOfType<IntegerAttr>(kParallelDimAttr).getInt());
     SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
     int64_t trip = ranges[dim];
-    if (ShapedType::isDynamic(trip) || trip < 2 * minTaskSize) {
+    int64_t minSize = minTaskSize;
+    if (auto own = generic->getAttrOfType<IntegerAttr>(kMinTaskSizeAttr))
+      minSize = std::max<int64_t>(1, own.getInt());
+    generic->removeAttr(kMinTaskSizeAttr);
+    if (ShapedType::isDynamic(trip) || trip < 2 * minSize) {
       generic->removeAttr(kParallelDimAttr);
       return;
     }
-    int64_t tasks = std::min<int64_t>(maxTasks, trip / minTaskSize);
+    int64_t tasks = std::min<int64_t>(maxTasks, trip / minSize);
     // The task gets the operands; anything else the body uses must be a constant it can
     // rebuild (buildTaskBody). Otherwise the loop stays serial.
     SetVector<Value> above;

@@ -109,13 +109,17 @@ public:
       : e(e), b(e.builder()), ctx(b.getContext()), start(start), lo(lo), past(past),
         window(window) {}
 
-  /// all[j, h, e] = j < past ? cache[which, (lo + j) mod C, h, e] : block[j - past, h, e].
-  Value gatherKeyAxis(Value cache, Value block, int64_t which) {
+  /// all[j, h, e] = j < past ? cache[which, (lo + j) mod C, h, e] : block[j - past, h, e];
+  /// `transposed` lays it out as all[h, e, j] instead (the values: the P x V product
+  /// then reduces over the innermost dim of both operands, like the scores).
+  Value gatherKeyAxis(Value cache, Value block, int64_t which, bool transposed = false) {
     auto cacheType = cast<RankedTensorType>(cache.getType());
     int64_t capacity = cacheType.getDimSize(1), kvh = cacheType.getDimSize(2),
             d = cacheType.getDimSize(3);
     Value total = arith::AddIOp::create(b, past, tensor::DimOp::create(b, block, 0));
     SmallVector<OpFoldResult> shape{total, b.getIndexAttr(kvh), b.getIndexAttr(d)};
+    if (transposed)
+      shape = {b.getIndexAttr(kvh), b.getIndexAttr(d), total};
     Value out = tensor::EmptyOp::create(b, shape, b.getF32Type());
     Value capacityValue = e.index(capacity), zero = e.index(0), whichValue = e.index(which);
     AffineMap identity = AffineMap::getMultiDimIdentityMap(3, ctx);
@@ -125,9 +129,9 @@ public:
                [&](OpBuilder &nested, Location loc, ValueRange) {
                  ImplicitLocOpBuilder nb(loc, nested);
                  TensorEmitter ne(nb);
-                 Value j = linalg::IndexOp::create(nb, 0);
-                 Value h = linalg::IndexOp::create(nb, 1);
-                 Value k = linalg::IndexOp::create(nb, 2);
+                 Value j = linalg::IndexOp::create(nb, transposed ? 2 : 0);
+                 Value h = linalg::IndexOp::create(nb, transposed ? 0 : 1);
+                 Value k = linalg::IndexOp::create(nb, transposed ? 1 : 2);
                  Value isPast = arith::CmpIOp::create(nb, arith::CmpIPredicate::ult, j, past);
                  Value slot =
                      arith::RemUIOp::create(nb, arith::AddIOp::create(nb, lo, j), capacityValue);
@@ -144,7 +148,7 @@ public:
         .getResult(0);
   }
 
-  Value attend(Value q, Value keys, Value values) {
+  Value attend(Value q, Value keys, Value valuesT) {
     AffineExpr t, h, g, j, k;
     bindDims(ctx, t, h, g, j, k);
     auto qType = cast<RankedTensorType>(q.getType());
@@ -170,6 +174,7 @@ public:
               linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p, fast)});
             })
             .getResult(0);
+    splitAcrossHeads(scores.getDefiningOp());
 
     // Mask: key position lo + j is visible from query position start + t when it is not in
     // the future and, for sliding layers, within the last `window` positions.
@@ -217,20 +222,24 @@ public:
                                 return arith::AddFOp::create(nb, acc, x);
                               });
 
-    // out[t, h, g, k] = sum_j weights[t, h, g, j] * values[j, h, k] / rowSum[t, h, g]
+    // out[t, h, g, k] = sum_j weights[t, h, g, j] * valuesT[h, k, j] / rowSum[t, h, g]:
+    // a contraction over the innermost dim of both, like the scores (a microkernel per
+    // (h, g) with query rows and value dims as the tile).
     Value out = e.filled(qSizes, 0.0);
+    AffineExpr kOut = j, jSum = k; // loop 3 is the output's k, loop 4 the sum over j
     Value summed =
         linalg::GenericOp::create(
-            b, out.getType(), ValueRange{weights, values}, ValueRange{out},
-            SmallVector<AffineMap>{map({t, h, g, j}), map({j, h, k}), map({t, h, g, k})},
-            {IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
-             IteratorType::reduction, IteratorType::parallel},
+            b, out.getType(), ValueRange{weights, valuesT}, ValueRange{out},
+            SmallVector<AffineMap>{map({t, h, g, jSum}), map({h, kOut, jSum}),
+                                   map({t, h, g, kOut})},
+            iterators(4, 1),
             [&](OpBuilder &nested, Location loc, ValueRange args) {
               ImplicitLocOpBuilder nb(loc, nested);
-              Value p = arith::MulFOp::create(nb, args[0], args[1]);
-              linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p)});
+              Value p = arith::MulFOp::create(nb, args[0], args[1], fast);
+              linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p, fast)});
             })
             .getResult(0);
+    splitAcrossHeads(summed.getDefiningOp());
     return linalg::GenericOp::create(
                b, summed.getType(), ValueRange{rowSum}, ValueRange{summed},
                SmallVector<AffineMap>{map4({t, h, g}), AffineMap::getMultiDimIdentityMap(4, ctx)},
@@ -244,6 +253,16 @@ public:
   }
 
 private:
+  /// The heads are independent: g4-outline-parallel-tasks may give each KV head (or
+  /// each query head of a group, whichever dim is longer) its own task. The tasks write
+  /// disjoint outputs with unchanged operations, so the thread count changes nothing.
+  void splitAcrossHeads(Operation *contraction) {
+    auto type = cast<RankedTensorType>(contraction->getResult(0).getType());
+    int64_t kvHeads = type.getDimSize(1), group = type.getDimSize(2);
+    contraction->setAttr(lowering::kParallelDimAttr, b.getI64IntegerAttr(kvHeads >= group ? 1 : 2));
+    contraction->setAttr("g4.min_task_size", b.getI64IntegerAttr(1));
+  }
+
   AffineMap map(ArrayRef<AffineExpr> exprs) { return AffineMap::get(5, 0, exprs, ctx); }
   AffineMap map4(ArrayRef<AffineExpr> exprs) { return AffineMap::get(4, 0, exprs, ctx); }
 
@@ -300,8 +319,9 @@ struct AttentionLowering : KernelPattern<AttentionOp> {
     Value past = arith::SubIOp::create(b, start, lo);
     AttentionCoreEmitter core(e, start, lo, past, window);
     Value keys = core.gatherKeyAxis(adaptor.getCache(), adaptor.getKeys(), 0);
-    Value values = core.gatherKeyAxis(adaptor.getCache(), adaptor.getValues(), 1);
-    Value attended = core.attend(grouped, keys, values);
+    Value valuesT = core.gatherKeyAxis(adaptor.getCache(), adaptor.getValues(), 1,
+                                       /*transposed=*/true);
+    Value attended = core.attend(grouped, keys, valuesT);
     Value merged = tensor::CollapseShapeOp::create(
         b, attended, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
     Value out = e.matmulTransposedWeight(merged, adaptor.getOWeight());

@@ -34,11 +34,16 @@
 // CHECK:                   %[[MASK:.+]] = vector.create_mask %[[LEFT]] : vector<8xi1>
 // CHECK:                   vector.maskedload %[[X]][%{{.+}}, %[[KT]]], %[[MASK]]
 // CHECK-COUNT-12:          vector.fma
-// Each output: one lane sum per k block, added to y.
-// CHECK:                 vector.reduction <add>, %{{.+}} fastmath<reassoc> : vector<8xf32> into f32
-// CHECK-NEXT:            memref.load %[[Y]]
-// CHECK-NEXT:            arith.addf
-// CHECK-NEXT:            memref.store
+// Each output: one lane sum per k block in a fixed order (halves added pairwise, no
+// fast-math flags, so LLVM cannot regroup it per tile shape), added to y.
+// CHECK:                 %[[LO8:.+]] = vector.extract_strided_slice %{{.+}} {offsets = [0], sizes = [4], strides = [1]} : vector<8xf32> to vector<4xf32>
+// CHECK-NEXT:            %[[HI8:.+]] = vector.extract_strided_slice %{{.+}} {offsets = [4], sizes = [4], strides = [1]} : vector<8xf32> to vector<4xf32>
+// CHECK-NEXT:            arith.addf %[[LO8]], %[[HI8]] : vector<4xf32>
+// CHECK:                 arith.addf %{{.+}}, %{{.+}} : vector<1xf32>
+// CHECK-NEXT:            %[[LANE:.+]] = vector.extract %{{.+}}[0] : f32 from vector<1xf32>
+// CHECK-NEXT:            %[[OLD:.+]] = memref.load %[[Y]]
+// CHECK-NEXT:            %[[NEW:.+]] = arith.addf %[[OLD]], %[[LANE]] : f32
+// CHECK-NEXT:            memref.store %[[NEW]], %[[Y]]
 // Leftover rows of x, one at a time against 8 weight rows (N = 12: one tile of 8, then
 // 4 single rows).
 // CHECK:             scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %c1
@@ -54,7 +59,7 @@
 // SVE:           vector.fma {{.+}} : vector<[4]xf32>
 // SVE:         vector.create_mask %{{.+}} : vector<[4]xi1>
 // SVE:         vector.maskedload {{.+}} : memref<?x100xf32>, vector<[4]xi1>, vector<[4]xf32> into vector<[4]xf32>
-// SVE:         vector.reduction <add>, %{{.+}} fastmath<reassoc> : vector<[4]xf32> into f32
+// SVE:         vector.reduction <add>, %{{.+}} : vector<[4]xf32> into f32
 func.func @prefill(%x: memref<?x100xf32>, %w: memref<12x100xbf16>, %y: memref<?x12xf32>) {
   linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<?x100xf32>, memref<12x100xbf16>) outs(%y : memref<?x12xf32>) {

@@ -74,3 +74,30 @@ func.func private @not_a_kernel(%x: memref<?x96xf32>, %w: memref<192x96xbf16>, %
   }
   return
 }
+
+// -----
+
+// A generic with its own g4.min_task_size (attention scores: one task per query head of
+// the group, dim 2 of 8) is split below the pass's min-task-size: 8 tasks of one head.
+#q = affine_map<(t, h, g, j, k) -> (t, h, g, k)>
+#k = affine_map<(t, h, g, j, k) -> (j, h, k)>
+#s = affine_map<(t, h, g, j, k) -> (t, h, g, j)>
+// CHECK-LABEL: func.func private @kernel_scores(
+// CHECK:         %[[TASKS:.+]] = arith.constant 8 : index
+// CHECK:         call @kernel_scores_parallel0(%{{.+}}, %[[TASKS]],
+// CHECK:       func.func private @kernel_scores_task0(
+// CHECK:         memref.subview %{{.+}}[0, 0, %{{.+}}, 0] [%{{.+}}, 1, %{{.+}}, 64] [1, 1, 1, 1]
+// CHECK:         linalg.generic
+// CHECK-NOT:     g4.min_task_size
+// CHECK-NOT:     g4.parallel_dim
+// CHECK:         return
+func.func private @kernel_scores(%q: memref<?x1x8x64xf32>, %keys: memref<?x1x64xf32>, %s: memref<?x1x8x?xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  linalg.generic {indexing_maps = [#q, #k, #s], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%q, %keys : memref<?x1x8x64xf32>, memref<?x1x64xf32>) outs(%s : memref<?x1x8x?xf32>) attrs = {g4.min_task_size = 1 : i64, g4.parallel_dim = 2 : i64} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b fastmath<reassoc,contract> : f32
+    %r = arith.addf %acc, %m fastmath<reassoc,contract> : f32
+    linalg.yield %r : f32
+  }
+  return
+}

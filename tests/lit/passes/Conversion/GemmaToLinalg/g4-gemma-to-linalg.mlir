@@ -291,11 +291,16 @@ func.func @kv_append(%x: tensor<?x96xf32>, %start: index, %cache: !kv0, %wk: ten
 // CHECK:           %[[FROMC:.+]] = tensor.extract %[[C]][%[[KSEL]], %[[S]], %{{.+}}, %{{.+}}] : tensor<2x8x2x16xf32>
 // CHECK:           %[[FROMB:.+]] = tensor.extract %[[KB]][
 // CHECK:           arith.select %[[ISPAST]], %[[FROMC]], %[[FROMB]] : f32
+// The values are gathered transposed, [kv_heads, head_dim, positions], so P x V reduces
+// over the innermost dim of both operands (a microkernel, as the scores).
 // CHECK:         %[[VSEL:.+]] = arith.constant 1 : index
-// CHECK-NEXT:    %[[VALUES:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<?x2x16xf32>)
+// CHECK-NEXT:    %[[VALUES:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<2x16x?xf32>)
+// CHECK:           %[[VJ:.+]] = linalg.index 2 : index
 // CHECK:           tensor.extract %[[C]][%[[VSEL]], %{{.+}}, %{{.+}}, %{{.+}}] : tensor<2x8x2x16xf32>
 // CHECK:           tensor.extract %[[VB]][
 // CHECK:         %[[SCORES:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[Q]], %[[KEYS]] : tensor<?x2x4x16xf32>, tensor<?x2x16xf32>)
+// CHECK:           arith.mulf %{{.+}} fastmath<reassoc,contract> : f32
+// CHECK:           arith.addf %{{.+}} fastmath<reassoc,contract> : f32
 // CHECK:         %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
 // CHECK:         %[[WIN:.+]] = arith.constant 8 : index
 // CHECK:         %[[MASKED:.+]] = linalg.generic {{.+}} outs(%[[SCORES]] : tensor<?x2x4x?xf32>)
@@ -313,7 +318,8 @@ func.func @kv_append(%x: tensor<?x96xf32>, %start: index, %cache: !kv0, %wk: ten
 // CHECK:           math.exp
 // CHECK:         %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[EXP]] :
 // CHECK:           arith.addf
-// CHECK:         %[[PV:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]} ins(%[[EXP]], %[[VALUES]] :
+// CHECK:         %[[PV:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[EXP]], %[[VALUES]] : tensor<?x2x4x?xf32>, tensor<2x16x?xf32>)
+// CHECK:           arith.mulf %{{.+}} fastmath<reassoc,contract> : f32
 // CHECK:         %[[NORMED:.+]] = linalg.generic {{.+}} ins(%[[SUM]] : tensor<?x2x4xf32>) outs(%[[PV]] :
 // CHECK:           arith.divf
 // CHECK:         %[[MERGED:.+]] = tensor.collapse_shape %[[NORMED]] {{\[}}[0], [1, 2, 3]] : tensor<?x2x4x16xf32> into tensor<?x128xf32>
