@@ -155,26 +155,12 @@ public:
     SmallVector<OpFoldResult> qSizes = e.sizes(q);
     SmallVector<OpFoldResult> scoreShape{qSizes[0], qSizes[1], qSizes[2], e.sizes(keys)[0]};
 
-    // scores[t, h, g, j] = sum_k q[t, h, g, k] * keys[j, h, k]. reassoc + contract, as
-    // for the weight contractions: g4-vectorize-contractions turns it into a microkernel
-    // per (h, g), the same operations for every query row, so decode and prefill agree.
-    auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
-    Value scores =
-        linalg::GenericOp::create(
-            b,
-            RankedTensorType::get({qType.getDimSize(0), qType.getDimSize(1), qType.getDimSize(2),
-                                   ShapedType::kDynamic},
-                                  b.getF32Type()),
-            ValueRange{q, keys}, ValueRange{e.filled(scoreShape, 0.0)},
-            SmallVector<AffineMap>{map({t, h, g, k}), map({j, h, k}), map({t, h, g, j})},
-            iterators(4, 1),
-            [&](OpBuilder &nested, Location loc, ValueRange args) {
-              ImplicitLocOpBuilder nb(loc, nested);
-              Value p = arith::MulFOp::create(nb, args[0], args[1], fast);
-              linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p, fast)});
-            })
-            .getResult(0);
-    splitAcrossHeads(scores.getDefiningOp());
+    // scores[t, h, g, j] = sum_k q[t, h, g, k] * keys[j, h, k]
+    Value scores = headContraction(
+        RankedTensorType::get(
+            {qType.getDimSize(0), qType.getDimSize(1), qType.getDimSize(2), ShapedType::kDynamic},
+            b.getF32Type()),
+        q, keys, e.filled(scoreShape, 0.0), {map({t, h, g, k}), map({j, h, k}), map({t, h, g, j})});
 
     // Mask: key position lo + j is visible from query position start + t when it is not in
     // the future and, for sliding layers, within the last `window` positions.
@@ -228,18 +214,8 @@ public:
     Value out = e.filled(qSizes, 0.0);
     AffineExpr kOut = j, jSum = k; // loop 3 is the output's k, loop 4 the sum over j
     Value summed =
-        linalg::GenericOp::create(
-            b, out.getType(), ValueRange{weights, valuesT}, ValueRange{out},
-            SmallVector<AffineMap>{map({t, h, g, jSum}), map({h, kOut, jSum}),
-                                   map({t, h, g, kOut})},
-            iterators(4, 1),
-            [&](OpBuilder &nested, Location loc, ValueRange args) {
-              ImplicitLocOpBuilder nb(loc, nested);
-              Value p = arith::MulFOp::create(nb, args[0], args[1], fast);
-              linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p, fast)});
-            })
-            .getResult(0);
-    splitAcrossHeads(summed.getDefiningOp());
+        headContraction(out.getType(), weights, valuesT, out,
+                        {map({t, h, g, jSum}), map({h, kOut, jSum}), map({t, h, g, kOut})});
     return linalg::GenericOp::create(
                b, summed.getType(), ValueRange{rowSum}, ValueRange{summed},
                SmallVector<AffineMap>{map4({t, h, g}), AffineMap::getMultiDimIdentityMap(4, ctx)},
@@ -253,6 +229,22 @@ public:
   }
 
 private:
+  /// init + sum over the last loop of x * w (maps over (t, h, g, *, *)), reassociable
+  /// like the weight contractions: g4-vectorize-contractions makes it a microkernel per
+  /// (h, g) with the same operations for every query row, so decode and prefill agree.
+  Value headContraction(Type resultType, Value x, Value w, Value init, ArrayRef<AffineMap> maps) {
+    auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
+    auto contraction = linalg::GenericOp::create(
+        b, resultType, ValueRange{x, w}, ValueRange{init}, maps, iterators(4, 1),
+        [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          Value p = arith::MulFOp::create(nb, args[0], args[1], fast);
+          linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p, fast)});
+        });
+    splitAcrossHeads(contraction);
+    return contraction.getResult(0);
+  }
+
   /// The heads are independent: g4-outline-parallel-tasks may give each KV head (or
   /// each query head of a group, whichever dim is longer) its own task. The tasks write
   /// disjoint outputs with unchanged operations, so the thread count changes nothing.
