@@ -605,7 +605,6 @@ private:
           } else {
             // Dequantised in registers: q * s is exact in f32 (the values of the matrix
             // dequantised first), 4 chunks of 8 per block.
-            auto i8x8 = VectorType::get({8}, nb.getI8Type());
             Value inputStart = arith::MulIOp::create(nb, blk, index(nb, 32));
             SmallVector<SmallVector<Value>> weights(cols);
             for (int64_t j = 0; j < cols; ++j) {
@@ -614,7 +613,6 @@ private:
                 Value q = vector::ExtractStridedSliceOp::create(
                     nb, wq[j], ArrayRef<int64_t>{chunk * 8}, ArrayRef<int64_t>{8},
                     ArrayRef<int64_t>{1});
-                (void)i8x8;
                 weights[j].push_back(
                     arith::MulFOp::create(nb, arith::SIToFPOp::create(nb, f32x8Type, q), s));
               }

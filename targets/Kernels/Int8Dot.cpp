@@ -21,20 +21,6 @@ std::optional<Int8DotIdiom> parseInt8DotIdiom(llvm::StringRef name) {
   return std::nullopt;
 }
 
-llvm::StringRef int8DotIdiomName(Int8DotIdiom idiom) {
-  switch (idiom) {
-  case Int8DotIdiom::Generic:
-    return "generic";
-  case Int8DotIdiom::X86MaddUbs:
-    return "x86-maddubs";
-  case Int8DotIdiom::X86Vnni:
-    return "x86-vnni";
-  case Int8DotIdiom::ArmSmmla:
-    return "arm-smmla";
-  }
-  llvm_unreachable("idiom");
-}
-
 Value emitInt8Dot(ImplicitLocOpBuilder &b, Int8DotIdiom idiom, Value a, Value bVector) {
   if (idiom == Int8DotIdiom::X86MaddUbs || idiom == Int8DotIdiom::X86Vnni)
     return emitX86Int8Dot(b, idiom == Int8DotIdiom::X86Vnni, a, bVector);

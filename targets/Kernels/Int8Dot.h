@@ -30,7 +30,6 @@ enum class Int8DotIdiom {
 
 /// "generic", "x86-maddubs", "x86-vnni", "arm-smmla".
 std::optional<Int8DotIdiom> parseInt8DotIdiom(llvm::StringRef name);
-llvm::StringRef int8DotIdiomName(Int8DotIdiom idiom);
 
 /// a, b: vector<32xi8> with values in [-127, 127]. Returns vector<8xi32> whose lanes sum
 /// to the dot product (how products are grouped into lanes is the idiom's).
