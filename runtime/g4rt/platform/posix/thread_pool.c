@@ -20,6 +20,13 @@
  * and re-checks |epoch| before waiting; the owner publishes |epoch| and then
  * reads |sleepers| to decide whether to broadcast. The owner's wait for
  * |active| == 0 pairs |caller_waiting| with the last worker's decrement.
+ *
+ * The store side of each pair is a read-modify-write (an exchange), not a
+ * plain store. Both are sequentially consistent in C11, but qemu-aarch64 7.2
+ * on an x86 host translates `stlr` then `ldar` without the store-load barrier
+ * between them, and the plain stores lost wakeups there: the owner and a
+ * worker both blocked, about one decode run in six. An exchange is a locked
+ * instruction on the host, a full barrier.
  */
 #define _GNU_SOURCE /* sched_getaffinity and CPU_COUNT (Linux); POSIX otherwise */
 #include "runtime/g4rt/platform/posix/thread_pool.h"
@@ -177,7 +184,7 @@ static void wait_idle(g4rt_thread_pool_t *pool) {
     if (atomic_load(&pool->active) == 0) return;
   } while (spin(&spinner));
   pthread_mutex_lock(&pool->mutex);
-  atomic_store(&pool->caller_waiting, 1);
+  atomic_exchange(&pool->caller_waiting, 1);
   while (atomic_load(&pool->active) != 0) {
     pthread_cond_wait(&pool->idle, &pool->mutex);
   }
@@ -205,7 +212,7 @@ void g4rt_thread_pool_parallel_for(g4rt_thread_pool_t *pool, int64_t count,
   pool->count = count;
   atomic_store_explicit(&pool->next, 0, memory_order_relaxed);
   uint64_t epoch = pool->last_epoch + 1; /* odd: open */
-  atomic_store(&pool->epoch, epoch);
+  atomic_exchange(&pool->epoch, epoch);
   int sleepers = atomic_load(&pool->sleepers);
   if (sleepers > 0) {
     /* A worker counted in |sleepers| holds the mutex from its last look at
@@ -222,7 +229,7 @@ void g4rt_thread_pool_parallel_for(g4rt_thread_pool_t *pool, int64_t count,
   }
   run_claimed(pool, task, ctx, count);
   pool->last_epoch = epoch + 1; /* even: closed */
-  atomic_store(&pool->epoch, pool->last_epoch);
+  atomic_exchange(&pool->epoch, pool->last_epoch);
   wait_idle(pool);
   atomic_store_explicit(&pool->busy, false, memory_order_release);
 }
