@@ -66,9 +66,17 @@ def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::Modul
     quantises the rows of x it needs to int8 with one f32 scale per 32 (q8_0's rule,
     round to nearest even) into a stack buffer of `m-block` x `k-block` bytes; a block's
     products are then integer dot products (`int8-dot`: `vpdpbusd`, `vpmaddubsw`, NEON
-    `sdot`) scaled once by both scales. Without it the weights are dequantised in
-    registers (sign-extend, convert, times the block scale: exact) and met with f32
-    FMAs.
+    `sdot`) scaled once by both scales. With `scalable` and the generic idiom they are
+    vector-length agnostic: a block's bytes in chunks of 16 x vscale (two at 128 bits,
+    one predicated chunk from 256 bits; SVE `sdot`), q4_0 nibbles unpacked by
+    interleaving (x is then stored interleaved to match). Without it the weights are
+    dequantised in registers (sign-extend, convert, times the block scale: exact) and
+    met with f32 FMAs.
+
+    Scalable lane sums keep the halving order of the fixed ones (halves in registers,
+    then the last vscale lanes in a stack buffer): the order is the same under a
+    rotation of the lanes, which a sliding layer's decode relies on (its key axis starts
+    at the window, prefill's at position 0).
   }];
   let options = [
     Option<"lanes", "lanes", "int64_t", /*default=*/"8",

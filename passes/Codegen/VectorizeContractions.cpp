@@ -235,15 +235,55 @@ struct Schedule {
   }
 };
 
+/// A function-entry stack buffer of 16 f32 for the scalable lane sums (one per
+/// function; an alloca inside a loop would grow the stack every iteration).
+Value laneSumBuffer(ImplicitLocOpBuilder &b) {
+  auto function = b.getInsertionBlock()->getParent()->getParentOfType<FunctionOpInterface>();
+  Block &entry = function.getFunctionBody().front();
+  for (Operation &op : entry)
+    if (auto alloca = dyn_cast<memref::AllocaOp>(op); alloca && alloca->hasAttr("g4.lane_sums"))
+      return alloca;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&entry);
+  auto alloca = memref::AllocaOp::create(b, MemRefType::get({16}, b.getF32Type()));
+  alloca->setAttr("g4.lane_sums", b.getUnitAttr());
+  return alloca;
+}
+
 /// The sum of a vector's lanes in one fixed order: halves added pairwise (lanes i and
 /// i + w/2) down to one lane, with no fast-math flags. A reassociable reduction would let
 /// LLVM combine the sums of a tile's accumulators differently for different tile shapes
-/// (seen on AArch64), and decode and prefill would no longer agree bit for bit. Scalable
-/// vectors use the ordered reduction (SVE fadda).
+/// (seen on AArch64), and decode and prefill would no longer agree bit for bit.
+///
+/// The halving order is also the same under a rotation of the lanes, which decode
+/// relies on: a sliding layer's key axis starts at the window's first position, prefill's
+/// at 0, so the same terms of P x V sit in rotated lanes. Scalable vectors (4 x vscale
+/// lanes) halve twice in registers, then the vscale lanes left halve in a stack buffer
+/// (vscale <= 16); at vscale 1 this is NEON's order. (An ordered reduction, SVE fadda,
+/// is deterministic but not rotation-invariant.)
 Value laneSum(ImplicitLocOpBuilder &b, Value v) {
   auto type = cast<VectorType>(v.getType());
-  if (type.isScalable())
-    return vector::ReductionOp::create(b, vector::CombiningKind::ADD, v);
+  if (type.isScalable()) {
+    for (int64_t width = type.getDimSize(0); width > 1; width /= 2) {
+      auto half = VectorType::get({width / 2}, type.getElementType(), {true});
+      v = arith::AddFOp::create(b, vector::ScalableExtractOp::create(b, half, v, 0),
+                                vector::ScalableExtractOp::create(b, half, v, width / 2));
+    }
+    Value buffer = laneSumBuffer(b);
+    Value zero = index(b, 0);
+    Value vscale = vector::VectorScaleOp::create(b);
+    vector::StoreOp::create(b, v, buffer, ValueRange{zero});
+    for (int64_t level = 1; level <= 4; ++level) {
+      Value half = arith::ShRUIOp::create(b, vscale, index(b, level));
+      forRange(b, zero, half, index(b, 1), [&](Value i) {
+        Value low = memref::LoadOp::create(b, buffer, ValueRange{i});
+        Value high =
+            memref::LoadOp::create(b, buffer, ValueRange{arith::AddIOp::create(b, i, half)});
+        memref::StoreOp::create(b, arith::AddFOp::create(b, low, high), buffer, ValueRange{i});
+      });
+    }
+    return memref::LoadOp::create(b, buffer, ValueRange{zero});
+  }
   for (int64_t width = type.getDimSize(0); width > 1; width /= 2) {
     int64_t half = width / 2;
     auto slice = [&](int64_t offset) {
@@ -418,6 +458,7 @@ public:
 
 private:
   VectorType f32x8() { return VectorType::get({8}, b.getF32Type()); }
+  bool scalableInt8() const { return quantize && shape.scalable && idiom == Int8DotIdiom::Generic; }
 
   /// Rows [m0, mEnd) of x, blocks [k0, kEnd): q = round(x / d), d = max|x| / 127 per
   /// 32 (d = 0 gives q = 0), into `quantized` and `scales` at row - m0, block - k0.
@@ -450,6 +491,13 @@ private:
         Value magic = arith::ConstantOp::create(b, DenseElementsAttr::get(v32, 0x1.8p23f));
         Value rounded = arith::SubFOp::create(b, arith::AddFOp::create(b, scaled, magic), magic);
         Value q = arith::FPToSIOp::create(b, VectorType::get({32}, b.getI8Type()), rounded);
+        if (q4 && scalableInt8()) {
+          // The order tileScalable unpacks q4_0 nibbles in: 0, 16, 1, 17, ...
+          SmallVector<int64_t> order;
+          for (int64_t j = 0; j < 16; ++j)
+            order.append({j, j + 16});
+          q = vector::ShuffleOp::create(b, q, q, order);
+        }
         Value localRow = arith::SubIOp::create(b, row, m0);
         Value localBlock = arith::SubIOp::create(b, blk, k0);
         vector::StoreOp::create(
@@ -460,8 +508,8 @@ private:
     });
   }
 
-  /// Weight row `row`, block `blk`: its 32 quanta as vector<32xi8> and its f32 scale.
-  std::pair<Value, Value> loadWeightBlock(ImplicitLocOpBuilder &nb, Value row, Value blk) {
+  /// Weight row `row`, block `blk`: its f32 scale and the column of its first quantum.
+  std::pair<Value, Value> loadBlockScale(ImplicitLocOpBuilder &nb, Value row, Value blk) {
     Value start = arith::MulIOp::create(nb, blk, index(nb, q4 ? 18 : 34));
     Value scale;
     if (shape.nativeF16) {
@@ -478,7 +526,12 @@ private:
           nb, c.w, ValueRange{row, arith::AddIOp::create(nb, start, index(nb, 1))});
       scale = decodeF16Bytes(nb, lo, hi);
     }
-    Value quantaStart = arith::AddIOp::create(nb, start, index(nb, 2));
+    return {scale, arith::AddIOp::create(nb, start, index(nb, 2))};
+  }
+
+  /// Weight row `row`, block `blk`: its 32 quanta as vector<32xi8> and its f32 scale.
+  std::pair<Value, Value> loadWeightBlock(ImplicitLocOpBuilder &nb, Value row, Value blk) {
+    auto [scale, quantaStart] = loadBlockScale(nb, row, blk);
     if (!q4) {
       Value q = vector::LoadOp::create(nb, VectorType::get({32}, nb.getI8Type()), c.w,
                                        ValueRange{row, quantaStart});
@@ -568,9 +621,110 @@ private:
     }
   }
 
+  /// Scalable vectors (SVE) with the generic idiom: a block's products in chunks of
+  /// 16 x vscale bytes, each summed by the partial reduction (SVE `sdot`) into
+  /// vector<[4]xi32>, then scaled into vector<[4]xf32> accumulators. At vscale 1 a block
+  /// is two full chunks; from vscale 2 on it is one chunk under a 32-byte predicate. The
+  /// choice is made once per tile, outside the block loop, and both are correct at every
+  /// vector length. q4_0 nibbles are unpacked by interleaving the low and high halves
+  /// (SVE `zip1`/`zip2`), which is why quantizeRows stores x interleaved for q4_0.
+  void tileScalable(int64_t rows, int64_t cols, Value m, Value n, Value m0, Value k0, Value kEnd) {
+    auto bytes = VectorType::get({16}, b.getI8Type(), {true});
+    auto floats = VectorType::get({4}, b.getF32Type(), {true});
+    auto sums = VectorType::get({4}, b.getI32Type(), {true});
+    Value zeroFloats = arith::ConstantOp::create(b, DenseElementsAttr::get(floats, 0.0f));
+    SmallVector<Value> init(rows * cols, zeroFloats);
+    auto blockLoop = [&](ImplicitLocOpBuilder &ob, int64_t chunks) {
+      auto loop = scf::ForOp::create(
+          ob, k0, kEnd, index(ob, 1), init,
+          [&](OpBuilder &nested, Location loc, Value blk, ValueRange acc) {
+            ImplicitLocOpBuilder nb(loc, nested);
+            Value zeroBytes =
+                arith::ConstantOp::create(nb, DenseElementsAttr::get(bytes, int8_t(0)));
+            auto predicate = [&](int64_t active) {
+              return vector::CreateMaskOp::create(nb, VectorType::get({16}, nb.getI1Type(), {true}),
+                                                  ValueRange{index(nb, active)});
+            };
+            // Bytes [start, start + 32) of a row as `chunks` vectors.
+            auto loadChunks = [&](Value memref, Value row, Value start, int64_t length) {
+              SmallVector<Value> out;
+              if (chunks == 1) {
+                out.push_back(vector::MaskedLoadOp::create(
+                    nb, bytes, memref, ValueRange{row, start}, predicate(length), zeroBytes));
+                return out;
+              }
+              for (int64_t chunk = 0; chunk * 16 < length; ++chunk)
+                out.push_back(vector::LoadOp::create(
+                    nb, bytes, memref,
+                    ValueRange{row, chunk ? arith::AddIOp::create(nb, start, index(nb, 16 * chunk))
+                                          : start}));
+              return out;
+            };
+            SmallVector<SmallVector<Value>> wq(cols);
+            SmallVector<Value> ws(cols);
+            for (int64_t j = 0; j < cols; ++j) {
+              Value row = j ? arith::AddIOp::create(nb, n, index(nb, j)) : n;
+              auto [scale, quantaStart] = loadBlockScale(nb, row, blk);
+              ws[j] = scale;
+              if (!q4) {
+                wq[j] = loadChunks(c.w, row, quantaStart, 32);
+                continue;
+              }
+              Value packed = loadChunks(c.w, row, quantaStart, 16).front();
+              auto splat = [&](int8_t v) {
+                return arith::ConstantOp::create(nb, DenseElementsAttr::get(bytes, v));
+              };
+              Value low =
+                  arith::SubIOp::create(nb, arith::AndIOp::create(nb, packed, splat(15)), splat(8));
+              Value high =
+                  arith::SubIOp::create(nb, arith::ShRUIOp::create(nb, packed, splat(4)), splat(8));
+              // Quanta 0, 16, 1, 17, ...: x is stored in the same order.
+              Value both = vector::InterleaveOp::create(nb, low, high);
+              for (int64_t chunk = 0; chunk < chunks; ++chunk)
+                wq[j].push_back(vector::ScalableExtractOp::create(nb, bytes, both, 16 * chunk));
+            }
+            Value localBlock = arith::SubIOp::create(nb, blk, k0);
+            Value byteOffset = arith::MulIOp::create(nb, localBlock, index(nb, 32));
+            Value zeroSums =
+                arith::ConstantOp::create(nb, DenseElementsAttr::get(sums, int32_t(0)));
+            SmallVector<Value> next(rows * cols);
+            for (int64_t i = 0; i < rows; ++i) {
+              Value localRow =
+                  arith::SubIOp::create(nb, i ? arith::AddIOp::create(nb, m, index(nb, i)) : m, m0);
+              SmallVector<Value> xq = loadChunks(quantized, localRow, byteOffset, 32);
+              Value xd = memref::LoadOp::create(nb, scales, ValueRange{localRow, localBlock});
+              for (int64_t j = 0; j < cols; ++j) {
+                Value dot = zeroSums;
+                for (int64_t chunk = 0; chunk < chunks; ++chunk)
+                  dot = emitInt8DotAccumulate(nb, dot, xq[chunk], wq[j][chunk]);
+                Value scale =
+                    vector::BroadcastOp::create(nb, floats, arith::MulFOp::create(nb, xd, ws[j]));
+                next[i * cols + j] = multiplyAdd(
+                    nb, shape, arith::SIToFPOp::create(nb, floats, dot), scale, acc[i * cols + j]);
+              }
+            }
+            scf::YieldOp::create(nb, next);
+          });
+      return SmallVector<Value>(loop.getResults());
+    };
+    Value wide = arith::CmpIOp::create(b, arith::CmpIPredicate::uge,
+                                       vector::VectorScaleOp::create(b), index(b, 2));
+    auto branch = scf::IfOp::create(b, TypeRange(ValueRange(init)), wide, /*withElse=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(branch.thenBlock());
+      scf::YieldOp::create(b, blockLoop(b, 1));
+      b.setInsertionPointToStart(branch.elseBlock());
+      scf::YieldOp::create(b, blockLoop(b, 2));
+    }
+    addLaneSums(b, c.y, m, n, rows, cols, branch.getResults());
+  }
+
   void tile(int64_t rows, int64_t cols, Value m, Value n, Value m0, Value k0, Value kEnd) {
     if (quantize && idiom == Int8DotIdiom::ArmSmmla)
       return tilePairs(rows, cols, m, n, m0, k0, kEnd);
+    if (scalableInt8())
+      return tileScalable(rows, cols, m, n, m0, k0, kEnd);
     SmallVector<Value> init(rows * cols, zero);
     auto loop = scf::ForOp::create(
         b, k0, kEnd, index(b, 1), init,

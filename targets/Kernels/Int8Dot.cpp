@@ -21,17 +21,23 @@ std::optional<Int8DotIdiom> parseInt8DotIdiom(llvm::StringRef name) {
   return std::nullopt;
 }
 
+Value emitInt8DotAccumulate(ImplicitLocOpBuilder &b, Value acc, Value a, Value bVector) {
+  auto type = cast<VectorType>(a.getType());
+  auto wide = VectorType::get(type.getShape(), b.getI32Type(), type.getScalableDims());
+  Value products = arith::MulIOp::create(b, arith::ExtSIOp::create(b, wide, a),
+                                         arith::ExtSIOp::create(b, wide, bVector));
+  return LLVM::CallIntrinsicOp::create(b, acc.getType(),
+                                       b.getStringAttr("llvm.vector.partial.reduce.add"),
+                                       ValueRange{acc, products})
+      .getResult(0);
+}
+
 Value emitInt8Dot(ImplicitLocOpBuilder &b, Int8DotIdiom idiom, Value a, Value bVector) {
   if (idiom == Int8DotIdiom::X86MaddUbs || idiom == Int8DotIdiom::X86Vnni)
     return emitX86Int8Dot(b, idiom == Int8DotIdiom::X86Vnni, a, bVector);
-  auto wide = VectorType::get({32}, b.getI32Type());
   auto lanes = VectorType::get({8}, b.getI32Type());
-  Value products = arith::MulIOp::create(b, arith::ExtSIOp::create(b, wide, a),
-                                         arith::ExtSIOp::create(b, wide, bVector));
   Value zero = arith::ConstantOp::create(b, DenseElementsAttr::get(lanes, int32_t(0)));
-  return LLVM::CallIntrinsicOp::create(b, lanes, b.getStringAttr("llvm.vector.partial.reduce.add"),
-                                       ValueRange{zero, products})
-      .getResult(0);
+  return emitInt8DotAccumulate(b, zero, a, bVector);
 }
 
 } // namespace g4

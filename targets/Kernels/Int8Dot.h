@@ -36,6 +36,12 @@ std::optional<Int8DotIdiom> parseInt8DotIdiom(llvm::StringRef name);
 mlir::Value emitInt8Dot(mlir::ImplicitLocOpBuilder &b, Int8DotIdiom idiom, mlir::Value a,
                         mlir::Value bVector);
 
+/// acc (vector<N/4 x i32>, fixed or scalable) plus the dot products of a and b
+/// (vector<N x i8>, values in [-127, 127]) grouped by 4 consecutive bytes per lane:
+/// llvm.vector.partial.reduce.add, NEON/SVE `sdot`. The generic idiom.
+mlir::Value emitInt8DotAccumulate(mlir::ImplicitLocOpBuilder &b, mlir::Value acc, mlir::Value a,
+                                  mlir::Value bVector);
+
 /// acc (vector<4xi32>, the 2 x 2 tile row-major) += a (2 rows of 8 bytes, vector<16xi8>)
 /// times b (2 rows of 8 bytes) transposed: AArch64 `smmla` (targets/arm/ArmInt8Matmul.cpp).
 mlir::Value emitInt8MatmulPairs(mlir::ImplicitLocOpBuilder &b, mlir::Value acc, mlir::Value a,

@@ -1,6 +1,7 @@
 # -*- Python -*-
 # lit configuration for g4's FileCheck suites. The tree mirrors the source tree.
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -40,3 +41,10 @@ if "avx2" in flags:
     config.available_features.add("host-avx2")
 if ("avx512_vnni" in flags and "avx512vl" in flags) or "avx_vnni" in flags:
     config.available_features.add("host-vnni")
+
+# Cross-compiled AArch64 code run under user-mode qemu (the SVE run tests): the cross
+# C compiler links against Debian's aarch64 sysroot, which qemu is pointed at.
+if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
+    config.available_features.add("qemu-aarch64")
+    config.substitutions.append(("%aarch64_cc", "aarch64-linux-gnu-gcc"))
+    config.substitutions.append(("%qemu_aarch64", "qemu-aarch64 -L /usr/aarch64-linux-gnu"))

@@ -59,7 +59,19 @@
 // SVE:           vector.fma {{.+}} : vector<[4]xf32>
 // SVE:         vector.create_mask %{{.+}} : vector<[4]xi1>
 // SVE:         vector.maskedload {{.+}} : memref<?x100xf32>, vector<[4]xi1>, vector<[4]xf32> into vector<[4]xf32>
-// SVE:         vector.reduction <add>, %{{.+}} : vector<[4]xf32> into f32
+// The lane sums: halves in registers down to vscale lanes, then the rest of the halving
+// tree in a stack buffer (at the function's entry), so rotated lanes sum alike.
+// SVE:         %[[BUF:.+]] = memref.alloca() {g4.lane_sums} : memref<16xf32>
+// SVE:         %[[L0:.+]] = vector.scalable.extract %[[ACC:.+]][0] : vector<[2]xf32> from vector<[4]xf32>
+// SVE-NEXT:    %[[L1:.+]] = vector.scalable.extract %[[ACC]][2] : vector<[2]xf32> from vector<[4]xf32>
+// SVE-NEXT:    %[[H:.+]] = arith.addf %[[L0]], %[[L1]] : vector<[2]xf32>
+// SVE-NEXT:    %[[Q0:.+]] = vector.scalable.extract %[[H]][0] : vector<[1]xf32> from vector<[2]xf32>
+// SVE-NEXT:    %[[Q1:.+]] = vector.scalable.extract %[[H]][1] : vector<[1]xf32> from vector<[2]xf32>
+// SVE-NEXT:    %[[Q:.+]] = arith.addf %[[Q0]], %[[Q1]] : vector<[1]xf32>
+// SVE:         vector.store %[[Q]], %[[BUF]][%c0] : memref<16xf32>, vector<[1]xf32>
+// SVE:         %[[HALF:.+]] = arith.shrui %{{.+}}, %c1 : index
+// SVE-NEXT:    scf.for %[[I:.+]] = %c0 to %[[HALF]] step %c1
+// SVE-NOT:     vector.reduction
 func.func @prefill(%x: memref<?x100xf32>, %w: memref<12x100xbf16>, %y: memref<?x12xf32>) {
   linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%x, %w : memref<?x100xf32>, memref<12x100xbf16>) outs(%y : memref<?x12xf32>) {
