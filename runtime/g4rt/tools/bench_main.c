@@ -646,7 +646,7 @@ static void print_table(const bench_t *b) {
           "machine limits, this run (read: best of %d over %lld bytes; FMA: "
           "best of %d, %s)\n",
           BANDWIDTH_RUNS, (long long)b->buffer.bytes, FMA_RUNS,
-          g4rt_bench_probes_use_avx2() ? "AVX2" : "portable C");
+          g4rt_bench_probes_fma_kind());
   fprintf(out, "  %7s  %11s  %13s\n", "threads", "read GB/s", "FMA GFLOP/s");
   for (int i = 0; i < b->args.thread_count; ++i) {
     fprintf(out, "  %7d  %11.2f  %13.2f\n", (int)b->args.threads[i],

@@ -44,6 +44,10 @@ extern "C" {
  * call on any CPU. */
 int g4rt_bench_probes_use_avx2(void);
 
+/* What the FMA probe runs on this CPU, for the table: "AVX2", "the better of
+ * AVX2 and AVX-512" (where the CPU has AVX-512F), or "portable C". */
+const char *g4rt_bench_probes_fma_kind(void);
+
 /* Monotonic seconds. */
 double g4rt_bench_now(void);
 
@@ -72,7 +76,9 @@ g4rt_bench_read_bandwidth(const g4rt_bench_buffer_t *buffer, int threads,
                           int runs, double *out_gb_per_s);
 
 /* FMA peak of |threads| threads: every thread runs the same number of rounds
- * of 12 independent ymm FMAs, chosen so that one thread takes about |seconds|;
+ * of 12 independent ymm FMAs (and again with zmm FMAs where the CPU has
+ * AVX-512F: the higher peak is the limit), chosen so that one thread takes
+ * about |seconds|;
  * best of |runs|. *out_gflop_per_s = flops / best seconds / 1e9. */
 G4RT_MUST_USE g4rt_status_t g4rt_bench_fma_peak(int threads, double seconds,
                                                 int runs,
