@@ -97,8 +97,10 @@ struct MoELowering : KernelPattern<MoEOp> {
     TensorEmitter e(b);
     auto gateUpType = cast<RankedTensorType>(op.getGateUpWeight().getType());
     auto downType = cast<RankedTensorType>(op.getDownWeight().getType());
-    const int64_t experts = gateUpType.getDimSize(0), hidden = gateUpType.getDimSize(2),
-                  width = downType.getDimSize(2), topK = int64_t(op.getTopK());
+    // From the row counts: packed formats store blocks along the last dim, so its length
+    // is bytes, not inputs.
+    const int64_t experts = gateUpType.getDimSize(0), hidden = downType.getDimSize(1),
+                  width = gateUpType.getDimSize(1) / 2, topK = int64_t(op.getTopK());
 
     Value z = e.rmsNorm(adaptor.getRouterInput(), adaptor.getRouterScale(),
                         op.getEpsilon().convertToDouble());

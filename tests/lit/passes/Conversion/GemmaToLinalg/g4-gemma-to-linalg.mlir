@@ -442,6 +442,28 @@ func.func @moe(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96
 
 // -----
 
+// Packed experts (q8_0: 3 blocks of 34 bytes per 96-wide row, width 32): the sizes come
+// from the row counts, the slices keep the stored bytes, and each expert's projection is
+// a packed contraction over blocks.
+// CHECK-LABEL: func.func private @kernel_moe(
+// CHECK-SAME:      %[[GU:[^:]+]]: tensor<16x64x102xi8>, %[[DN:[^:]+]]: tensor<16x96x34xi8>) -> tensor<?x96xf32>
+// CHECK:           tensor.extract_slice %{{.+}}[%{{.+}}, 0] [1, 96] [1, 1] : tensor<?x96xf32> to tensor<1x96xf32>
+// CHECK:             %[[GUE:.+]] = tensor.extract_slice %[[GU]][%{{.+}}, 0, 0] [1, 64, 102] [1, 1, 1] : tensor<16x64x102xi8> to tensor<64x102xi8>
+// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x3x32xf32>, tensor<64x3x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
+// CHECK:             tensor.extract_slice %{{.+}}[0, 32] [1, 32] [1, 1] : tensor<1x64xf32> to tensor<1x32xf32>
+// CHECK:             %[[DNE:.+]] = tensor.extract_slice %[[DN]][%{{.+}}, 0, 0] [1, 96, 34] [1, 1, 1] : tensor<16x96x34xi8> to tensor<96x34xi8>
+// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x1x32xf32>, tensor<96x1x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
+// CHECK:           tensor.insert_slice %{{.+}} into %{{.+}}[%{{.+}}, 0] [1, 96] [1, 1] : tensor<1x96xf32> into tensor<?x96xf32>
+func.func @moe_packed(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96xbf16>,
+    %rs: tensor<96xbf16>, %pes: tensor<16xbf16>, %gu: tensor<16x64x102xi8>,
+    %dn: tensor<16x96x34xi8>) -> tensor<?x96xf32> {
+  %m = gemma.moe %x, %r, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<q8_0>}
+      : (tensor<?x96xf32>, tensor<?x96xf32>, tensor<16x96xbf16>, tensor<96xbf16>, tensor<16xbf16>, tensor<16x64x102xi8>, tensor<16x96x34xi8>) -> tensor<?x96xf32>
+  return %m : tensor<?x96xf32>
+}
+
+// -----
+
 // ple_inputs: the table is read one row per token (a gather scaled by table_scale and
 // split into [T, 10 layers, 16]); the projection of the embeddings is scaled, split and
 // normed with the [16] norm; the sum is scaled by combine_scale.
