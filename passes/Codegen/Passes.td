@@ -101,6 +101,8 @@ def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::Modul
     Option<"quantizeActivations", "quantize-activations", "bool", /*default=*/"true",
            "packed weights: quantise the activations to int8 per 32-block and use integer "
            "dot products (false: dequantise the weights in registers, f32 FMAs)">,
+    Option<"prefetch", "prefetch", "bool", /*default=*/"false",
+           "packed decode tiles (one row of x) prefetch the next tile's weight rows each block">,
     Option<"int8Dot", "int8-dot", "std::string", /*default=*/"\"generic\"",
            "the target's int8 dot-product idiom: generic, x86-maddubs, x86-vnni or arm-smmla">
   ];

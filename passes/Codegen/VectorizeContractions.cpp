@@ -36,6 +36,7 @@ struct KernelShape {
   int64_t tileRows, tileCols, rowTileCols, kBlock, mBlock;
   bool fusedMultiplyAdd;
   bool nativeF16;
+  bool prefetch;
 };
 
 /// a * b + acc: one fused operation where the target has it; a multiply and an add
@@ -44,6 +45,22 @@ Value multiplyAdd(ImplicitLocOpBuilder &b, const KernelShape &shape, Value a, Va
   if (shape.fusedMultiplyAdd)
     return vector::FMAOp::create(b, a, x, acc);
   return arith::AddFOp::create(b, arith::MulFOp::create(b, a, x), acc);
+}
+
+/// Decode's packed 1 x cols tiles stream `cols` weight rows side by side, 34 (18) bytes
+/// per row and block. A row is only a few KB, too short for the hardware prefetcher to
+/// learn each stream before the tile moves on, so every block also prefetches the next
+/// tile's rows at `column` (q8 decode, E2B-shaped, one thread: 17.0 -> 19.1 tokens/s in
+/// back-to-back runs). Not for bf16 rows: there it measured slower.
+void prefetchNextRows(ImplicitLocOpBuilder &b, Value w, Value n, int64_t cols, Value column) {
+  Value last = arith::SubIOp::create(b, memref::DimOp::create(b, w, 0),
+                                     arith::ConstantIndexOp::create(b, 1));
+  for (int64_t j = 0; j < cols; ++j) {
+    Value ahead = arith::MinUIOp::create(
+        b, arith::AddIOp::create(b, n, arith::ConstantIndexOp::create(b, j + cols)), last);
+    memref::PrefetchOp::create(b, w, ValueRange{ahead, column}, /*isWrite=*/false,
+                               /*localityHint=*/3, /*isDataCache=*/true);
+  }
 }
 
 /// The operands of a matched contraction.
@@ -737,6 +754,9 @@ private:
             wq.push_back(q);
             ws.push_back(s);
           }
+          if (rows == 1 && shape.prefetch)
+            prefetchNextRows(nb, c.w, n, cols,
+                             arith::MulIOp::create(nb, blk, index(nb, q4 ? 18 : 34)));
           SmallVector<Value> next(rows * cols);
           auto f32x8Type = f32x8();
           if (quantize) {
@@ -855,8 +875,8 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
                                     "multiple of 32";
       return signalPassFailure();
     }
-    KernelShape shape{lanes,  scalable, tileRows,         tileCols, rowTileCols,
-                      kBlock, mBlock,   fusedMultiplyAdd, nativeF16};
+    KernelShape shape{lanes,  scalable, tileRows,         tileCols,  rowTileCols,
+                      kBlock, mBlock,   fusedMultiplyAdd, nativeF16, prefetch};
     SmallVector<linalg::GenericOp> generics;
     getOperation().walk([&](linalg::GenericOp op) { generics.push_back(op); });
     for (linalg::GenericOp op : generics) {

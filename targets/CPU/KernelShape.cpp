@@ -13,7 +13,8 @@ std::string ContractionKernelShape::passOptions() const {
          " m-block=" + std::to_string(mBlock) + " int8-dot=" + int8Dot +
          " fused-multiply-add=" + (fusedMultiplyAdd ? "true" : "false") +
          " native-f16=" + (nativeF16 ? "true" : "false") +
-         " quantize-activations=" + (quantizeActivations ? "true" : "false");
+         " quantize-activations=" + (quantizeActivations ? "true" : "false") +
+         " prefetch=" + (prefetch ? "true" : "false");
 }
 
 ContractionKernelShape contractionKernelShape(const llvm::TargetMachine &machine) {

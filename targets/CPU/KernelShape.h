@@ -29,6 +29,7 @@ struct ContractionKernelShape {
   bool nativeF16 = false;          // f16 -> f32 in one instruction (F16C, AArch64)
   std::string int8Dot = "generic"; // the int8 dot-product idiom (targets/Kernels/Int8Dot.h)
   bool quantizeActivations = true; // packed weights: integer dot products (the user's choice)
+  bool prefetch = true;            // packed decode tiles prefetch the next tile's rows
 
   /// "lanes=8 scalable=false ...", the pass's option string.
   std::string passOptions() const;

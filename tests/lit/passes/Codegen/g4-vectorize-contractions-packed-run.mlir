@@ -15,6 +15,15 @@
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 quantize-activations=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 quantize-activations=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
 
+// prefetch=true: the leftover row's 1 x 4 tile prefetches the next tile's weight rows
+// (clamped to the last row) every block, and still computes the exact products.
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=4 k-block=64 m-block=8 prefetch=true" | FileCheck %s --check-prefix=PREFETCH
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=4 k-block=64 m-block=8 prefetch=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
+// PREFETCH-LABEL: func.func @q8(
+// PREFETCH:         %[[NEXT:.+]] = arith.addi %{{.+}}, %c4{{.*}} : index
+// PREFETCH-NEXT:    %[[AHEAD:.+]] = arith.minui %[[NEXT]], %{{.+}} : index
+// PREFETCH-NEXT:    memref.prefetch %{{.+}}[%[[AHEAD]], %{{.+}}], read, locality<3>, data : memref<7x102xi8>
+
 // Q8-LABEL: y * 2:
 // Q8-NEXT: ( 45346, 182282, -139414, 275994, -162304, -27634, 116365 )
 // Q8-NEXT: ( -132499, 136423, -173729, 47537, -269484, -2592, 137939 )
