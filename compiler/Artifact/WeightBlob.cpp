@@ -112,15 +112,52 @@ bool packRow(llvm::ArrayRef<float> row, bool q4, std::vector<uint8_t> &out) {
   return true;
 }
 
+/// The 8-row interleaved form (q8_0x8, q4_0x8; docs/dialects/gemma.md) of 8 rows packed
+/// by packRow, `blocks` blocks each: per block the 8 scales, then the quanta grouped so
+/// that one 32-byte load holds 4 consecutive inputs of each row (q8: quantum + 128 as u8;
+/// q4: byte 4r + i of group s holds inputs 8s + i and 8s + 4 + i of row r, + 8 each).
+std::vector<uint8_t> interleaveRows(const std::vector<uint8_t> &rows, int64_t blocks, bool q4) {
+  const size_t blockBytes = q4 ? 18 : 34, rowBytes = size_t(blocks) * blockBytes;
+  std::vector<uint8_t> out;
+  out.reserve(rows.size());
+  for (int64_t blk = 0; blk < blocks; ++blk) {
+    auto block = [&](int r) {
+      return rows.data() + size_t(r) * rowBytes + size_t(blk) * blockBytes;
+    };
+    for (int r = 0; r < 8; ++r)
+      out.insert(out.end(), block(r), block(r) + 2);
+    if (q4) {
+      // Quantum k (+ 8) of a plain q4_0 block: the low nibble of byte k (k < 16), else the
+      // high nibble of byte k - 16.
+      auto quantum = [&](int r, int k) {
+        uint8_t byte = block(r)[2 + (k & 15)];
+        return uint8_t(k < 16 ? byte & 15 : byte >> 4);
+      };
+      for (int group = 0; group < 4; ++group)
+        for (int r = 0; r < 8; ++r)
+          for (int i = 0; i < 4; ++i)
+            out.push_back(uint8_t(quantum(r, 8 * group + i) | quantum(r, 8 * group + 4 + i) << 4));
+    } else {
+      for (int group = 0; group < 8; ++group)
+        for (int r = 0; r < 8; ++r)
+          for (int i = 0; i < 4; ++i)
+            out.push_back(uint8_t(block(r)[2 + 4 * group + i] ^ 0x80));
+    }
+  }
+  return out;
+}
+
 /// Receives a float matrix row-major and writes its packed rows to `out`.
 class PackingStream : public llvm::raw_ostream {
 public:
-  PackingStream(llvm::raw_ostream &out, std::string elementType, int64_t rowLength, bool q4)
-      : out(out), elementType(std::move(elementType)), rowLength(rowLength), q4(q4) {
+  PackingStream(llvm::raw_ostream &out, std::string elementType, int64_t rowLength, bool q4,
+                int64_t rowGroup)
+      : out(out), elementType(std::move(elementType)), rowLength(rowLength), q4(q4),
+        rowGroup(rowGroup) {
     SetUnbuffered();
   }
   /// Whether everything received made whole rows.
-  bool complete() const { return pending.empty(); }
+  bool complete() const { return pending.empty() && grouped.empty(); }
   /// The first row that could not be quantised, if any.
   std::optional<int64_t> badRow() const { return firstBadRow; }
 
@@ -153,8 +190,17 @@ private:
       if (!packRow(row, q4, packed) && !firstBadRow)
         firstBadRow = rowsDone;
       ++rowsDone;
-      out.write(reinterpret_cast<const char *>(packed.data()), packed.size());
       used += rowBytes;
+      if (rowGroup == 1) {
+        out.write(reinterpret_cast<const char *>(packed.data()), packed.size());
+        continue;
+      }
+      grouped.insert(grouped.end(), packed.begin(), packed.end());
+      if (rowsDone % rowGroup == 0) {
+        std::vector<uint8_t> interleaved = interleaveRows(grouped, rowLength / 32, q4);
+        out.write(reinterpret_cast<const char *>(interleaved.data()), interleaved.size());
+        grouped.clear();
+      }
     }
     pending.erase(pending.begin(), pending.begin() + used);
   }
@@ -164,7 +210,8 @@ private:
   std::string elementType;
   int64_t rowLength;
   bool q4;
-  std::vector<uint8_t> pending;
+  int64_t rowGroup;
+  std::vector<uint8_t> pending, grouped; // grouped: packed rows of an unfinished group
   uint64_t received = 0;
   int64_t rowsDone = 0;
   std::optional<int64_t> firstBadRow;
@@ -185,8 +232,9 @@ TensorFiller packingTensors(TensorFiller inner,
     for (int64_t d : source.shape)
       elements *= d;
     source.bytes = elements * (source.elementType == "f32" ? 4 : 2);
-    PackingStream packer(os, source.elementType, source.shape.back(),
-                         tensor.packedFormat == "q4_0");
+    bool q4 = tensor.packedFormat == "q4_0" || tensor.packedFormat == "q4_0x8";
+    int64_t rowGroup = tensor.packedFormat == "q8_0x8" || tensor.packedFormat == "q4_0x8" ? 8 : 1;
+    PackingStream packer(os, source.elementType, source.shape.back(), q4, rowGroup);
     if (llvm::Error e = inner(source, packer))
       return e;
     packer.flush();

@@ -269,13 +269,15 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
 
 } // namespace
 
-std::vector<std::string> packedParams(const ModelDef &def) {
+std::vector<std::string> packedParams(const ModelDef &def, WeightFormat format) {
   std::vector<ParamSpec> specs = listTextDecoderParams(def);
-  // A group is packed only if every matrix in it has an input dim divisible by 32.
+  // A group is packed only if every matrix in it has an input dim divisible by 32 (and,
+  // for the interleaved formats, an output dim divisible by 8).
   llvm::StringMap<bool> divisible;
   for (const ParamSpec &spec : specs)
     if (std::string group = packGroup(spec.name); !group.empty()) {
-      bool ok = spec.shape.back() % 32 == 0;
+      bool ok = spec.shape.back() % 32 == 0 &&
+                spec.shape[spec.shape.size() - 2] % packedRowGroup(format) == 0;
       auto [it, inserted] = divisible.try_emplace(group, ok);
       if (!inserted)
         it->second = it->second && ok;
@@ -301,8 +303,8 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
 
   std::vector<std::string> packedNames;
   if (options.packedFormat)
-    packedNames = packedParams(def);
-  const int64_t blockBytes = options.packedFormat == WeightFormat::q4_0 ? 18 : 34;
+    packedNames = packedParams(def, *options.packedFormat);
+  const int64_t blockBytes = options.packedFormat ? packedBlockBytes(*options.packedFormat) : 0;
   llvm::StringMap<RankedTensorType> params;
   for (const ParamSpec &spec : listTextDecoderParams(def)) {
     Type element =

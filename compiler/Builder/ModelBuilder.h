@@ -28,16 +28,17 @@ struct BuildOptions {
   int64_t maxPrefillTokens = 128;
   /// Element type of each weight tensor; bf16 (the checkpoints' dtype) when unset.
   std::function<mlir::Type(mlir::MLIRContext *, const ParamSpec &)> paramElementType;
-  /// q8_0 or q4_0: the projection matrices (attention q/k/v/o, MLP, experts) are stored
-  /// in that packed format, quantised at compile time; each group of matrices one op
-  /// reads is packed only if all their input dims are multiples of 32. Embeddings (also
-  /// the tied LM head), norms and scalars keep their float type.
+  /// q8_0 or q4_0 (or their 8-row interleaved forms): the projection matrices (attention q/k/v/o,
+  /// MLP, experts) are stored in that packed format, quantised at compile time; each group of
+  /// matrices one op reads is packed only if all their input dims are multiples of 32 (and,
+  /// interleaved, their output dims multiples of 8). Embeddings (also the tied LM head), norms and
+  /// scalars keep their float type.
   std::optional<gemma::WeightFormat> packedFormat;
 };
 
-/// The parameters BuildOptions::packedFormat packs for `def` (names), in the order of
+/// The parameters packed `format` packs for `def` (names), in the order of
 /// listTextDecoderParams.
-std::vector<std::string> packedParams(const modeldef::ModelDef &def);
+std::vector<std::string> packedParams(const modeldef::ModelDef &def, gemma::WeightFormat format);
 
 /// Builds the module for a validated `def`. The signature of both functions is
 ///   (tokens: tensor<Txi32>, start: index, caches...) -> (logits: tensor<TxVxf32>, caches...)

@@ -43,8 +43,11 @@ int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
                             llvm::StringRef weightsFormat) {
   const auto &t = def.text();
   std::vector<std::string> packed;
+  // The interleaved layouts read the same bytes; only a matrix with an output dim that is
+  // not a multiple of 8 would stay unpacked there (no benchmark model has one).
   if (weightsFormat == "q8" || weightsFormat == "q4")
-    packed = packedParams(def);
+    packed = packedParams(def, weightsFormat == "q4" ? gemma::WeightFormat::q4_0
+                                                     : gemma::WeightFormat::q8_0);
   const int64_t blockBytes = weightsFormat == "q4" ? 18 : 34;
   int64_t bytes = 0;
   for (const ParamSpec &spec : listTextDecoderParams(def)) {

@@ -191,10 +191,20 @@ llvm::Error compile(const CompileOptions &options) {
       useCheckpoint ? input->buildOptions(options.maxContext) : BuildOptions{};
   buildOptions.maxContext = options.maxContext;
   buildOptions.maxPrefillTokens = options.maxPrefillTokens;
+  // The target is resolved before the model is built: its kernels choose the packed
+  // layout, and its vector width and registers shape the contraction microkernels.
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      createTargetMachine(options.target);
+  if (!machine)
+    return machine.takeError();
+  ContractionKernelShape kernelShape = contractionKernelShape(**machine);
+  bool interleaved = kernelShape.interleavedPacking;
   if (options.weightsFormat == "q8")
-    buildOptions.packedFormat = gemma::WeightFormat::q8_0;
+    buildOptions.packedFormat =
+        interleaved ? gemma::WeightFormat::q8_0x8 : gemma::WeightFormat::q8_0;
   else if (options.weightsFormat == "q4")
-    buildOptions.packedFormat = gemma::WeightFormat::q4_0;
+    buildOptions.packedFormat =
+        interleaved ? gemma::WeightFormat::q4_0x8 : gemma::WeightFormat::q4_0;
   auto started = std::chrono::steady_clock::now();
   mlir::OwningOpRef<mlir::ModuleOp> module = buildModel(context, input->def, buildOptions);
   double buildSeconds =
@@ -275,13 +285,6 @@ llvm::Error compile(const CompileOptions &options) {
   if (options.emit == EmitKind::MLIR && options.stopAfter.empty())
     return llvm::Error::success(); // only the memory plan was asked for
 
-  // The target is resolved before lowering: its vector width and registers shape the
-  // contraction microkernels.
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
-      createTargetMachine(options.target);
-  if (!machine)
-    return machine.takeError();
-  ContractionKernelShape kernelShape = contractionKernelShape(**machine);
   kernelShape.quantizeActivations = options.packedActivations == "q8";
   llvm::StringMap<std::string> stepOptions;
   stepOptions["g4-vectorize-contractions"] = kernelShape.passOptions();

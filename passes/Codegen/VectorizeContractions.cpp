@@ -429,6 +429,35 @@ private:
   Value step, zero;
 };
 
+/// Block `blk` of row `row` of x (f32 [M, K]) quantised: q = round(x / d) as
+/// vector<32xi8> with d = max|x| / 127 (d = 0 gives q = 0), q8_0's rule.
+std::pair<Value, Value> quantizeBlock(ImplicitLocOpBuilder &b, Value x, Value row, Value blk) {
+  auto v32 = VectorType::get({32}, b.getF32Type());
+  Value values = vector::LoadOp::create(
+      b, v32, x, ValueRange{row, arith::MulIOp::create(b, blk, index(b, 32))});
+  // max |x| as the largest magnitude bit pattern: non-negative floats order like
+  // their bits, a NaN sorts above infinity and propagates into the scale, and an
+  // unsigned integer max avoids the float max's NaN handling in every block.
+  auto i32x32 = VectorType::get({32}, b.getI32Type());
+  Value magnitudes = arith::AndIOp::create(
+      b, arith::BitcastOp::create(b, i32x32, values),
+      arith::ConstantOp::create(b, DenseElementsAttr::get(i32x32, int32_t(0x7fffffff))));
+  Value amax = arith::BitcastOp::create(
+      b, b.getF32Type(), vector::ReductionOp::create(b, vector::CombiningKind::MAXUI, magnitudes));
+  Value d = arith::DivFOp::create(b, amax, arith::ConstantOp::create(b, b.getF32FloatAttr(127.0f)));
+  Value zeroScalar = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
+  Value inverse = arith::SelectOp::create(
+      b, arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, d, zeroScalar),
+      arith::DivFOp::create(b, arith::ConstantOp::create(b, b.getF32FloatAttr(1.0f)), d),
+      zeroScalar);
+  Value scaled = arith::MulFOp::create(b, values, vector::BroadcastOp::create(b, v32, inverse));
+  // Round to nearest even by adding and removing 1.5 * 2^23 (|scaled| <= 127.5):
+  // exact, vectorisable, and no roundevenf call where SSE4.1 is missing.
+  Value magic = arith::ConstantOp::create(b, DenseElementsAttr::get(v32, 0x1.8p23f));
+  Value rounded = arith::SubFOp::create(b, arith::AddFOp::create(b, scaled, magic), magic);
+  return {arith::FPToSIOp::create(b, VectorType::get({32}, b.getI8Type()), rounded), d};
+}
+
 /// The packed microkernel: x [M, K] f32, w [N, K/32 blocks of 34 (q8_0) or 18 (q4_0)
 /// bytes]. Accumulators are vector<8xf32>; every 32-weight block adds to them.
 class PackedKernel {
@@ -480,34 +509,10 @@ private:
   /// Rows [m0, mEnd) of x, blocks [k0, kEnd): q = round(x / d), d = max|x| / 127 per
   /// 32 (d = 0 gives q = 0), into `quantized` and `scales` at row - m0, block - k0.
   void quantizeRows(Value m0, Value mEnd, Value k0, Value kEnd) {
-    auto v32 = VectorType::get({32}, b.getF32Type());
     forRange(b, m0, mEnd, index(b, 1), [&](Value row) {
       forRange(b, k0, kEnd, index(b, 1), [&](Value blk) {
-        Value x = vector::LoadOp::create(
-            b, v32, c.x, ValueRange{row, arith::MulIOp::create(b, blk, index(b, 32))});
-        // max |x| as the largest magnitude bit pattern: non-negative floats order like
-        // their bits, a NaN sorts above infinity and propagates into the scale, and an
-        // unsigned integer max avoids the float max's NaN handling in every block.
-        auto i32x32 = VectorType::get({32}, b.getI32Type());
-        Value magnitudes = arith::AndIOp::create(
-            b, arith::BitcastOp::create(b, i32x32, x),
-            arith::ConstantOp::create(b, DenseElementsAttr::get(i32x32, int32_t(0x7fffffff))));
-        Value amax = arith::BitcastOp::create(
-            b, b.getF32Type(),
-            vector::ReductionOp::create(b, vector::CombiningKind::MAXUI, magnitudes));
-        Value d =
-            arith::DivFOp::create(b, amax, arith::ConstantOp::create(b, b.getF32FloatAttr(127.0f)));
-        Value zeroScalar = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
-        Value inverse = arith::SelectOp::create(
-            b, arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, d, zeroScalar),
-            arith::DivFOp::create(b, arith::ConstantOp::create(b, b.getF32FloatAttr(1.0f)), d),
-            zeroScalar);
-        Value scaled = arith::MulFOp::create(b, x, vector::BroadcastOp::create(b, v32, inverse));
-        // Round to nearest even by adding and removing 1.5 * 2^23 (|scaled| <= 127.5):
-        // exact, vectorisable, and no roundevenf call where SSE4.1 is missing.
-        Value magic = arith::ConstantOp::create(b, DenseElementsAttr::get(v32, 0x1.8p23f));
-        Value rounded = arith::SubFOp::create(b, arith::AddFOp::create(b, scaled, magic), magic);
-        Value q = arith::FPToSIOp::create(b, VectorType::get({32}, b.getI8Type()), rounded);
+        auto [quanta, d] = quantizeBlock(b, c.x, row, blk);
+        Value q = quanta;
         if (q4 && scalableInt8()) {
           // The order tileScalable unpacks q4_0 nibbles in: 0, 16, 1, 17, ...
           SmallVector<int64_t> order;
@@ -820,6 +825,333 @@ private:
   Value zero, quantized, scales;
 };
 
+/// The interleaved packed microkernel (q8_0x8, q4_0x8): x [M, K] f32, w [T, K/32 blocks
+/// of 8 weight rows: 16 bytes of f16 scales, then 256 (q8) or 128 (q4) bytes of quanta],
+/// y [M, T, 8]. One vector<8xf32> accumulator per (row of x, group of 8 weight rows)
+/// holds one output per lane: no lane sums, and the weights are read as one stream.
+/// Per block, each output adds f32(its exact integer dot) * d_x * d_w in one fused step
+/// (f32 path: each input's product in turn), the same in every tile shape, so decode
+/// and prefill agree bit for bit.
+class InterleavedKernel {
+public:
+  InterleavedKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c, bool q4,
+                    bool quantize, Int8DotIdiom idiom, int64_t staticRows)
+      : b(b), shape(shape), c(c), q4(q4), quantize(quantize), idiom(idiom), staticRows(staticRows) {
+  }
+
+  void emit() {
+    int64_t inputs = cast<MemRefType>(c.x.getType()).getDimSize(1);
+    const int64_t blocksPerK = shape.kBlock / 32;
+    if (quantize) {
+      // As PackedKernel: the quantised rows of one row block and k block, their scales
+      // and their sums, at the function's entry.
+      int64_t rows =
+          ShapedType::isDynamic(staticRows) ? shape.mBlock : std::min(staticRows, shape.mBlock);
+      OpBuilder::InsertionGuard guard(b);
+      auto function = b.getInsertionBlock()->getParent()->getParentOfType<FunctionOpInterface>();
+      b.setInsertionPointToStart(&function.getFunctionBody().front());
+      quantized = memref::AllocaOp::create(b, MemRefType::get({rows, shape.kBlock}, b.getI8Type()),
+                                           ValueRange{}, ValueRange{}, b.getI64IntegerAttr(32));
+      scales = memref::AllocaOp::create(b, MemRefType::get({rows, blocksPerK}, b.getF32Type()));
+      sums = memref::AllocaOp::create(b, MemRefType::get({rows, blocksPerK}, b.getI32Type()));
+    }
+    // Two groups of 8 weight rows per tile with 32 vector registers, one with 16. Decode
+    // takes one group at a time: the weights are a single stream either way.
+    KernelShape tiles = shape;
+    tiles.tileCols = shape.lanes >= 16 ? 2 : 1;
+    tiles.rowTileCols = 1;
+    Value k0, kEnd, m0;
+    Schedule schedule{[&](Value blockStart, Value blockEnd) {
+                        k0 = blockStart;
+                        kEnd = blockEnd;
+                      },
+                      [&](Value rowStart, Value rowEnd) {
+                        m0 = rowStart;
+                        if (quantize)
+                          quantizeRows(rowStart, rowEnd, k0, kEnd);
+                      },
+                      [&](int64_t rows, int64_t cols, Value m, Value t) {
+                        tile(rows, cols, m, t, m0, k0, kEnd);
+                      }};
+    schedule.emit(b, tiles, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
+                  index(b, inputs / 32), blocksPerK);
+  }
+
+private:
+  VectorType vector8(Type element) { return VectorType::get({8}, element); }
+  int64_t blockBytes() const { return q4 ? 144 : 272; }
+  /// q8 with vpmaddubsw: the stored u8 (quantum + 128) would saturate its pair sums, so
+  /// the quanta are made signed again and multiplied with the sign trick.
+  bool signedQuanta() const { return !q4 && idiom == Int8DotIdiom::X86MaddUbs; }
+
+  /// As PackedKernel::quantizeRows, plus the sum of each block's quanta (the stored
+  /// weights carry an offset of 8 or 128, which the dot then includes times this sum).
+  void quantizeRows(Value m0, Value mEnd, Value k0, Value kEnd) {
+    forRange(b, m0, mEnd, index(b, 1), [&](Value row) {
+      forRange(b, k0, kEnd, index(b, 1), [&](Value blk) {
+        auto [q, d] = quantizeBlock(b, c.x, row, blk);
+        Value localRow = arith::SubIOp::create(b, row, m0);
+        Value localBlock = arith::SubIOp::create(b, blk, k0);
+        vector::StoreOp::create(
+            b, q, quantized,
+            ValueRange{localRow, arith::MulIOp::create(b, localBlock, index(b, 32))});
+        memref::StoreOp::create(b, d, scales, ValueRange{localRow, localBlock});
+        Value sum = vector::ReductionOp::create(
+            b, vector::CombiningKind::ADD,
+            arith::ExtSIOp::create(b, VectorType::get({32}, b.getI32Type()), q));
+        memref::StoreOp::create(b, sum, sums, ValueRange{localRow, localBlock});
+      });
+    });
+  }
+
+  /// The 8 scales of group `t`'s block at byte `base`, as vector<8xf32>.
+  Value loadScales(ImplicitLocOpBuilder &nb, Value t, Value base) {
+    if (shape.nativeF16) {
+      Value bytes = vector::LoadOp::create(nb, VectorType::get({16}, nb.getI8Type()), c.w,
+                                           ValueRange{t, base});
+      Value halves = vector::BitCastOp::create(nb, vector8(nb.getF16Type()), bytes);
+      return arith::ExtFOp::create(nb, vector8(nb.getF32Type()), halves);
+    }
+    SmallVector<Value> lanes;
+    for (int64_t r = 0; r < 8; ++r) {
+      Value lo = memref::LoadOp::create(
+          nb, c.w, ValueRange{t, arith::AddIOp::create(nb, base, index(nb, 2 * r))});
+      Value hi = memref::LoadOp::create(
+          nb, c.w, ValueRange{t, arith::AddIOp::create(nb, base, index(nb, 2 * r + 1))});
+      lanes.push_back(decodeF16Bytes(nb, lo, hi));
+    }
+    return vector::FromElementsOp::create(nb, vector8(nb.getF32Type()), lanes);
+  }
+
+  /// The 32 bytes of group `t` at byte `base + offset`.
+  Value loadQuanta(ImplicitLocOpBuilder &nb, Value t, Value base, int64_t offset) {
+    return vector::LoadOp::create(
+        nb, VectorType::get({32}, nb.getI8Type()), c.w,
+        ValueRange{t, arith::AddIOp::create(nb, base, index(nb, offset))});
+  }
+
+  Value splat8(ImplicitLocOpBuilder &nb, Value v, int8_t value) {
+    return arith::ConstantOp::create(nb,
+                                     DenseElementsAttr::get(cast<VectorType>(v.getType()), value));
+  }
+
+  /// Quantised x bytes [at, at + 4) of local row `localRow`, repeated 8 times.
+  Value broadcastFour(ImplicitLocOpBuilder &nb, Value localRow, Value at) {
+    Value four = vector::LoadOp::create(nb, VectorType::get({4}, nb.getI8Type()), quantized,
+                                        ValueRange{localRow, at});
+    Value word = vector::BitCastOp::create(nb, VectorType::get({1}, nb.getI32Type()), four);
+    Value words = vector::BroadcastOp::create(nb, vector8(nb.getI32Type()), word);
+    return vector::BitCastOp::create(nb, VectorType::get({32}, nb.getI8Type()), words);
+  }
+
+  void tile(int64_t rows, int64_t cols, Value m, Value t, Value m0, Value k0, Value kEnd) {
+    Value zero =
+        arith::ConstantOp::create(b, DenseElementsAttr::get(vector8(b.getF32Type()), 0.0f));
+    SmallVector<Value> init(rows * cols, zero);
+    auto loop = scf::ForOp::create(
+        b, k0, kEnd, index(b, 1), init,
+        [&](OpBuilder &nested, Location loc, Value blk, ValueRange acc) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          Value base = arith::MulIOp::create(nb, blk, index(nb, blockBytes()));
+          SmallVector<Value> groups, weightScales;
+          for (int64_t j = 0; j < cols; ++j) {
+            groups.push_back(j ? arith::AddIOp::create(nb, t, index(nb, j)) : t);
+            weightScales.push_back(loadScales(nb, groups[j], base));
+          }
+          SmallVector<Value> next =
+              quantize
+                  ? integerBlock(nb, rows, cols, m, m0, k0, blk, base, groups, weightScales, acc)
+                  : floatBlock(nb, rows, cols, m, blk, base, groups, weightScales, acc);
+          scf::YieldOp::create(nb, next);
+        });
+    for (int64_t i = 0; i < rows; ++i) {
+      Value row = i ? arith::AddIOp::create(b, m, index(b, i)) : m;
+      for (int64_t j = 0; j < cols; ++j) {
+        Value group = j ? arith::AddIOp::create(b, t, index(b, j)) : t;
+        SmallVector<Value> at{row, group, index(b, 0)};
+        Value old = vector::LoadOp::create(b, vector8(b.getF32Type()), c.y, at);
+        vector::StoreOp::create(b, arith::AddFOp::create(b, old, loop.getResult(i * cols + j)), c.y,
+                                at);
+      }
+    }
+  }
+
+  /// One block with integer dot products: two chains per output (even and odd groups of
+  /// 4 inputs; q4: low and high nibbles) so consecutive dot instructions are independent.
+  SmallVector<Value> integerBlock(ImplicitLocOpBuilder &nb, int64_t rows, int64_t cols, Value m,
+                                  Value m0, Value k0, Value blk, Value base, ArrayRef<Value> groups,
+                                  ArrayRef<Value> weightScales, ValueRange acc) {
+    Type i32 = nb.getI32Type();
+    Value localBlock = arith::SubIOp::create(nb, blk, k0);
+    Value byteOffset = arith::MulIOp::create(nb, localBlock, index(nb, 32));
+    SmallVector<Value> localRows, xScales, xSums;
+    for (int64_t i = 0; i < rows; ++i) {
+      localRows.push_back(
+          arith::SubIOp::create(nb, i ? arith::AddIOp::create(nb, m, index(nb, i)) : m, m0));
+      xScales.push_back(memref::LoadOp::create(nb, scales, ValueRange{localRows[i], localBlock}));
+      if (!signedQuanta())
+        xSums.push_back(memref::LoadOp::create(nb, sums, ValueRange{localRows[i], localBlock}));
+    }
+    auto xAt = [&](int64_t i, int64_t byte) {
+      return broadcastFour(nb, localRows[i],
+                           arith::AddIOp::create(nb, byteOffset, index(nb, byte)));
+    };
+    Value zeroSums =
+        arith::ConstantOp::create(nb, DenseElementsAttr::get(vector8(i32), int32_t(0)));
+    SmallVector<Value> even(rows * cols, zeroSums), odd(rows * cols, zeroSums);
+    auto accumulate = [&](Value sum, Value quanta, Value x) {
+      return signedQuanta() ? emitSignedDot4Accumulate(nb, idiom, sum, quanta, x)
+                            : emitUnsignedDot4Accumulate(nb, idiom, sum, quanta, x);
+    };
+    if (q4) {
+      for (int64_t s = 0; s < 4; ++s) {
+        SmallVector<Value> low, high;
+        for (int64_t j = 0; j < cols; ++j) {
+          Value packed = loadQuanta(nb, groups[j], base, 16 + 32 * s);
+          low.push_back(arith::AndIOp::create(nb, packed, splat8(nb, packed, 15)));
+          high.push_back(arith::ShRUIOp::create(nb, packed, splat8(nb, packed, 4)));
+        }
+        for (int64_t i = 0; i < rows; ++i) {
+          Value xLow = xAt(i, 8 * s), xHigh = xAt(i, 8 * s + 4);
+          for (int64_t j = 0; j < cols; ++j) {
+            even[i * cols + j] = accumulate(even[i * cols + j], low[j], xLow);
+            odd[i * cols + j] = accumulate(odd[i * cols + j], high[j], xHigh);
+          }
+        }
+      }
+    } else {
+      for (int64_t g = 0; g < 8; ++g) {
+        SmallVector<Value> quanta;
+        for (int64_t j = 0; j < cols; ++j) {
+          Value q = loadQuanta(nb, groups[j], base, 16 + 32 * g);
+          quanta.push_back(signedQuanta() ? arith::XOrIOp::create(nb, q, splat8(nb, q, -128)) : q);
+        }
+        for (int64_t i = 0; i < rows; ++i) {
+          Value x = xAt(i, 4 * g);
+          for (int64_t j = 0; j < cols; ++j) {
+            Value &chain = g % 2 ? odd[i * cols + j] : even[i * cols + j];
+            chain = accumulate(chain, quanta[j], x);
+          }
+        }
+      }
+    }
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < rows; ++i) {
+      Value offsetSum;
+      if (!signedQuanta()) // the stored offset (8 or 128) times the block's x quanta
+        offsetSum = vector::BroadcastOp::create(
+            nb, vector8(i32),
+            arith::MulIOp::create(nb, xSums[i],
+                                  arith::ConstantIntOp::create(nb, i32, q4 ? 8 : 128)));
+      Value xScale = vector::BroadcastOp::create(nb, vector8(nb.getF32Type()), xScales[i]);
+      for (int64_t j = 0; j < cols; ++j) {
+        Value dot = arith::AddIOp::create(nb, even[i * cols + j], odd[i * cols + j]);
+        if (offsetSum)
+          dot = arith::SubIOp::create(nb, dot, offsetSum);
+        next.push_back(
+            multiplyAdd(nb, shape, arith::SIToFPOp::create(nb, vector8(nb.getF32Type()), dot),
+                        arith::MulFOp::create(nb, weightScales[j], xScale), acc[i * cols + j]));
+      }
+    }
+    return next;
+  }
+
+  /// One block dequantised in registers (--packed-activations=f32): per input k, the 8
+  /// weights q * s (exact in f32) times x[k], in input order.
+  SmallVector<Value> floatBlock(ImplicitLocOpBuilder &nb, int64_t rows, int64_t cols, Value m,
+                                Value blk, Value base, ArrayRef<Value> groups,
+                                ArrayRef<Value> weightScales, ValueRange acc) {
+    Type f32 = nb.getF32Type();
+    Value inputStart = arith::MulIOp::create(nb, blk, index(nb, 32));
+    SmallVector<Value> next(acc.begin(), acc.end());
+    for (int64_t chunk = 0; chunk < (q4 ? 4 : 8); ++chunk) {
+      // The chunk's 32 bytes: 4 inputs of each row (q4: 8, in two nibbles).
+      SmallVector<SmallVector<Value>> halves(cols);
+      for (int64_t j = 0; j < cols; ++j) {
+        Value bytes = loadQuanta(nb, groups[j], base, 16 + 32 * chunk);
+        if (q4) {
+          halves[j].push_back(arith::AndIOp::create(nb, bytes, splat8(nb, bytes, 15)));
+          halves[j].push_back(arith::ShRUIOp::create(nb, bytes, splat8(nb, bytes, 4)));
+        } else {
+          halves[j].push_back(bytes);
+        }
+      }
+      for (int64_t half = 0; half < (q4 ? 2 : 1); ++half) {
+        for (int64_t i = 0; i < 4; ++i) {
+          int64_t k = q4 ? 8 * chunk + 4 * half + i : 4 * chunk + i;
+          SmallVector<Value> weights;
+          for (int64_t j = 0; j < cols; ++j) {
+            Value bytes = halves[j][half];
+            Value lanes = vector::ShuffleOp::create(
+                nb, bytes, bytes,
+                ArrayRef<int64_t>{i, 4 + i, 8 + i, 12 + i, 16 + i, 20 + i, 24 + i, 28 + i});
+            Value quanta = arith::SubIOp::create(
+                nb, arith::ExtUIOp::create(nb, vector8(nb.getI32Type()), lanes),
+                arith::ConstantOp::create(
+                    nb, DenseElementsAttr::get(vector8(nb.getI32Type()), int32_t(q4 ? 8 : 128))));
+            weights.push_back(arith::MulFOp::create(
+                nb, arith::SIToFPOp::create(nb, vector8(f32), quanta), weightScales[j]));
+          }
+          for (int64_t r = 0; r < rows; ++r) {
+            Value row = r ? arith::AddIOp::create(nb, m, index(nb, r)) : m;
+            Value x = vector::BroadcastOp::create(
+                nb, vector8(f32),
+                memref::LoadOp::create(
+                    nb, c.x, ValueRange{row, arith::AddIOp::create(nb, inputStart, index(nb, k))}));
+            for (int64_t j = 0; j < cols; ++j)
+              next[r * cols + j] = multiplyAdd(nb, shape, x, weights[j], next[r * cols + j]);
+          }
+        }
+      }
+    }
+    return next;
+  }
+
+  ImplicitLocOpBuilder &b;
+  const KernelShape &shape;
+  Contraction c;
+  bool q4, quantize;
+  Int8DotIdiom idiom;
+  int64_t staticRows;
+  Value quantized, scales, sums;
+};
+
+/// The interleaved packed contraction (g4.packed_format q8_0x8 / q4_0x8): x
+/// [M, K/32, 8, 4] (q4: [M, K/32, 4, 2, 4]) f32, w [T, K/32, 272 or 144] i8 (read three
+/// times, as in the plain form), y [M, T, 8] f32.
+struct InterleavedContraction {
+  Value x, w, y;
+  bool q4;
+};
+
+std::optional<InterleavedContraction> matchInterleavedContraction(linalg::GenericOp op) {
+  auto format = op->getAttrOfType<StringAttr>("g4.packed_format");
+  if (!format || !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 4 ||
+      op.getNumDpsInits() != 1)
+    return std::nullopt;
+  bool q4 = format.getValue() == "q4_0x8";
+  if (!q4 && format.getValue() != "q8_0x8")
+    return std::nullopt;
+  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1], y = op.getDpsInits()[0];
+  auto xType = cast<MemRefType>(x.getType()), wType = cast<MemRefType>(w.getType()),
+       yType = cast<MemRefType>(y.getType());
+  ArrayRef<int64_t> inner = xType.getShape().drop_front(2);
+  if (xType.getRank() != (q4 ? 5 : 4) || wType.getRank() != 3 || yType.getRank() != 3 ||
+      !xType.getElementType().isF32() || !wType.getElementType().isInteger(8) ||
+      !yType.getElementType().isF32() || ShapedType::isDynamic(xType.getDimSize(1)) ||
+      wType.getDimSize(1) != xType.getDimSize(1) || wType.getDimSize(2) != (q4 ? 144 : 272) ||
+      yType.getDimSize(2) != 8 ||
+      (q4 ? inner != ArrayRef<int64_t>{4, 2, 4} : inner != ArrayRef<int64_t>{8, 4}))
+    return std::nullopt;
+  ReassociationIndices xInner =
+      q4 ? ReassociationIndices{1, 2, 3, 4} : ReassociationIndices{1, 2, 3};
+  if (!memref::CollapseShapeOp::isGuaranteedCollapsible(xType, {{0}, xInner}) ||
+      !memref::CollapseShapeOp::isGuaranteedCollapsible(wType, {{0}, {1, 2}}) ||
+      !hasUnitInnerStride(y))
+    return std::nullopt;
+  return InterleavedContraction{x, w, y, q4};
+}
+
 /// The packed contraction g4-gemma-to-linalg marks with g4.packed_format: inputs
 /// (x, w, w, w) viewed as blocks, x [M, K/32, 32] (q4_0: [M, K/32, 2, 16]) f32 and
 /// w [N, K/32, 34 or 18] i8, output y [M, N] f32.
@@ -914,6 +1246,18 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
                                                   SmallVector<ReassociationIndices>{{0}, {1, 2}});
         PackedKernel(b, shape, Contraction{x, w, packed->y}, packed->q4, quantizeActivations,
                      *idiom, rows)
+            .emit();
+      } else if (std::optional<InterleavedContraction> packed = matchInterleavedContraction(op)) {
+        int64_t rows = cast<MemRefType>(packed->x.getType()).getDimSize(0);
+        Value x = memref::CollapseShapeOp::create(
+            b, packed->x,
+            SmallVector<ReassociationIndices>{{0},
+                                              packed->q4 ? ReassociationIndices{1, 2, 3, 4}
+                                                         : ReassociationIndices{1, 2, 3}});
+        Value w = memref::CollapseShapeOp::create(b, packed->w,
+                                                  SmallVector<ReassociationIndices>{{0}, {1, 2}});
+        InterleavedKernel(b, shape, Contraction{x, w, packed->y}, packed->q4, quantizeActivations,
+                          *idiom, rows)
             .emit();
       } else {
         continue;

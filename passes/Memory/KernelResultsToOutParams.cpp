@@ -30,28 +30,50 @@ unsigned outParamPosition(func::FuncOp func) {
   return func.getNumArguments() - (func->hasAttr("g4.parallel_arg") ? 1 : 0);
 }
 
-/// The allocations `func` returns, in result order; fails if a result is anything else.
-FailureOr<SmallVector<memref::AllocOp>> returnedAllocations(func::FuncOp func) {
+/// A buffer `func` returns: a top-level allocation, or a collapse_shape of one (the
+/// interleaved packed contractions write [M, N/8, 8] and return [M, N]). Then the out
+/// parameter has the collapsed type and replaces the allocation through an expand_shape.
+struct ReturnedBuffer {
+  memref::AllocOp alloc;
+  memref::CollapseShapeOp collapse; // null when the allocation itself is returned
+  MemRefType type() { return collapse ? collapse.getResultType() : alloc.getType(); }
+};
+
+/// Whether a collapse keeps every dynamic dim in a group of its own: then the collapsed
+/// buffer's dynamic sizes are the allocation's, in the same order.
+bool keepsDynamicDims(memref::CollapseShapeOp collapse) {
+  MemRefType source = collapse.getSrcType();
+  for (const ReassociationIndices &group : collapse.getReassociationIndices())
+    if (group.size() > 1 && llvm::any_of(group, [&](int64_t d) { return source.isDynamicDim(d); }))
+      return false;
+  return true;
+}
+
+/// The buffers `func` returns, in result order; fails if a result is anything else.
+FailureOr<SmallVector<ReturnedBuffer>> returnedBuffers(func::FuncOp func) {
   if (!func.getBody().hasOneBlock())
     return func.emitError() << "g4-kernel-results-to-out-params: @" << func.getSymName()
                             << " has more than one block";
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  SmallVector<memref::AllocOp> allocs;
+  SmallVector<ReturnedBuffer> buffers;
   for (auto [i, value] : llvm::enumerate(ret.getOperands())) {
-    auto alloc = value.getDefiningOp<memref::AllocOp>();
+    auto collapse = value.getDefiningOp<memref::CollapseShapeOp>();
+    if (collapse && (!value.hasOneUse() || !keepsDynamicDims(collapse)))
+      collapse = {};
+    auto alloc = (collapse ? collapse.getSrc() : value).getDefiningOp<memref::AllocOp>();
     if (!alloc || alloc->getBlock() != &func.getBody().front())
       return func.emitError() << "g4-kernel-results-to-out-params: result #" << i << " of @"
                               << func.getSymName()
                               << " is not a buffer the function allocates at its top level";
-    if (llvm::is_contained(allocs, alloc))
+    if (llvm::any_of(buffers, [&](const ReturnedBuffer &seen) { return seen.alloc == alloc; }))
       return func.emitError() << "g4-kernel-results-to-out-params: @" << func.getSymName()
                               << " returns one buffer twice";
     if (!alloc.getSymbolOperands().empty())
       return alloc.emitError()
              << "g4-kernel-results-to-out-params: symbolic layouts are not supported";
-    allocs.push_back(alloc);
+    buffers.push_back({alloc, collapse});
   }
-  return allocs;
+  return buffers;
 }
 
 /// The caller's buffer a call result is only copied into, when the kernel can write
@@ -79,7 +101,7 @@ memref::CopyOp copiedIntoArgument(func::CallOp call, Value result) {
 /// computed from the call's operands; a result that is only copied into a caller's
 /// argument is written there directly instead.
 FailureOr<SmallVector<Value>> allocateInCaller(func::CallOp call, func::FuncOp callee,
-                                               ArrayRef<memref::AllocOp> allocs) {
+                                               ArrayRef<ReturnedBuffer> returned) {
   OpBuilder b(call);
   IndexMaterializer::Leaves leaves;
   leaves.index = [&](BlockArgument arg) -> FailureOr<Value> {
@@ -90,11 +112,11 @@ FailureOr<SmallVector<Value>> allocateInCaller(func::CallOp call, func::FuncOp c
   };
   IndexMaterializer sizes(b, leaves);
   SmallVector<Value> buffers;
-  for (auto [i, constAlloc] : llvm::enumerate(allocs)) {
-    memref::AllocOp alloc = constAlloc;
+  for (auto [i, constBuffer] : llvm::enumerate(returned)) {
+    ReturnedBuffer buffer = constBuffer;
+    memref::AllocOp alloc = buffer.alloc;
     if (memref::CopyOp copy = copiedIntoArgument(call, call.getResult(i))) {
-      buffers.push_back(
-          memref::CastOp::create(b, call.getLoc(), alloc.getType(), copy.getTarget()));
+      buffers.push_back(memref::CastOp::create(b, call.getLoc(), buffer.type(), copy.getTarget()));
       copy.erase();
       continue;
     }
@@ -107,21 +129,21 @@ FailureOr<SmallVector<Value>> allocateInCaller(func::CallOp call, func::FuncOp c
                                 << callee.getSymName() << " at this call";
       dynamicSizes.push_back(*rebuilt);
     }
-    buffers.push_back(memref::AllocOp::create(b, call.getLoc(), alloc.getType(), dynamicSizes,
+    buffers.push_back(memref::AllocOp::create(b, call.getLoc(), buffer.type(), dynamicSizes,
                                               alloc.getAlignmentAttr()));
   }
   return buffers;
 }
 
 LogicalResult convert(func::FuncOp callee, ArrayRef<func::CallOp> calls) {
-  FailureOr<SmallVector<memref::AllocOp>> allocs = returnedAllocations(callee);
-  if (failed(allocs))
+  FailureOr<SmallVector<ReturnedBuffer>> returned = returnedBuffers(callee);
+  if (failed(returned))
     return failure();
   unsigned position = outParamPosition(callee);
 
   // Callers first: they read the allocations' sizes, which the callee then drops.
   for (func::CallOp call : calls) {
-    FailureOr<SmallVector<Value>> buffers = allocateInCaller(call, callee, *allocs);
+    FailureOr<SmallVector<Value>> buffers = allocateInCaller(call, callee, *returned);
     if (failed(buffers))
       return failure();
     OpBuilder b(call);
@@ -136,17 +158,27 @@ LogicalResult convert(func::FuncOp callee, ArrayRef<func::CallOp> calls) {
 
   Block &body = callee.getBody().front();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
-  for (auto [i, alloc] : llvm::enumerate(*allocs)) {
+  for (auto [i, buffer] : llvm::enumerate(*returned)) {
+    memref::AllocOp alloc = buffer.alloc;
     if (failed(
-            callee.insertArgument(position + i, alloc.getType(), DictionaryAttr(), alloc.getLoc())))
+            callee.insertArgument(position + i, buffer.type(), DictionaryAttr(), alloc.getLoc())))
       return failure();
-    alloc.replaceAllUsesWith(body.getArgument(position + i));
+    Value param = body.getArgument(position + i);
+    if (buffer.collapse) {
+      OpBuilder at(alloc);
+      param = memref::ExpandShapeOp::create(at, alloc.getLoc(), alloc.getType(), param,
+                                            buffer.collapse.getReassociationIndices());
+    }
+    alloc.replaceAllUsesWith(param);
   }
   OpBuilder b(ret);
   func::ReturnOp::create(b, ret.getLoc());
   ret.erase();
-  for (memref::AllocOp alloc : *allocs)
-    alloc.erase();
+  for (ReturnedBuffer &buffer : *returned) {
+    if (buffer.collapse)
+      buffer.collapse.erase();
+    buffer.alloc.erase();
+  }
   callee.setFunctionType(FunctionType::get(callee.getContext(), callee.getArgumentTypes(), {}));
   callee.removeResAttrsAttr();
   return success();

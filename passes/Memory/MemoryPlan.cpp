@@ -37,7 +37,7 @@ FailureOr<MemoryPlan> readMemoryPlan(ModuleOp module) {
     weight.logicalShape = weight.shape;
     if (auto format = param.getFormatAttr()) {
       weight.packedFormat = gemma::stringifyWeightFormat(format.getValue()).str();
-      int64_t blockBytes = format.getValue() == gemma::WeightFormat::q8_0 ? 34 : 18;
+      int64_t blockBytes = gemma::packedBlockBytes(format.getValue());
       weight.logicalShape.back() = weight.shape.back() / blockBytes * 32;
     }
     plan.weights.push_back(std::move(weight));
@@ -64,8 +64,7 @@ void printMemoryPlan(const MemoryPlan &plan, raw_ostream &os) {
   if (plan.scratchBytes > 0)
     os << "scratch arena: " << plan.scratchBytes << " bytes (prefill calls of at most "
        << plan.maxPrefillTokens << " tokens)\n";
-  os << "weight data: " << plan.weightsBytes << " bytes in " << plan.weights.size()
-     << " tensors\n";
+  os << "weight data: " << plan.weightsBytes << " bytes in " << plan.weights.size() << " tensors\n";
 }
 
 } // namespace g4

@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 
@@ -30,6 +32,46 @@ Value emitInt8DotAccumulate(ImplicitLocOpBuilder &b, Value acc, Value a, Value b
                                        b.getStringAttr("llvm.vector.partial.reduce.add"),
                                        ValueRange{acc, products})
       .getResult(0);
+}
+
+namespace {
+/// acc + the products of a and b (vector<32xi8>, a widened as unsigned or signed) summed
+/// per group of 4 bytes: a grouping that is fixed, unlike partial.reduce's.
+Value groupedDot4(ImplicitLocOpBuilder &b, Value acc, Value a, Value bVector, bool unsignedA) {
+  auto wide = VectorType::get({32}, b.getI32Type());
+  Value wideA = unsignedA ? arith::ExtUIOp::create(b, wide, a).getResult()
+                          : arith::ExtSIOp::create(b, wide, a).getResult();
+  Value products = arith::MulIOp::create(b, wideA, arith::ExtSIOp::create(b, wide, bVector));
+  Value sum = acc;
+  for (int64_t i = 0; i < 4; ++i) {
+    SmallVector<int64_t> lanes;
+    for (int64_t j = 0; j < 8; ++j)
+      lanes.push_back(4 * j + i);
+    sum = arith::AddIOp::create(b, sum, vector::ShuffleOp::create(b, products, products, lanes));
+  }
+  return sum;
+}
+} // namespace
+
+Value emitUnsignedDot4Accumulate(ImplicitLocOpBuilder &b, Int8DotIdiom idiom, Value acc, Value a,
+                                 Value bVector) {
+  if (idiom == Int8DotIdiom::X86MaddUbs || idiom == Int8DotIdiom::X86Vnni)
+    return emitX86UnsignedDot4Accumulate(b, idiom == Int8DotIdiom::X86Vnni, acc, a, bVector);
+  return groupedDot4(b, acc, a, bVector, /*unsignedA=*/true);
+}
+
+Value emitSignedDot4Accumulate(ImplicitLocOpBuilder &b, Int8DotIdiom idiom, Value acc, Value a,
+                               Value bVector) {
+  if (idiom == Int8DotIdiom::X86MaddUbs || idiom == Int8DotIdiom::X86Vnni) {
+    // |a| (unsigned) times b with a's sign: the same products.
+    Value signedB = LLVM::CallIntrinsicOp::create(b, bVector.getType(),
+                                                  b.getStringAttr("llvm.x86.avx2.psign.b"),
+                                                  ValueRange{bVector, a})
+                        .getResult(0);
+    return emitX86UnsignedDot4Accumulate(b, idiom == Int8DotIdiom::X86Vnni, acc,
+                                         math::AbsIOp::create(b, a), signedB);
+  }
+  return groupedDot4(b, acc, a, bVector, /*unsignedA=*/false);
 }
 
 Value emitInt8Dot(ImplicitLocOpBuilder &b, Int8DotIdiom idiom, Value a, Value bVector) {

@@ -47,9 +47,21 @@ mlir::Value emitInt8DotAccumulate(mlir::ImplicitLocOpBuilder &b, mlir::Value acc
 mlir::Value emitInt8MatmulPairs(mlir::ImplicitLocOpBuilder &b, mlir::Value acc, mlir::Value a,
                                 mlir::Value bPair);
 
+/// acc (vector<8xi32>) plus, per lane j, the dot product of bytes 4j..4j+3 of a and b
+/// (vector<32xi8>): the interleaved kernels' step, in which lane j is one output. Lane j
+/// gets exactly its own four products in every idiom (ArmSmmla takes the generic form).
+/// Unsigned: a read as u8, b in [-127, 127]; for X86MaddUbs a <= 128 (vpmaddubsw's pair
+/// sums must fit i16). Signed: both in [-127, 127].
+mlir::Value emitUnsignedDot4Accumulate(mlir::ImplicitLocOpBuilder &b, Int8DotIdiom idiom,
+                                       mlir::Value acc, mlir::Value a, mlir::Value bVector);
+mlir::Value emitSignedDot4Accumulate(mlir::ImplicitLocOpBuilder &b, Int8DotIdiom idiom,
+                                     mlir::Value acc, mlir::Value a, mlir::Value bVector);
+
 /// The x86 idioms (targets/x86/X86Int8Dot.cpp).
 mlir::Value emitX86Int8Dot(mlir::ImplicitLocOpBuilder &b, bool vnni, mlir::Value a,
                            mlir::Value bVector);
+mlir::Value emitX86UnsignedDot4Accumulate(mlir::ImplicitLocOpBuilder &b, bool vnni, mlir::Value acc,
+                                          mlir::Value a, mlir::Value bVector);
 
 } // namespace g4
 

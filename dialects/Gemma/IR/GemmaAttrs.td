@@ -31,7 +31,14 @@ def Gemma_WeightFormat : I32EnumAttr<"WeightFormat", "storage format of a weight
     // Blocks of 32 weights along the input dim: one f16 scale + 32 int8 (34 bytes).
     I32EnumAttrCase<"q8_0", 3>,
     // Blocks of 32 weights along the input dim: one f16 scale + 16 bytes of nibbles (18 bytes).
-    I32EnumAttrCase<"q4_0", 4>
+    I32EnumAttrCase<"q4_0", 4>,
+    // q8_0 blocks of 8 consecutive rows interleaved (the x86 kernels' layout): per block,
+    // the 8 scales, then the quanta + 128 as u8, 4 inputs of each row in turn (272 bytes).
+    I32EnumAttrCase<"q8_0x8", 5>,
+    // q4_0 blocks of 8 rows interleaved: the 8 scales, then 4 x 32 bytes of nibbles in
+    // which byte 4r + i of group s holds inputs 8s + i (low) and 8s + 4 + i (high) of
+    // row r (144 bytes).
+    I32EnumAttrCase<"q4_0x8", 6>
   ]> {
   let cppNamespace = "::g4::gemma";
   let genSpecializedAttr = 0;

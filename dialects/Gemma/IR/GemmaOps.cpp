@@ -50,48 +50,36 @@ LogicalResult checkShape(Operation *op, StringRef id, StringRef what, Type type,
   auto shaped = cast<ShapedType>(type);
   if (shapeMatches(shaped.getShape(), expected))
     return success();
-  return op->emitOpError() << id << ": '" << what << "' must have shape "
-                           << formatShape(expected) << "; found "
-                           << formatShape(shaped.getShape());
+  return op->emitOpError() << id << ": '" << what << "' must have shape " << formatShape(expected)
+                           << "; found " << formatShape(shaped.getShape());
 }
 
 LogicalResult checkFloatWeight(Operation *op, StringRef id, StringRef what, Type type) {
   Type element = cast<ShapedType>(type).getElementType();
   if (isa<FloatType>(element))
     return success();
-  return op->emitOpError() << id << ": '" << what
-                           << "' must have a float element type; found " << element;
+  return op->emitOpError() << id << ": '" << what << "' must have a float element type; found "
+                           << element;
 }
 
 LogicalResult checkPositive(Operation *op, StringRef id, StringRef what, double value) {
   if (std::isfinite(value) && value > 0)
     return success();
-  return op->emitOpError() << id << ": " << what << " must be finite and positive; found "
-                           << value;
-}
-
-/// Bytes per 32-weight block of the packed formats.
-int64_t blockBytes(WeightFormat format) {
-  return format == WeightFormat::q8_0 ? 34 : 18;
-}
-
-bool isPacked(WeightFormat format) {
-  return format == WeightFormat::q8_0 || format == WeightFormat::q4_0;
+  return op->emitOpError() << id << ": " << what << " must be finite and positive; found " << value;
 }
 
 /// The storage shape of a matrix whose logical shape is `rows... x inner` in `format`.
 SmallVector<int64_t> storageShape(ArrayRef<int64_t> logical, WeightFormat format) {
   SmallVector<int64_t> shape(logical);
-  if (isPacked(format) && !ShapedType::isDynamic(shape.back()))
-    shape.back() = shape.back() / 32 * blockBytes(format);
+  if (isPackedFormat(format) && !ShapedType::isDynamic(shape.back()))
+    shape.back() = shape.back() / 32 * packedBlockBytes(format);
   return shape;
 }
 
 /// Checks a matrix weight of logical shape `logical` (last dim = input dim) stored in
 /// `format`: element type (`typeId`) and storage shape (`shapeId`).
-LogicalResult checkMatrixWeight(Operation *op, StringRef typeId, StringRef shapeId,
-                                StringRef what, Type type, ArrayRef<int64_t> logical,
-                                WeightFormat format) {
+LogicalResult checkMatrixWeight(Operation *op, StringRef typeId, StringRef shapeId, StringRef what,
+                                Type type, ArrayRef<int64_t> logical, WeightFormat format) {
   Type element = cast<ShapedType>(type).getElementType();
   bool ok = false;
   switch (format) {
@@ -106,16 +94,23 @@ LogicalResult checkMatrixWeight(Operation *op, StringRef typeId, StringRef shape
     break;
   case WeightFormat::q8_0:
   case WeightFormat::q4_0:
+  case WeightFormat::q8_0x8:
+  case WeightFormat::q4_0x8:
     ok = element.isInteger(8);
     break;
   }
   if (!ok)
     return op->emitOpError() << typeId << ": '" << what << "' element type " << element
-                             << " does not match weight format "
-                             << stringifyWeightFormat(format);
-  if (isPacked(format) && !ShapedType::isDynamic(logical.back()) && logical.back() % 32 != 0)
+                             << " does not match weight format " << stringifyWeightFormat(format);
+  if (isPackedFormat(format) && !ShapedType::isDynamic(logical.back()) && logical.back() % 32 != 0)
     return op->emitOpError() << shapeId << ": '" << what << "' input dim " << logical.back()
                              << " must be a multiple of 32 for format "
+                             << stringifyWeightFormat(format);
+  int64_t group = packedRowGroup(format);
+  int64_t rows = logical.size() >= 2 ? logical[logical.size() - 2] : 1;
+  if (!ShapedType::isDynamic(rows) && rows % group != 0)
+    return op->emitOpError() << shapeId << ": '" << what << "' output dim " << rows
+                             << " must be a multiple of " << group << " for format "
                              << stringifyWeightFormat(format);
   return checkShape(op, shapeId, what, type, storageShape(logical, format));
 }
@@ -158,7 +153,8 @@ LogicalResult WeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult EmbedOp::verify() {
-  if (rank(getTable()) != 2 || !isa<FloatType>(cast<ShapedType>(getTable().getType()).getElementType()))
+  if (rank(getTable()) != 2 ||
+      !isa<FloatType>(cast<ShapedType>(getTable().getType()).getElementType()))
     return emitOpError() << "C1: 'table' must be a rank-2 float tensor [vocab, hidden]; found "
                          << getTable().getType();
   if (failed(checkShape(*this, "C2", "result", getResult().getType(),
@@ -256,29 +252,28 @@ LogicalResult KVProjectOp::verify() {
 namespace {
 /// Checks that `keys`/`values` are a K/V block [T, kv_heads, head_dim] of `cache` computed
 /// by the kv_project of the cache's layer (constraint `id`).
-LogicalResult checkKVBlock(Operation *op, StringRef id, KVCacheType cache, Value keys,
-                           Value values, int64_t tokens) {
+LogicalResult checkKVBlock(Operation *op, StringRef id, KVCacheType cache, Value keys, Value values,
+                           int64_t tokens) {
   SmallVector<int64_t> shape{tokens, cache.getKvHeads(), cache.getHeadDim()};
   if (failed(checkShape(op, id, "keys", keys.getType(), shape)) ||
       failed(checkShape(op, id, "values", values.getType(), shape)))
     return failure();
   auto producer = keys.getDefiningOp<KVProjectOp>();
-  if (!producer || values.getDefiningOp<KVProjectOp>() != producer ||
-      keys != producer.getKeys() || values != producer.getValues())
-    return op->emitOpError() << id << ": keys and values must be the results of one "
-                                      "gemma.kv_project";
+  if (!producer || values.getDefiningOp<KVProjectOp>() != producer || keys != producer.getKeys() ||
+      values != producer.getValues())
+    return op->emitOpError() << id
+                             << ": keys and values must be the results of one "
+                                "gemma.kv_project";
   if (int64_t(producer.getLayer()) != cache.getLayer())
-    return op->emitOpError() << id << ": the K/V block comes from layer "
-                             << producer.getLayer() << " but the cache belongs to layer "
-                             << cache.getLayer();
+    return op->emitOpError() << id << ": the K/V block comes from layer " << producer.getLayer()
+                             << " but the cache belongs to layer " << cache.getLayer();
   return success();
 }
 } // namespace
 
 LogicalResult KVAppendOp::verify() {
   // C1 (result type == cache type) is the AllTypesMatch trait.
-  return checkKVBlock(*this, "C2", getCache().getType(), getKeys(), getValues(),
-                      dim(getKeys(), 0));
+  return checkKVBlock(*this, "C2", getCache().getType(), getKeys(), getValues(), dim(getKeys(), 0));
 }
 
 KVProjectOp AttentionOp::getKVProducer() { return getKeys().getDefiningOp<KVProjectOp>(); }
@@ -374,17 +369,15 @@ LogicalResult MoEOp::verify() {
       failed(checkFloatWeight(*this, "C2", "router_scale", getRouterScale().getType())) ||
       failed(checkShape(*this, "C2", "router_scale", getRouterScale().getType(), {hidden})) ||
       failed(checkFloatWeight(*this, "C2", "per_expert_scale", getPerExpertScale().getType())) ||
-      failed(checkShape(*this, "C2", "per_expert_scale", getPerExpertScale().getType(),
-                        {experts})))
+      failed(checkShape(*this, "C2", "per_expert_scale", getPerExpertScale().getType(), {experts})))
     return failure();
   if (rank(getGateUpWeight()) != 3 || rank(getDownWeight()) != 3)
     return emitOpError() << "C3: expert weights must be rank 3 [experts, out, in]";
   int64_t inter = dim(getDownWeight(), 2);
-  if (isPacked(getFormat()))
+  if (isPackedFormat(getFormat()))
     inter = ShapedType::kDynamic; // the packed last dim hides the logical width
   if (failed(checkMatrixWeight(*this, "C3", "C3", "gate_up_weight", getGateUpWeight().getType(),
-                               {experts, ShapedType::isDynamic(inter) ? inter : 2 * inter,
-                                hidden},
+                               {experts, ShapedType::isDynamic(inter) ? inter : 2 * inter, hidden},
                                getFormat())) ||
       failed(checkMatrixWeight(*this, "C3", "C3", "down_weight", getDownWeight().getType(),
                                {experts, hidden, inter}, getFormat())))
@@ -419,8 +412,8 @@ LogicalResult PLEInputsOp::verify() {
       failed(checkShape(*this, "C2", "norm", getNorm().getType(), {ple})))
     return failure();
   if (failed(checkPositive(*this, "C3", "table_scale", getTableScale().convertToDouble())) ||
-      failed(checkPositive(*this, "C3", "projection_scale",
-                           getProjectionScale().convertToDouble())) ||
+      failed(
+          checkPositive(*this, "C3", "projection_scale", getProjectionScale().convertToDouble())) ||
       failed(checkPositive(*this, "C3", "combine_scale", getCombineScale().convertToDouble())))
     return failure();
   return checkPositive(*this, "C3", "epsilon", getEpsilon().convertToDouble());
@@ -437,13 +430,11 @@ LogicalResult PLEBranchOp::verify() {
                         {tokens, layers, ple})) ||
       failed(checkFloatWeight(*this, "C2", "gate_weight", getGateWeight().getType())) ||
       failed(checkShape(*this, "C2", "gate_weight", getGateWeight().getType(), {ple, hidden})) ||
-      failed(checkFloatWeight(*this, "C2", "projection_weight",
-                              getProjectionWeight().getType())) ||
+      failed(checkFloatWeight(*this, "C2", "projection_weight", getProjectionWeight().getType())) ||
       failed(checkShape(*this, "C2", "projection_weight", getProjectionWeight().getType(),
                         {hidden, ple})))
     return failure();
-  if (int64_t(getLayer()) < 0 ||
-      (!ShapedType::isDynamic(layers) && int64_t(getLayer()) >= layers))
+  if (int64_t(getLayer()) < 0 || (!ShapedType::isDynamic(layers) && int64_t(getLayer()) >= layers))
     return emitOpError() << "C3: layer " << getLayer() << " is outside the " << layers
                          << " per-layer inputs";
   return success();

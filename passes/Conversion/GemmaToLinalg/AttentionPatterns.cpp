@@ -40,7 +40,7 @@ struct KVProjectLowering : KernelPattern<KVProjectOp> {
   using KernelPattern::KernelPattern;
   SmallVector<Value> lower(KVProjectOp op, Adaptor adaptor,
                            ImplicitLocOpBuilder &b) const override {
-    TensorEmitter e(b);
+    TensorEmitter e(b, op.getFormat());
     auto blockType = cast<RankedTensorType>(op.getKeys().getType());
     int64_t kvHeads = blockType.getDimSize(1), d = blockType.getDimSize(2);
     double eps = op.getEpsilon().convertToDouble();
@@ -285,7 +285,7 @@ struct AttentionLowering : KernelPattern<AttentionOp> {
   using KernelPattern::KernelPattern;
   SmallVector<Value> lower(AttentionOp op, Adaptor adaptor,
                            ImplicitLocOpBuilder &b) const override {
-    TensorEmitter e(b);
+    TensorEmitter e(b, op.getFormat());
     KVCacheType cacheType = op.getCache().getType();
     int64_t heads = int64_t(op.getNumHeads()), kvh = cacheType.getKvHeads(),
             d = cacheType.getHeadDim(), group = heads / kvh;

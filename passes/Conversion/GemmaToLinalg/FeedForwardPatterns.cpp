@@ -31,7 +31,7 @@ Value gatedGelu(TensorEmitter &e, Value gate, Value up) {
 struct MLPLowering : KernelPattern<MLPOp> {
   using KernelPattern::KernelPattern;
   SmallVector<Value> lower(MLPOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
-    TensorEmitter e(b);
+    TensorEmitter e(b, op.getFormat());
     Value x = adaptor.getInput();
     Value hidden = gatedGelu(e, e.matmulTransposedWeight(x, adaptor.getGateWeight()),
                              e.matmulTransposedWeight(x, adaptor.getUpWeight()));
@@ -139,7 +139,9 @@ struct MoELowering : KernelPattern<MoEOp> {
                       Value p = tensor::ExtractOp::create(eb, probs, ValueRange{t, ex});
                       Value taken = tensor::ExtractOp::create(eb, sel[0], ValueRange{ex});
                       Value better = arith::AndIOp::create(
-                          eb, arith::XOrIOp::create(eb, taken, arith::ConstantOp::create(eb, eb.getBoolAttr(true))),
+                          eb,
+                          arith::XOrIOp::create(
+                              eb, taken, arith::ConstantOp::create(eb, eb.getBoolAttr(true))),
                           arith::CmpFOp::create(eb, arith::CmpFPredicate::OGT, p, best[1]));
                       scf::YieldOp::create(
                           eb, ValueRange{arith::SelectOp::create(eb, better, ex, best[0]),
@@ -151,8 +153,8 @@ struct MoELowering : KernelPattern<MoEOp> {
                     ValueRange{bestIndex});
                 Value idx = tensor::InsertOp::create(kb, bestIndex, sel[1], ValueRange{k});
                 Value w = tensor::InsertOp::create(kb, bestProb, sel[2], ValueRange{k});
-                scf::YieldOp::create(kb, ValueRange{taken, idx, w,
-                                                    arith::AddFOp::create(kb, sel[3], bestProb)});
+                scf::YieldOp::create(
+                    kb, ValueRange{taken, idx, w, arith::AddFOp::create(kb, sel[3], bestProb)});
               });
           Value selected = select.getResult(1), selectedProbs = select.getResult(2),
                 probSum = select.getResult(3);
@@ -169,10 +171,10 @@ struct MoELowering : KernelPattern<MoEOp> {
               nb, ne.index(0), ne.index(topK), ne.index(1), ValueRange{acc0},
               [&](OpBuilder &n2, Location l2, Value k, ValueRange accArgs) {
                 ImplicitLocOpBuilder kb(l2, n2);
-                TensorEmitter ke(kb);
+                TensorEmitter ke(kb, op.getFormat());
                 Value expert = tensor::ExtractOp::create(kb, selected, ValueRange{k});
-                Value scale = ke.toF32(tensor::ExtractOp::create(
-                    kb, adaptor.getPerExpertScale(), ValueRange{expert}));
+                Value scale = ke.toF32(
+                    tensor::ExtractOp::create(kb, adaptor.getPerExpertScale(), ValueRange{expert}));
                 Value weight = arith::MulFOp::create(
                     kb,
                     arith::DivFOp::create(
@@ -201,23 +203,22 @@ struct MoELowering : KernelPattern<MoEOp> {
                       .getResult();
                 };
                 Value activated = gatedGelu(ke, half(0), half(width));
-                Value y = ke.matmulTransposedWeight(
-                    activated, sliceExpert(adaptor.getDownWeight(), hidden));
+                Value y = ke.matmulTransposedWeight(activated,
+                                                    sliceExpert(adaptor.getDownWeight(), hidden));
                 // acc += weight * y, updating the loop-carried tensor in place.
                 MLIRContext *ctx = kb.getContext();
                 AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
-                Value acc =
-                    linalg::GenericOp::create(
-                        kb, accArgs[0].getType(), ValueRange{y}, ValueRange{accArgs[0]},
-                        SmallVector<AffineMap>{identity, identity},
-                        SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-                        [&](OpBuilder &mb, Location ml, ValueRange v) {
-                          ImplicitLocOpBuilder ib(ml, mb);
-                          Value scaled = arith::MulFOp::create(ib, weight, v[0]);
-                          linalg::YieldOp::create(ib,
-                                                  ValueRange{arith::AddFOp::create(ib, v[1], scaled)});
-                        })
-                        .getResult(0);
+                Value acc = linalg::GenericOp::create(
+                                kb, accArgs[0].getType(), ValueRange{y}, ValueRange{accArgs[0]},
+                                SmallVector<AffineMap>{identity, identity},
+                                SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+                                [&](OpBuilder &mb, Location ml, ValueRange v) {
+                                  ImplicitLocOpBuilder ib(ml, mb);
+                                  Value scaled = arith::MulFOp::create(ib, weight, v[0]);
+                                  linalg::YieldOp::create(
+                                      ib, ValueRange{arith::AddFOp::create(ib, v[1], scaled)});
+                                })
+                                .getResult(0);
                 scf::YieldOp::create(kb, acc);
               });
           Value out = tensor::InsertSliceOp::create(

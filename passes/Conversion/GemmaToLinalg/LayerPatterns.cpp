@@ -42,7 +42,8 @@ Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale) {
                Value row = arith::IndexCastOp::create(nb, nb.getIndexType(), args[0]);
                Value col = linalg::IndexOp::create(nb, 1);
                Value v = tensor::ExtractOp::create(nb, table, ValueRange{row, col});
-               linalg::YieldOp::create(nb, ValueRange{arith::MulFOp::create(nb, ne.toF32(v), scaleValue)});
+               linalg::YieldOp::create(
+                   nb, ValueRange{arith::MulFOp::create(nb, ne.toF32(v), scaleValue)});
              })
       .getResult(0);
 }
@@ -51,8 +52,8 @@ struct EmbedLowering : KernelPattern<EmbedOp> {
   using KernelPattern::KernelPattern;
   SmallVector<Value> lower(EmbedOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
-    return {gatherRows(e, adaptor.getTokens(), adaptor.getTable(),
-                                      op.getScale().convertToDouble())};
+    return {
+        gatherRows(e, adaptor.getTokens(), adaptor.getTable(), op.getScale().convertToDouble())};
   }
 };
 
@@ -60,8 +61,7 @@ struct RMSNormLowering : KernelPattern<RMSNormOp> {
   using KernelPattern::KernelPattern;
   SmallVector<Value> lower(RMSNormOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
-    return {e.rmsNorm(adaptor.getInput(), adaptor.getWeight(),
-                                     op.getEpsilon().convertToDouble())};
+    return {e.rmsNorm(adaptor.getInput(), adaptor.getWeight(), op.getEpsilon().convertToDouble())};
   }
 };
 
@@ -74,7 +74,7 @@ struct LinearLowering : KernelPattern<LinearOp> {
     return KernelPattern::check(op, rewriter);
   }
   SmallVector<Value> lower(LinearOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
-    TensorEmitter e(b);
+    TensorEmitter e(b, op.getFormat());
     Value y = e.matmulTransposedWeight(adaptor.getInput(), adaptor.getWeight());
     return {y};
   }
@@ -90,7 +90,8 @@ struct RopeLowering : KernelPattern<RopeOp> {
 
 struct LayerScalarLowering : KernelPattern<LayerScalarOp> {
   using KernelPattern::KernelPattern;
-  SmallVector<Value> lower(LayerScalarOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
+  SmallVector<Value> lower(LayerScalarOp op, Adaptor adaptor,
+                           ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     Value scalar =
         e.toF32(tensor::ExtractOp::create(b, adaptor.getScalar(), ValueRange{e.index(0)}));
@@ -115,7 +116,8 @@ struct SoftcapLowering : KernelPattern<SoftcapOp> {
 
 struct PLEInputsLowering : KernelPattern<PLEInputsOp> {
   using KernelPattern::KernelPattern;
-  SmallVector<Value> lower(PLEInputsOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
+  SmallVector<Value> lower(PLEInputsOp op, Adaptor adaptor,
+                           ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     auto resultType = cast<RankedTensorType>(op.getType());
     int64_t layers = resultType.getDimSize(1), ple = resultType.getDimSize(2);
@@ -140,7 +142,8 @@ struct PLEInputsLowering : KernelPattern<PLEInputsOp> {
 struct PLEBranchLowering : KernelPattern<PLEBranchOp> {
   using KernelPattern::KernelPattern;
   SmallVector<StringRef> runtimeAttributes() const override { return {"layer"}; }
-  SmallVector<Value> lower(PLEBranchOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
+  SmallVector<Value> lower(PLEBranchOp op, Adaptor adaptor,
+                           ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     Value gate = e.matmulTransposedWeight(adaptor.getInput(), adaptor.getGateWeight());
     auto pleType = cast<RankedTensorType>(op.getPerLayerInputs().getType());

@@ -73,6 +73,8 @@ Value TensorEmitter::matmulTransposedWeight(Value x, Value w) {
 }
 
 Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
+  if (packedFormat && gemma::packedRowGroup(*packedFormat) == 8)
+    return matmulInterleavedWeight(x, w, gemma::isQ4Format(*packedFormat));
   MLIRContext *ctx = b.getContext();
   auto xType = cast<RankedTensorType>(x.getType());
   auto wType = cast<RankedTensorType>(w.getType());
@@ -152,6 +154,95 @@ Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
   matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
   matmul->setAttr(kPackedFormatAttr, b.getStringAttr(q4 ? "q4_0" : "q8_0"));
   return matmul.getResult(0);
+}
+
+Value TensorEmitter::matmulInterleavedWeight(Value x, Value w, bool q4) {
+  MLIRContext *ctx = b.getContext();
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  const int64_t inputs = xType.getShape().back(), rows = wType.getShape()[0];
+  const int64_t blocks = inputs / 32, rowBytes = wType.getShape().back();
+  const int64_t blockBytes = 8 * (q4 ? 18 : 34);
+  assert(rowBytes == blocks * (q4 ? 18 : 34) && rows % 8 == 0 && inputs % 32 == 0 &&
+         "interleaved weight shape");
+  Type i8 = wType.getElementType();
+
+  // w [N, blocks * bytes] -> [N/8, 8 * blocks * bytes] (a group's rows are contiguous)
+  // -> [N/8, blocks, 8 * bytes]; x [M, K] -> [M, blocks, 8, 4] (q8: input 4g + i) or
+  // [M, blocks, 4, 2, 4] (q4: input 8s + 4h + i); y [M, N/8, 8].
+  Value grouped =
+      tensor::ExpandShapeOp::create(b, RankedTensorType::get({rows / 8, 8, rowBytes}, i8), w,
+                                    SmallVector<ReassociationIndices>{{0, 1}, {2}});
+  Value flat =
+      tensor::CollapseShapeOp::create(b, RankedTensorType::get({rows / 8, 8 * rowBytes}, i8),
+                                      grouped, SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  Value blocked =
+      tensor::ExpandShapeOp::create(b, RankedTensorType::get({rows / 8, blocks, blockBytes}, i8),
+                                    flat, SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  SmallVector<int64_t> inner = q4 ? SmallVector<int64_t>{4, 2, 4} : SmallVector<int64_t>{8, 4};
+  SmallVector<int64_t> xShape{xType.getShape()[0], blocks};
+  xShape.append(inner.begin(), inner.end());
+  SmallVector<OpFoldResult> xSizes{sizes(x)[0], b.getIndexAttr(blocks)};
+  for (int64_t d : inner)
+    xSizes.push_back(b.getIndexAttr(d));
+  ReassociationIndices kDims{1, 2, 3};
+  if (q4)
+    kDims.push_back(4);
+  Value xBlocked =
+      tensor::ExpandShapeOp::create(b, RankedTensorType::get(xShape, b.getF32Type()), x,
+                                    SmallVector<ReassociationIndices>{{0}, kDims}, xSizes);
+
+  // Loops (m, t, r, block, g, i) for q8 and (m, t, r, block, s, h, i) for q4: output
+  // 8t + r, input 32 block + 4g + i (8s + 4h + i). Every weight byte is read where it is
+  // stored: scale r at bytes 2r, 2r + 1; then byte 16 + 32g + 4r + i (16 + 32s + 4r + i,
+  // nibble h). g4-vectorize-contractions replaces these loops with a microkernel.
+  const unsigned loops = q4 ? 7 : 6;
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  AffineExpr m = d(0), t = d(1), r = d(2), blk = d(3), g = d(4), i = d(loops - 1);
+  SmallVector<AffineExpr> xExprs{m, blk, g};
+  if (q4)
+    xExprs.push_back(d(5));
+  xExprs.push_back(i);
+  SmallVector<AffineMap> maps{
+      AffineMap::get(loops, 0, xExprs, ctx),
+      AffineMap::get(loops, 0, {t, blk, 16 + 32 * g + 4 * r + i}, ctx), // quanta
+      AffineMap::get(loops, 0, {t, blk, 2 * r}, ctx),                   // scale lo
+      AffineMap::get(loops, 0, {t, blk, 2 * r + 1}, ctx),               // scale hi
+      AffineMap::get(loops, 0, {m, t, r}, ctx)};
+  SmallVector<utils::IteratorType> iterators(loops, utils::IteratorType::reduction);
+  iterators[0] = iterators[1] = iterators[2] = utils::IteratorType::parallel;
+  Value init = filled({sizes(x)[0], b.getIndexAttr(rows / 8), b.getIndexAttr(8)}, 0.0);
+  auto matmul = linalg::GenericOp::create(
+      b, init.getType(), ValueRange{xBlocked, blocked, blocked, blocked}, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        Type f32 = nb.getF32Type(), i32 = nb.getI32Type();
+        Value byte = arith::ExtUIOp::create(nb, i32, args[1]);
+        Value quantum;
+        if (q4) {
+          // (b >> 4h) & 15, minus 8.
+          Value shift = arith::MulIOp::create(
+              nb, arith::IndexCastOp::create(nb, i32, linalg::IndexOp::create(nb, 5)),
+              arith::ConstantIntOp::create(nb, i32, 4));
+          Value nibble = arith::AndIOp::create(nb, arith::ShRUIOp::create(nb, byte, shift),
+                                               arith::ConstantIntOp::create(nb, i32, 15));
+          quantum = arith::SubIOp::create(nb, nibble, arith::ConstantIntOp::create(nb, i32, 8));
+        } else {
+          // Stored with 128 added, as u8.
+          quantum = arith::SubIOp::create(nb, byte, arith::ConstantIntOp::create(nb, i32, 128));
+        }
+        // As in matmulPackedWeight: s * q is exact in f32.
+        auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
+        Value weight = arith::MulFOp::create(nb, arith::SIToFPOp::create(nb, f32, quantum),
+                                             decodeF16Bytes(nb, args[2], args[3]));
+        Value product = arith::MulFOp::create(nb, args[0], weight, fast);
+        linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[4], product, fast)});
+      });
+  matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
+  matmul->setAttr(kPackedFormatAttr, b.getStringAttr(q4 ? "q4_0x8" : "q8_0x8"));
+  return tensor::CollapseShapeOp::create(
+      b, RankedTensorType::get({xType.getShape()[0], rows}, b.getF32Type()), matmul.getResult(0),
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
 }
 
 Value TensorEmitter::rmsNorm(Value x, Value weight, double epsilon) {

@@ -13,12 +13,13 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <functional>
+#include <optional>
 
 namespace g4::lowering {
 
 /// On a linalg op: the loop dimension whose iterations may run as parallel tasks.
 inline constexpr llvm::StringLiteral kParallelDimAttr = "g4.parallel_dim";
-/// On a packed contraction: its weight format ("q8_0" or "q4_0").
+/// On a packed contraction: its weight format ("q8_0", "q4_0", "q8_0x8" or "q4_0x8").
 inline constexpr llvm::StringLiteral kPackedFormatAttr = "g4.packed_format";
 
 /// Body of an element-wise map: the scalar operands in, the f32 result out.
@@ -27,6 +28,9 @@ using ScalarFn = std::function<mlir::Value(mlir::ImplicitLocOpBuilder &, mlir::V
 class TensorEmitter {
 public:
   explicit TensorEmitter(mlir::ImplicitLocOpBuilder &b) : b(b) {}
+  /// An emitter for an op whose i8 weights are stored in `packedFormat`.
+  TensorEmitter(mlir::ImplicitLocOpBuilder &b, gemma::WeightFormat packedFormat)
+      : b(b), packedFormat(packedFormat) {}
 
   mlir::Value f32(double value);
   mlir::Value index(int64_t value);
@@ -43,6 +47,8 @@ public:
   mlir::Value matmulTransposedWeight(mlir::Value x, mlir::Value w);
   /// The packed case of matmulTransposedWeight (docs/dialects/gemma.md, weight formats).
   mlir::Value matmulPackedWeight(mlir::Value x, mlir::Value w);
+  /// The 8-row interleaved formats (q8_0x8, q4_0x8) of matmulPackedWeight.
+  mlir::Value matmulInterleavedWeight(mlir::Value x, mlir::Value w, bool q4);
   /// RMSNorm over the last (static) dimension, optionally times f32(weight).
   mlir::Value rmsNorm(mlir::Value x, mlir::Value weight, double epsilon);
   /// Half-split RoPE of x [T, heads, d] at positions start + t.
@@ -61,6 +67,8 @@ public:
 
 private:
   mlir::ImplicitLocOpBuilder &b;
+  /// The layout of i8 weights: the plain q8_0/q4_0 rows unless the op says otherwise.
+  std::optional<gemma::WeightFormat> packedFormat;
 };
 
 } // namespace g4::lowering

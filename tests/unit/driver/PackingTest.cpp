@@ -21,15 +21,19 @@ namespace {
 
 using ::testing::HasSubstr;
 
-/// Packs one row of 32 f32 values as `format` ("q8_0"/"q4_0").
-llvm::Expected<std::string> packRow(const std::vector<float> &row, const std::string &format) {
+/// Packs `rows` rows of f32 values (row-major in `row`) as `format` ("q8_0", "q4_0",
+/// "q8_0x8", "q4_0x8").
+llvm::Expected<std::string> packRows(const std::vector<float> &row, int64_t rows,
+                                     const std::string &format) {
+  const int64_t inputs = int64_t(row.size()) / rows;
+  const bool q4 = format == "q4_0" || format == "q4_0x8";
   g4::WeightPlan plan;
   plan.name = "layers.0.mlp.up_proj.weight";
   plan.elementType = "i8";
   plan.packedFormat = format;
-  plan.logicalShape = {1, int64_t(row.size())};
-  plan.shape = {1, int64_t(row.size()) / 32 * (format == "q8_0" ? 34 : 18)};
-  plan.bytes = plan.shape[1];
+  plan.logicalShape = {rows, inputs};
+  plan.shape = {rows, inputs / 32 * (q4 ? 18 : 34)};
+  plan.bytes = plan.shape[0] * plan.shape[1];
   g4::TensorFiller floats = [&](const g4::WeightPlan &source, llvm::raw_ostream &os) {
     EXPECT_EQ(source.elementType, "f32");
     EXPECT_EQ(source.bytes, int64_t(row.size() * 4));
@@ -44,6 +48,11 @@ llvm::Expected<std::string> packRow(const std::vector<float> &row, const std::st
     return std::move(e);
   os.flush();
   return bytes;
+}
+
+/// Packs one row of f32 values as `format`.
+llvm::Expected<std::string> packRow(const std::vector<float> &row, const std::string &format) {
+  return packRows(row, 1, format);
 }
 
 float halfAt(const std::string &bytes, size_t offset) {
@@ -110,6 +119,55 @@ TEST(Packing, NonFiniteRowsAreAnError) {
   EXPECT_THAT(llvm::toString(bytes.takeError()),
               HasSubstr("layers.0.mlp.up_proj.weight: row 0 holds a NaN or an infinity; it "
                         "cannot be quantised to q8_0"));
+}
+
+// The interleaved formats hold the plain blocks' bytes of each group of 8 rows, block by
+// block: the 8 scales, then 4 inputs of each row in turn (q8: + 128 as u8; q4: inputs
+// 8s + i and 8s + 4 + i of a row share a byte). 16 rows x 64 inputs: two groups of two
+// blocks, checked byte by byte against the plain packing of the same rows.
+TEST(Packing, InterleavedGroupsHoldThePlainBlocksBytes) {
+  const int64_t rows = 16, inputs = 64, blocks = 2;
+  std::vector<float> values(rows * inputs);
+  for (int64_t i = 0; i < rows * inputs; ++i)
+    values[i] = float((i * 37 + i / 7) % 15) - 7.0f + float(i % 3) * 0.25f;
+  for (bool q4 : {false, true}) {
+    const size_t blockBytes = q4 ? 18 : 34, rowBytes = blocks * blockBytes;
+    llvm::Expected<std::string> plain = packRows(values, rows, q4 ? "q4_0" : "q8_0");
+    llvm::Expected<std::string> grouped = packRows(values, rows, q4 ? "q4_0x8" : "q8_0x8");
+    ASSERT_TRUE(bool(plain)) << llvm::toString(plain.takeError());
+    ASSERT_TRUE(bool(grouped)) << llvm::toString(grouped.takeError());
+    ASSERT_EQ(grouped->size(), plain->size());
+    auto plainByte = [&](int64_t row, int64_t blk, size_t at) {
+      return uint8_t((*plain)[row * rowBytes + blk * blockBytes + at]);
+    };
+    // Quantum k of a plain block, plus 8 (q4) or as stored (q8).
+    auto quantum = [&](int64_t row, int64_t blk, int k) {
+      if (!q4)
+        return plainByte(row, blk, 2 + k);
+      uint8_t byte = plainByte(row, blk, 2 + (k & 15));
+      return uint8_t(k < 16 ? byte & 15 : byte >> 4);
+    };
+    for (int64_t group = 0; group < rows / 8; ++group) {
+      for (int64_t blk = 0; blk < blocks; ++blk) {
+        size_t start = group * 8 * rowBytes + blk * 8 * blockBytes;
+        auto at = [&](size_t offset) { return uint8_t((*grouped)[start + offset]); };
+        for (int r = 0; r < 8; ++r) {
+          int64_t row = 8 * group + r;
+          EXPECT_EQ(at(2 * r), plainByte(row, blk, 0)) << "scale, row " << row;
+          EXPECT_EQ(at(2 * r + 1), plainByte(row, blk, 1)) << "scale, row " << row;
+          for (int g = 0; g < (q4 ? 4 : 8); ++g)
+            for (int i = 0; i < 4; ++i) {
+              uint8_t expected =
+                  q4 ? uint8_t(quantum(row, blk, 8 * g + i) | quantum(row, blk, 8 * g + 4 + i) << 4)
+                     : uint8_t(quantum(row, blk, 4 * g + i) ^ 0x80);
+              EXPECT_EQ(at(16 + 32 * g + 4 * r + i), expected)
+                  << (q4 ? "q4" : "q8") << " row " << row << " block " << blk << " group " << g
+                  << " byte " << i;
+            }
+        }
+      }
+    }
+  }
 }
 
 } // namespace

@@ -112,6 +112,15 @@ func.func @linear_c3(%x: tensor<?x96xf32>, %w: tensor<40x96xi8>) -> tensor<?x40x
 
 // -----
 
+// linear_c3: the interleaved formats store groups of 8 output rows.
+func.func @linear_c3(%x: tensor<?x96xf32>, %w: tensor<36x102xi8>) -> tensor<?x36xf32> {
+  // expected-error@+1 {{C3: 'weight' output dim 36 must be a multiple of 8 for format q8_0x8}}
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<q8_0x8>} : (tensor<?x96xf32>, tensor<36x102xi8>) -> tensor<?x36xf32>
+  return %y : tensor<?x36xf32>
+}
+
+// -----
+
 // linear_c4: the result replaces the last dim with the weight rows.
 func.func @linear_c4(%x: tensor<?x96xf32>, %w: tensor<40x96xbf16>) -> tensor<?x48xf32> {
   // expected-error@+1 {{C4: 'result' must have shape [?, 40]; found [?, 48]}}

@@ -69,6 +69,14 @@ func.func @quantized_linear(%x: tensor<4x96xf32>) -> tensor<4x40xf32> {
   return %y : tensor<4x40xf32>
 }
 
+// A q4_0x8 weight: the q4_0 bytes of each group of 8 rows, interleaved.
+// CHECK-LABEL: func.func @interleaved_linear
+func.func @interleaved_linear(%x: tensor<4x96xf32>, %w: tensor<40x54xi8>) -> tensor<4x40xf32> {
+  // CHECK: gemma.linear {{.+}} {format = #gemma.weight_format<q4_0x8>} : (tensor<4x96xf32>, tensor<40x54xi8>) -> tensor<4x40xf32>
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<q4_0x8>} : (tensor<4x96xf32>, tensor<40x54xi8>) -> tensor<4x40xf32>
+  return %y : tensor<4x40xf32>
+}
+
 // CHECK-LABEL: func.func @rope_and_scalar
 func.func @rope_and_scalar(%q: tensor<?x8x32xf32>, %start: index, %h: tensor<?x96xf32>,
     %s: tensor<1xbf16>) -> (tensor<?x8x32xf32>, tensor<?x96xf32>) {

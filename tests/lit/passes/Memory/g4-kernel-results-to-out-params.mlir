@@ -99,3 +99,35 @@ func.func @writes_logits(%x: memref<?x4xf32>, %logits: memref<?x?xf32>) {
   memref.copy %r, %logits : memref<?x8xf32> to memref<?x?xf32>
   return
 }
+
+// -----
+
+// A collapsed view of a top-level allocation (the interleaved packed contractions write
+// [M, N/8, 8] and return [M, N]) becomes an out-parameter of the collapsed type, which
+// the kernel expands back; the caller allocates [M, N] with M recomputed.
+// CHECK-LABEL: func.func private @grouped(
+// CHECK-SAME:      %[[X:[^:]+]]: memref<?x4xf32>, %[[OUT:[^:]+]]: memref<?x16xf32>)
+// CHECK-NOT:     memref.alloc
+// CHECK:         %[[VIEW:.+]] = memref.expand_shape %[[OUT]] {{\[\[}}0], [1, 2]] output_shape [%{{.+}}, 2, 8] : memref<?x16xf32> into memref<?x2x8xf32>
+// CHECK-NEXT:    linalg.fill ins(%{{.+}} : f32) outs(%[[VIEW]] : memref<?x2x8xf32>)
+// CHECK-NEXT:    return{{$}}
+func.func private @grouped(%x: memref<?x4xf32>) -> memref<?x16xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %d = memref.dim %x, %c0 : memref<?x4xf32>
+  %a = memref.alloc(%d) {alignment = 64 : i64} : memref<?x2x8xf32>
+  linalg.fill ins(%zero : f32) outs(%a : memref<?x2x8xf32>)
+  %flat = memref.collapse_shape %a [[0], [1, 2]] : memref<?x2x8xf32> into memref<?x16xf32>
+  return %flat : memref<?x16xf32>
+}
+// CHECK-LABEL: func.func @grouped_caller(
+// CHECK-SAME:      %[[Y:[^:]+]]: memref<?x4xf32>)
+// CHECK:         %[[D:.+]] = memref.dim %[[Y]], %{{.+}} : memref<?x4xf32>
+// CHECK-NEXT:    %[[BUF:.+]] = memref.alloc(%[[D]]) {alignment = 64 : i64} : memref<?x16xf32>
+// CHECK-NEXT:    call @grouped(%[[Y]], %[[BUF]]) : (memref<?x4xf32>, memref<?x16xf32>) -> ()
+func.func @grouped_caller(%y: memref<?x4xf32>) -> f32 {
+  %r = call @grouped(%y) : (memref<?x4xf32>) -> memref<?x16xf32>
+  %c0 = arith.constant 0 : index
+  %v = memref.load %r[%c0, %c0] : memref<?x16xf32>
+  return %v : f32
+}

@@ -1,0 +1,56 @@
+// The 8-row interleaved formats (q8_0x8, q4_0x8; docs/dialects/gemma.md): a group of 8
+// weight rows is one stream of blocks, each 8 scales then the quanta 4 inputs of each
+// row at a time. The loops run over (m, group, row, block, g, i) (q4: g = s, h, i) and
+// read each byte where it is stored; the output is [M, N/8, 8], returned as [M, N]. The
+// op is marked g4.packed_format for g4-vectorize-contractions; these loops are the
+// semantics (and the fallback).
+// RUN: g4-opt %s --g4-gemma-to-linalg | FileCheck %s --implicit-check-not=arith.extf
+
+gemma.param @q8.weight : tensor<40x102xi8> {format = #gemma.weight_format<q8_0x8>}
+gemma.param @q4.weight : tensor<40x54xi8> {format = #gemma.weight_format<q4_0x8>}
+func.func @interleaved_linear(%x: tensor<?x96xf32>) -> (tensor<?x40xf32>, tensor<?x40xf32>) {
+  %w = gemma.weight @q8.weight : tensor<40x102xi8>
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<q8_0x8>} : (tensor<?x96xf32>, tensor<40x102xi8>) -> tensor<?x40xf32>
+  %w4 = gemma.weight @q4.weight : tensor<40x54xi8>
+  %y4 = gemma.linear %x, %w4 {format = #gemma.weight_format<q4_0x8>} : (tensor<?x96xf32>, tensor<40x54xi8>) -> tensor<?x40xf32>
+  return %y, %y4 : tensor<?x40xf32>, tensor<?x40xf32>
+}
+
+// q8_0x8: input 4g + i of x [M, 3, 8, 4]; byte 16 + 32g + 4r + i of the group's block;
+// scale r at bytes 2r, 2r + 1; output (m, t, r).
+// CHECK-DAG: #[[X8:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d4, d5)>
+// CHECK-DAG: #[[Q8:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d3, d4 * 32 + d2 * 4 + d5 + 16)>
+// CHECK-DAG: #[[LO8:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d3, d2 * 2)>
+// CHECK-DAG: #[[HI8:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d3, d2 * 2 + 1)>
+// CHECK-DAG: #[[Y8:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>
+// q4_0x8: input 8s + 4h + i of x [M, 3, 4, 2, 4]; nibble h of byte 16 + 32s + 4r + i.
+// CHECK-DAG: #[[X4:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3, d4, d5, d6)>
+// CHECK-DAG: #[[Q4:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d3, d4 * 32 + d2 * 4 + d6 + 16)>
+
+// CHECK-LABEL: func.func private @kernel_linear(
+// CHECK-SAME:      %[[X:.+]]: tensor<?x96xf32>, %[[W:.+]]: tensor<40x102xi8>) -> tensor<?x40xf32>
+// CHECK:         %[[G:.+]] = tensor.expand_shape %[[W]] {{\[\[}}0, 1], [2]] output_shape [5, 8, 102]
+// CHECK:         %[[F:.+]] = tensor.collapse_shape %[[G]] {{\[\[}}0], [1, 2]] : tensor<5x8x102xi8> into tensor<5x816xi8>
+// CHECK:         %[[WB:.+]] = tensor.expand_shape %[[F]] {{\[\[}}0], [1, 2]] output_shape [5, 3, 272]
+// CHECK:         %[[XB:.+]] = tensor.expand_shape %[[X]] {{\[\[}}0], [1, 2, 3]] output_shape [%{{.+}}, 3, 8, 4]
+// CHECK:         %[[Y:.+]] = linalg.generic {indexing_maps = [#[[X8]], #[[Q8]], #[[LO8]], #[[HI8]], #[[Y8]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+// CHECK-SAME:        ins(%[[XB]], %[[WB]], %[[WB]], %[[WB]] : tensor<?x3x8x4xf32>, tensor<5x3x272xi8>, tensor<5x3x272xi8>, tensor<5x3x272xi8>)
+// CHECK-SAME:        outs(%{{.+}} : tensor<?x5x8xf32>) attrs = {g4.packed_format = "q8_0x8", g4.parallel_dim = 1 : i64}
+// The stored byte is the quantum + 128.
+// CHECK:           arith.extui %{{.+}} : i8 to i32
+// CHECK:           arith.subi %{{.+}}, %c128_i32 : i32
+// CHECK:           arith.sitofp %{{.+}} : i32 to f32
+// CHECK:           arith.mulf %{{.+}} fastmath<reassoc,contract> : f32
+// CHECK:           arith.addf %{{.+}} fastmath<reassoc,contract> : f32
+// CHECK:         tensor.collapse_shape %[[Y]] {{\[\[}}0], [1, 2]] : tensor<?x5x8xf32> into tensor<?x40xf32>
+
+// CHECK-LABEL: func.func private @kernel_linear_0(
+// CHECK:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2]] output_shape [5, 3, 144]
+// CHECK:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2, 3, 4]] output_shape [%{{.+}}, 3, 4, 2, 4]
+// CHECK:         linalg.generic {indexing_maps = [#[[X4]], #[[Q4]], {{.+}}], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+// CHECK-SAME:        attrs = {g4.packed_format = "q4_0x8", g4.parallel_dim = 1 : i64}
+// The nibble of half h: (b >> 4h) & 15, minus 8.
+// CHECK:           linalg.index 5 : index
+// CHECK:           arith.shrui
+// CHECK:           arith.andi
+// CHECK:           arith.subi
