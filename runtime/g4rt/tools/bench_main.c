@@ -57,6 +57,7 @@ typedef struct bench_args_t {
   const char *format;
   bool json;
   bool help;
+  bool mmap_weights; /* --mmap: map the blob instead of huge pages */
   int64_t probe_bytes;
 } bench_args_t;
 
@@ -251,17 +252,18 @@ static int parse_args(int argc, char **argv, bench_args_t *args) {
     size_t name_length = equals ? (size_t)(equals - arg) : strlen(arg);
     const char *inline_value = equals ? equals + 1 : NULL;
     if ((name_length == 6 && strncmp(arg, "--help", 6) == 0) ||
-        (name_length == 6 && strncmp(arg, "--json", 6) == 0)) {
-      bool help = arg[2] == 'h';
+        (name_length == 6 && strncmp(arg, "--json", 6) == 0) ||
+        (name_length == 6 && strncmp(arg, "--mmap", 6) == 0)) {
+      char which = arg[2];
       if (inline_value != NULL) {
-        return g4rt_cli_fail(kExitUsage, "%s takes no value",
-                    help ? "--help" : "--json");
+        return g4rt_cli_fail(kExitUsage, "%.6s takes no value", arg);
       }
-      if (help) {
+      if (which == 'h') {
         args->help = true; /* help wins over whatever follows */
         return kExitOk;
       }
-      args->json = true;
+      if (which == 'j') args->json = true;
+      if (which == 'm') args->mmap_weights = true;
       continue;
     }
     const char *name = NULL;
@@ -328,6 +330,9 @@ static void print_help(const char *program, const g4_model_info_t *info) {
       "                          goes to stderr)\n"
       "  --probe-bytes N         bandwidth probe buffer (default 1 GiB, "
       "min %u)\n"
+      "  --mmap                  map the weights instead of reading them into "
+      "huge\n"
+      "                          pages (as the executable's --mmap)\n"
       "  --help                  this text\n",
       base_name(program), name, (long long)info->vocab_size,
       (long long)info->max_context, g4rt_thread_pool_default_threads(), name,
@@ -691,7 +696,9 @@ static int run(bench_t *b, int argc, char **argv) {
   rc = check_cpu();
   if (rc != kExitOk) return rc;
 
-  status = g4rt_posix_map_file(b->args.weights_path, &b->blob);
+  status = g4rt_posix_map_file(
+      b->args.weights_path,
+      b->args.mmap_weights ? G4RT_BLOB_MAPPED : G4RT_BLOB_HUGE_PAGES, &b->blob);
   if (!g4rt_status_is_ok(&status)) {
     return g4rt_cli_fail(kExitError, "cannot load the weights: %s", status.message);
   }

@@ -188,7 +188,7 @@ static const char *const kValueFlags[] = {
 
 /* Flags without a value. */
 static const char *const kSwitches[] = {"--help", "--greedy", "--chat",
-                                        "--think", "--verbose"};
+                                        "--think", "--verbose", "--mmap"};
 
 g4rt_status_t g4rt_exe_args_parse(int argc, char **argv,
                                   g4rt_exe_args_t *out_args) {
@@ -217,6 +217,7 @@ g4rt_status_t g4rt_exe_args_parse(int argc, char **argv,
       if (strcmp(switch_name, "--chat") == 0) out_args->chat = true;
       if (strcmp(switch_name, "--think") == 0) out_args->think = true;
       if (strcmp(switch_name, "--verbose") == 0) out_args->verbose = true;
+      if (strcmp(switch_name, "--mmap") == 0) out_args->mmap_weights = true;
       continue;
     }
     const char *name = NULL;

@@ -33,6 +33,8 @@ typedef struct g4rt_exe_args_t {
   int64_t threads; /* 0 (default): g4rt_thread_pool_default_threads() */
   int64_t max_context;          /* 0: the compiled max_context */
   const char *weights_path;     /* NULL: the blob appended to the executable */
+  bool mmap_weights; /* --mmap: map the weights instead of reading them into huge
+                        pages (platform/posix/mapped_blob.h) */
 } g4rt_exe_args_t;
 
 /* Parses argv[1..argc-1] ("--flag value" or "--flag=value"); the last of a

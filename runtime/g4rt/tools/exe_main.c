@@ -197,6 +197,9 @@ static void print_help(program_t *p, const char *program) {
       "  --weights FILE       load the weight blob from FILE instead of the "
       "one\n"
       "                       appended to this executable\n"
+      "  --mmap               map the weights instead of reading them into huge\n"
+      "                       pages: starts at once and shares the file's pages,\n"
+      "                       but decode runs slower (TLB misses)\n"
       "  --verbose            token ids, positions and timings on stderr\n"
       "  --help               this text\n"
       "\n",
@@ -270,11 +273,14 @@ static int check_prompt(program_t *p) {
   return check_prompt_fits(p);
 }
 
-/* Maps the weights, starts the thread pool and creates the session. */
+/* Loads the weights, starts the thread pool and creates the session. */
 static int open_session(program_t *p) {
+  g4rt_blob_placement_t placement =
+      p->args.mmap_weights ? G4RT_BLOB_MAPPED : G4RT_BLOB_HUGE_PAGES;
   g4rt_status_t status =
-      p->args.weights_path ? g4rt_posix_map_file(p->args.weights_path, &p->blob)
-                           : g4rt_posix_map_self_blob(&p->blob);
+      p->args.weights_path
+          ? g4rt_posix_map_file(p->args.weights_path, placement, &p->blob)
+          : g4rt_posix_map_self_blob(placement, &p->blob);
   if (!g4rt_status_is_ok(&status)) {
     return g4rt_cli_fail(kExitError, "cannot load the weights: %s",
                          status.message);

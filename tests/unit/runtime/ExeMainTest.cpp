@@ -47,13 +47,11 @@ protected:
 
   /// Runs the self-contained executable and checks it did not crash.
   static RunResult run(const std::vector<std::string> &args,
-                       const std::vector<std::string> &env = {},
-                       const std::string &program = "") {
+                       const std::vector<std::string> &env = {}, const std::string &program = "") {
     RunResult result = runProgram(program.empty() ? *exe : program, args, env);
     EXPECT_EQ(result.signal, 0) << "crashed; stderr: " << result.err;
     return result;
   }
-
 
   static std::string *dir, *exe, *blobFile;
 };
@@ -64,9 +62,9 @@ TEST_F(G4rtExeMainTest, Help) {
   RunResult result = run({"--help"});
   EXPECT_EQ(result.exitCode, 0);
   EXPECT_THAT(result.out, HasSubstr("compiled model fake-g4 (vocab 32, max context 48)"));
-  for (const char *flag : {"--tokens", "--max-new-tokens", "--greedy", "--temperature",
-                           "--top-k", "--top-p", "--seed", "--dump-logits", "--prefill-chunk",
-                           "--threads", "--max-context", "--weights"})
+  for (const char *flag :
+       {"--tokens", "--max-new-tokens", "--greedy", "--temperature", "--top-k", "--top-p", "--seed",
+        "--dump-logits", "--prefill-chunk", "--threads", "--max-context", "--weights", "--mmap"})
     EXPECT_THAT(result.out, HasSubstr(flag));
   EXPECT_THAT(result.out, HasSubstr("run the model on N threads, 1 <= N <= 1024"));
   EXPECT_THAT(result.out, HasSubstr("one per available processor"));
@@ -123,8 +121,8 @@ TEST_F(G4rtExeMainTest, PrefillChunksAndDecodeAgree) {
   std::string expectedOut = joined(fakeGreedy(prompt, 8));
   for (const char *chunk : {"", "1", "2", "3", "100"}) {
     std::string dump = *dir + "/logits-" + chunk + ".f32";
-    std::vector<std::string> args{"--tokens", "2,17,5,31,0", "--max-new-tokens", "8",
-                                  "--greedy", "--dump-logits", dump};
+    std::vector<std::string> args{
+        "--tokens", "2,17,5,31,0", "--max-new-tokens", "8", "--greedy", "--dump-logits", dump};
     if (*chunk) {
       args.push_back("--prefill-chunk");
       args.push_back(chunk);
@@ -147,8 +145,8 @@ TEST_F(G4rtExeMainTest, PrefillChunksAndDecodeAgree) {
 }
 
 TEST_F(G4rtExeMainTest, SamplingIsSeeded) {
-  std::vector<std::string> args{"--tokens", "2,17", "--max-new-tokens", "12",
-                                "--temperature", "5", "--top-k", "0", "--top-p", "1"};
+  std::vector<std::string> args{"--tokens", "2,17", "--max-new-tokens", "12", "--temperature", "5",
+                                "--top-k",  "0",    "--top-p",          "1"};
   auto withSeed = [&](const char *seed) {
     std::vector<std::string> all = args;
     all.push_back("--seed");
@@ -171,8 +169,7 @@ TEST_F(G4rtExeMainTest, ZeroNewTokensPrintsAnEmptyLine) {
 
 TEST_F(G4rtExeMainTest, ThreadsAndEqualsSyntaxAreAccepted) {
   std::string expected = joined(fakeGreedy({2, 17}, 4));
-  RunResult result =
-      run({"--tokens=2,17", "--max-new-tokens=4", "--greedy", "--threads", "4"});
+  RunResult result = run({"--tokens=2,17", "--max-new-tokens=4", "--greedy", "--threads", "4"});
   EXPECT_EQ(result.exitCode, 0) << result.err;
   EXPECT_EQ(result.out, expected);
   EXPECT_EQ(result.err, "");
@@ -199,8 +196,8 @@ TEST_F(G4rtExeMainTest, ThreadCountsGiveIdenticalOutput) {
     for (const char *threads : {"", "1", "2", "4"}) {
       SCOPED_TRACE(::testing::PrintToString(mode.args) + " threads '" + threads + "'");
       std::string dump = *dir + "/threads-" + threads + ".f32";
-      std::vector<std::string> args{"--tokens", "2,17,5,31,0,9", "--max-new-tokens", "10",
-                                    "--dump-logits", dump};
+      std::vector<std::string> args{"--tokens", "2,17,5,31,0,9", "--max-new-tokens",
+                                    "10",       "--dump-logits", dump};
       args.insert(args.end(), mode.args.begin(), mode.args.end());
       if (*threads) {
         args.push_back("--threads");
@@ -221,8 +218,8 @@ TEST_F(G4rtExeMainTest, ThreadCountsGiveIdenticalOutput) {
 }
 
 TEST_F(G4rtExeMainTest, MaxContext) {
-  RunResult fits = run({"--tokens", "2,17,5", "--max-new-tokens", "2", "--max-context", "5",
-                        "--greedy"});
+  RunResult fits =
+      run({"--tokens", "2,17,5", "--max-new-tokens", "2", "--max-context", "5", "--greedy"});
   EXPECT_EQ(fits.exitCode, 0) << fits.err;
   EXPECT_EQ(fits.out, joined(fakeGreedy({2, 17, 5}, 2)));
   expectError(run({"--tokens", "2,17,5", "--max-new-tokens", "3", "--max-context", "5"}), 2,
@@ -250,8 +247,7 @@ TEST_F(G4rtExeMainTest, BadCommandLines) {
        {"the prompt (1 tokens) + --max-new-tokens (48) = 49 exceeds the context of 48"}},
       {{"--tokens", "2", "--bogus", "1"}, {"unknown flag '--bogus'"}},
       {{"--tokens", "2", "extra"}, {"unexpected argument 'extra'"}},
-      {{"--tokens", "2", "--max-new-tokens", "3x"},
-       {"--max-new-tokens: malformed value '3x'"}},
+      {{"--tokens", "2", "--max-new-tokens", "3x"}, {"--max-new-tokens: malformed value '3x'"}},
       {{"--tokens", "2", "--max-new-tokens", " 3"}, {"malformed value ' 3'"}},
       {{"--tokens", "2", "--top-p", "1.5"}, {"--top-p: 1.5 must be in (0, 1]"}},
       {{"--tokens", "2", "--top-p", "nan"}, {"--top-p: malformed value 'nan'"}},
@@ -301,11 +297,29 @@ TEST_F(G4rtExeMainTest, HeaderMismatch) {
                "fingerprint expected 0x6734666b65000001, found 0x2a"});
 }
 
+// The weights read into huge pages (the default) and mapped (--mmap) give the same
+// tokens, from the appended blob and from a separate file.
+TEST_F(G4rtExeMainTest, MappedWeightsGiveTheSameTokens) {
+  for (std::vector<std::string> source :
+       {std::vector<std::string>{}, std::vector<std::string>{"--weights", *blobFile}}) {
+    std::vector<std::string> args{"--tokens", "2,17", "--max-new-tokens", "5", "--greedy"};
+    args.insert(args.end(), source.begin(), source.end());
+    RunResult copied = run(args);
+    args.push_back("--mmap");
+    RunResult mapped = run(args);
+    EXPECT_EQ(copied.exitCode, 0) << copied.err;
+    EXPECT_EQ(mapped.exitCode, 0) << mapped.err;
+    EXPECT_EQ(copied.out, joined(fakeGreedy({2, 17}, 5)));
+    EXPECT_EQ(mapped.out, copied.out);
+  }
+  expectError(run({"--tokens", "2", "--mmap=1"}), 2, {"--mmap takes no value"});
+}
+
 // --weights FILE replaces the appended blob (the executable needs none then).
 TEST_F(G4rtExeMainTest, SeparateWeightsFile) {
-  RunResult result = run({"--tokens", "2,17", "--max-new-tokens", "5", "--greedy", "--weights",
-                          *blobFile},
-                         {}, G4RT_FAKE_EXE);
+  RunResult result =
+      run({"--tokens", "2,17", "--max-new-tokens", "5", "--greedy", "--weights", *blobFile}, {},
+          G4RT_FAKE_EXE);
   EXPECT_EQ(result.exitCode, 0) << result.err;
   EXPECT_EQ(result.out, joined(fakeGreedy({2, 17}, 5)));
 

@@ -46,7 +46,7 @@ TEST_F(G4rtMappedBlobTest, MapsTheAppendedBlob) {
   std::vector<uint8_t> blob = fakeBlob();
   std::string exe = dir + "/exe";
   appendBlob(program, blob, exe);
-  g4rt_status_t status = g4rt_posix_map_exe_blob(exe.c_str(), &mapped);
+  g4rt_status_t status = g4rt_posix_map_exe_blob(exe.c_str(), G4RT_BLOB_MAPPED, &mapped);
   ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
   ASSERT_EQ(mapped.blob_bytes, blob.size());
   EXPECT_EQ(std::memcmp(mapped.blob, blob.data(), blob.size()), 0);
@@ -57,7 +57,7 @@ TEST_F(G4rtMappedBlobTest, MapsTheAppendedBlob) {
 }
 
 TEST_F(G4rtMappedBlobTest, NoTrailer) {
-  g4rt_status_t status = g4rt_posix_map_exe_blob(program.c_str(), &mapped);
+  g4rt_status_t status = g4rt_posix_map_exe_blob(program.c_str(), G4RT_BLOB_MAPPED, &mapped);
   EXPECT_EQ(status.code, G4RT_STATUS_DATA_LOSS);
   EXPECT_THAT(status.message, HasSubstr(program));
   EXPECT_THAT(status.message, HasSubstr("magic \"G4TRAIL2\" not found"));
@@ -67,7 +67,7 @@ TEST_F(G4rtMappedBlobTest, NoTrailer) {
 TEST_F(G4rtMappedBlobTest, FileShorterThanATrailer) {
   std::string tiny = dir + "/tiny";
   writeFile(tiny, {1, 2, 3});
-  g4rt_status_t status = g4rt_posix_map_exe_blob(tiny.c_str(), &mapped);
+  g4rt_status_t status = g4rt_posix_map_exe_blob(tiny.c_str(), G4RT_BLOB_MAPPED, &mapped);
   EXPECT_EQ(status.code, G4RT_STATUS_DATA_LOSS);
   EXPECT_THAT(status.message, HasSubstr("the file has 3 bytes, fewer than the 48-byte trailer"));
 }
@@ -76,7 +76,7 @@ TEST_F(G4rtMappedBlobTest, UnalignedBlobOffset) {
   std::string exe = dir + "/exe";
   g4_exe_trailer_t bad = trailer(4000, 192);
   appendBlob(program, fakeBlob(), exe, &bad);
-  EXPECT_THAT(g4rt_posix_map_exe_blob(exe.c_str(), &mapped).message,
+  EXPECT_THAT(g4rt_posix_map_exe_blob(exe.c_str(), G4RT_BLOB_MAPPED, &mapped).message,
               HasSubstr("blob_offset expected a multiple of 4096, found 4000"));
 }
 
@@ -84,7 +84,7 @@ TEST_F(G4rtMappedBlobTest, BlobPastTheTrailer) {
   std::string exe = dir + "/exe";
   g4_exe_trailer_t bad = trailer(8192, 193); // one byte into the trailer
   appendBlob(program, fakeBlob(), exe, &bad);
-  g4rt_status_t status = g4rt_posix_map_exe_blob(exe.c_str(), &mapped);
+  g4rt_status_t status = g4rt_posix_map_exe_blob(exe.c_str(), G4RT_BLOB_MAPPED, &mapped);
   EXPECT_EQ(status.code, G4RT_STATUS_DATA_LOSS);
   EXPECT_THAT(status.message, HasSubstr("blob [8192, +193 bytes) expected non-empty and ending "
                                         "where the trailer starts (byte 8384)"));
@@ -96,7 +96,7 @@ TEST_F(G4rtMappedBlobTest, BlobOffsetLeftAtZero) {
   std::string exe = dir + "/exe";
   g4_exe_trailer_t bad = trailer(0, 192);
   appendBlob(program, fakeBlob(), exe, &bad);
-  EXPECT_THAT(g4rt_posix_map_exe_blob(exe.c_str(), &mapped).message,
+  EXPECT_THAT(g4rt_posix_map_exe_blob(exe.c_str(), G4RT_BLOB_MAPPED, &mapped).message,
               HasSubstr("blob [0, +192 bytes) expected non-empty and ending where the trailer "
                         "starts (byte 8384)"));
 }
@@ -106,22 +106,24 @@ TEST_F(G4rtMappedBlobTest, GapBeforeTheTrailer) {
   std::string exe = dir + "/exe";
   g4_exe_trailer_t bad = trailer(8192, 191);
   appendBlob(program, fakeBlob(), exe, &bad);
-  EXPECT_EQ(g4rt_posix_map_exe_blob(exe.c_str(), &mapped).code, G4RT_STATUS_DATA_LOSS);
+  EXPECT_EQ(g4rt_posix_map_exe_blob(exe.c_str(), G4RT_BLOB_MAPPED, &mapped).code,
+            G4RT_STATUS_DATA_LOSS);
 }
 
 TEST_F(G4rtMappedBlobTest, MissingFile) {
   std::string missing = dir + "/missing";
-  g4rt_status_t status = g4rt_posix_map_exe_blob(missing.c_str(), &mapped);
+  g4rt_status_t status = g4rt_posix_map_exe_blob(missing.c_str(), G4RT_BLOB_MAPPED, &mapped);
   EXPECT_EQ(status.code, G4RT_STATUS_NOT_FOUND);
   EXPECT_THAT(status.message, HasSubstr("open failed"));
-  EXPECT_EQ(g4rt_posix_map_file(missing.c_str(), &mapped).code, G4RT_STATUS_NOT_FOUND);
+  EXPECT_EQ(g4rt_posix_map_file(missing.c_str(), G4RT_BLOB_MAPPED, &mapped).code,
+            G4RT_STATUS_NOT_FOUND);
 }
 
 TEST_F(G4rtMappedBlobTest, MapsAWholeWeightsFile) {
   std::vector<uint8_t> blob = fakeBlob();
   std::string path = dir + "/weights.g4w";
   writeFile(path, blob);
-  g4rt_status_t status = g4rt_posix_map_file(path.c_str(), &mapped);
+  g4rt_status_t status = g4rt_posix_map_file(path.c_str(), G4RT_BLOB_MAPPED, &mapped);
   ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
   ASSERT_EQ(mapped.blob_bytes, blob.size());
   EXPECT_EQ(std::memcmp(mapped.blob, blob.data(), blob.size()), 0);
@@ -130,11 +132,35 @@ TEST_F(G4rtMappedBlobTest, MapsAWholeWeightsFile) {
   g4rt_posix_unmap(&mapped); // a second unmap is a no-op
 }
 
+// G4RT_BLOB_HUGE_PAGES reads the bytes into read-only memory that starts on a 2 MiB
+// boundary (where transparent huge pages can back it), for a weights file and for the
+// blob appended to an executable.
+TEST_F(G4rtMappedBlobTest, HugePagesHoldTheSameBytes) {
+  std::vector<uint8_t> blob = fakeBlob();
+  std::string path = dir + "/weights.g4w";
+  writeFile(path, blob);
+  g4rt_status_t status = g4rt_posix_map_file(path.c_str(), G4RT_BLOB_HUGE_PAGES, &mapped);
+  ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+  ASSERT_EQ(mapped.blob_bytes, blob.size());
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(mapped.blob) % (2u << 20), 0u);
+  EXPECT_EQ(std::memcmp(mapped.blob, blob.data(), blob.size()), 0);
+  g4rt_posix_unmap(&mapped);
+  EXPECT_EQ(mapped.mapping, nullptr);
+
+  std::string exe = dir + "/exe";
+  appendBlob(program, blob, exe);
+  status = g4rt_posix_map_exe_blob(exe.c_str(), G4RT_BLOB_HUGE_PAGES, &mapped);
+  ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+  ASSERT_EQ(mapped.blob_bytes, blob.size());
+  EXPECT_EQ(std::memcmp(mapped.blob, blob.data(), blob.size()), 0);
+}
+
 TEST_F(G4rtMappedBlobTest, EmptyFileAndDirectory) {
   std::string empty = dir + "/empty";
   writeFile(empty, {});
-  EXPECT_THAT(g4rt_posix_map_file(empty.c_str(), &mapped).message, HasSubstr("is empty"));
-  EXPECT_THAT(g4rt_posix_map_file(dir.c_str(), &mapped).message,
+  EXPECT_THAT(g4rt_posix_map_file(empty.c_str(), G4RT_BLOB_MAPPED, &mapped).message,
+              HasSubstr("is empty"));
+  EXPECT_THAT(g4rt_posix_map_file(dir.c_str(), G4RT_BLOB_MAPPED, &mapped).message,
               HasSubstr("is not a regular file"));
 }
 
@@ -204,7 +230,7 @@ TEST_F(G4rtMappedBlobTest, MapsTheTextSection) {
     text[i] = uint8_t(i * 3 + 1);
   std::string exe = dir + "/exe";
   appendBlob(program, blob, exe, nullptr, text);
-  g4rt_status_t status = g4rt_posix_map_exe_blob(exe.c_str(), &mapped);
+  g4rt_status_t status = g4rt_posix_map_exe_blob(exe.c_str(), G4RT_BLOB_MAPPED, &mapped);
   ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
   ASSERT_EQ(mapped.blob_bytes, blob.size());
   EXPECT_EQ(std::memcmp(mapped.blob, blob.data(), blob.size()), 0);
@@ -242,7 +268,7 @@ TEST_F(G4rtMappedBlobTest, LegacyTrailer) {
   bytes.insert(bytes.end(), raw, raw + sizeof(legacy));
   std::string exe = dir + "/old";
   writeFile(exe, bytes);
-  g4rt_status_t status = g4rt_posix_map_exe_blob(exe.c_str(), &mapped);
+  g4rt_status_t status = g4rt_posix_map_exe_blob(exe.c_str(), G4RT_BLOB_MAPPED, &mapped);
   EXPECT_EQ(status.code, G4RT_STATUS_DATA_LOSS);
   EXPECT_THAT(status.message, HasSubstr("found \"G4TRAILR\", the trailer of an older g4c"));
   EXPECT_THAT(status.message, HasSubstr("recompile"));

@@ -1,5 +1,6 @@
 /* mapped_blob.c - open/pread/mmap for weight blobs (see mapped_blob.h). */
-#define _POSIX_C_SOURCE 200809L /* pread, fstat, O_CLOEXEC under -std=c11 */
+/* pread, fstat, O_CLOEXEC, MAP_ANONYMOUS and madvise under -std=c11 */
+#define _DEFAULT_SOURCE
 #include "runtime/g4rt/platform/posix/mapped_blob.h"
 
 #include <errno.h>
@@ -66,6 +67,70 @@ static g4rt_status_t map_range(int fd, const char *path, uint64_t offset,
   return g4rt_ok_status();
 }
 
+/* Reads |bytes| bytes of |fd| from |offset| into anonymous memory advised for
+ * transparent huge pages (G4RT_BLOB_HUGE_PAGES), 2 MiB-aligned, then read-only. */
+static g4rt_status_t read_range_huge(int fd, const char *path, uint64_t offset,
+                                     uint64_t bytes, g4rt_mapped_blob_t *out_blob) {
+  const uint64_t huge = 2u << 20;
+  if (bytes > SIZE_MAX - 2 * huge) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_RESOURCE_EXHAUSTED,
+                            "'%s': a %llu-byte blob does not fit the address "
+                            "space",
+                            path, (unsigned long long)bytes);
+  }
+  /* One huge page of slack lets the blob start on a 2 MiB boundary. */
+  size_t length = (size_t)((bytes + huge - 1) / huge * huge + huge);
+  void *mapping = mmap(NULL, length, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapping == MAP_FAILED) {
+    return G4RT_MAKE_STATUS(G4RT_STATUS_RESOURCE_EXHAUSTED,
+                            "'%s': cannot allocate %llu bytes for the weights: "
+                            "%s (errno %d)",
+                            path, (unsigned long long)bytes, strerror(errno),
+                            errno);
+  }
+  uint8_t *blob = (uint8_t *)(((uintptr_t)mapping + huge - 1) &
+                              ~(uintptr_t)(huge - 1));
+#ifdef MADV_HUGEPAGE
+  /* Advice only: without transparent huge pages the copy still works. */
+  (void)madvise(blob, length - (size_t)(blob - (uint8_t *)mapping),
+                MADV_HUGEPAGE);
+#endif
+  uint64_t done = 0;
+  while (done < bytes) {
+    uint64_t want = bytes - done;
+    if (want > (1u << 30)) want = 1u << 30;
+    ssize_t got = pread(fd, blob + done, (size_t)want, (off_t)(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      int error = got < 0 ? errno : 0;
+      munmap(mapping, length);
+      if (error != 0) return errno_status(path, "pread", error);
+      return G4RT_MAKE_STATUS(G4RT_STATUS_DATA_LOSS,
+                              "'%s': the file ended %llu bytes into a %llu-byte "
+                              "blob",
+                              path, (unsigned long long)done,
+                              (unsigned long long)bytes);
+    }
+    done += (uint64_t)got;
+  }
+  (void)mprotect(mapping, length, PROT_READ); /* weights are never written */
+  out_blob->mapping = mapping;
+  out_blob->mapping_bytes = length;
+  out_blob->blob = blob;
+  out_blob->blob_bytes = (size_t)bytes;
+  return g4rt_ok_status();
+}
+
+/* Places |bytes| bytes of |fd| from |offset| as |placement| says. */
+static g4rt_status_t place_range(int fd, const char *path, uint64_t offset,
+                                 uint64_t bytes, g4rt_blob_placement_t placement,
+                                 g4rt_mapped_blob_t *out_blob) {
+  if (placement == G4RT_BLOB_HUGE_PAGES)
+    return read_range_huge(fd, path, offset, bytes, out_blob);
+  return map_range(fd, path, offset, bytes, out_blob);
+}
+
 static void clear_blob(g4rt_mapped_blob_t *blob) {
   memset(blob, 0, sizeof(*blob));
 }
@@ -110,6 +175,7 @@ static g4rt_status_t read_trailer(int fd, const char *path, uint64_t file_bytes,
 }
 
 g4rt_status_t g4rt_posix_map_exe_blob(const char *path,
+                                      g4rt_blob_placement_t placement,
                                       g4rt_mapped_blob_t *out_blob) {
   clear_blob(out_blob);
   int fd;
@@ -118,10 +184,10 @@ g4rt_status_t g4rt_posix_map_exe_blob(const char *path,
   g4_exe_trailer_t trailer;
   g4rt_status_t status = read_trailer(fd, path, file_bytes, &trailer);
   if (g4rt_status_is_ok(&status)) {
-    status =
-        map_range(fd, path, trailer.blob_offset, trailer.blob_bytes, out_blob);
+    status = place_range(fd, path, trailer.blob_offset, trailer.blob_bytes,
+                         placement, out_blob);
   }
-  close(fd); /* the mapping keeps the file alive */
+  close(fd); /* a mapping keeps the file alive */
   return status;
 }
 
@@ -145,11 +211,13 @@ g4rt_status_t g4rt_posix_map_self_text(g4rt_mapped_blob_t *out_text) {
   return g4rt_posix_map_exe_text("/proc/self/exe", out_text);
 }
 
-g4rt_status_t g4rt_posix_map_self_blob(g4rt_mapped_blob_t *out_blob) {
-  return g4rt_posix_map_exe_blob("/proc/self/exe", out_blob);
+g4rt_status_t g4rt_posix_map_self_blob(g4rt_blob_placement_t placement,
+                                       g4rt_mapped_blob_t *out_blob) {
+  return g4rt_posix_map_exe_blob("/proc/self/exe", placement, out_blob);
 }
 
 g4rt_status_t g4rt_posix_map_file(const char *path,
+                                  g4rt_blob_placement_t placement,
                                   g4rt_mapped_blob_t *out_blob) {
   clear_blob(out_blob);
   int fd;
@@ -159,7 +227,7 @@ g4rt_status_t g4rt_posix_map_file(const char *path,
   if (file_bytes == 0) {
     status = G4RT_MAKE_STATUS(G4RT_STATUS_DATA_LOSS, "'%s' is empty", path);
   } else {
-    status = map_range(fd, path, 0, file_bytes, out_blob);
+    status = place_range(fd, path, 0, file_bytes, placement, out_blob);
   }
   close(fd);
   return status;
