@@ -70,6 +70,12 @@ std::string packGroup(llvm::StringRef name) {
   return "";
 }
 
+/// Whether the embedding table of `type` is stored bf16x8 (BuildOptions::interleaveTiedTable).
+bool interleavedTable(const ModelDef &def, const BuildOptions &options, RankedTensorType type) {
+  return type && options.interleaveTiedTable && def.text().tie_word_embeddings() &&
+         type.getElementType().isBF16() && type.getDimSize(0) % 8 == 0;
+}
+
 /// A cache-owning layer's incoming cache and the K/V block it computes in this call.
 struct KVBlock {
   Value cache, keys, values;
@@ -80,9 +86,9 @@ class FunctionEmitter {
 public:
   FunctionEmitter(OpBuilder &b, const ModelDef &def,
                   const llvm::StringMap<RankedTensorType> &params, int64_t maxContext,
-                  std::optional<WeightFormat> packed)
+                  std::optional<WeightFormat> packed, bool tableInterleaved)
       : b(b), def(def), text(def.text()), params(params), maxContext(maxContext), packed(packed),
-        loc(b.getUnknownLoc()) {}
+        tableInterleaved(tableInterleaved), loc(b.getUnknownLoc()) {}
 
   void emit(StringRef name, int64_t numTokens);
 
@@ -119,6 +125,7 @@ private:
   const llvm::StringMap<RankedTensorType> &params;
   int64_t maxContext;
   std::optional<WeightFormat> packed;
+  bool tableInterleaved; // embed_tokens.weight is bf16x8
   Location loc;
   int64_t numTokens = 0;
   Value start;
@@ -229,7 +236,10 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
 
   Value table = weight("embed_tokens.weight");
   float embedScale = roundToBF16(std::sqrt(float(hidden)));
-  Value h = EmbedOp::create(b, loc, rowsType(hidden), tokenIds, table, f32(embedScale));
+  WeightFormatAttr tableFormat =
+      tableInterleaved ? WeightFormatAttr::get(b.getContext(), WeightFormat::bf16x8) : nullptr;
+  Value h =
+      EmbedOp::create(b, loc, rowsType(hidden), tokenIds, table, f32(embedScale), tableFormat);
 
   Value perLayerInputs;
   if (int64_t ple = text.per_layer_input_size()) {
@@ -255,7 +265,9 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
 
   h = norm(h, weight("norm.weight"));
   Value head = weight(text.tie_word_embeddings() ? "embed_tokens.weight" : "lm_head.weight");
-  Value logits = LinearOp::create(b, loc, resultTypes[0], h, head, format(head));
+  Value logits =
+      LinearOp::create(b, loc, resultTypes[0], h, head,
+                       text.tie_word_embeddings() && tableFormat ? tableFormat : format(head));
   if (text.final_logit_softcap() > 0)
     logits = SoftcapOp::create(b, loc, logits, f32(text.final_logit_softcap()));
 
@@ -277,7 +289,7 @@ std::vector<std::string> packedParams(const ModelDef &def, WeightFormat format) 
   for (const ParamSpec &spec : specs)
     if (std::string group = packGroup(spec.name); !group.empty()) {
       bool ok = spec.shape.back() % 32 == 0 &&
-                spec.shape[spec.shape.size() - 2] % packedRowGroup(format) == 0;
+                spec.shape[spec.shape.size() - 2] % interleavedRows(format) == 0;
       auto [it, inserted] = divisible.try_emplace(group, ok);
       if (!inserted)
         it->second = it->second && ok;
@@ -321,9 +333,12 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
     auto param = ParamOp::create(b, loc, spec.name, type);
     if (pack)
       param->setAttr("format", WeightFormatAttr::get(&context, *options.packedFormat));
+    if (spec.name == "embed_tokens.weight" && interleavedTable(def, options, type))
+      param->setAttr("format", WeightFormatAttr::get(&context, WeightFormat::bf16x8));
   }
 
-  FunctionEmitter emitter(b, def, params, options.maxContext, options.packedFormat);
+  FunctionEmitter emitter(b, def, params, options.maxContext, options.packedFormat,
+                          interleavedTable(def, options, params.lookup("embed_tokens.weight")));
   emitter.emit("prefill", ShapedType::kDynamic);
   emitter.emit("decode", 1);
   return module;

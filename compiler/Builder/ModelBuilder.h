@@ -34,6 +34,9 @@ struct BuildOptions {
   /// interleaved, their output dims multiples of 8). Embeddings (also the tied LM head), norms and
   /// scalars keep their float type.
   std::optional<gemma::WeightFormat> packedFormat;
+  /// The tied embedding table (also the LM head) in bf16x8 when it is bf16 and its vocab
+  /// a multiple of 8: the x86 kernels read it as one stream with 8 outputs per vector.
+  bool interleaveTiedTable = false;
 };
 
 /// The parameters packed `format` packs for `def` (names), in the order of

@@ -199,6 +199,7 @@ llvm::Error compile(const CompileOptions &options) {
     return machine.takeError();
   ContractionKernelShape kernelShape = contractionKernelShape(**machine);
   bool interleaved = kernelShape.interleavedPacking;
+  buildOptions.interleaveTiedTable = interleaved;
   if (options.weightsFormat == "q8")
     buildOptions.packedFormat =
         interleaved ? gemma::WeightFormat::q8_0x8 : gemma::WeightFormat::q8_0;
@@ -265,9 +266,9 @@ llvm::Error compile(const CompileOptions &options) {
   TensorFiller fill = useCheckpoint               ? checkpointTensors(*input->weights)
                       : options.randomWeightsSeed ? randomTensors(*options.randomWeightsSeed)
                                                   : TensorFiller();
-  if (fill && buildOptions.packedFormat) {
+  if (fill) {
     // Packed matrices are quantised from the checkpoint's float tensor (or bf16 random
-    // values) as the blob is written.
+    // values) as the blob is written; bf16x8 ones are regrouped.
     const BoundWeights *bound = useCheckpoint ? &*input->weights : nullptr;
     fill = packingTensors(fill, [bound](const WeightPlan &tensor) -> std::string {
       const BoundParam *param = bound ? bound->lookup(tensor.name) : nullptr;

@@ -825,6 +825,111 @@ private:
   Value zero, quantized, scales;
 };
 
+/// The bf16x8 float microkernel: x [M, K] f32, w [T, K, 8] (8 weight rows per group,
+/// transposed), y [M, T, 8]. Per input k, one vector of the 8 rows' weights meets x[m, k]
+/// broadcast, so each vector<8xf32> accumulator holds 8 outputs, summed over k in order:
+/// the same sequence in every tile shape (decode equals prefill). Tiles are `tile-rows`
+/// rows by two groups (four with 32 registers); decode takes four groups, four FMA
+/// chains of four streams.
+class InterleavedFloatKernel {
+public:
+  InterleavedFloatKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c)
+      : b(b), shape(shape), c(c) {}
+
+  void emit() {
+    KernelShape tiles = shape;
+    tiles.tileCols = shape.lanes >= 16 ? 4 : 2;
+    tiles.rowTileCols = 4;
+    Value k0, kEnd;
+    Schedule schedule{
+        [&](Value blockStart, Value blockEnd) {
+          k0 = blockStart;
+          kEnd = blockEnd;
+        },
+        [&](Value, Value) {},
+        [&](int64_t rows, int64_t cols, Value m, Value t) { tile(rows, cols, m, t, k0, kEnd); }};
+    schedule.emit(b, tiles, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
+                  memref::DimOp::create(b, c.x, 1), shape.kBlock);
+  }
+
+private:
+  VectorType vector8(Type element) { return VectorType::get({8}, element); }
+
+  /// Input k of group t's 8 rows, widened to f32 (bf16 by an integer shift, as
+  /// FloatKernel::loadW).
+  Value loadWeights(ImplicitLocOpBuilder &nb, Value t, Value k) {
+    Type element = cast<MemRefType>(c.w.getType()).getElementType();
+    Value raw = vector::LoadOp::create(nb, vector8(element), c.w, ValueRange{t, k, index(nb, 0)});
+    if (element.isF32())
+      return raw;
+    if (element.isF16())
+      return arith::ExtFOp::create(nb, vector8(nb.getF32Type()), raw);
+    Value bits = arith::ExtUIOp::create(
+        nb, vector8(nb.getI32Type()), arith::BitcastOp::create(nb, vector8(nb.getI16Type()), raw));
+    Value sixteen = arith::ConstantOp::create(
+        nb, DenseElementsAttr::get(vector8(nb.getI32Type()), int32_t(16)));
+    return arith::BitcastOp::create(nb, vector8(nb.getF32Type()),
+                                    arith::ShLIOp::create(nb, bits, sixteen));
+  }
+
+  void tile(int64_t rows, int64_t cols, Value m, Value t, Value k0, Value kEnd) {
+    Value zero =
+        arith::ConstantOp::create(b, DenseElementsAttr::get(vector8(b.getF32Type()), 0.0f));
+    SmallVector<Value> init(rows * cols, zero);
+    auto loop = scf::ForOp::create(
+        b, k0, kEnd, index(b, 1), init,
+        [&](OpBuilder &nested, Location loc, Value k, ValueRange acc) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          SmallVector<Value> weights;
+          for (int64_t j = 0; j < cols; ++j)
+            weights.push_back(
+                loadWeights(nb, j ? arith::AddIOp::create(nb, t, index(nb, j)) : t, k));
+          SmallVector<Value> next(rows * cols);
+          for (int64_t i = 0; i < rows; ++i) {
+            Value row = i ? arith::AddIOp::create(nb, m, index(nb, i)) : m;
+            Value x = vector::BroadcastOp::create(
+                nb, vector8(nb.getF32Type()), memref::LoadOp::create(nb, c.x, ValueRange{row, k}));
+            for (int64_t j = 0; j < cols; ++j)
+              next[i * cols + j] = multiplyAdd(nb, shape, x, weights[j], acc[i * cols + j]);
+          }
+          scf::YieldOp::create(nb, next);
+        });
+    for (int64_t i = 0; i < rows; ++i) {
+      Value row = i ? arith::AddIOp::create(b, m, index(b, i)) : m;
+      for (int64_t j = 0; j < cols; ++j) {
+        Value group = j ? arith::AddIOp::create(b, t, index(b, j)) : t;
+        SmallVector<Value> at{row, group, index(b, 0)};
+        Value old = vector::LoadOp::create(b, vector8(b.getF32Type()), c.y, at);
+        vector::StoreOp::create(b, arith::AddFOp::create(b, old, loop.getResult(i * cols + j)), c.y,
+                                at);
+      }
+    }
+  }
+
+  ImplicitLocOpBuilder &b;
+  const KernelShape &shape;
+  Contraction c;
+};
+
+/// The bf16x8 contraction g4-gemma-to-linalg marks g4.interleaved_float: x [M, K] f32,
+/// w [T, K, 8] (f32, bf16 or f16), y [M, T, 8] f32, all with unit inner strides.
+std::optional<Contraction> matchInterleavedFloatContraction(linalg::GenericOp op) {
+  if (!op->hasAttr("g4.interleaved_float") || !op.hasPureBufferSemantics() ||
+      op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return std::nullopt;
+  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1], y = op.getDpsInits()[0];
+  auto xType = cast<MemRefType>(x.getType()), wType = cast<MemRefType>(w.getType()),
+       yType = cast<MemRefType>(y.getType());
+  Type wElement = wType.getElementType();
+  if (xType.getRank() != 2 || wType.getRank() != 3 || yType.getRank() != 3 ||
+      !xType.getElementType().isF32() || !yType.getElementType().isF32() ||
+      !(wElement.isF32() || wElement.isBF16() || wElement.isF16()) || wType.getDimSize(2) != 8 ||
+      yType.getDimSize(2) != 8 || !hasUnitInnerStride(x) || !hasUnitInnerStride(w) ||
+      !hasUnitInnerStride(y))
+    return std::nullopt;
+  return Contraction{x, w, y};
+}
+
 /// The interleaved packed microkernel (q8_0x8, q4_0x8): x [M, K] f32, w [T, K/32 blocks
 /// of 8 weight rows: 16 bytes of f16 scales, then 256 (q8) or 128 (q4) bytes of quanta],
 /// y [M, T, 8]. One vector<8xf32> accumulator per (row of x, group of 8 weight rows)
@@ -1247,6 +1352,8 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
         PackedKernel(b, shape, Contraction{x, w, packed->y}, packed->q4, quantizeActivations,
                      *idiom, rows)
             .emit();
+      } else if (std::optional<Contraction> interleaved = matchInterleavedFloatContraction(op)) {
+        InterleavedFloatKernel(b, shape, *interleaved).emit();
       } else if (std::optional<InterleavedContraction> packed = matchInterleavedContraction(op)) {
         int64_t rows = cast<MemRefType>(packed->x.getType()).getDimSize(0);
         Value x = memref::CollapseShapeOp::create(

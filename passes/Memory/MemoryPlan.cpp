@@ -37,8 +37,9 @@ FailureOr<MemoryPlan> readMemoryPlan(ModuleOp module) {
     weight.logicalShape = weight.shape;
     if (auto format = param.getFormatAttr()) {
       weight.packedFormat = gemma::stringifyWeightFormat(format.getValue()).str();
-      int64_t blockBytes = gemma::packedBlockBytes(format.getValue());
-      weight.logicalShape.back() = weight.shape.back() / blockBytes * 32;
+      if (gemma::isPackedFormat(format.getValue()))
+        weight.logicalShape.back() =
+            weight.shape.back() / gemma::packedBlockBytes(format.getValue()) * 32;
     }
     plan.weights.push_back(std::move(weight));
   }

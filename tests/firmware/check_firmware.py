@@ -79,7 +79,8 @@ def main():
     problems = []
 
     run([args.g4c, "compile", args.fixture, "--emit=staticlib", "-o", library] + target)
-    run([args.g4c, "compile", args.fixture, "--emit=weights", "-o", weights])
+    # The blob's layouts are the target's (bf16x8 / q8_0x8 tables on x86).
+    run([args.g4c, "compile", args.fixture, "--emit=weights", "-o", weights] + target)
     text_flags = []
     if args.tokenizer:
         section = os.path.join(args.workdir, f"{name}.text")

@@ -38,7 +38,10 @@ def Gemma_WeightFormat : I32EnumAttr<"WeightFormat", "storage format of a weight
     // q4_0 blocks of 8 rows interleaved: the 8 scales, then 4 x 32 bytes of nibbles in
     // which byte 4r + i of group s holds inputs 8s + i (low) and 8s + 4 + i (high) of
     // row r (144 bytes).
-    I32EnumAttrCase<"q4_0x8", 6>
+    I32EnumAttrCase<"q4_0x8", 6>,
+    // bf16 rows in groups of 8, each group transposed: element (8t + r, k) at
+    // 8 * K * t + 8 * k + r, so 8 consecutive values are one input of 8 rows.
+    I32EnumAttrCase<"bf16x8", 7>
   ]> {
   let cppNamespace = "::g4::gemma";
   let genSpecializedAttr = 0;

@@ -87,6 +87,7 @@ LogicalResult checkMatrixWeight(Operation *op, StringRef typeId, StringRef shape
     ok = element.isF32();
     break;
   case WeightFormat::bf16:
+  case WeightFormat::bf16x8:
     ok = element.isBF16();
     break;
   case WeightFormat::f16:
@@ -106,7 +107,7 @@ LogicalResult checkMatrixWeight(Operation *op, StringRef typeId, StringRef shape
     return op->emitOpError() << shapeId << ": '" << what << "' input dim " << logical.back()
                              << " must be a multiple of 32 for format "
                              << stringifyWeightFormat(format);
-  int64_t group = packedRowGroup(format);
+  int64_t group = interleavedRows(format);
   int64_t rows = logical.size() >= 2 ? logical[logical.size() - 2] : 1;
   if (!ShapedType::isDynamic(rows) && rows % group != 0)
     return op->emitOpError() << shapeId << ": '" << what << "' output dim " << rows
@@ -160,6 +161,14 @@ LogicalResult EmbedOp::verify() {
   if (failed(checkShape(*this, "C2", "result", getResult().getType(),
                         {dim(getTokens(), 0), dim(getTable(), 1)})))
     return failure();
+  if (std::optional<WeightFormat> format = getFormat()) {
+    if (*format != WeightFormat::bf16x8)
+      return emitOpError() << "C4: 'format' must be bf16x8 when present; found "
+                           << stringifyWeightFormat(*format);
+    if (failed(checkMatrixWeight(*this, "C4", "C4", "table", getTable().getType(),
+                                 {dim(getTable(), 0), dim(getTable(), 1)}, *format)))
+      return failure();
+  }
   return checkPositive(*this, "C3", "scale", getScale().convertToDouble());
 }
 

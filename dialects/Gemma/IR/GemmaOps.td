@@ -64,14 +64,16 @@ def Gemma_EmbedOp : Gemma_PureOp<"embed"> {
   let summary = "scaled token embedding lookup";
   let description = [{
     `result[t, :] = f32(table[tokens[t], :]) * scale`. Gemma 4 uses the bf16-rounded
-    sqrt(hidden) as `scale`.
+    sqrt(hidden) as `scale`. `format` (optional) is the table's layout when it is not
+    plain rows: `bf16x8`, for a table that is also the tied head of an x86 target.
 
     ```mlir
     %h = gemma.embed %tokens, %table {scale = 3.925000e+01 : f32}
         : (tensor<?xi32>, tensor<262144x1536xbf16>) -> tensor<?x1536xf32>
     ```
   }];
-  let arguments = (ins Gemma_TokenTensor:$tokens, Gemma_WeightTensor:$table, F32Attr:$scale);
+  let arguments = (ins Gemma_TokenTensor:$tokens, Gemma_WeightTensor:$table, F32Attr:$scale,
+                       OptionalAttr<Gemma_WeightFormatAttr>:$format);
   let results = (outs Gemma_ActivationTensor:$result);
   let assemblyFormat = "$tokens `,` $table attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -21,8 +21,10 @@ using g4::lowering::TensorEmitter;
 namespace g4 {
 namespace {
 
-/// out[t, h] = f32(table[tokens[t], h]) * scale: reads one table row per token.
-Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale) {
+/// out[t, h] = f32(table[tokens[t], h]) * scale: reads one table row per token. A bf16x8
+/// table (`interleaved`) holds row i's value h at offset 8h + i % 8 of group i / 8.
+Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale,
+                 bool interleaved = false) {
   ImplicitLocOpBuilder &b = e.builder();
   MLIRContext *ctx = b.getContext();
   auto tableType = cast<RankedTensorType>(table.getType());
@@ -41,6 +43,16 @@ Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale) {
                TensorEmitter ne(nb);
                Value row = arith::IndexCastOp::create(nb, nb.getIndexType(), args[0]);
                Value col = linalg::IndexOp::create(nb, 1);
+               if (interleaved) {
+                 Value eight = ne.index(8), width = ne.index(tableType.getDimSize(1));
+                 Value offset = arith::AddIOp::create(nb, arith::MulIOp::create(nb, col, eight),
+                                                      arith::RemUIOp::create(nb, row, eight));
+                 Value groupStart =
+                     arith::SubIOp::create(nb, row, arith::RemUIOp::create(nb, row, eight));
+                 row = arith::AddIOp::create(nb, groupStart,
+                                             arith::DivUIOp::create(nb, offset, width));
+                 col = arith::RemUIOp::create(nb, offset, width);
+               }
                Value v = tensor::ExtractOp::create(nb, table, ValueRange{row, col});
                linalg::YieldOp::create(
                    nb, ValueRange{arith::MulFOp::create(nb, ne.toF32(v), scaleValue)});
@@ -52,8 +64,8 @@ struct EmbedLowering : KernelPattern<EmbedOp> {
   using KernelPattern::KernelPattern;
   SmallVector<Value> lower(EmbedOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
-    return {
-        gatherRows(e, adaptor.getTokens(), adaptor.getTable(), op.getScale().convertToDouble())};
+    return {gatherRows(e, adaptor.getTokens(), adaptor.getTable(), op.getScale().convertToDouble(),
+                       op.getFormat() == WeightFormat::bf16x8)};
   }
 };
 

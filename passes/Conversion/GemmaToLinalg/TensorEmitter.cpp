@@ -45,6 +45,8 @@ Value TensorEmitter::filled(ArrayRef<OpFoldResult> shape, double value) {
 Value TensorEmitter::matmulTransposedWeight(Value x, Value w) {
   if (cast<RankedTensorType>(w.getType()).getElementType().isInteger(8))
     return matmulPackedWeight(x, w);
+  if (packedFormat == gemma::WeightFormat::bf16x8)
+    return matmulInterleavedFloat(x, w);
   MLIRContext *ctx = b.getContext();
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
@@ -73,7 +75,7 @@ Value TensorEmitter::matmulTransposedWeight(Value x, Value w) {
 }
 
 Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
-  if (packedFormat && gemma::packedRowGroup(*packedFormat) == 8)
+  if (packedFormat && gemma::interleavedRows(*packedFormat) == 8)
     return matmulInterleavedWeight(x, w, gemma::isQ4Format(*packedFormat));
   MLIRContext *ctx = b.getContext();
   auto xType = cast<RankedTensorType>(x.getType());
@@ -154,6 +156,49 @@ Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
   matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
   matmul->setAttr(kPackedFormatAttr, b.getStringAttr(q4 ? "q4_0" : "q8_0"));
   return matmul.getResult(0);
+}
+
+Value TensorEmitter::matmulInterleavedFloat(Value x, Value w) {
+  MLIRContext *ctx = b.getContext();
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  const int64_t rows = wType.getShape()[0], inputs = wType.getShape()[1];
+  assert(rows % 8 == 0 && "bf16x8 weight shape");
+  Type element = wType.getElementType();
+  // w [N, K] -> [N/8, 8 * K] (a group's rows are contiguous) -> [N/8, K, 8].
+  Value grouped =
+      tensor::ExpandShapeOp::create(b, RankedTensorType::get({rows / 8, 8, inputs}, element), w,
+                                    SmallVector<ReassociationIndices>{{0, 1}, {2}});
+  Value flat =
+      tensor::CollapseShapeOp::create(b, RankedTensorType::get({rows / 8, 8 * inputs}, element),
+                                      grouped, SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  Value transposed =
+      tensor::ExpandShapeOp::create(b, RankedTensorType::get({rows / 8, inputs, 8}, element), flat,
+                                    SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  // Loops (m, t, r, k): output 8t + r reads w at (t, k, r). The k reduction is not
+  // innermost in w, so g4-vectorize-contractions knows the op by g4.interleaved_float.
+  AffineExpr m, t, r, k;
+  bindDims(ctx, m, t, r, k);
+  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {m, k}, ctx),
+                              AffineMap::get(4, 0, {t, k, r}, ctx),
+                              AffineMap::get(4, 0, {m, t, r}, ctx)};
+  SmallVector<utils::IteratorType> iterators = parallel(4);
+  iterators[3] = utils::IteratorType::reduction;
+  Value init = filled({sizes(x)[0], b.getIndexAttr(rows / 8), b.getIndexAttr(8)}, 0.0);
+  auto matmul = linalg::GenericOp::create(
+      b, init.getType(), ValueRange{x, transposed}, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        TensorEmitter e(nb);
+        auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
+        Value product = arith::MulFOp::create(nb, args[0], e.toF32(args[1]), fast);
+        linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], product, fast)});
+      });
+  matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
+  matmul->setAttr(kInterleavedFloatAttr, b.getUnitAttr());
+  return tensor::CollapseShapeOp::create(
+      b, RankedTensorType::get({xType.getShape()[0], rows}, b.getF32Type()), matmul.getResult(0),
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
 }
 
 Value TensorEmitter::matmulInterleavedWeight(Value x, Value w, bool q4) {

@@ -170,4 +170,38 @@ TEST(Packing, InterleavedGroupsHoldThePlainBlocksBytes) {
   }
 }
 
+// bf16x8 tensors pass their 2-byte values through, each group of 8 rows transposed:
+// row 8t + r, input k lands at 8 * K * t + 8 * k + r.
+TEST(Packing, Bf16x8GroupsAreTransposed) {
+  const int64_t rows = 16, inputs = 5;
+  g4::WeightPlan plan;
+  plan.name = "embed_tokens.weight";
+  plan.elementType = "bf16";
+  plan.packedFormat = "bf16x8";
+  plan.shape = plan.logicalShape = {rows, inputs};
+  plan.bytes = rows * inputs * 2;
+  g4::TensorFiller values = [&](const g4::WeightPlan &source, llvm::raw_ostream &os) {
+    EXPECT_EQ(source.packedFormat, "");
+    for (int64_t i = 0; i < rows * inputs; ++i) {
+      uint16_t v = uint16_t(i);
+      os.write(reinterpret_cast<const char *>(&v), 2);
+    }
+    return llvm::Error::success();
+  };
+  g4::TensorFiller packed =
+      g4::packingTensors(values, [](const g4::WeightPlan &) { return std::string("bf16"); });
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  llvm::Error e = packed(plan, os);
+  ASSERT_FALSE(bool(e)) << llvm::toString(std::move(e));
+  os.flush();
+  ASSERT_EQ(int64_t(bytes.size()), rows * inputs * 2);
+  for (int64_t row = 0; row < rows; ++row)
+    for (int64_t k = 0; k < inputs; ++k) {
+      size_t at = size_t(8 * inputs * (row / 8) + 8 * k + row % 8) * 2;
+      uint16_t v = uint16_t(uint8_t(bytes[at]) | uint8_t(bytes[at + 1]) << 8);
+      EXPECT_EQ(v, uint16_t(row * inputs + k)) << "row " << row << " input " << k;
+    }
+}
+
 } // namespace

@@ -121,6 +121,24 @@ func.func @linear_c3(%x: tensor<?x96xf32>, %w: tensor<36x102xi8>) -> tensor<?x36
 
 // -----
 
+// embed_c4: a table layout must be bf16x8.
+func.func @embed_c4(%tokens: tensor<?xi32>, %table: tensor<40x96xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C4: 'format' must be bf16x8 when present; found bf16}}
+  %h = gemma.embed %tokens, %table {scale = 2.0 : f32, format = #gemma.weight_format<bf16>} : (tensor<?xi32>, tensor<40x96xbf16>) -> tensor<?x96xf32>
+  return %h : tensor<?x96xf32>
+}
+
+// -----
+
+// embed_c4: a bf16x8 table has bf16 elements and groups of 8 rows.
+func.func @embed_c4(%tokens: tensor<?xi32>, %table: tensor<36x96xbf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C4: 'table' output dim 36 must be a multiple of 8 for format bf16x8}}
+  %h = gemma.embed %tokens, %table {scale = 2.0 : f32, format = #gemma.weight_format<bf16x8>} : (tensor<?xi32>, tensor<36x96xbf16>) -> tensor<?x96xf32>
+  return %h : tensor<?x96xf32>
+}
+
+// -----
+
 // linear_c4: the result replaces the last dim with the weight rows.
 func.func @linear_c4(%x: tensor<?x96xf32>, %w: tensor<40x96xbf16>) -> tensor<?x48xf32> {
   // expected-error@+1 {{C4: 'result' must have shape [?, 40]; found [?, 48]}}

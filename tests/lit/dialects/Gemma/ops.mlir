@@ -77,6 +77,16 @@ func.func @interleaved_linear(%x: tensor<4x96xf32>, %w: tensor<40x54xi8>) -> ten
   return %y : tensor<4x40xf32>
 }
 
+// A bf16x8 table: the embedding and the tied head read it in that layout.
+// CHECK-LABEL: func.func @interleaved_table
+func.func @interleaved_table(%tokens: tensor<?xi32>, %table: tensor<512x96xbf16>) -> tensor<?x512xf32> {
+  // CHECK: gemma.embed {{.+}} {format = #gemma.weight_format<bf16x8>, scale = 9.796875 : f32} : (tensor<?xi32>, tensor<512x96xbf16>) -> tensor<?x96xf32>
+  %h = gemma.embed %tokens, %table {scale = 9.796875 : f32, format = #gemma.weight_format<bf16x8>} : (tensor<?xi32>, tensor<512x96xbf16>) -> tensor<?x96xf32>
+  // CHECK: gemma.linear {{.+}} {format = #gemma.weight_format<bf16x8>} : (tensor<?x96xf32>, tensor<512x96xbf16>) -> tensor<?x512xf32>
+  %y = gemma.linear %h, %table {format = #gemma.weight_format<bf16x8>} : (tensor<?x96xf32>, tensor<512x96xbf16>) -> tensor<?x512xf32>
+  return %y : tensor<?x512xf32>
+}
+
 // CHECK-LABEL: func.func @rope_and_scalar
 func.func @rope_and_scalar(%q: tensor<?x8x32xf32>, %start: index, %h: tensor<?x96xf32>,
     %s: tensor<1xbf16>) -> (tensor<?x8x32xf32>, tensor<?x96xf32>) {

@@ -1,0 +1,62 @@
+// The bf16x8 float microkernel runs: g4-vectorize-contractions on a contraction marked
+// g4.interleaved_float (x [M, K], w [N/8, K, 8], y [M, N/8, 8]), lowered to LLVM and run
+// by mlir-runner. Small integers make every sum exact, so each configuration must print
+// the exact products: 5 x 24 outputs over K = 40, k blocks of 64 and 32 (a block boundary
+// inside the sum), 8 and 16 lanes (tiles of two or four groups), with and without fused
+// multiply-add; a 4-row tile, a leftover row and leftover groups.
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=32 m-block=8" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 fused-multiply-add=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
+
+// Its shape: vector<8xf32> accumulators (lanes are outputs, no lane sums), one vector
+// of 8 weights per input and group, x broadcast.
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8" | FileCheck %s --check-prefix=IR
+// IR-LABEL: func.func @main(
+// IR:         scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// IR:           vector.load %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] : memref<3x40x8xbf16>, vector<8xbf16>
+// IR:           vector.broadcast %{{.+}} : f32 to vector<8xf32>
+// IR:           vector.fma
+// IR-NOT:     vector.reduction
+// IR:         vector.store %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] : memref<5x3x8xf32>, vector<8xf32>
+
+// CHECK-LABEL: y:
+// CHECK-NEXT: ( -378, 57, 62, 152, -41, -417, 40, -64, -71, -189, -67, 281, -63, -215, 56, 171, -65, -168, 46, -155, -172, -229, -301, -300 )
+// CHECK-NEXT: ( -39, 35, -126, -99, -18, -199, -102, -147, 329, -446, -75, 233, -225, -444, 76, 71, -207, 14, -33, 179, -296, 348, -38, 53 )
+// CHECK-NEXT: ( 22, 54, 199, 180, 201, 114, -127, 201, 74, -493, -175, 87, 75, 197, -114, -16, -73, -463, -127, -27, -228, 9, 46, 0 )
+// CHECK-NEXT: ( -53, 317, -398, 156, 274, 417, -106, 9, 201, -96, -43, 17, -11, 288, 155, 149, -31, -261, 199, 45, 87, -78, -135, 222 )
+// CHECK-NEXT: ( 184, -10, 93, 93, -292, -78, -63, -170, -140, 35, -14, -287, 334, 161, 369, 142, -196, -370, -16, 325, -97, -24, 249, 371 )
+
+func.func @main() {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c5 = arith.constant 5 : index
+  %x = memref.get_global @x : memref<5x40xf32>
+  %w = memref.get_global @w : memref<3x40x8xbf16>
+  %y = memref.alloca() : memref<5x3x8xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<5x3x8xf32>)
+  // The body is the scalar fallback's; the pass replaces the whole op.
+  linalg.generic {indexing_maps = [affine_map<(m, t, r, k) -> (m, k)>, affine_map<(m, t, r, k) -> (t, k, r)>, affine_map<(m, t, r, k) -> (m, t, r)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<5x40xf32>, memref<3x40x8xbf16>) outs(%y : memref<5x3x8xf32>)
+      attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  %flat = memref.collapse_shape %y [[0], [1, 2]] : memref<5x3x8xf32> into memref<5x24xf32>
+  vector.print str "y:\n"
+  scf.for %m = %c0 to %c5 step %c1 {
+    %row = vector.load %flat[%m, %c0] : memref<5x24xf32>, vector<24xf32>
+    %ints = arith.fptosi %row : vector<24xf32> to vector<24xi64>
+    vector.print %ints : vector<24xi64>
+  }
+  return
+}
+
+// Generated by Inputs/interleaved_float_data.py.
+memref.global "private" constant @x : memref<5x40xf32> = dense<[[2.0, 6.0, 6.0, 0.0, 4.0, -2.0, 5.0, -9.0, 4.0, -1.0, -2.0, -2.0, -9.0, 0.0, 0.0, 1.0, -5.0, 0.0, -9.0, -2.0, -1.0, -9.0, -5.0, -9.0, 5.0, 5.0, 0.0, -2.0, 0.0, 2.0, -1.0, 4.0, -7.0, 2.0, 6.0, 4.0, 7.0, -4.0, 9.0, 0.0], [9.0, -8.0, 0.0, -7.0, -9.0, 7.0, 2.0, -2.0, 6.0, -5.0, 0.0, 0.0, 1.0, 5.0, 5.0, -7.0, -4.0, 6.0, -9.0, 5.0, 6.0, -9.0, 6.0, -6.0, 5.0, -7.0, 6.0, -9.0, -5.0, -2.0, 3.0, 2.0, -8.0, 8.0, -8.0, 3.0, 1.0, 6.0, 7.0, -7.0], [-2.0, 1.0, -6.0, -7.0, 8.0, -6.0, -2.0, -9.0, 3.0, -8.0, -6.0, -8.0, 3.0, -5.0, -1.0, -2.0, -4.0, 9.0, -9.0, -2.0, 7.0, -2.0, -6.0, -6.0, -5.0, -1.0, 3.0, 4.0, -8.0, 3.0, 5.0, 5.0, 5.0, -1.0, -8.0, -8.0, -9.0, -3.0, 4.0, -1.0], [7.0, 3.0, -6.0, -3.0, -6.0, 4.0, -6.0, 0.0, -6.0, 5.0, 4.0, -5.0, 3.0, -2.0, -5.0, -5.0, 3.0, 4.0, 7.0, -2.0, 3.0, -4.0, 2.0, 6.0, -4.0, 4.0, -3.0, 4.0, -9.0, 6.0, 0.0, 9.0, 0.0, -6.0, -7.0, 0.0, 6.0, -2.0, 8.0, 6.0], [-3.0, 9.0, 5.0, 7.0, -5.0, 6.0, 8.0, -7.0, -6.0, 1.0, -8.0, 5.0, -7.0, 6.0, -8.0, 7.0, 1.0, 8.0, -4.0, -6.0, 2.0, 3.0, 0.0, 3.0, -7.0, -2.0, -3.0, 5.0, -3.0, -9.0, -9.0, -2.0, 1.0, 3.0, -3.0, -8.0, -1.0, -9.0, 3.0, -8.0]]>
+memref.global "private" constant @w : memref<3x40x8xbf16> = dense<[[[-5.0, 9.0, 1.0, -1.0, 0.0, -7.0, 2.0, -8.0], [8.0, -5.0, -4.0, 0.0, 2.0, -5.0, 6.0, 7.0], [-2.0, -5.0, 3.0, 5.0, -3.0, -9.0, -8.0, 0.0], [-3.0, -4.0, -8.0, 1.0, -4.0, -3.0, 6.0, -5.0], [7.0, -3.0, 3.0, -7.0, -3.0, -5.0, -5.0, -1.0], [8.0, 4.0, -8.0, -1.0, 7.0, 4.0, -2.0, 1.0], [-1.0, -8.0, 3.0, 3.0, -8.0, -7.0, 1.0, 2.0], [7.0, 2.0, 5.0, 0.0, 8.0, -1.0, 6.0, -6.0], [-9.0, -6.0, -8.0, 9.0, -7.0, 0.0, 4.0, -2.0], [7.0, 3.0, -5.0, 6.0, -1.0, 4.0, 2.0, -7.0], [-3.0, 4.0, -9.0, -9.0, -9.0, 1.0, 1.0, 6.0], [6.0, -1.0, -4.0, -6.0, -9.0, 1.0, -2.0, -8.0], [9.0, -6.0, -3.0, -6.0, 8.0, 3.0, 0.0, 0.0], [6.0, 3.0, 9.0, 1.0, -6.0, -3.0, 4.0, -2.0], [2.0, -3.0, 0.0, 3.0, -1.0, 1.0, -9.0, -1.0], [-5.0, 2.0, 9.0, -1.0, -3.0, -2.0, 4.0, 3.0], [5.0, 5.0, 4.0, 5.0, -6.0, 5.0, -9.0, 7.0], [-4.0, 2.0, -9.0, 0.0, -6.0, -9.0, -3.0, -5.0], [-6.0, 4.0, -8.0, -3.0, 6.0, 8.0, 4.0, 0.0], [-3.0, -9.0, -6.0, -1.0, 6.0, -9.0, -5.0, 7.0], [-9.0, 2.0, 7.0, -9.0, 2.0, 2.0, -9.0, -8.0], [-7.0, -3.0, 8.0, 6.0, -9.0, -9.0, -3.0, 2.0], [2.0, -7.0, -9.0, -9.0, -9.0, 5.0, -5.0, 3.0], [0.0, -3.0, -5.0, -3.0, -7.0, 8.0, -9.0, -9.0], [-6.0, 3.0, 1.0, -7.0, -1.0, 4.0, 9.0, -3.0], [-5.0, 4.0, -7.0, 4.0, 4.0, 7.0, -6.0, 2.0], [-8.0, -8.0, 9.0, -5.0, -6.0, 4.0, 7.0, -7.0], [-4.0, 9.0, 8.0, 9.0, 1.0, 9.0, -3.0, 1.0], [-6.0, -3.0, 0.0, -2.0, 4.0, -7.0, -2.0, 1.0], [-2.0, 4.0, 5.0, 1.0, 6.0, 7.0, 3.0, 2.0], [2.0, 8.0, -5.0, 4.0, 3.0, -5.0, -1.0, 4.0], [-3.0, 1.0, 4.0, 9.0, -2.0, -2.0, -9.0, 7.0], [9.0, -8.0, 0.0, -6.0, -3.0, 8.0, 5.0, 0.0], [4.0, 7.0, 9.0, -1.0, 0.0, -2.0, -8.0, -2.0], [-7.0, 3.0, 4.0, -9.0, -4.0, -9.0, 1.0, -6.0], [-4.0, 2.0, 8.0, 1.0, -2.0, -4.0, 0.0, -3.0], [-7.0, -9.0, -7.0, -4.0, -4.0, -8.0, 1.0, -7.0], [5.0, -5.0, -5.0, 2.0, -4.0, -4.0, 1.0, 9.0], [-7.0, 4.0, -8.0, 4.0, 3.0, -1.0, -2.0, -5.0], [-8.0, -2.0, 0.0, 9.0, 2.0, -2.0, -2.0, 4.0]], [[8.0, 3.0, -4.0, 2.0, -8.0, 2.0, -1.0, -9.0], [-4.0, 9.0, 0.0, -7.0, 5.0, 2.0, -6.0, 5.0], [8.0, 4.0, -7.0, 3.0, -4.0, -3.0, 6.0, -3.0], [-5.0, 8.0, -6.0, 1.0, 6.0, -3.0, -1.0, -6.0], [-3.0, -2.0, 2.0, 6.0, 8.0, 4.0, -7.0, -6.0], [-4.0, 8.0, 1.0, -5.0, 2.0, -4.0, -2.0, 8.0], [-3.0, 0.0, 7.0, -5.0, 4.0, 3.0, 4.0, -3.0], [5.0, 4.0, -1.0, -6.0, -3.0, 0.0, -3.0, -8.0], [7.0, -5.0, -8.0, 2.0, -9.0, -7.0, -5.0, 9.0], [-2.0, 2.0, -3.0, 7.0, -7.0, 0.0, 6.0, 3.0], [-3.0, -6.0, 4.0, 3.0, 1.0, 6.0, -8.0, -1.0], [-5.0, 4.0, -6.0, 0.0, 6.0, -3.0, -8.0, -7.0], [4.0, 3.0, -1.0, -3.0, -9.0, 5.0, 0.0, -4.0], [0.0, 6.0, 4.0, -8.0, -1.0, 9.0, 9.0, 9.0], [-8.0, 2.0, -2.0, 1.0, -8.0, -8.0, -9.0, -9.0], [-6.0, -5.0, 8.0, 0.0, 6.0, 0.0, -4.0, 0.0], [-2.0, 3.0, 1.0, 9.0, 6.0, 8.0, -9.0, -1.0], [2.0, -2.0, -7.0, -1.0, 2.0, -2.0, -4.0, -7.0], [8.0, 4.0, 4.0, -4.0, 3.0, 5.0, 8.0, 9.0], [0.0, 9.0, 5.0, 2.0, -2.0, -8.0, -6.0, 2.0], [-2.0, 4.0, -2.0, 8.0, 9.0, 8.0, -4.0, -9.0], [-8.0, 9.0, 7.0, 0.0, 0.0, 3.0, 3.0, -9.0], [9.0, -4.0, 2.0, 0.0, 3.0, -8.0, 3.0, 7.0], [-6.0, -3.0, -1.0, -5.0, 1.0, 9.0, -5.0, -8.0], [-9.0, 4.0, 2.0, 4.0, 3.0, -6.0, 2.0, -3.0], [-7.0, 8.0, 7.0, 4.0, -1.0, 7.0, -6.0, -3.0], [-6.0, -7.0, 1.0, 3.0, 1.0, 1.0, 8.0, -5.0], [-4.0, 3.0, 5.0, -9.0, -1.0, -7.0, 7.0, 9.0], [-5.0, 8.0, 7.0, -1.0, -3.0, -3.0, -5.0, -2.0], [-8.0, 4.0, -7.0, 0.0, -7.0, -3.0, -7.0, 4.0], [3.0, -6.0, -2.0, 0.0, -3.0, 3.0, -9.0, 5.0], [4.0, -9.0, 1.0, 5.0, 2.0, 5.0, -7.0, -1.0], [2.0, 7.0, -9.0, 2.0, 0.0, 5.0, -8.0, 7.0], [0.0, -2.0, -2.0, 6.0, -4.0, -6.0, -8.0, 5.0], [-2.0, 5.0, -7.0, 0.0, -6.0, 5.0, -9.0, 3.0], [8.0, 1.0, 5.0, 8.0, 7.0, -6.0, 5.0, 0.0], [-4.0, 2.0, 0.0, 1.0, -9.0, -9.0, 3.0, 5.0], [-4.0, 5.0, 7.0, 1.0, 4.0, -7.0, -9.0, 0.0], [1.0, -7.0, 2.0, 9.0, 0.0, 2.0, 5.0, 7.0], [2.0, 8.0, -4.0, 0.0, 6.0, 2.0, 2.0, -9.0]], [[-4.0, -9.0, -6.0, 2.0, -7.0, 7.0, -8.0, 3.0], [-2.0, 0.0, 2.0, 1.0, 1.0, -7.0, 2.0, 7.0], [7.0, -1.0, -2.0, -4.0, -6.0, 6.0, -4.0, -9.0], [1.0, 1.0, -9.0, 5.0, 4.0, -1.0, 9.0, -2.0], [5.0, -2.0, -2.0, -7.0, 8.0, 2.0, -6.0, -7.0], [-1.0, 6.0, 8.0, 5.0, 8.0, 6.0, 5.0, 5.0], [-1.0, -6.0, -2.0, 6.0, -8.0, -8.0, -5.0, -9.0], [8.0, 7.0, -9.0, -7.0, -1.0, 7.0, 5.0, 2.0], [-5.0, 2.0, 7.0, 0.0, -5.0, 0.0, -5.0, -1.0], [3.0, -8.0, 4.0, -3.0, 5.0, 5.0, 0.0, -2.0], [7.0, 8.0, -1.0, -5.0, 1.0, 3.0, -7.0, -9.0], [-6.0, 5.0, 9.0, 8.0, 9.0, 9.0, -9.0, 6.0], [-6.0, 2.0, -3.0, -6.0, 4.0, 4.0, -8.0, 4.0], [6.0, -5.0, -3.0, -1.0, 5.0, -7.0, 9.0, 7.0], [5.0, 9.0, -3.0, -3.0, 3.0, 7.0, 3.0, -4.0], [4.0, 0.0, 2.0, -7.0, 4.0, -4.0, -1.0, 9.0], [-4.0, -3.0, 9.0, 5.0, 2.0, 8.0, 0.0, -5.0], [2.0, -7.0, 1.0, -8.0, 1.0, 5.0, 0.0, -7.0], [7.0, 7.0, 5.0, -6.0, 4.0, -6.0, 0.0, 2.0], [-2.0, -2.0, -5.0, -2.0, 3.0, -8.0, 4.0, 6.0], [3.0, -8.0, -2.0, -9.0, -4.0, 2.0, 4.0, 8.0], [-4.0, 6.0, 5.0, 0.0, 0.0, -3.0, 7.0, 4.0], [-7.0, 6.0, 7.0, 8.0, 9.0, 5.0, 5.0, 6.0], [-1.0, -5.0, -4.0, 4.0, -2.0, -2.0, -7.0, 2.0], [2.0, 1.0, -4.0, -5.0, 6.0, 9.0, 0.0, -6.0], [-4.0, -9.0, 0.0, -9.0, -3.0, -7.0, -9.0, -8.0], [6.0, -5.0, 2.0, 6.0, -3.0, 7.0, 3.0, -7.0], [5.0, -7.0, -4.0, 9.0, 0.0, -9.0, -4.0, 4.0], [-8.0, 0.0, -3.0, -8.0, 7.0, -4.0, 6.0, -1.0], [0.0, -6.0, 9.0, -6.0, 2.0, -4.0, 6.0, 8.0], [7.0, 5.0, -6.0, 0.0, -1.0, -5.0, -9.0, -8.0], [2.0, 0.0, 8.0, 3.0, 5.0, 6.0, 3.0, 2.0], [9.0, -8.0, 4.0, 4.0, 6.0, 4.0, 5.0, -2.0], [-4.0, 1.0, 1.0, -1.0, -7.0, -1.0, 7.0, 7.0], [6.0, 6.0, 6.0, -9.0, 3.0, -1.0, -7.0, -8.0], [2.0, 9.0, 1.0, 9.0, -2.0, -9.0, -9.0, -7.0], [5.0, 0.0, 8.0, -5.0, 0.0, -6.0, -8.0, 4.0], [5.0, -3.0, 9.0, 2.0, 0.0, -7.0, -4.0, -5.0], [-8.0, -3.0, 2.0, -3.0, 5.0, -8.0, -8.0, -3.0], [-2.0, 1.0, 4.0, 0.0, 7.0, -7.0, 7.0, -3.0]]]>

@@ -1,0 +1,39 @@
+// A bf16x8 table (docs/dialects/gemma.md): each group of 8 rows transposed, so that the
+// tied head reads 8 outputs' weights per input as one vector. The head's contraction
+// runs over (m, group, row, k) with w viewed [N/8, K, 8] and is marked
+// g4.interleaved_float for g4-vectorize-contractions; the embedding gather finds row i's
+// value h at offset 8h + i % 8 of group i / 8.
+// RUN: g4-opt %s --g4-gemma-to-linalg | FileCheck %s
+
+gemma.param @embed_tokens.weight : tensor<40x96xbf16> {format = #gemma.weight_format<bf16x8>}
+func.func @tied(%tokens: tensor<?xi32>, %h: tensor<?x96xf32>) -> (tensor<?x96xf32>, tensor<?x40xf32>) {
+  %table = gemma.weight @embed_tokens.weight : tensor<40x96xbf16>
+  %e = gemma.embed %tokens, %table {scale = 2.0 : f32, format = #gemma.weight_format<bf16x8>} : (tensor<?xi32>, tensor<40x96xbf16>) -> tensor<?x96xf32>
+  %y = gemma.linear %h, %table {format = #gemma.weight_format<bf16x8>} : (tensor<?x96xf32>, tensor<40x96xbf16>) -> tensor<?x40xf32>
+  return %e, %y : tensor<?x96xf32>, tensor<?x40xf32>
+}
+
+// CHECK-DAG: #[[X:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d3)>
+// CHECK-DAG: #[[W:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d3, d2)>
+// CHECK-DAG: #[[Y:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+
+// CHECK-LABEL: func.func private @kernel_embed(
+// CHECK-SAME:      %[[TOK:.+]]: tensor<?xi32>, %[[TABLE:.+]]: tensor<40x96xbf16>) -> tensor<?x96xf32>
+// CHECK:         linalg.generic
+// CHECK:           %[[ROW:.+]] = arith.index_cast %{{.+}} : i32 to index
+// CHECK:           %[[COL:.+]] = linalg.index 1 : index
+// CHECK:           %[[OFFSET:.+]] = arith.addi %{{.+}}, %{{.+}} : index
+// CHECK:           %[[START:.+]] = arith.subi %[[ROW]], %{{.+}} : index
+// CHECK:           %[[R:.+]] = arith.addi %[[START]], %{{.+}} : index
+// CHECK:           %[[C:.+]] = arith.remui %[[OFFSET]], %c96 : index
+// CHECK:           tensor.extract %[[TABLE]][%[[R]], %[[C]]] : tensor<40x96xbf16>
+
+// CHECK-LABEL: func.func private @kernel_linear(
+// CHECK-SAME:      %[[X0:.+]]: tensor<?x96xf32>, %[[W0:.+]]: tensor<40x96xbf16>) -> tensor<?x40xf32>
+// CHECK:         %[[G:.+]] = tensor.expand_shape %[[W0]] {{\[\[}}0, 1], [2]] output_shape [5, 8, 96]
+// CHECK:         %[[F:.+]] = tensor.collapse_shape %[[G]] {{\[\[}}0], [1, 2]] : tensor<5x8x96xbf16> into tensor<5x768xbf16>
+// CHECK:         %[[T:.+]] = tensor.expand_shape %[[F]] {{\[\[}}0], [1, 2]] output_shape [5, 96, 8]
+// CHECK:         %[[OUT:.+]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[Y]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK-SAME:        ins(%[[X0]], %[[T]] : tensor<?x96xf32>, tensor<5x96x8xbf16>) outs(%{{.+}} : tensor<?x5x8xf32>)
+// CHECK-SAME:        attrs = {g4.interleaved_float, g4.parallel_dim = 1 : i64}
+// CHECK:         tensor.collapse_shape %[[OUT]] {{\[\[}}0], [1, 2]] : tensor<?x5x8xf32> into tensor<?x40xf32>
