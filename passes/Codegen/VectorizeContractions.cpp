@@ -458,6 +458,24 @@ std::pair<Value, Value> quantizeBlock(ImplicitLocOpBuilder &b, Value x, Value ro
   return {arith::FPToSIOp::create(b, VectorType::get({32}, b.getI8Type()), rounded), d};
 }
 
+/// The stack buffers x's quantised rows of one row block and k block go to: m-block x
+/// k-block bytes (32-aligned) and one f32 scale per 32 (fewer rows when the op has
+/// fewer). At the function's entry: an MoE expert's contraction sits in a loop, and an
+/// alloca there would grow the stack every iteration.
+std::pair<Value, Value> allocateQuantizedRows(ImplicitLocOpBuilder &b, const KernelShape &shape,
+                                              int64_t staticRows) {
+  int64_t rows =
+      ShapedType::isDynamic(staticRows) ? shape.mBlock : std::min(staticRows, shape.mBlock);
+  OpBuilder::InsertionGuard guard(b);
+  auto function = b.getInsertionBlock()->getParent()->getParentOfType<FunctionOpInterface>();
+  b.setInsertionPointToStart(&function.getFunctionBody().front());
+  Value bytes = memref::AllocaOp::create(b, MemRefType::get({rows, shape.kBlock}, b.getI8Type()),
+                                         ValueRange{}, ValueRange{}, b.getI64IntegerAttr(32));
+  Value scales =
+      memref::AllocaOp::create(b, MemRefType::get({rows, shape.kBlock / 32}, b.getF32Type()));
+  return {bytes, scales};
+}
+
 /// The packed microkernel: x [M, K] f32, w [N, K/32 blocks of 34 (q8_0) or 18 (q4_0)
 /// bytes]. Accumulators are vector<8xf32>; every 32-weight block adds to them.
 class PackedKernel {
@@ -471,20 +489,8 @@ public:
     int64_t inputs = cast<MemRefType>(c.x.getType()).getDimSize(1);
     zero = arith::ConstantOp::create(b, DenseElementsAttr::get(f32x8(), 0.0f));
     const int64_t blocksPerK = shape.kBlock / 32;
-    if (quantize) {
-      // The quantised rows of one row block and k block, on the stack: m-block x k-block
-      // bytes and their scales (fewer rows when the op has fewer). At the function's
-      // entry: an MoE expert's contraction sits in a loop, and an alloca there would
-      // grow the stack every iteration.
-      int64_t rows =
-          ShapedType::isDynamic(staticRows) ? shape.mBlock : std::min(staticRows, shape.mBlock);
-      OpBuilder::InsertionGuard guard(b);
-      auto function = b.getInsertionBlock()->getParent()->getParentOfType<FunctionOpInterface>();
-      b.setInsertionPointToStart(&function.getFunctionBody().front());
-      quantized = memref::AllocaOp::create(b, MemRefType::get({rows, shape.kBlock}, b.getI8Type()),
-                                           ValueRange{}, ValueRange{}, b.getI64IntegerAttr(32));
-      scales = memref::AllocaOp::create(b, MemRefType::get({rows, blocksPerK}, b.getF32Type()));
-    }
+    if (quantize)
+      std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows);
     Value k0, kEnd, m0;
     Schedule schedule{[&](Value blockStart, Value blockEnd) {
                         k0 = blockStart;
@@ -948,17 +954,12 @@ public:
     int64_t inputs = cast<MemRefType>(c.x.getType()).getDimSize(1);
     const int64_t blocksPerK = shape.kBlock / 32;
     if (quantize) {
-      // As PackedKernel: the quantised rows of one row block and k block, their scales
-      // and their sums, at the function's entry.
-      int64_t rows =
-          ShapedType::isDynamic(staticRows) ? shape.mBlock : std::min(staticRows, shape.mBlock);
+      std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows);
+      // Beside the scales: the sum of each block's quanta.
       OpBuilder::InsertionGuard guard(b);
-      auto function = b.getInsertionBlock()->getParent()->getParentOfType<FunctionOpInterface>();
-      b.setInsertionPointToStart(&function.getFunctionBody().front());
-      quantized = memref::AllocaOp::create(b, MemRefType::get({rows, shape.kBlock}, b.getI8Type()),
-                                           ValueRange{}, ValueRange{}, b.getI64IntegerAttr(32));
-      scales = memref::AllocaOp::create(b, MemRefType::get({rows, blocksPerK}, b.getF32Type()));
-      sums = memref::AllocaOp::create(b, MemRefType::get({rows, blocksPerK}, b.getI32Type()));
+      b.setInsertionPointAfterValue(scales);
+      sums = memref::AllocaOp::create(
+          b, MemRefType::get(cast<MemRefType>(scales.getType()).getShape(), b.getI32Type()));
     }
     // Two groups of 8 weight rows per tile with 32 vector registers, one with 16. Decode
     // takes one group at a time: the weights are a single stream either way.
