@@ -210,22 +210,50 @@ Value roundDown(ImplicitLocOpBuilder &b, Value begin, Value end, int64_t multipl
   return arith::SubIOp::create(b, end, arith::RemUIOp::create(b, length, index(b, multiple)));
 }
 
-/// The loop schedule both microkernels share, over `units` of reduction (elements or
+/// The loop schedule the microkernels share, over `units` of reduction (elements or
 /// 32-weight blocks) in blocks of `kBlockUnits`:
 ///   for k blocks / for blocks of m-block rows / for weight panels / for row tiles,
 ///   then the leftover weight rows, then the leftover rows one at a time.
 /// The weight panel is outside the rows of the block, so it stays in cache while they
 /// pass it.
+///
+/// With `singleRow` (x has one row: decode) there is nothing to keep in cache for other
+/// rows, so the k blocks move inside the weight tiles: each tile's rows are read over
+/// all of k before the next tile starts. Over k blocks outside, a matrix with more
+/// inputs than a k block was read in pieces of a k block (a 12288-input q8 projection:
+/// 17 KB, then a jump of 104 KB), which the hardware prefetcher follows badly. Every
+/// output still adds its k blocks to y in the same order, so the results do not change.
+/// The row block (x's quantisation) then covers all of k, before the tiles.
 struct Schedule {
   std::function<void(Value k0, Value kEnd)> beginKBlock;
   std::function<void(Value m0, Value mEnd)> beginRowBlock;
   std::function<void(int64_t rows, int64_t cols, Value m, Value n)> tile;
+  bool singleRow = false;
 
   void emit(ImplicitLocOpBuilder &b, const KernelShape &shape, Value rows, Value outputs,
             Value units, int64_t kBlockUnits) {
-    forRange(b, index(b, 0), units, index(b, kBlockUnits), [&](Value k0) {
-      beginKBlock(k0, arith::MinUIOp::create(b, arith::AddIOp::create(b, k0, index(b, kBlockUnits)),
-                                             units));
+    auto kBlocks = [&](llvm::function_ref<void()> body) {
+      forRange(b, index(b, 0), units, index(b, kBlockUnits), [&](Value k0) {
+        beginKBlock(k0, arith::MinUIOp::create(
+                            b, arith::AddIOp::create(b, k0, index(b, kBlockUnits)), units));
+        body();
+      });
+    };
+    if (singleRow) {
+      Value m = index(b, 0);
+      beginKBlock(m, units);
+      beginRowBlock(m, rows);
+      // The tiles the general schedule gives a single row: full tiles when they are one
+      // row high, else row tiles; then one output at a time.
+      int64_t cols = shape.tileRows == 1 ? shape.tileCols : shape.rowTileCols;
+      Value nTiled = roundDown(b, index(b, 0), outputs, cols);
+      forRange(b, index(b, 0), nTiled, index(b, cols),
+               [&](Value n) { kBlocks([&] { tile(1, cols, m, n); }); });
+      forRange(b, nTiled, outputs, index(b, 1),
+               [&](Value n) { kBlocks([&] { tile(1, 1, m, n); }); });
+      return;
+    }
+    kBlocks([&] {
       forRange(b, index(b, 0), rows, index(b, shape.mBlock), [&](Value m0) {
         Value mEnd =
             arith::MinUIOp::create(b, arith::AddIOp::create(b, m0, index(b, shape.mBlock)), rows);
@@ -240,7 +268,7 @@ struct Schedule {
           forRange(b, m0, mTiled, index(b, shape.tileRows),
                    [&](Value m) { tile(shape.tileRows, 1, m, n); });
         });
-        // Leftover rows one at a time (all of decode): more weight rows in flight.
+        // Leftover rows one at a time: more weight rows in flight.
         Value nRowTiled = roundDown(b, index(b, 0), outputs, shape.rowTileCols);
         forRange(b, mTiled, mEnd, index(b, 1), [&](Value m) {
           forRange(b, index(b, 0), nRowTiled, index(b, shape.rowTileCols),
@@ -251,6 +279,9 @@ struct Schedule {
     });
   }
 };
+
+/// Whether a contraction's x has statically one row (decode).
+bool hasSingleRow(Value x) { return cast<MemRefType>(x.getType()).getDimSize(0) == 1; }
 
 /// A function-entry stack buffer of 16 f32 for the scalable lane sums (one per
 /// function; an alloca inside a loop would grow the stack every iteration).
@@ -355,6 +386,7 @@ public:
                       [&](int64_t rows, int64_t cols, Value m, Value n) {
                         tile(rows, cols, m, n, k0, kMain, kEnd);
                       }};
+    schedule.singleRow = hasSingleRow(c.x);
     schedule.emit(b, shape, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
                   memref::DimOp::create(b, c.x, 1), shape.kBlock);
   }
@@ -460,19 +492,20 @@ std::pair<Value, Value> quantizeBlock(ImplicitLocOpBuilder &b, Value x, Value ro
 
 /// The stack buffers x's quantised rows of one row block and k block go to: m-block x
 /// k-block bytes (32-aligned) and one f32 scale per 32 (fewer rows when the op has
-/// fewer). At the function's entry: an MoE expert's contraction sits in a loop, and an
-/// alloca there would grow the stack every iteration.
+/// fewer; a single row, decode's, is quantised over all `inputs` at once: see
+/// Schedule). At the function's entry: an MoE expert's contraction sits in a loop, and
+/// an alloca there would grow the stack every iteration.
 std::pair<Value, Value> allocateQuantizedRows(ImplicitLocOpBuilder &b, const KernelShape &shape,
-                                              int64_t staticRows) {
+                                              int64_t staticRows, int64_t inputs) {
   int64_t rows =
       ShapedType::isDynamic(staticRows) ? shape.mBlock : std::min(staticRows, shape.mBlock);
+  int64_t columns = staticRows == 1 ? inputs : shape.kBlock;
   OpBuilder::InsertionGuard guard(b);
   auto function = b.getInsertionBlock()->getParent()->getParentOfType<FunctionOpInterface>();
   b.setInsertionPointToStart(&function.getFunctionBody().front());
-  Value bytes = memref::AllocaOp::create(b, MemRefType::get({rows, shape.kBlock}, b.getI8Type()),
+  Value bytes = memref::AllocaOp::create(b, MemRefType::get({rows, columns}, b.getI8Type()),
                                          ValueRange{}, ValueRange{}, b.getI64IntegerAttr(32));
-  Value scales =
-      memref::AllocaOp::create(b, MemRefType::get({rows, shape.kBlock / 32}, b.getF32Type()));
+  Value scales = memref::AllocaOp::create(b, MemRefType::get({rows, columns / 32}, b.getF32Type()));
   return {bytes, scales};
 }
 
@@ -490,7 +523,7 @@ public:
     zero = arith::ConstantOp::create(b, DenseElementsAttr::get(f32x8(), 0.0f));
     const int64_t blocksPerK = shape.kBlock / 32;
     if (quantize)
-      std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows);
+      std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows, inputs);
     Value k0, kEnd, m0;
     Schedule schedule{[&](Value blockStart, Value blockEnd) {
                         k0 = blockStart;
@@ -498,12 +531,14 @@ public:
                       },
                       [&](Value rowStart, Value rowEnd) {
                         m0 = rowStart;
+                        quantizedBase = k0;
                         if (quantize)
                           quantizeRows(rowStart, rowEnd, k0, kEnd);
                       },
                       [&](int64_t rows, int64_t cols, Value m, Value n) {
                         tile(rows, cols, m, n, m0, k0, kEnd);
                       }};
+    schedule.singleRow = staticRows == 1;
     schedule.emit(b, shape, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
                   index(b, inputs / 32), blocksPerK);
   }
@@ -601,7 +636,7 @@ private:
           for (int64_t j = 0; j < cols; ++j)
             std::tie(wq[j], ws[j]) =
                 loadWeightBlock(nb, j ? arith::AddIOp::create(nb, n, index(nb, j)) : n, blk);
-          Value localBlock = arith::SubIOp::create(nb, blk, k0);
+          Value localBlock = arith::SubIOp::create(nb, blk, quantizedBase);
           Value byteOffset = arith::MulIOp::create(nb, localBlock, index(nb, 32));
           SmallVector<Value> xq(2 * rowPairs, zeroBytes), xd(2 * rowPairs, zeroScale);
           for (int64_t i = 0; i < rows; ++i) {
@@ -711,7 +746,7 @@ private:
               for (int64_t chunk = 0; chunk < chunks; ++chunk)
                 wq[j].push_back(vector::ScalableExtractOp::create(nb, bytes, both, 16 * chunk));
             }
-            Value localBlock = arith::SubIOp::create(nb, blk, k0);
+            Value localBlock = arith::SubIOp::create(nb, blk, quantizedBase);
             Value byteOffset = arith::MulIOp::create(nb, localBlock, index(nb, 32));
             Value zeroSums =
                 arith::ConstantOp::create(nb, DenseElementsAttr::get(sums, int32_t(0)));
@@ -771,7 +806,7 @@ private:
           SmallVector<Value> next(rows * cols);
           auto f32x8Type = f32x8();
           if (quantize) {
-            Value localBlock = arith::SubIOp::create(nb, blk, k0);
+            Value localBlock = arith::SubIOp::create(nb, blk, quantizedBase);
             Value byteOffset = arith::MulIOp::create(nb, localBlock, index(nb, 32));
             for (int64_t i = 0; i < rows; ++i) {
               Value localRow =
@@ -829,6 +864,7 @@ private:
   Int8DotIdiom idiom;
   int64_t staticRows;
   Value zero, quantized, scales;
+  Value quantizedBase; // the first block of x in `quantized`
 };
 
 /// The bf16x8 float microkernel: x [M, K] f32, w [T, K, 8] (8 weight rows per group,
@@ -854,6 +890,7 @@ public:
         },
         [&](Value, Value) {},
         [&](int64_t rows, int64_t cols, Value m, Value t) { tile(rows, cols, m, t, k0, kEnd); }};
+    schedule.singleRow = hasSingleRow(c.x);
     schedule.emit(b, tiles, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
                   memref::DimOp::create(b, c.x, 1), shape.kBlock);
   }
@@ -954,7 +991,7 @@ public:
     int64_t inputs = cast<MemRefType>(c.x.getType()).getDimSize(1);
     const int64_t blocksPerK = shape.kBlock / 32;
     if (quantize) {
-      std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows);
+      std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows, inputs);
       // Beside the scales: the sum of each block's quanta.
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointAfterValue(scales);
@@ -973,12 +1010,14 @@ public:
                       },
                       [&](Value rowStart, Value rowEnd) {
                         m0 = rowStart;
+                        quantizedBase = k0;
                         if (quantize)
                           quantizeRows(rowStart, rowEnd, k0, kEnd);
                       },
                       [&](int64_t rows, int64_t cols, Value m, Value t) {
                         tile(rows, cols, m, t, m0, k0, kEnd);
                       }};
+    schedule.singleRow = staticRows == 1;
     schedule.emit(b, tiles, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
                   index(b, inputs / 32), blocksPerK);
   }
@@ -1088,7 +1127,7 @@ private:
                                   Value m0, Value k0, Value blk, Value base, ArrayRef<Value> groups,
                                   ArrayRef<Value> weightScales, ValueRange acc) {
     Type i32 = nb.getI32Type();
-    Value localBlock = arith::SubIOp::create(nb, blk, k0);
+    Value localBlock = arith::SubIOp::create(nb, blk, quantizedBase);
     Value byteOffset = arith::MulIOp::create(nb, localBlock, index(nb, 32));
     SmallVector<Value> localRows, xScales, xSums;
     for (int64_t i = 0; i < rows; ++i) {
@@ -1220,6 +1259,7 @@ private:
   Int8DotIdiom idiom;
   int64_t staticRows;
   Value quantized, scales, sums;
+  Value quantizedBase; // the first block of x in `quantized`
 };
 
 /// The interleaved packed contraction (g4.packed_format q8_0x8 / q4_0x8): x

@@ -5,7 +5,9 @@
 // 4-byte dot products, scales converted natively or decoded by integers, one or two
 // groups per tile and the f32-activation kernel must print the exact products (times 2,
 // as integers): 5 x 24 outputs over K = 96 in k blocks of 64 and 32, a 4-row tile, a
-// leftover group (lanes=16: tiles of two) and a leftover row.
+// leftover group (lanes=16: tiles of two) and a leftover row. Row 3 alone (a one-row x,
+// as decode's: the k blocks run inside each group, x quantised once over all of k) must
+// give the same products.
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
@@ -49,12 +51,16 @@
 // Q8-NEXT: ( 100374, -183911, -53684, -73325, -64544, -21091, -55224, -43095, 129629, 76534, 128444, 86139, -90314, -53721, 106334, 188098, -23248, 184500, -273156, 281744, 59841, -13192, 306231, -233354 )
 // Q8-NEXT: ( 22275, 221730, -13538, 21973, 130351, 49529, -18277, -66440, -35624, -64828, -127368, 46514, -20133, -147202, 119526, 210070, -75340, -55587, -108549, -131508, -56429, -58756, -235665, 9558 )
 // Q8-NEXT: ( -1623, 29526, 91283, -571546, 126346, -23949, 65700, -193534, 116426, 516578, -8756, 41050, 159459, 24183, -399482, 44944, 132516, -40272, 20541, -48124, -6935, -38888, -154193, 162410 )
+// Q8: row 3 alone, * 2:
+// Q8-NEXT: ( 22275, 221730, -13538, 21973, 130351, 49529, -18277, -66440, -35624, -64828, -127368, 46514, -20133, -147202, 119526, 210070, -75340, -55587, -108549, -131508, -56429, -58756, -235665, 9558 )
 // Q4-LABEL: y * 2:
 // Q4-NEXT: ( 19266, 8, 2467, 290, -9648, 6050, -7159, 2770, 4683, 7319, -11884, 7994, 446, 2596, 3621, 19098, 20874, 52, -638, 1040, -3968, -8015, -5684, 6363 )
 // Q4-NEXT: ( -8552, 3503, 24914, 6099, 17712, -18464, 11127, -3352, -1379, -11962, 10353, 8405, -188, 6292, 57, -7175, -1124, 17293, 14116, -18395, 3469, 11861, -13426, -11419 )
 // Q4-NEXT: ( 158, 6106, 14546, -689, 12964, 5754, 2912, -8629, 7201, -7993, 5114, 6797, -11361, 583, -6415, -2853, 3162, -2369, -3808, -2184, 3468, 5214, -2944, -1033 )
 // Q4-NEXT: ( -8860, -149, 4979, 441, 12804, -2234, 7053, -4722, -3873, -15216, 9351, 4480, -1567, 3978, -19192, 1062, 9844, 9845, -9376, -15858, -5182, -4788, 7274, 74 )
 // Q4-NEXT: ( 12934, 1686, 16827, 548, 7452, -3106, 2180, -10302, -11952, 5754, 9255, 4164, 5297, 4581, -5956, -5823, 744, 10830, 18392, -491, 1468, 4689, -13822, 3416 )
+// Q4: row 3 alone, * 2:
+// Q4-NEXT: ( -8860, -149, 4979, 441, 12804, -2234, 7053, -4722, -3873, -15216, 9351, 4480, -1567, 3978, -19192, 1062, 9844, 9845, -9376, -15858, -5182, -4788, 7274, 74 )
 
 #xq8 = affine_map<(m, t, r, b, g, i) -> (m, b, g, i)>
 #wq8 = affine_map<(m, t, r, b, g, i) -> (t, b, 16 + g * 32 + r * 4 + i)>
@@ -81,6 +87,28 @@ func.func private @print_doubled(%y: memref<5x3x8xf32>) {
   return
 }
 
+func.func private @print_row_doubled(%y: memref<1x3x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %flat = memref.collapse_shape %y [[0], [1, 2]] : memref<1x3x8xf32> into memref<1x24xf32>
+  %two_v = arith.constant dense<2.0> : vector<24xf32>
+  vector.print str "row 3 alone, * 2:\n"
+  %row = vector.load %flat[%c0, %c0] : memref<1x24xf32>, vector<24xf32>
+  %doubled = arith.mulf %row, %two_v : vector<24xf32>
+  %ints = arith.fptosi %doubled : vector<24xf32> to vector<24xi64>
+  vector.print %ints : vector<24xi64>
+  return
+}
+
+/// Copies row 3 of x into the one-row `dst`.
+func.func private @copy_row3(%dst: memref<1x96xf32>) {
+  %c0 = arith.constant 0 : index
+  %c3 = arith.constant 3 : index
+  %x = memref.get_global @x : memref<5x96xf32>
+  %row = vector.load %x[%c3, %c0] : memref<5x96xf32>, vector<96xf32>
+  vector.store %row, %dst[%c0, %c0] : memref<1x96xf32>, vector<96xf32>
+  return
+}
+
 func.func @q8() {
   %x = memref.get_global @x : memref<5x96xf32>
   %w = memref.get_global @w_q8 : memref<24x102xi8>
@@ -103,6 +131,7 @@ func.func @q8() {
     linalg.yield %s : f32
   }
   call @print_doubled(%y) : (memref<5x3x8xf32>) -> ()
+  call @q8_row(%wb) : (memref<3x3x272xi8>) -> ()
   return
 }
 
@@ -127,6 +156,49 @@ func.func @q4() {
     linalg.yield %s : f32
   }
   call @print_doubled(%y) : (memref<5x3x8xf32>) -> ()
+  call @q4_row(%wb) : (memref<3x3x144xi8>) -> ()
+  return
+}
+
+func.func @q8_row(%wb: memref<3x3x272xi8>) {
+  %x = memref.alloca() : memref<1x96xf32>
+  call @copy_row3(%x) : (memref<1x96xf32>) -> ()
+  %xb = memref.expand_shape %x [[0], [1, 2, 3]] output_shape [1, 3, 8, 4] : memref<1x96xf32> into memref<1x3x8x4xf32>
+  %y = memref.alloca() : memref<1x3x8xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x3x8xf32>)
+  linalg.generic {indexing_maps = [#xq8, #wq8, #sq8, #sq8, #yq8],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%xb, %wb, %wb, %wb : memref<1x3x8x4xf32>, memref<3x3x272xi8>, memref<3x3x272xi8>, memref<3x3x272xi8>)
+      outs(%y : memref<1x3x8xf32>) attrs = {g4.packed_format = "q8_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  call @print_row_doubled(%y) : (memref<1x3x8xf32>) -> ()
+  return
+}
+
+func.func @q4_row(%wb: memref<3x3x144xi8>) {
+  %x = memref.alloca() : memref<1x96xf32>
+  call @copy_row3(%x) : (memref<1x96xf32>) -> ()
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 3, 4, 2, 4] : memref<1x96xf32> into memref<1x3x4x2x4xf32>
+  %y = memref.alloca() : memref<1x3x8xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x3x8xf32>)
+  linalg.generic {indexing_maps = [#xq4, #wq4, #sq4, #sq4, #yq4],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %wb, %wb, %wb : memref<1x3x4x2x4xf32>, memref<3x3x144xi8>, memref<3x3x144xi8>, memref<3x3x144xi8>)
+      outs(%y : memref<1x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  call @print_row_doubled(%y) : (memref<1x3x8xf32>) -> ()
   return
 }
 

@@ -3,7 +3,9 @@
 // quantise exactly, so every idiom of the int8 dot products, the f16 scales converted
 // natively or decoded by integers, and the f32-activation kernel, must print the exact
 // products (times 2, as integers): 5 x 7 outputs over K = 96 in k blocks of 64 and 32, a
-// 4 x 3 tile, leftover weight rows and a leftover row.
+// 4 x 3 tile, leftover weight rows and a leftover row. Row 3 alone (a one-row x, as
+// decode's: the k blocks run inside each weight tile, x quantised once over all of k)
+// must give the same products.
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
@@ -30,12 +32,16 @@
 // Q8-NEXT: ( -36372, 71878, 430127, -88796, -146308, 133743, -202704 )
 // Q8-NEXT: ( -89912, -200742, 108135, -181627, 83036, 193825, -382334 )
 // Q8-NEXT: ( 288914, 3668, 68434, 111926, 4720, 128308, -344658 )
+// Q8: row 3 alone, * 2:
+// Q8-NEXT: ( -89912, -200742, 108135, -181627, 83036, 193825, -382334 )
 // Q4-LABEL: y * 2:
 // Q4-NEXT: ( -2928, 6804, -15313, -1742, 2058, 852, 7846 )
 // Q4-NEXT: ( -13230, -23386, -4259, -5039, -5216, -20780, -2212 )
 // Q4-NEXT: ( 25280, 6350, 10044, -4613, -12232, -14692, 8336 )
 // Q4-NEXT: ( 7402, -16488, 17464, 13556, 4790, -1259, 2256 )
 // Q4-NEXT: ( 22340, -9590, 11312, -1376, 2380, -1940, 9444 )
+// Q4: row 3 alone, * 2:
+// Q4-NEXT: ( 7402, -16488, 17464, 13556, 4790, -1259, 2256 )
 
 #x8 = affine_map<(m, n, b, j) -> (m, b, j)>
 #q8 = affine_map<(m, n, b, j) -> (n, b, j + 2)>
@@ -54,6 +60,69 @@ func.func private @print_doubled(%y: memref<5x7xf32>) {
     %ints = arith.fptosi %doubled : vector<7xf32> to vector<7xi64>
     vector.print %ints : vector<7xi64>
   }
+  return
+}
+
+func.func private @print_row_doubled(%y: memref<1x7xf32>) {
+  %c0 = arith.constant 0 : index
+  %two_v = arith.constant dense<2.0> : vector<7xf32>
+  vector.print str "row 3 alone, * 2:\n"
+  %row = vector.load %y[%c0, %c0] : memref<1x7xf32>, vector<7xf32>
+  %doubled = arith.mulf %row, %two_v : vector<7xf32>
+  %ints = arith.fptosi %doubled : vector<7xf32> to vector<7xi64>
+  vector.print %ints : vector<7xi64>
+  return
+}
+
+/// Copies row 3 of x into the one-row `dst`.
+func.func private @copy_row3(%dst: memref<1x96xf32>) {
+  %c0 = arith.constant 0 : index
+  %c3 = arith.constant 3 : index
+  %x = memref.get_global @x : memref<5x96xf32>
+  %row = vector.load %x[%c3, %c0] : memref<5x96xf32>, vector<96xf32>
+  vector.store %row, %dst[%c0, %c0] : memref<1x96xf32>, vector<96xf32>
+  return
+}
+
+func.func @q8_row(%wb: memref<7x3x34xi8>) {
+  %x = memref.alloca() : memref<1x96xf32>
+  call @copy_row3(%x) : (memref<1x96xf32>) -> ()
+  %xb = memref.expand_shape %x [[0], [1, 2]] output_shape [1, 3, 32] : memref<1x96xf32> into memref<1x3x32xf32>
+  %y = memref.alloca() : memref<1x7xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x7xf32>)
+  linalg.generic {indexing_maps = [#x8, #q8, #q8, #q8, affine_map<(m, n, b, j) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%xb, %wb, %wb, %wb : memref<1x3x32xf32>, memref<7x3x34xi8>, memref<7x3x34xi8>, memref<7x3x34xi8>)
+      outs(%y : memref<1x7xf32>) attrs = {g4.packed_format = "q8_0"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  call @print_row_doubled(%y) : (memref<1x7xf32>) -> ()
+  return
+}
+
+func.func @q4_row(%wb: memref<7x3x18xi8>) {
+  %x = memref.alloca() : memref<1x96xf32>
+  call @copy_row3(%x) : (memref<1x96xf32>) -> ()
+  %xb = memref.expand_shape %x [[0], [1, 2, 3]] output_shape [1, 3, 2, 16] : memref<1x96xf32> into memref<1x3x2x16xf32>
+  %y = memref.alloca() : memref<1x7xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x7xf32>)
+  linalg.generic {indexing_maps = [#x4, #q4, #q4, #q4, affine_map<(m, n, b, h, j) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%xb, %wb, %wb, %wb : memref<1x3x2x16xf32>, memref<7x3x18xi8>, memref<7x3x18xi8>, memref<7x3x18xi8>)
+      outs(%y : memref<1x7xf32>) attrs = {g4.packed_format = "q4_0"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  call @print_row_doubled(%y) : (memref<1x7xf32>) -> ()
   return
 }
 
@@ -77,6 +146,7 @@ func.func @q8() {
     linalg.yield %s : f32
   }
   call @print_doubled(%y) : (memref<5x7xf32>) -> ()
+  call @q8_row(%wb) : (memref<7x3x34xi8>) -> ()
   return
 }
 
@@ -99,6 +169,7 @@ func.func @q4() {
     linalg.yield %s : f32
   }
   call @print_doubled(%y) : (memref<5x7xf32>) -> ()
+  call @q4_row(%wb) : (memref<7x3x18xi8>) -> ()
   return
 }
 

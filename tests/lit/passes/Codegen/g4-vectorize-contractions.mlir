@@ -115,6 +115,33 @@ func.func @decode(%x: memref<1x64xf32>, %w: memref<16x64xf32>, %y: memref<1x16xf
 #w = affine_map<(m, n, k) -> (n, k)>
 #y = affine_map<(m, n, k) -> (m, n)>
 
+// Decode over more inputs than a k block (K = 160: blocks of 64, 64 and 32): the k
+// blocks run inside each tile of 8 weight rows, so the rows are read over all of k
+// before the next tile; each block's lane sums are still added to y in block order.
+// CHECK-LABEL: func.func @decode_long(
+// CHECK:         scf.for %[[N:.+]] = %c0 to %c16 step %c8
+// CHECK-NEXT:      scf.for %[[K0:.+]] = %c0 to %c160 step %c64
+// CHECK:             %{{.+}}:8 = scf.for %{{.+}} = %[[K0]] to %{{.+}} step %c8
+// CHECK-COUNT-8:       vector.load %{{.+}} : memref<16x160xbf16>, vector<8xbf16>
+// CHECK:             memref.store %{{.+}}, %{{.+}}[%c0, %[[N]]] : memref<1x16xf32>
+func.func @decode_long(%x: memref<1x160xf32>, %w: memref<16x160xbf16>, %y: memref<1x16xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x160xf32>, memref<16x160xbf16>) outs(%y : memref<1x16xf32>) {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %m = arith.mulf %bf, %a fastmath<reassoc,contract> : f32
+    %s = arith.addf %m, %acc fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+
 // Left alone: a sum without reassoc (its order is part of the meaning), and a weight
 // whose k stride is not 1.
 // CHECK-LABEL: func.func @strict
