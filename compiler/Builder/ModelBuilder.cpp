@@ -59,7 +59,10 @@ std::string packGroup(llvm::StringRef name) {
       {"self_attn.k_proj.weight", "kv"},        {"self_attn.v_proj.weight", "kv"},
       {"mlp.gate_proj.weight", "mlp"},          {"mlp.up_proj.weight", "mlp"},
       {"mlp.down_proj.weight", "mlp"},          {"experts.gate_up_proj", "experts"},
-      {"experts.down_proj", "experts"}};
+      {"experts.down_proj", "experts"},         {"per_layer_input_gate.weight", "ple"},
+      {"per_layer_projection.weight", "ple"}};
+  if (name == "per_layer_model_projection.weight")
+    return "ple_inputs";
   if (!name.starts_with("layers."))
     return "";
   size_t layerEnd = name.find('.', strlen("layers."));
@@ -244,20 +247,21 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
   Value perLayerInputs;
   if (int64_t ple = text.per_layer_input_size()) {
     auto type = RankedTensorType::get({tokens, numLayers, ple}, b.getF32Type());
+    Value projection = weight("per_layer_model_projection.weight");
     perLayerInputs = PLEInputsOp::create(
-        b, loc, type, tokenIds, h, weight("embed_tokens_per_layer.weight"),
-        weight("per_layer_model_projection.weight"), weight("per_layer_projection_norm.weight"),
-        f32(roundToBF16(std::sqrt(float(ple)))), f32(1.0 / std::sqrt(double(hidden))),
-        f32(1.0 / std::sqrt(2.0)), eps());
+        b, loc, type, tokenIds, h, weight("embed_tokens_per_layer.weight"), projection,
+        weight("per_layer_projection_norm.weight"), f32(roundToBF16(std::sqrt(float(ple)))),
+        f32(1.0 / std::sqrt(double(hidden))), f32(1.0 / std::sqrt(2.0)), eps(), format(projection));
   }
 
   for (int i = 0; i < numLayers; ++i) {
     h = emitAttention(i, h, blocks);
     h = emitFeedForward(i, h);
     if (perLayerInputs) {
-      Value g = PLEBranchOp::create(
-          b, loc, h.getType(), h, perLayerInputs, layerWeight(i, "per_layer_input_gate.weight"),
-          layerWeight(i, "per_layer_projection.weight"), b.getI64IntegerAttr(i));
+      Value gate = layerWeight(i, "per_layer_input_gate.weight");
+      Value g = PLEBranchOp::create(b, loc, h.getType(), h, perLayerInputs, gate,
+                                    layerWeight(i, "per_layer_projection.weight"),
+                                    b.getI64IntegerAttr(i), format(gate));
       h = add(h, norm(g, layerWeight(i, "post_per_layer_input_norm.weight")));
     }
     h = LayerScalarOp::create(b, loc, h, layerWeight(i, "layer_scalar"));

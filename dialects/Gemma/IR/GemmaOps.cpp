@@ -414,9 +414,8 @@ LogicalResult PLEInputsOp::verify() {
   int64_t vocab = rank(getTable()) == 2 ? dim(getTable(), 0) : ShapedType::kDynamic;
   if (failed(checkFloatWeight(*this, "C2", "table", getTable().getType())) ||
       failed(checkShape(*this, "C2", "table", getTable().getType(), {vocab, layers * ple})) ||
-      failed(checkFloatWeight(*this, "C2", "projection", getProjection().getType())) ||
-      failed(checkShape(*this, "C2", "projection", getProjection().getType(),
-                        {layers * ple, hidden})) ||
+      failed(checkMatrixWeight(*this, "C2", "C2", "projection", getProjection().getType(),
+                               {layers * ple, hidden}, getFormat())) ||
       failed(checkFloatWeight(*this, "C2", "norm", getNorm().getType())) ||
       failed(checkShape(*this, "C2", "norm", getNorm().getType(), {ple})))
     return failure();
@@ -437,11 +436,10 @@ LogicalResult PLEBranchOp::verify() {
   int64_t layers = dim(getPerLayerInputs(), 1), ple = dim(getPerLayerInputs(), 2);
   if (failed(checkShape(*this, "C1", "per_layer_inputs", getPerLayerInputs().getType(),
                         {tokens, layers, ple})) ||
-      failed(checkFloatWeight(*this, "C2", "gate_weight", getGateWeight().getType())) ||
-      failed(checkShape(*this, "C2", "gate_weight", getGateWeight().getType(), {ple, hidden})) ||
-      failed(checkFloatWeight(*this, "C2", "projection_weight", getProjectionWeight().getType())) ||
-      failed(checkShape(*this, "C2", "projection_weight", getProjectionWeight().getType(),
-                        {hidden, ple})))
+      failed(checkMatrixWeight(*this, "C2", "C2", "gate_weight", getGateWeight().getType(),
+                               {ple, hidden}, getFormat())) ||
+      failed(checkMatrixWeight(*this, "C2", "C2", "projection_weight",
+                               getProjectionWeight().getType(), {hidden, ple}, getFormat())))
     return failure();
   if (int64_t(getLayer()) < 0 || (!ShapedType::isDynamic(layers) && int64_t(getLayer()) >= layers))
     return emitOpError() << "C3: layer " << getLayer() << " is outside the " << layers

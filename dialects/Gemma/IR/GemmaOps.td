@@ -312,12 +312,14 @@ def Gemma_PLEInputsOp : Gemma_PureOp<"ple_inputs"> {
     `tok = f32(table[tokens]) * table_scale` reshaped `[T, L, P]`;
     `ctx = rms_norm((embedded @ Wproj^T) * projection_scale reshaped [T, L, P], norm)`;
     `result = (ctx + tok) * combine_scale`. The table is read one row per token: it is
-    half of E2B's parameters and must stay memory-mapped.
+    half of E2B's parameters and must stay memory-mapped. `format` is the projection's
+    (the table stays float).
   }];
   let arguments = (ins Gemma_TokenTensor:$tokens, Gemma_ActivationTensor:$embedded,
                        Gemma_WeightTensor:$table, Gemma_WeightTensor:$projection,
                        Gemma_WeightTensor:$norm, F32Attr:$table_scale,
-                       F32Attr:$projection_scale, F32Attr:$combine_scale, F32Attr:$epsilon);
+                       F32Attr:$projection_scale, F32Attr:$combine_scale, F32Attr:$epsilon,
+                       DefaultValuedAttr<Gemma_WeightFormatAttr, "::g4::gemma::WeightFormat::bf16">:$format);
   let results = (outs Gemma_ActivationTensor:$result);
   let assemblyFormat = [{
     $tokens `,` $embedded `,` $table `,` $projection `,` $norm attr-dict `:` functional-type(operands, results)
@@ -329,7 +331,8 @@ def Gemma_PLEBranchOp : Gemma_PureOp<"ple_branch"> {
   let summary = "a layer's per-layer-embedding branch: (gelu_tanh(h @ Wg^T) * ple[:, layer]) @ Wp^T";
   let arguments = (ins Gemma_ActivationTensor:$input, Gemma_ActivationTensor:$per_layer_inputs,
                        Gemma_WeightTensor:$gate_weight, Gemma_WeightTensor:$projection_weight,
-                       I64Attr:$layer);
+                       I64Attr:$layer,
+                       DefaultValuedAttr<Gemma_WeightFormatAttr, "::g4::gemma::WeightFormat::bf16">:$format);
   let results = (outs Gemma_ActivationTensor:$result);
   let assemblyFormat = [{
     $input `,` $per_layer_inputs `,` $gate_weight `,` $projection_weight attr-dict `:` functional-type(operands, results)

@@ -131,12 +131,14 @@ struct PLEInputsLowering : KernelPattern<PLEInputsOp> {
   SmallVector<Value> lower(PLEInputsOp op, Adaptor adaptor,
                            ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
+    TensorEmitter projection(b, op.getFormat());
     auto resultType = cast<RankedTensorType>(op.getType());
     int64_t layers = resultType.getDimSize(1), ple = resultType.getDimSize(2);
     Value tok = e.splitLastDim(gatherRows(e, adaptor.getTokens(), adaptor.getTable(),
                                           op.getTableScale().convertToDouble()),
                                layers, ple);
-    Value projected = e.matmulTransposedWeight(adaptor.getEmbedded(), adaptor.getProjection());
+    Value projected =
+        projection.matmulTransposedWeight(adaptor.getEmbedded(), adaptor.getProjection());
     Value projectionScale = e.f32(op.getProjectionScale().convertToDouble());
     projected = e.map(projected, [&](ImplicitLocOpBuilder &nb, ValueRange x) {
       return arith::MulFOp::create(nb, x[0], projectionScale);
@@ -156,7 +158,7 @@ struct PLEBranchLowering : KernelPattern<PLEBranchOp> {
   SmallVector<StringRef> runtimeAttributes() const override { return {"layer"}; }
   SmallVector<Value> lower(PLEBranchOp op, Adaptor adaptor,
                            ImplicitLocOpBuilder &b) const override {
-    TensorEmitter e(b);
+    TensorEmitter e(b, op.getFormat());
     Value gate = e.matmulTransposedWeight(adaptor.getInput(), adaptor.getGateWeight());
     auto pleType = cast<RankedTensorType>(op.getPerLayerInputs().getType());
     int64_t ple = pleType.getDimSize(2);

@@ -532,6 +532,25 @@ func.func @ple_branch_c2(%h: tensor<?x96xf32>, %p: tensor<?x10x16xf32>, %g: tens
 
 // -----
 
+// ple_inputs_c2: a packed projection is stored as its format says (bytes, not bf16).
+func.func @ple_inputs_c2_format(%t: tensor<?xi32>, %e: tensor<?x96xf32>, %table: tensor<512x160xbf16>, %proj: tensor<160x96xbf16>, %n: tensor<16xbf16>) -> tensor<?x10x16xf32> {
+  // expected-error@+1 {{C2: 'projection' element type 'bf16' does not match weight format q8_0x8}}
+  %p = gemma.ple_inputs %t, %e, %table, %proj, %n {table_scale = 4.0 : f32, projection_scale = 0.1 : f32, combine_scale = 0.7 : f32, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<q8_0x8>}
+      : (tensor<?xi32>, tensor<?x96xf32>, tensor<512x160xbf16>, tensor<160x96xbf16>, tensor<16xbf16>) -> tensor<?x10x16xf32>
+  return %p : tensor<?x10x16xf32>
+}
+
+// -----
+
+// ple_branch_c2: packed, both matrices need whole blocks of 32 inputs (ple_dim 16 has none).
+func.func @ple_branch_c2_format(%h: tensor<?x96xf32>, %p: tensor<?x10x16xf32>, %g: tensor<16x102xi8>, %b: tensor<96x16xi8>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C2: 'projection_weight' input dim 16 must be a multiple of 32 for format q8_0}}
+  %y = gemma.ple_branch %h, %p, %g, %b {layer = 9 : i64, format = #gemma.weight_format<q8_0>} : (tensor<?x96xf32>, tensor<?x10x16xf32>, tensor<16x102xi8>, tensor<96x16xi8>) -> tensor<?x96xf32>
+  return %y : tensor<?x96xf32>
+}
+
+// -----
+
 // ple_branch_c3: the layer indexes the per-layer inputs.
 func.func @ple_branch_c3(%h: tensor<?x96xf32>, %p: tensor<?x10x16xf32>, %g: tensor<16x96xbf16>, %b: tensor<96x16xbf16>) -> tensor<?x96xf32> {
   // expected-error@+1 {{C3: layer 10 is outside the 10 per-layer inputs}}

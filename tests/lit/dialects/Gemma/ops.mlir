@@ -124,3 +124,18 @@ func.func @per_layer_embeddings(%tokens: tensor<?xi32>, %e: tensor<?x96xf32>,
       : (tensor<?x96xf32>, tensor<?x10x16xf32>, tensor<16x96xbf16>, tensor<96x16xbf16>) -> tensor<?x96xf32>
   return %g : tensor<?x96xf32>
 }
+
+// The same with quantised projections: ple_inputs' projection and both ple_branch
+// matrices in q8_0x8 (ple_dim 32, so the branch's second matrix has whole blocks).
+// CHECK-LABEL: func.func @packed_per_layer_embeddings
+func.func @packed_per_layer_embeddings(%tokens: tensor<?xi32>, %e: tensor<?x96xf32>,
+    %table: tensor<512x320xbf16>, %proj: tensor<320x102xi8>, %pn: tensor<32xbf16>,
+    %gate: tensor<32x102xi8>, %back: tensor<96x34xi8>) -> tensor<?x96xf32> {
+  // CHECK: gemma.ple_inputs {{.+}} {combine_scale = {{.+}}, format = #gemma.weight_format<q8_0x8>, {{.+}}} : (tensor<?xi32>, tensor<?x96xf32>, tensor<512x320xbf16>, tensor<320x102xi8>, tensor<32xbf16>) -> tensor<?x10x32xf32>
+  %ple = gemma.ple_inputs %tokens, %e, %table, %proj, %pn {table_scale = 4.0 : f32, projection_scale = 0.102062076 : f32, combine_scale = 0.707106769 : f32, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<q8_0x8>}
+      : (tensor<?xi32>, tensor<?x96xf32>, tensor<512x320xbf16>, tensor<320x102xi8>, tensor<32xbf16>) -> tensor<?x10x32xf32>
+  // CHECK: gemma.ple_branch {{.+}} {format = #gemma.weight_format<q8_0x8>, layer = 9 : i64} : (tensor<?x96xf32>, tensor<?x10x32xf32>, tensor<32x102xi8>, tensor<96x34xi8>) -> tensor<?x96xf32>
+  %g = gemma.ple_branch %e, %ple, %gate, %back {layer = 9 : i64, format = #gemma.weight_format<q8_0x8>}
+      : (tensor<?x96xf32>, tensor<?x10x32xf32>, tensor<32x102xi8>, tensor<96x34xi8>) -> tensor<?x96xf32>
+  return %g : tensor<?x96xf32>
+}
