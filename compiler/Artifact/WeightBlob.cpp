@@ -217,12 +217,12 @@ private:
   std::optional<int64_t> firstBadRow;
 };
 
-/// Receives a 2-byte float matrix row-major and writes it in bf16x8 groups: each group
-/// of 8 rows transposed, so input k of the 8 rows is 8 consecutive values.
+/// Receives a 2-byte float matrix row-major and writes it in bf16x8 / bf16x16 groups:
+/// each group of G rows transposed, so input k of the G rows is G consecutive values.
 class GroupTransposingStream : public llvm::raw_ostream {
 public:
-  GroupTransposingStream(llvm::raw_ostream &out, int64_t rowLength)
-      : out(out), rowLength(rowLength) {
+  GroupTransposingStream(llvm::raw_ostream &out, int64_t rowLength, int64_t groupRows)
+      : out(out), rowLength(rowLength), groupRows(groupRows) {
     SetUnbuffered();
   }
   bool complete() const { return pending.empty(); }
@@ -231,14 +231,15 @@ private:
   void write_impl(const char *data, size_t size) override {
     received += size;
     pending.insert(pending.end(), data, data + size);
-    const size_t groupBytes = size_t(rowLength) * 2 * 8;
+    const size_t groupBytes = size_t(rowLength) * 2 * size_t(groupRows);
     size_t used = 0;
     std::vector<char> group(groupBytes);
     while (pending.size() - used >= groupBytes) {
       const char *rows = pending.data() + used;
       for (int64_t k = 0; k < rowLength; ++k)
-        for (int64_t r = 0; r < 8; ++r)
-          std::memcpy(&group[size_t(8 * k + r) * 2], rows + size_t(r * rowLength + k) * 2, 2);
+        for (int64_t r = 0; r < groupRows; ++r)
+          std::memcpy(&group[size_t(groupRows * k + r) * 2], rows + size_t(r * rowLength + k) * 2,
+                      2);
       out.write(group.data(), group.size());
       used += groupBytes;
     }
@@ -247,7 +248,7 @@ private:
   uint64_t current_pos() const override { return received; }
 
   llvm::raw_ostream &out;
-  int64_t rowLength;
+  int64_t rowLength, groupRows;
   std::vector<char> pending;
   uint64_t received = 0;
 };
@@ -259,15 +260,17 @@ TensorFiller packingTensors(TensorFiller inner,
   return [inner, sourceType](const WeightPlan &tensor, llvm::raw_ostream &os) -> llvm::Error {
     if (tensor.packedFormat.empty())
       return inner(tensor, os);
-    if (tensor.packedFormat == "bf16x8") {
+    if (tensor.packedFormat == "bf16x8" || tensor.packedFormat == "bf16x16") {
       WeightPlan source = tensor;
       source.packedFormat.clear();
-      GroupTransposingStream transposer(os, tensor.shape.back());
+      int64_t groupRows = tensor.packedFormat == "bf16x8" ? 8 : 16;
+      GroupTransposingStream transposer(os, tensor.shape.back(), groupRows);
       if (llvm::Error e = inner(source, transposer))
         return e;
       transposer.flush();
       if (!transposer.complete())
-        return error("internal error: " + tensor.name + " did not arrive in groups of 8 rows");
+        return error("internal error: " + tensor.name + " did not arrive in groups of " +
+                     llvm::Twine(groupRows) + " rows");
       return llvm::Error::success();
     }
     WeightPlan source = tensor;

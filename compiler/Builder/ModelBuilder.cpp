@@ -40,14 +40,12 @@ namespace {
 using modeldef::LayerDef;
 using modeldef::ModelDef;
 
-/// The format of a weight of `elementType`; i8 weights are the module's packed format.
-WeightFormat formatOf(Type elementType, std::optional<WeightFormat> packed) {
+/// The format of a plain (unpacked, not interleaved) weight of `elementType`.
+WeightFormat formatOf(Type elementType) {
   if (elementType.isF32())
     return WeightFormat::f32;
   if (elementType.isF16())
     return WeightFormat::f16;
-  if (elementType.isInteger(8) && packed)
-    return *packed;
   return WeightFormat::bf16;
 }
 
@@ -73,10 +71,11 @@ std::string packGroup(llvm::StringRef name) {
   return "";
 }
 
-/// Whether the embedding table of `type` is stored bf16x8 (BuildOptions::interleaveTiedTable).
+/// Whether the embedding table of `type` is stored in BuildOptions::interleavedFloat.
 bool interleavedTable(const ModelDef &def, const BuildOptions &options, RankedTensorType type) {
-  return type && options.interleaveTiedTable && def.text().tie_word_embeddings() &&
-         type.getElementType().isBF16() && type.getDimSize(0) % 8 == 0;
+  return type && options.interleavedFloat && def.text().tie_word_embeddings() &&
+         type.getElementType().isBF16() &&
+         type.getDimSize(0) % interleavedRows(*options.interleavedFloat) == 0;
 }
 
 /// A cache-owning layer's incoming cache and the K/V block it computes in this call.
@@ -89,9 +88,9 @@ class FunctionEmitter {
 public:
   FunctionEmitter(OpBuilder &b, const ModelDef &def,
                   const llvm::StringMap<RankedTensorType> &params, int64_t maxContext,
-                  std::optional<WeightFormat> packed, bool tableInterleaved)
-      : b(b), def(def), text(def.text()), params(params), maxContext(maxContext), packed(packed),
-        tableInterleaved(tableInterleaved), loc(b.getUnknownLoc()) {}
+                  const llvm::StringMap<WeightFormat> &formats)
+      : b(b), def(def), text(def.text()), params(params), maxContext(maxContext), formats(formats),
+        loc(b.getUnknownLoc()) {}
 
   void emit(StringRef name, int64_t numTokens);
 
@@ -106,9 +105,14 @@ private:
   }
   FloatAttr f32(double v) { return b.getF32FloatAttr(float(v)); }
   FloatAttr eps() { return f32(text.rms_norm_eps()); }
+  /// The format of weight `w`: its param's (packed or interleaved), else plain.
   WeightFormatAttr format(Value w) {
+    auto weightOp = w.getDefiningOp<WeightOp>();
+    auto it = weightOp ? formats.find(weightOp.getParam()) : formats.end();
     return WeightFormatAttr::get(b.getContext(),
-                                 formatOf(cast<ShapedType>(w.getType()).getElementType(), packed));
+                                 it != formats.end()
+                                     ? it->second
+                                     : formatOf(cast<ShapedType>(w.getType()).getElementType()));
   }
   Value norm(Value x, Value w) { return RMSNormOp::create(b, loc, x, w, eps()); }
   Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
@@ -127,8 +131,7 @@ private:
   const modeldef::TextDecoderDef &text;
   const llvm::StringMap<RankedTensorType> &params;
   int64_t maxContext;
-  std::optional<WeightFormat> packed;
-  bool tableInterleaved; // embed_tokens.weight is bf16x8
+  const llvm::StringMap<WeightFormat> &formats; // of the params that carry one
   Location loc;
   int64_t numTokens = 0;
   Value start;
@@ -239,8 +242,9 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
 
   Value table = weight("embed_tokens.weight");
   float embedScale = roundToBF16(std::sqrt(float(hidden)));
-  WeightFormatAttr tableFormat =
-      tableInterleaved ? WeightFormatAttr::get(b.getContext(), WeightFormat::bf16x8) : nullptr;
+  WeightFormatAttr tableFormat = format(table);
+  if (!isInterleavedFloat(tableFormat.getValue()))
+    tableFormat = nullptr; // plain rows: embed's format is absent
   Value h =
       EmbedOp::create(b, loc, rowsType(hidden), tokenIds, table, f32(embedScale), tableFormat);
 
@@ -269,9 +273,7 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
 
   h = norm(h, weight("norm.weight"));
   Value head = weight(text.tie_word_embeddings() ? "embed_tokens.weight" : "lm_head.weight");
-  Value logits =
-      LinearOp::create(b, loc, resultTypes[0], h, head,
-                       text.tie_word_embeddings() && tableFormat ? tableFormat : format(head));
+  Value logits = LinearOp::create(b, loc, resultTypes[0], h, head, format(head));
   if (text.final_logit_softcap() > 0)
     logits = SoftcapOp::create(b, loc, logits, f32(text.final_logit_softcap()));
 
@@ -321,28 +323,48 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
   if (options.packedFormat)
     packedNames = packedParams(def, *options.packedFormat);
   const int64_t blockBytes = options.packedFormat ? packedBlockBytes(*options.packedFormat) : 0;
+  std::vector<ParamSpec> specs = listTextDecoderParams(def);
+  auto elementOf = [&](const ParamSpec &spec) {
+    return options.paramElementType ? options.paramElementType(&context, spec) : b.getBF16Type();
+  };
+  // bf16x16 also takes the bf16 projections left unpacked: an op's group when every
+  // matrix in it is bf16 with an output dim divisible by 16 (the experts' 3-D stacks
+  // stay plain).
+  llvm::StringMap<bool> interleavable;
+  if (options.interleavedFloat == WeightFormat::bf16x16)
+    for (const ParamSpec &spec : specs)
+      if (std::string group = packGroup(spec.name);
+          !group.empty() && !llvm::is_contained(packedNames, spec.name)) {
+        bool ok = spec.shape.size() == 2 && spec.shape[0] % 16 == 0 && elementOf(spec).isBF16();
+        auto [it, inserted] = interleavable.try_emplace(group, ok);
+        if (!inserted)
+          it->second = it->second && ok;
+      }
   llvm::StringMap<RankedTensorType> params;
-  for (const ParamSpec &spec : listTextDecoderParams(def)) {
-    Type element =
-        options.paramElementType ? options.paramElementType(&context, spec) : b.getBF16Type();
-    auto type = RankedTensorType::get(spec.shape, element);
-    bool pack = llvm::is_contained(packedNames, spec.name);
-    if (pack) {
+  llvm::StringMap<WeightFormat> formats;
+  for (const ParamSpec &spec : specs) {
+    auto type = RankedTensorType::get(spec.shape, elementOf(spec));
+    std::optional<WeightFormat> format;
+    if (llvm::is_contained(packedNames, spec.name)) {
       // Blocks of 32 inputs along the last dim (docs/dialects/gemma.md).
       SmallVector<int64_t> storage(spec.shape.begin(), spec.shape.end());
       storage.back() = storage.back() / 32 * blockBytes;
       type = RankedTensorType::get(storage, b.getI8Type());
+      format = options.packedFormat;
+    } else if (interleavable.lookup(packGroup(spec.name))) {
+      format = WeightFormat::bf16x16;
+    } else if (spec.name == "embed_tokens.weight" && interleavedTable(def, options, type)) {
+      format = options.interleavedFloat;
     }
     params[spec.name] = type;
     auto param = ParamOp::create(b, loc, spec.name, type);
-    if (pack)
-      param->setAttr("format", WeightFormatAttr::get(&context, *options.packedFormat));
-    if (spec.name == "embed_tokens.weight" && interleavedTable(def, options, type))
-      param->setAttr("format", WeightFormatAttr::get(&context, WeightFormat::bf16x8));
+    if (format) {
+      param->setAttr("format", WeightFormatAttr::get(&context, *format));
+      formats[spec.name] = *format;
+    }
   }
 
-  FunctionEmitter emitter(b, def, params, options.maxContext, options.packedFormat,
-                          interleavedTable(def, options, params.lookup("embed_tokens.weight")));
+  FunctionEmitter emitter(b, def, params, options.maxContext, formats);
   emitter.emit("prefill", ShapedType::kDynamic);
   emitter.emit("decode", 1);
   return module;

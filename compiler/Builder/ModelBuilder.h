@@ -34,9 +34,12 @@ struct BuildOptions {
   /// interleaved, their output dims multiples of 8). Embeddings (also the tied LM head), norms and
   /// scalars keep their float type.
   std::optional<gemma::WeightFormat> packedFormat;
-  /// The tied embedding table (also the LM head) in bf16x8 when it is bf16 and its vocab
-  /// a multiple of 8: the x86 kernels read it as one stream with 8 outputs per vector.
-  bool interleaveTiedTable = false;
+  /// bf16x8 or bf16x16 (the x86 kernels read such a matrix as one stream, 8 or 16
+  /// outputs per vector): the tied embedding table (also the LM head) is stored so when
+  /// it is bf16 and its vocab a multiple of the group. bf16x16 (targets with 16-lane
+  /// vectors) also takes every bf16 projection matrix left unpacked, an op's group when
+  /// all its matrices have output dims divisible by 16 (not the experts' stacks).
+  std::optional<gemma::WeightFormat> interleavedFloat;
 };
 
 /// The parameters packed `format` packs for `def` (names), in the order of

@@ -199,7 +199,13 @@ llvm::Error compile(const CompileOptions &options) {
     return machine.takeError();
   ContractionKernelShape kernelShape = contractionKernelShape(**machine);
   bool interleaved = kernelShape.interleavedPacking;
-  buildOptions.interleaveTiedTable = interleaved;
+  // bf16 matrices in transposed groups of one vector of outputs: 16-lane targets take
+  // them for every bf16 projection (one weight stream in decode, 6 x 2 zmm tiles in
+  // prefill); 8-lane ones only for the tied head, since there a ymm tile of 8-row groups
+  // ran prefill slower than the row layout.
+  if (interleaved)
+    buildOptions.interleavedFloat =
+        kernelShape.lanes >= 16 ? gemma::WeightFormat::bf16x16 : gemma::WeightFormat::bf16x8;
   if (options.weightsFormat == "q8")
     buildOptions.packedFormat =
         interleaved ? gemma::WeightFormat::q8_0x8 : gemma::WeightFormat::q8_0;
@@ -268,7 +274,7 @@ llvm::Error compile(const CompileOptions &options) {
                                                   : TensorFiller();
   if (fill) {
     // Packed matrices are quantised from the checkpoint's float tensor (or bf16 random
-    // values) as the blob is written; bf16x8 ones are regrouped.
+    // values) as the blob is written; bf16x8 / bf16x16 ones are regrouped.
     const BoundWeights *bound = useCheckpoint ? &*input->weights : nullptr;
     fill = packingTensors(fill, [bound](const WeightPlan &tensor) -> std::string {
       const BoundParam *param = bound ? bound->lookup(tensor.name) : nullptr;

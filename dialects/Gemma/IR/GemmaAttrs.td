@@ -41,7 +41,10 @@ def Gemma_WeightFormat : I32EnumAttr<"WeightFormat", "storage format of a weight
     I32EnumAttrCase<"q4_0x8", 6>,
     // bf16 rows in groups of 8, each group transposed: element (8t + r, k) at
     // 8 * K * t + 8 * k + r, so 8 consecutive values are one input of 8 rows.
-    I32EnumAttrCase<"bf16x8", 7>
+    I32EnumAttrCase<"bf16x8", 7>,
+    // The same with groups of 16 rows (one 512-bit vector of outputs): element
+    // (16t + r, k) at 16 * K * t + 16 * k + r.
+    I32EnumAttrCase<"bf16x16", 8>
   ]> {
   let cppNamespace = "::g4::gemma";
   let genSpecializedAttr = 0;

@@ -88,6 +88,7 @@ LogicalResult checkMatrixWeight(Operation *op, StringRef typeId, StringRef shape
     break;
   case WeightFormat::bf16:
   case WeightFormat::bf16x8:
+  case WeightFormat::bf16x16:
     ok = element.isBF16();
     break;
   case WeightFormat::f16:
@@ -162,8 +163,8 @@ LogicalResult EmbedOp::verify() {
                         {dim(getTokens(), 0), dim(getTable(), 1)})))
     return failure();
   if (std::optional<WeightFormat> format = getFormat()) {
-    if (*format != WeightFormat::bf16x8)
-      return emitOpError() << "C4: 'format' must be bf16x8 when present; found "
+    if (!isInterleavedFloat(*format))
+      return emitOpError() << "C4: 'format' must be bf16x8 or bf16x16 when present; found "
                            << stringifyWeightFormat(*format);
     if (failed(checkMatrixWeight(*this, "C4", "C4", "table", getTable().getType(),
                                  {dim(getTable(), 0), dim(getTable(), 1)}, *format)))

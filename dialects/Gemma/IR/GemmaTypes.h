@@ -25,14 +25,20 @@ inline bool isQ4Format(WeightFormat format) {
 inline int64_t packedBlockBytes(WeightFormat format) {
   return !isPackedFormat(format) ? 0 : isQ4Format(format) ? 18 : 34;
 }
-/// Rows interleaved per group: 8 for the x8 formats (q8_0x8, q4_0x8, bf16x8), 1
-/// otherwise. The group's bytes are those its rows would take in the plain layout, so
-/// row ranges aligned to a group keep their offsets.
+/// Rows interleaved per group: 8 for the x8 formats (q8_0x8, q4_0x8, bf16x8), 16 for
+/// bf16x16, 1 otherwise. The group's bytes are those its rows would take in the plain
+/// layout, so row ranges aligned to a group keep their offsets.
 inline int64_t interleavedRows(WeightFormat format) {
+  if (format == WeightFormat::bf16x16)
+    return 16;
   return format == WeightFormat::q8_0x8 || format == WeightFormat::q4_0x8 ||
                  format == WeightFormat::bf16x8
              ? 8
              : 1;
+}
+/// bf16 rows in transposed groups (bf16x8, bf16x16).
+inline bool isInterleavedFloat(WeightFormat format) {
+  return format == WeightFormat::bf16x8 || format == WeightFormat::bf16x16;
 }
 } // namespace g4::gemma
 

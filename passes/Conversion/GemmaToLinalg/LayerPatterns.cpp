@@ -21,10 +21,10 @@ using g4::lowering::TensorEmitter;
 namespace g4 {
 namespace {
 
-/// out[t, h] = f32(table[tokens[t], h]) * scale: reads one table row per token. A bf16x8
-/// table (`interleaved`) holds row i's value h at offset 8h + i % 8 of group i / 8.
-Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale,
-                 bool interleaved = false) {
+/// out[t, h] = f32(table[tokens[t], h]) * scale: reads one table row per token. A table
+/// in transposed groups of `group` rows (bf16x8, bf16x16) holds row i's value h at offset
+/// group * h + i % group of group i / group.
+Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale, int64_t group = 1) {
   ImplicitLocOpBuilder &b = e.builder();
   MLIRContext *ctx = b.getContext();
   auto tableType = cast<RankedTensorType>(table.getType());
@@ -43,12 +43,12 @@ Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale,
                TensorEmitter ne(nb);
                Value row = arith::IndexCastOp::create(nb, nb.getIndexType(), args[0]);
                Value col = linalg::IndexOp::create(nb, 1);
-               if (interleaved) {
-                 Value eight = ne.index(8), width = ne.index(tableType.getDimSize(1));
-                 Value offset = arith::AddIOp::create(nb, arith::MulIOp::create(nb, col, eight),
-                                                      arith::RemUIOp::create(nb, row, eight));
+               if (group > 1) {
+                 Value rows = ne.index(group), width = ne.index(tableType.getDimSize(1));
+                 Value offset = arith::AddIOp::create(nb, arith::MulIOp::create(nb, col, rows),
+                                                      arith::RemUIOp::create(nb, row, rows));
                  Value groupStart =
-                     arith::SubIOp::create(nb, row, arith::RemUIOp::create(nb, row, eight));
+                     arith::SubIOp::create(nb, row, arith::RemUIOp::create(nb, row, rows));
                  row = arith::AddIOp::create(nb, groupStart,
                                              arith::DivUIOp::create(nb, offset, width));
                  col = arith::RemUIOp::create(nb, offset, width);
@@ -65,7 +65,7 @@ struct EmbedLowering : KernelPattern<EmbedOp> {
   SmallVector<Value> lower(EmbedOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
     TensorEmitter e(b);
     return {gatherRows(e, adaptor.getTokens(), adaptor.getTable(), op.getScale().convertToDouble(),
-                       op.getFormat() == WeightFormat::bf16x8)};
+                       op.getFormat() ? interleavedRows(*op.getFormat()) : 1)};
   }
 };
 

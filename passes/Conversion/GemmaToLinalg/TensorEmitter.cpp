@@ -45,8 +45,8 @@ Value TensorEmitter::filled(ArrayRef<OpFoldResult> shape, double value) {
 Value TensorEmitter::matmulTransposedWeight(Value x, Value w) {
   if (cast<RankedTensorType>(w.getType()).getElementType().isInteger(8))
     return matmulPackedWeight(x, w);
-  if (packedFormat == gemma::WeightFormat::bf16x8)
-    return matmulInterleavedFloat(x, w);
+  if (packedFormat && gemma::isInterleavedFloat(*packedFormat))
+    return matmulInterleavedFloat(x, w, gemma::interleavedRows(*packedFormat));
   MLIRContext *ctx = b.getContext();
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
@@ -158,24 +158,24 @@ Value TensorEmitter::matmulPackedWeight(Value x, Value w) {
   return matmul.getResult(0);
 }
 
-Value TensorEmitter::matmulInterleavedFloat(Value x, Value w) {
+Value TensorEmitter::matmulInterleavedFloat(Value x, Value w, int64_t group) {
   MLIRContext *ctx = b.getContext();
   auto xType = cast<RankedTensorType>(x.getType());
   auto wType = cast<RankedTensorType>(w.getType());
-  const int64_t rows = wType.getShape()[0], inputs = wType.getShape()[1];
-  assert(rows % 8 == 0 && "bf16x8 weight shape");
+  const int64_t rows = wType.getShape()[0], inputs = wType.getShape()[1], G = group;
+  assert(rows % G == 0 && "bf16x8/bf16x16 weight shape");
   Type element = wType.getElementType();
-  // w [N, K] -> [N/8, 8 * K] (a group's rows are contiguous) -> [N/8, K, 8].
+  // w [N, K] -> [N/G, G * K] (a group's rows are contiguous) -> [N/G, K, G].
   Value grouped =
-      tensor::ExpandShapeOp::create(b, RankedTensorType::get({rows / 8, 8, inputs}, element), w,
+      tensor::ExpandShapeOp::create(b, RankedTensorType::get({rows / G, G, inputs}, element), w,
                                     SmallVector<ReassociationIndices>{{0, 1}, {2}});
   Value flat =
-      tensor::CollapseShapeOp::create(b, RankedTensorType::get({rows / 8, 8 * inputs}, element),
+      tensor::CollapseShapeOp::create(b, RankedTensorType::get({rows / G, G * inputs}, element),
                                       grouped, SmallVector<ReassociationIndices>{{0}, {1, 2}});
   Value transposed =
-      tensor::ExpandShapeOp::create(b, RankedTensorType::get({rows / 8, inputs, 8}, element), flat,
+      tensor::ExpandShapeOp::create(b, RankedTensorType::get({rows / G, inputs, G}, element), flat,
                                     SmallVector<ReassociationIndices>{{0}, {1, 2}});
-  // Loops (m, t, r, k): output 8t + r reads w at (t, k, r). The k reduction is not
+  // Loops (m, t, r, k): output G t + r reads w at (t, k, r). The k reduction is not
   // innermost in w, so g4-vectorize-contractions knows the op by g4.interleaved_float.
   AffineExpr m, t, r, k;
   bindDims(ctx, m, t, r, k);
@@ -184,7 +184,7 @@ Value TensorEmitter::matmulInterleavedFloat(Value x, Value w) {
                               AffineMap::get(4, 0, {m, t, r}, ctx)};
   SmallVector<utils::IteratorType> iterators = parallel(4);
   iterators[3] = utils::IteratorType::reduction;
-  Value init = filled({sizes(x)[0], b.getIndexAttr(rows / 8), b.getIndexAttr(8)}, 0.0);
+  Value init = filled({sizes(x)[0], b.getIndexAttr(rows / G), b.getIndexAttr(G)}, 0.0);
   auto matmul = linalg::GenericOp::create(
       b, init.getType(), ValueRange{x, transposed}, ValueRange{init}, maps, iterators,
       [&](OpBuilder &nested, Location loc, ValueRange args) {

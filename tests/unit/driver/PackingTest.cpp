@@ -170,14 +170,14 @@ TEST(Packing, InterleavedGroupsHoldThePlainBlocksBytes) {
   }
 }
 
-// bf16x8 tensors pass their 2-byte values through, each group of 8 rows transposed:
-// row 8t + r, input k lands at 8 * K * t + 8 * k + r.
-TEST(Packing, Bf16x8GroupsAreTransposed) {
-  const int64_t rows = 16, inputs = 5;
+// bf16x8 / bf16x16 tensors pass their 2-byte values through, each group of G rows
+// transposed: row G t + r, input k lands at G * K * t + G * k + r.
+void expectGroupsTransposed(const std::string &format, int64_t group) {
+  const int64_t rows = 32, inputs = 5;
   g4::WeightPlan plan;
   plan.name = "embed_tokens.weight";
   plan.elementType = "bf16";
-  plan.packedFormat = "bf16x8";
+  plan.packedFormat = format;
   plan.shape = plan.logicalShape = {rows, inputs};
   plan.bytes = rows * inputs * 2;
   g4::TensorFiller values = [&](const g4::WeightPlan &source, llvm::raw_ostream &os) {
@@ -198,10 +198,13 @@ TEST(Packing, Bf16x8GroupsAreTransposed) {
   ASSERT_EQ(int64_t(bytes.size()), rows * inputs * 2);
   for (int64_t row = 0; row < rows; ++row)
     for (int64_t k = 0; k < inputs; ++k) {
-      size_t at = size_t(8 * inputs * (row / 8) + 8 * k + row % 8) * 2;
+      size_t at = size_t(group * inputs * (row / group) + group * k + row % group) * 2;
       uint16_t v = uint16_t(uint8_t(bytes[at]) | uint8_t(bytes[at + 1]) << 8);
-      EXPECT_EQ(v, uint16_t(row * inputs + k)) << "row " << row << " input " << k;
+      EXPECT_EQ(v, uint16_t(row * inputs + k)) << format << " row " << row << " input " << k;
     }
 }
+
+TEST(Packing, Bf16x8GroupsAreTransposed) { expectGroupsTransposed("bf16x8", 8); }
+TEST(Packing, Bf16x16GroupsAreTransposed) { expectGroupsTransposed("bf16x16", 16); }
 
 } // namespace

@@ -123,7 +123,7 @@ func.func @linear_c3(%x: tensor<?x96xf32>, %w: tensor<36x102xi8>) -> tensor<?x36
 
 // embed_c4: a table layout must be bf16x8.
 func.func @embed_c4(%tokens: tensor<?xi32>, %table: tensor<40x96xbf16>) -> tensor<?x96xf32> {
-  // expected-error@+1 {{C4: 'format' must be bf16x8 when present; found bf16}}
+  // expected-error@+1 {{C4: 'format' must be bf16x8 or bf16x16 when present; found bf16}}
   %h = gemma.embed %tokens, %table {scale = 2.0 : f32, format = #gemma.weight_format<bf16>} : (tensor<?xi32>, tensor<40x96xbf16>) -> tensor<?x96xf32>
   return %h : tensor<?x96xf32>
 }
@@ -135,6 +135,15 @@ func.func @embed_c4(%tokens: tensor<?xi32>, %table: tensor<36x96xbf16>) -> tenso
   // expected-error@+1 {{C4: 'table' output dim 36 must be a multiple of 8 for format bf16x8}}
   %h = gemma.embed %tokens, %table {scale = 2.0 : f32, format = #gemma.weight_format<bf16x8>} : (tensor<?xi32>, tensor<36x96xbf16>) -> tensor<?x96xf32>
   return %h : tensor<?x96xf32>
+}
+
+// -----
+
+// linear_c3: a bf16x16 weight has groups of 16 rows.
+func.func @linear_c3_bf16x16(%x: tensor<?x96xf32>, %w: tensor<40x96xbf16>) -> tensor<?x40xf32> {
+  // expected-error@+1 {{'weight' output dim 40 must be a multiple of 16 for format bf16x16}}
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<bf16x16>} : (tensor<?x96xf32>, tensor<40x96xbf16>) -> tensor<?x40xf32>
+  return %y : tensor<?x40xf32>
 }
 
 // -----

@@ -77,6 +77,14 @@ func.func @interleaved_linear(%x: tensor<4x96xf32>, %w: tensor<40x54xi8>) -> ten
   return %y : tensor<4x40xf32>
 }
 
+// A bf16x16 projection: groups of 16 rows transposed.
+// CHECK-LABEL: func.func @interleaved_projection
+func.func @interleaved_projection(%x: tensor<4x96xf32>, %w: tensor<48x96xbf16>) -> tensor<4x48xf32> {
+  // CHECK: gemma.linear {{.+}} {format = #gemma.weight_format<bf16x16>} : (tensor<4x96xf32>, tensor<48x96xbf16>) -> tensor<4x48xf32>
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<bf16x16>} : (tensor<4x96xf32>, tensor<48x96xbf16>) -> tensor<4x48xf32>
+  return %y : tensor<4x48xf32>
+}
+
 // A bf16x8 table: the embedding and the tied head read it in that layout.
 // CHECK-LABEL: func.func @interleaved_table
 func.func @interleaved_table(%tokens: tensor<?xi32>, %table: tensor<512x96xbf16>) -> tensor<?x512xf32> {

@@ -2,8 +2,9 @@
 // tied head reads 8 outputs' weights per input as one vector. The head's contraction
 // runs over (m, group, row, k) with w viewed [N/8, K, 8] and is marked
 // g4.interleaved_float for g4-vectorize-contractions; the embedding gather finds row i's
-// value h at offset 8h + i % 8 of group i / 8.
+// value h at offset 8h + i % 8 of group i / 8. bf16x16 is the same with groups of 16.
 // RUN: g4-opt %s --g4-gemma-to-linalg | FileCheck %s
+// RUN: sed -e 's/bf16x8/bf16x16/g' -e 's/40x96/48x96/g' -e 's/x40xf32/x48xf32/g' %s | g4-opt --g4-gemma-to-linalg | FileCheck %s --check-prefix=X16
 
 gemma.param @embed_tokens.weight : tensor<40x96xbf16> {format = #gemma.weight_format<bf16x8>}
 func.func @tied(%tokens: tensor<?xi32>, %h: tensor<?x96xf32>) -> (tensor<?x96xf32>, tensor<?x40xf32>) {
@@ -37,3 +38,13 @@ func.func @tied(%tokens: tensor<?xi32>, %h: tensor<?x96xf32>) -> (tensor<?x96xf3
 // CHECK-SAME:        ins(%[[X0]], %[[T]] : tensor<?x96xf32>, tensor<5x96x8xbf16>) outs(%{{.+}} : tensor<?x5x8xf32>)
 // CHECK-SAME:        attrs = {g4.interleaved_float, g4.parallel_dim = 1 : i64}
 // CHECK:         tensor.collapse_shape %[[OUT]] {{\[\[}}0], [1, 2]] : tensor<?x5x8xf32> into tensor<?x40xf32>
+
+// X16-LABEL: func.func private @kernel_embed(
+// X16:         arith.remui %{{.+}}, %c16 : index
+// X16-LABEL: func.func private @kernel_linear(
+// X16:         tensor.expand_shape %{{.+}} {{\[\[}}0, 1], [2]] output_shape [3, 16, 96]
+// X16:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2]] output_shape [3, 96, 16]
+// X16:         linalg.generic
+// X16-SAME:        outs(%{{.+}} : tensor<?x3x16xf32>)
+// X16-SAME:        attrs = {g4.interleaved_float, g4.parallel_dim = 1 : i64}
+// X16:         tensor.collapse_shape %{{.+}} {{\[\[}}0], [1, 2]] : tensor<?x3x16xf32> into tensor<?x48xf32>
