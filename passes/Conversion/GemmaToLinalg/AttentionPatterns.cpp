@@ -185,6 +185,7 @@ public:
                   nb, ValueRange{arith::SelectOp::create(nb, visible, args[0], negInf)});
             })
             .getResult(0);
+    splitAcrossHeads(masked.getDefiningOp());
 
     // Softmax over j (f32): row max, exp, row sum; the division is applied after P @ V.
     SmallVector<OpFoldResult> rowShape(qSizes.begin(), qSizes.begin() + 3);
@@ -203,6 +204,7 @@ public:
               linalg::YieldOp::create(nb, ValueRange{math::ExpOp::create(nb, x)});
             })
             .getResult(0);
+    splitAcrossHeads(weights.getDefiningOp());
     Value rowSum = reduceRows(weights, e.filled(rowShape, 0.0),
                               [](ImplicitLocOpBuilder &nb, Value acc, Value x) {
                                 return arith::AddFOp::create(nb, acc, x);
@@ -216,16 +218,15 @@ public:
     Value summed =
         headContraction(out.getType(), weights, valuesT, out,
                         {map({t, h, g, jSum}), map({h, kOut, jSum}), map({t, h, g, kOut})});
-    return linalg::GenericOp::create(
-               b, summed.getType(), ValueRange{rowSum}, ValueRange{summed},
-               SmallVector<AffineMap>{map4({t, h, g}), AffineMap::getMultiDimIdentityMap(4, ctx)},
-               iterators(4),
-               [&](OpBuilder &nested, Location loc, ValueRange args) {
-                 ImplicitLocOpBuilder nb(loc, nested);
-                 linalg::YieldOp::create(nb,
-                                         ValueRange{arith::DivFOp::create(nb, args[1], args[0])});
-               })
-        .getResult(0);
+    auto normalized = linalg::GenericOp::create(
+        b, summed.getType(), ValueRange{rowSum}, ValueRange{summed},
+        SmallVector<AffineMap>{map4({t, h, g}), AffineMap::getMultiDimIdentityMap(4, ctx)},
+        iterators(4), [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          linalg::YieldOp::create(nb, ValueRange{arith::DivFOp::create(nb, args[1], args[0])});
+        });
+    splitAcrossHeads(normalized);
+    return normalized.getResult(0);
   }
 
 private:
@@ -248,6 +249,8 @@ private:
   /// The heads are independent: g4-outline-parallel-tasks may give each KV head (or
   /// each query head of a group, whichever dim is longer) its own task. The tasks write
   /// disjoint outputs with unchanged operations, so the thread count changes nothing.
+  /// The mask, softmax and normalisation are split the same way: at 512 tokens their
+  /// exp alone was a sixth of prefill on one thread.
   void splitAcrossHeads(Operation *contraction) {
     auto type = cast<RankedTensorType>(contraction->getResult(0).getType());
     int64_t kvHeads = type.getDimSize(1), group = type.getDimSize(2);
@@ -263,15 +266,15 @@ private:
                    function_ref<Value(ImplicitLocOpBuilder &, Value, Value)> combine) {
     AffineExpr t, h, g, j;
     bindDims(ctx, t, h, g, j);
-    return linalg::GenericOp::create(
-               b, init.getType(), ValueRange{x}, ValueRange{init},
-               SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx), map4({t, h, g})},
-               iterators(3, 1),
-               [&](OpBuilder &nested, Location loc, ValueRange args) {
-                 ImplicitLocOpBuilder nb(loc, nested);
-                 linalg::YieldOp::create(nb, ValueRange{combine(nb, args[1], args[0])});
-               })
-        .getResult(0);
+    auto reduction = linalg::GenericOp::create(
+        b, init.getType(), ValueRange{x}, ValueRange{init},
+        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx), map4({t, h, g})},
+        iterators(3, 1), [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          linalg::YieldOp::create(nb, ValueRange{combine(nb, args[1], args[0])});
+        });
+    splitAcrossHeads(reduction);
+    return reduction.getResult(0);
   }
 
   TensorEmitter &e;

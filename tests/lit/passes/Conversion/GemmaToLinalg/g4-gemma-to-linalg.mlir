@@ -303,7 +303,9 @@ func.func @kv_append(%x: tensor<?x96xf32>, %start: index, %cache: !kv0, %wk: ten
 // CHECK:           arith.addf %{{.+}} fastmath<reassoc,contract> : f32
 // CHECK:         %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
 // CHECK:         %[[WIN:.+]] = arith.constant 8 : index
-// CHECK:         %[[MASKED:.+]] = linalg.generic {{.+}} outs(%[[SCORES]] : tensor<?x2x4x?xf32>)
+// The mask, the softmax and the normalisation split across heads like the contractions
+// (here the 4 query heads of a group: loop 2).
+// CHECK:         %[[MASKED:.+]] = linalg.generic {{.+}} outs(%[[SCORES]] : tensor<?x2x4x?xf32>) attrs = {g4.min_task_size = 1 : i64, g4.parallel_dim = 2 : i64}
 // CHECK:           %[[QPOS:.+]] = arith.addi %[[START]], %{{.+}} : index
 // CHECK:           %[[KPOS:.+]] = arith.addi %[[LO]], %{{.+}} : index
 // CHECK:           %[[CAUSAL:.+]] = arith.cmpi ule, %[[KPOS]], %[[QPOS]] : index
@@ -311,16 +313,16 @@ func.func @kv_append(%x: tensor<?x96xf32>, %start: index, %cache: !kv0, %wk: ten
 // CHECK:           %[[INWIN:.+]] = arith.cmpi ugt, %[[KEND]], %[[QPOS]] : index
 // CHECK:           %[[VIS:.+]] = arith.andi %[[CAUSAL]], %[[INWIN]] : i1
 // CHECK:           arith.select %[[VIS]], %{{.+}}, %[[NEGINF]] : f32
-// CHECK:         %[[MAX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[MASKED]] :
+// CHECK:         %[[MAX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[MASKED]] : {{.+}} attrs = {g4.min_task_size = 1 : i64, g4.parallel_dim = 2 : i64}
 // CHECK:           arith.maximumf
-// CHECK:         %[[EXP:.+]] = linalg.generic {{.+}} ins(%[[MAX]] : tensor<?x2x4xf32>) outs(%[[MASKED]] :
+// CHECK:         %[[EXP:.+]] = linalg.generic {{.+}} ins(%[[MAX]] : tensor<?x2x4xf32>) outs(%[[MASKED]] : {{.+}} attrs = {g4.min_task_size = 1 : i64, g4.parallel_dim = 2 : i64}
 // CHECK:           arith.subf
 // CHECK:           math.exp
-// CHECK:         %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[EXP]] :
+// CHECK:         %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[EXP]] : {{.+}} attrs = {g4.min_task_size = 1 : i64, g4.parallel_dim = 2 : i64}
 // CHECK:           arith.addf
 // CHECK:         %[[PV:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[EXP]], %[[VALUES]] : tensor<?x2x4x?xf32>, tensor<2x16x?xf32>)
 // CHECK:           arith.mulf %{{.+}} fastmath<reassoc,contract> : f32
-// CHECK:         %[[NORMED:.+]] = linalg.generic {{.+}} ins(%[[SUM]] : tensor<?x2x4xf32>) outs(%[[PV]] :
+// CHECK:         %[[NORMED:.+]] = linalg.generic {{.+}} ins(%[[SUM]] : tensor<?x2x4xf32>) outs(%[[PV]] : {{.+}} attrs = {g4.min_task_size = 1 : i64, g4.parallel_dim = 2 : i64}
 // CHECK:           arith.divf
 // CHECK:         %[[MERGED:.+]] = tensor.collapse_shape %[[NORMED]] {{\[}}[0], [1, 2, 3]] : tensor<?x2x4x16xf32> into tensor<?x128xf32>
 // CHECK:         linalg.generic {{.+}} ins(%[[MERGED]], %[[WO]] : tensor<?x128xf32>, tensor<96x128xbf16>)
@@ -378,7 +380,8 @@ func.func @attention_global(%x: tensor<?x96xf32>, %start: index, %c1: !kv1, %wk:
 // CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[WG:[^:]+]]: tensor<192x96xbf16>, %[[WU:[^:]+]]: tensor<192x96xbf16>, %[[WD:[^:]+]]: tensor<96x192xbf16>)
 // CHECK:         %[[G:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[WG]] : tensor<?x96xf32>, tensor<192x96xbf16>)
 // CHECK:         %[[U:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[WU]] : tensor<?x96xf32>, tensor<192x96xbf16>)
-// CHECK:         %[[H:.+]] = linalg.generic {{.+}} ins(%[[G]], %[[U]] : tensor<?x192xf32>, tensor<?x192xf32>)
+// The activation splits across threads over the 192 features.
+// CHECK:         %[[H:.+]] = linalg.generic {{.+}} ins(%[[G]], %[[U]] : tensor<?x192xf32>, tensor<?x192xf32>) {{.+}} attrs = {g4.parallel_dim = 1 : i64}
 // CHECK:           arith.constant 4.471500e-02 : f32
 // CHECK:           arith.constant 0.797884583 : f32
 // CHECK:           math.tanh
