@@ -29,10 +29,10 @@ struct BuildOptions {
   /// Element type of each weight tensor; bf16 (the checkpoints' dtype) when unset.
   std::function<mlir::Type(mlir::MLIRContext *, const ParamSpec &)> paramElementType;
   /// q8_0 or q4_0 (or their 8-row interleaved forms): the projection matrices (attention q/k/v/o,
-  /// MLP, experts) are stored in that packed format, quantised at compile time; each group of
-  /// matrices one op reads is packed only if all their input dims are multiples of 32 (and,
-  /// interleaved, their output dims multiples of 8). Embeddings (also the tied LM head), norms and
-  /// scalars keep their float type.
+  /// MLP, experts, per-layer-embedding projections) are stored in that packed format, quantised at
+  /// compile time; each group of matrices one op reads is packed only if all their input dims are
+  /// multiples of 32 (and, interleaved, their output dims multiples of 8). Embeddings (also the
+  /// tied LM head), norms and scalars keep their float type.
   std::optional<gemma::WeightFormat> packedFormat;
   /// bf16x8 or bf16x16 (the x86 kernels read such a matrix as one stream, 8 or 16
   /// outputs per vector): the tied embedding table (also the LM head) is stored so when

@@ -200,7 +200,7 @@ llvm::Error compile(const CompileOptions &options) {
   ContractionKernelShape kernelShape = contractionKernelShape(**machine);
   bool interleaved = kernelShape.interleavedPacking;
   // bf16 matrices in transposed groups of one vector of outputs: 16-lane targets take
-  // them for every bf16 projection (one weight stream in decode, 6 x 2 zmm tiles in
+  // them for every bf16 projection (one weight stream in decode, 6 x 4 zmm tiles in
   // prefill); 8-lane ones only for the tied head, since there a ymm tile of 8-row groups
   // ran prefill slower than the row layout.
   if (interleaved)

@@ -240,7 +240,7 @@ struct Schedule {
       });
     };
     if (singleRow) {
-      Value m = index(b, 0);
+      Value m = index(b, 0); // the one row, and the start of k
       beginKBlock(m, units);
       beginRowBlock(m, rows);
       // The tiles the general schedule gives a single row: full tiles when they are one
