@@ -358,6 +358,21 @@ void addLaneSums(ImplicitLocOpBuilder &b, Value y, Value m, Value n, int64_t row
   }
 }
 
+/// y[m + i, t + j, :] += acc[i * cols + j], for a tile of one-output-per-lane
+/// accumulators (the interleaved kernels: y is [M, T, group width]).
+void addGroupTiles(ImplicitLocOpBuilder &b, Value y, Value m, Value t, int64_t rows, int64_t cols,
+                   ValueRange acc) {
+  for (int64_t i = 0; i < rows; ++i) {
+    Value row = i ? arith::AddIOp::create(b, m, index(b, i)) : m;
+    for (int64_t j = 0; j < cols; ++j) {
+      Value group = j ? arith::AddIOp::create(b, t, index(b, j)) : t;
+      SmallVector<Value> at{row, group, index(b, 0)};
+      Value old = vector::LoadOp::create(b, cast<VectorType>(acc[i * cols + j].getType()), y, at);
+      vector::StoreOp::create(b, arith::AddFOp::create(b, old, acc[i * cols + j]), y, at);
+    }
+  }
+}
+
 /// The float microkernel: y[m, n] += x[m, k] * ext(w[n, k]).
 class FloatKernel {
 public:
@@ -949,16 +964,7 @@ private:
           }
           scf::YieldOp::create(nb, next);
         });
-    for (int64_t i = 0; i < rows; ++i) {
-      Value row = i ? arith::AddIOp::create(b, m, index(b, i)) : m;
-      for (int64_t j = 0; j < cols; ++j) {
-        Value group = j ? arith::AddIOp::create(b, t, index(b, j)) : t;
-        SmallVector<Value> at{row, group, index(b, 0)};
-        Value old = vector::LoadOp::create(b, groupVector(b.getF32Type()), c.y, at);
-        vector::StoreOp::create(b, arith::AddFOp::create(b, old, loop.getResult(i * cols + j)), c.y,
-                                at);
-      }
-    }
+    addGroupTiles(b, c.y, m, t, rows, cols, loop.getResults());
   }
 
   ImplicitLocOpBuilder &b;
@@ -1124,16 +1130,7 @@ private:
                   : floatBlock(nb, rows, cols, m, blk, base, groups, weightScales, acc);
           scf::YieldOp::create(nb, next);
         });
-    for (int64_t i = 0; i < rows; ++i) {
-      Value row = i ? arith::AddIOp::create(b, m, index(b, i)) : m;
-      for (int64_t j = 0; j < cols; ++j) {
-        Value group = j ? arith::AddIOp::create(b, t, index(b, j)) : t;
-        SmallVector<Value> at{row, group, index(b, 0)};
-        Value old = vector::LoadOp::create(b, vector8(b.getF32Type()), c.y, at);
-        vector::StoreOp::create(b, arith::AddFOp::create(b, old, loop.getResult(i * cols + j)), c.y,
-                                at);
-      }
-    }
+    addGroupTiles(b, c.y, m, t, rows, cols, loop.getResults());
   }
 
   /// One block with integer dot products: two chains per output (even and odd groups of
