@@ -24,13 +24,31 @@ constexpr StringLiteral kParallelDimAttr = "g4.parallel_dim";
 /// few heads one per task; each is a whole contraction).
 constexpr StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
 
+/// The operand of `generic` that loop `dim` indexes first, and at which position.
+std::pair<unsigned, unsigned> operandIndexedBy(linalg::GenericOp generic, unsigned dim) {
+  for (auto [index, map] : llvm::enumerate(generic.getIndexingMapsArray()))
+    if (std::optional<unsigned> position =
+            map.getResultPosition(getAffineDimExpr(dim, generic.getContext())))
+      return {unsigned(index), *position};
+  llvm_unreachable("a parallel loop of a generic indexes one of its operands");
+}
+
 /// Builds the body of a task: the rows [chunk*N/tasks, (chunk+1)*N/tasks) of loop `dim`
-/// of `generic`, run on subviews of its operands (the block arguments after chunk/tasks).
-void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, int64_t trip) {
+/// of `generic`, run on subviews of its operands (the block arguments after chunk/tasks),
+/// then the scalars its body reads from the kernel (`passed`). N is `trip`, or read from
+/// the operands when it is dynamic.
+void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, int64_t trip,
+                   ArrayRef<Value> passed) {
   Block *body = task.addEntryBlock();
   ImplicitLocOpBuilder b(generic.getLoc(), OpBuilder::atBlockBegin(body));
   Value chunk = body->getArgument(0), tasks = body->getArgument(1);
-  Value n = arith::ConstantIndexOp::create(b, trip);
+  Value n;
+  if (ShapedType::isDynamic(trip)) {
+    auto [operand, position] = operandIndexedBy(generic, dim);
+    n = memref::DimOp::create(b, body->getArgument(2 + operand), position);
+  } else {
+    n = arith::ConstantIndexOp::create(b, trip);
+  }
   Value begin = arith::DivUIOp::create(b, arith::MulIOp::create(b, chunk, n), tasks);
   Value end = arith::DivUIOp::create(
       b,
@@ -56,14 +74,30 @@ void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, i
     operands.push_back(memref::SubViewOp::create(b, full, offsets, sizes, strides));
   }
   // Constants the body uses from the kernel (canonicalize hoists them there) are
-  // rebuilt in the task; outline() outlines nothing else that is captured.
+  // rebuilt in the task; the other scalars arrive as arguments.
   IRMapping captured;
   SetVector<Value> above;
   getUsedValuesDefinedAbove(generic->getRegions(), above);
-  for (Value value : above)
-    captured.map(value, b.clone(*value.getDefiningOp())->getResult(0));
+  unsigned firstPassed = 2 + generic->getNumOperands();
+  for (Value value : above) {
+    auto found = llvm::find(passed, value);
+    if (found != passed.end())
+      captured.map(value, body->getArgument(firstPassed + (found - passed.begin())));
+    else
+      captured.map(value, b.clone(*value.getDefiningOp())->getResult(0));
+  }
   Operation *clone = b.clone(*generic, captured);
   clone->setOperands(operands);
+  // linalg.index of the split loop counts from the task's first row: add `begin` back
+  // (an attention mask reads its query row's position).
+  clone->walk([&](linalg::IndexOp index) {
+    if (index.getDim() != dim)
+      return;
+    OpBuilder after(index->getContext());
+    after.setInsertionPointAfter(index);
+    auto global = arith::AddIOp::create(after, index.getLoc(), index, begin);
+    index.getResult().replaceAllUsesExcept(global, global);
+  });
   clone->removeAttr(kParallelDimAttr);
   clone->removeAttr(kMinTaskSizeAttr);
   func::ReturnOp::create(b);
@@ -100,33 +134,39 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     if (auto own = generic->getAttrOfType<IntegerAttr>(kMinTaskSizeAttr))
       minSize = std::max<int64_t>(1, own.getInt());
     generic->removeAttr(kMinTaskSizeAttr);
-    if (ShapedType::isDynamic(trip) || trip < 2 * minSize) {
+    if (!ShapedType::isDynamic(trip) && trip < 2 * minSize) {
       generic->removeAttr(kParallelDimAttr);
       return;
     }
-    int64_t tasks = std::min<int64_t>(maxTasks, trip / minSize);
-    // The task gets the operands; anything else the body uses must be a constant it can
-    // rebuild (buildTaskBody). Otherwise the loop stays serial.
+    // The task gets the operands and the scalars the body reads from the kernel (the
+    // start position of an attention mask); constants it rebuilds. Anything else keeps
+    // the loop serial.
     SetVector<Value> above;
     getUsedValuesDefinedAbove(generic->getRegions(), above);
-    if (llvm::any_of(above, [](Value v) {
-          return !v.getDefiningOp() || !v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>();
-        })) {
-      generic->removeAttr(kParallelDimAttr);
-      return;
+    SmallVector<Value> passed;
+    for (Value value : above) {
+      if (value.getDefiningOp() && value.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())
+        continue;
+      if (!value.getType().isIntOrIndexOrFloat()) {
+        generic->removeAttr(kParallelDimAttr);
+        return;
+      }
+      passed.push_back(value);
     }
 
     MLIRContext *ctx = kernel.getContext();
     OpBuilder b(ctx);
     b.setInsertionPointAfter(kernel);
     SmallVector<Type> operandTypes(generic->getOperandTypes());
+    for (Value value : passed)
+      operandTypes.push_back(value.getType());
     SmallVector<Type> taskArgs{b.getIndexType(), b.getIndexType()};
     taskArgs.append(operandTypes);
     std::string base = (kernel.getName() + "_task" + std::to_string(k)).str();
     auto task = func::FuncOp::create(b, generic.getLoc(), base, b.getFunctionType(taskArgs, {}));
     task.setPrivate();
     symbols.insert(task);
-    buildTaskBody(task, generic, dim, trip);
+    buildTaskBody(task, generic, dim, trip, passed);
 
     SmallVector<Type> dispatchArgs{parallel.getType(), b.getIndexType()};
     dispatchArgs.append(operandTypes);
@@ -138,10 +178,27 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     symbols.insert(dispatch);
 
     b.setInsertionPoint(generic);
-    SmallVector<Value> args{parallel, arith::ConstantIndexOp::create(b, generic.getLoc(), tasks)};
+    SmallVector<Value> args{parallel, taskCount(b, generic, dim, trip, minSize)};
     args.append(generic->getOperands().begin(), generic->getOperands().end());
+    args.append(passed);
     func::CallOp::create(b, generic.getLoc(), dispatch, args);
     generic.erase();
+  }
+
+  /// min(max-tasks, N / minSize) tasks, at least one: a constant when N is static, else
+  /// computed from the operand's size where the loop runs. Either way it depends on N
+  /// alone, never on the thread count.
+  Value taskCount(OpBuilder &b, linalg::GenericOp generic, unsigned dim, int64_t trip,
+                  int64_t minSize) {
+    Location loc = generic.getLoc();
+    if (!ShapedType::isDynamic(trip))
+      return arith::ConstantIndexOp::create(b, loc, std::min<int64_t>(maxTasks, trip / minSize));
+    auto [operand, position] = operandIndexedBy(generic, dim);
+    Value n = memref::DimOp::create(b, loc, generic->getOperand(operand), position);
+    Value count =
+        arith::DivUIOp::create(b, loc, n, arith::ConstantIndexOp::create(b, loc, minSize));
+    count = arith::MinUIOp::create(b, loc, count, arith::ConstantIndexOp::create(b, loc, maxTasks));
+    return arith::MaxUIOp::create(b, loc, count, arith::ConstantIndexOp::create(b, loc, 1));
   }
 };
 

@@ -9,13 +9,19 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
   let description = [{
     Runs on buffers. In every kernel that received the caller's `g4_parallel_t*`
     (g4-bind-entry-points), each top-level `linalg.generic` marked `g4.parallel_dim = d`
-    whose loop `d` has a static trip count N >= 2 * `min-task-size` is moved into a task
-    function `@<kernel>_task<k>(chunk, tasks, operands...)` that runs rows
-    `[chunk*N/tasks, (chunk+1)*N/tasks)` of that loop on subviews, and replaced by a call
-    to the dispatcher declaration `@<kernel>_parallel<k>(parallel, tasks, operands...)`
-    (attribute `g4.parallel_task`), which g4-lower-parallel-dispatch defines once the
-    module is in the LLVM dialect. Tasks write disjoint parts of the output, so results
-    do not depend on the number of threads.
+    (optionally with its own `g4.min_task_size`) is moved into a task function
+    `@<kernel>_task<k>(chunk, tasks, operands..., scalars...)` that runs rows
+    `[chunk*N/tasks, (chunk+1)*N/tasks)` of loop `d` on subviews, and replaced by a call
+    to the dispatcher declaration `@<kernel>_parallel<k>(parallel, tasks, operands...,
+    scalars...)` (attribute `g4.parallel_task`), which g4-lower-parallel-dispatch defines
+    once the module is in the LLVM dialect. `scalars` are the integer, index and float
+    values the body reads from the kernel (constants are rebuilt in the task instead);
+    a `linalg.index` of loop `d` in the body gets the task's first row added back.
+    A static trip count N splits into min(`max-tasks`, N / `min-task-size`) tasks, and
+    not at all below 2 * `min-task-size`; a dynamic N into max(1, min(`max-tasks`,
+    N / `min-task-size`)) tasks computed where the loop was. Either count depends on N
+    alone, and tasks write disjoint parts of the output, so results do not depend on the
+    number of threads.
   }];
   let options = [
     Option<"minTaskSize", "min-task-size", "int64_t", /*default=*/"32",

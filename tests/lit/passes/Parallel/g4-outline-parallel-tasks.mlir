@@ -77,8 +77,8 @@ func.func private @not_a_kernel(%x: memref<?x96xf32>, %w: memref<192x96xbf16>, %
 
 // -----
 
-// A generic with its own g4.min_task_size (attention scores: one task per query head of
-// the group, dim 2 of 8) is split below the pass's min-task-size: 8 tasks of one head.
+// A generic with its own g4.min_task_size (here 1: one task per head, dim 2 of 8) is
+// split below the pass's min-task-size: 8 tasks of one head.
 #q = affine_map<(t, h, g, j, k) -> (t, h, g, k)>
 #k = affine_map<(t, h, g, j, k) -> (j, h, k)>
 #s = affine_map<(t, h, g, j, k) -> (t, h, g, j)>
@@ -97,6 +97,54 @@ func.func private @kernel_scores(%q: memref<?x1x8x64xf32>, %keys: memref<?x1x64x
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %m = arith.mulf %a, %b fastmath<reassoc,contract> : f32
     %r = arith.addf %acc, %m fastmath<reassoc,contract> : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A loop of dynamic length (attention's query rows, T * G) is split too: the kernel
+// computes max(1, min(max-tasks = 16, N / 4)) tasks from the operand's size, a function
+// of N alone, and each task reads N back from its operand. A scalar the body reads from
+// the kernel (the start position of a mask) travels as an extra argument after the
+// operands; the constant it uses is rebuilt in the task. The body's linalg.index of the
+// split loop counts rows of the task's subview, so the task adds its first row back.
+// CHECK-LABEL: func.func private @kernel_mask(
+// CHECK-SAME:      %[[S:[^:]+]]: memref<2x?x?xf32>, %[[START:[^:]+]]: index, %[[P:[^:]+]]: !llvm.ptr)
+// CHECK:         %[[N:.+]] = memref.dim %[[S]], %{{.+}} : memref<2x?x?xf32>
+// CHECK:         %[[PER:.+]] = arith.divui %[[N]], %{{.+}} : index
+// CHECK:         %[[MOST:.+]] = arith.minui %[[PER]], %{{.+}} : index
+// CHECK:         %[[TASKS:.+]] = arith.maxui %[[MOST]], %{{.+}} : index
+// CHECK:         call @kernel_mask_parallel0(%[[P]], %[[TASKS]], %[[S]], %[[START]]) : (!llvm.ptr, index, memref<2x?x?xf32>, index) -> ()
+// CHECK-NOT:     linalg.generic
+// CHECK:       func.func private @kernel_mask_task0(%[[C:.+]]: index, %[[K:.+]]: index, %[[TS:.+]]: memref<2x?x?xf32>, %[[TSTART:.+]]: index)
+// CHECK:         %[[TN:.+]] = memref.dim %[[TS]], %{{.+}} : memref<2x?x?xf32>
+// CHECK:         %[[FIRSTN:.+]] = arith.muli %[[C]], %[[TN]] : index
+// CHECK:         %[[FIRST:.+]] = arith.divui %[[FIRSTN]], %[[K]] : index
+// CHECK:         %[[ROWS:.+]] = memref.subview %[[TS]][0, %[[FIRST]], 0] [2, %{{.+}}, %{{.+}}] [1, 1, 1]
+// CHECK:         %[[SHIFT:.+]] = arith.constant 3 : index
+// CHECK:         linalg.generic {{.+}} outs(%[[ROWS]] :
+// CHECK:           %[[J:.+]] = linalg.index 2 : index
+// CHECK:           %[[LOCAL:.+]] = linalg.index 1 : index
+// CHECK-NEXT:      %[[M:.+]] = arith.addi %[[LOCAL]], %[[FIRST]] : index
+// CHECK:           %[[POS:.+]] = arith.addi %[[TSTART]], %[[J]] : index
+// CHECK:           %[[QUERY:.+]] = arith.addi %[[M]], %[[SHIFT]] : index
+// CHECK:           arith.cmpi ule, %[[POS]], %[[QUERY]] : index
+// CHECK:       func.func private @kernel_mask_parallel0(!llvm.ptr, index, memref<2x?x?xf32>, index) attributes {g4.parallel_task = @kernel_mask_task0}
+#s = affine_map<(h, m, j) -> (h, m, j)>
+func.func private @kernel_mask(%s: memref<2x?x?xf32>, %start: index, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %shift = arith.constant 3 : index
+  %neg = arith.constant 0xFF800000 : f32
+  linalg.generic {indexing_maps = [#s], iterator_types = ["parallel", "parallel", "parallel"]}
+      outs(%s : memref<2x?x?xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 1 : i64} {
+  ^bb0(%x: f32):
+    %j = linalg.index 2 : index
+    %m = linalg.index 1 : index
+    %pos = arith.addi %start, %j : index
+    %query = arith.addi %m, %shift : index
+    %ok = arith.cmpi ule, %pos, %query : index
+    %r = arith.select %ok, %x, %neg : f32
     linalg.yield %r : f32
   }
   return
