@@ -88,14 +88,19 @@ bool isWidened(Value value, Value arg) {
 /// reassociable add, on buffers: one reduction dim k, innermost (unit stride) in x and w;
 /// m in x and y only, n in w and y only, m before n in y; every other loop dim (a batch
 /// dim: heads of attention scores) is parallel and indexes y and x and/or w.
+/// `sumsOuterDimOfW`: w is [..., k, ..., n] instead, n innermost in w and y (attention's
+/// P x V, which reads the values [position, head, d] where the cache holds them).
 struct MatchedContraction {
   Value x, w, y;
   unsigned m, n, k;
   SmallVector<unsigned> batch;
+  bool sumsOuterDimOfW = false;
 };
 
 std::optional<MatchedContraction> matchContraction(linalg::GenericOp op) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+  // A bf16x8/bf16x16 weight's groups are a layout of their own (its matcher).
+  if (op->hasAttr("g4.interleaved_float") || !op.hasPureBufferSemantics() ||
+      op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return std::nullopt;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   if (!llvm::all_of(maps, [](AffineMap map) { return map.isProjectedPermutation(); }))
@@ -119,7 +124,11 @@ std::optional<MatchedContraction> matchContraction(linalg::GenericOp op) {
     return maps[operand].getNumResults() > 0 &&
            maps[operand].getResults().back() == getAffineDimExpr(*k, op.getContext());
   };
-  if (!innermost(0) || !innermost(1) || has(2, *k))
+  auto innermostIs = [&](unsigned operand, std::optional<unsigned> d) {
+    return d && maps[operand].getNumResults() > 0 &&
+           maps[operand].getResults().back() == getAffineDimExpr(*d, op.getContext());
+  };
+  if (!innermost(0) || !has(1, *k) || has(2, *k))
     return std::nullopt;
   // m: the first dim of y that x has and w lacks; n: the last dim of y that w has and
   // x lacks. Every loop dim but k must index y.
@@ -139,6 +148,9 @@ std::optional<MatchedContraction> matchContraction(linalg::GenericOp op) {
       batch.push_back(d);
   if (*maps[2].getResultPosition(getAffineDimExpr(*m, op.getContext())) >
       *maps[2].getResultPosition(getAffineDimExpr(*n, op.getContext())))
+    return std::nullopt;
+  bool sumsOuterDimOfW = !innermost(1);
+  if (sumsOuterDimOfW && (!innermostIs(1, n) || !innermostIs(2, n)))
     return std::nullopt;
 
   Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1], y = op.getDpsInits()[0];
@@ -163,7 +175,9 @@ std::optional<MatchedContraction> matchContraction(linalg::GenericOp op) {
   if (!mul || !((mul.getLhs() == a && isWidened(mul.getRhs(), bw)) ||
                 (mul.getRhs() == a && isWidened(mul.getLhs(), bw))))
     return std::nullopt;
-  return MatchedContraction{x, w, y, *m, *n, *k, batch};
+  if (sumsOuterDimOfW && !hasUnitInnerStride(y))
+    return std::nullopt;
+  return MatchedContraction{x, w, y, *m, *n, *k, batch, sumsOuterDimOfW};
 }
 
 /// The 2-D view of `operand` (indexed by `map`) at batch indices `at` (dims -> values):
@@ -359,7 +373,7 @@ void addLaneSums(ImplicitLocOpBuilder &b, Value y, Value m, Value n, int64_t row
 }
 
 /// y[m + i, t + j, :] += acc[i * cols + j], for a tile of one-output-per-lane
-/// accumulators (the interleaved kernels: y is [M, T, group width]).
+/// accumulators (the interleaved packed kernel: y is [M, T, 8]).
 void addGroupTiles(ImplicitLocOpBuilder &b, Value y, Value m, Value t, int64_t rows, int64_t cols,
                    ValueRange acc) {
   for (int64_t i = 0; i < rows; ++i) {
@@ -941,10 +955,20 @@ private:
                                     arith::ShLIOp::create(nb, bits, sixteen));
   }
 
+  /// The accumulators start from y's current values and are stored back: every output
+  /// is one sequential sum over k (y + w0 x0 + w1 x1 + ...) whatever the k blocks, so
+  /// attention's P x V, split at the ring's wrap and the block in decode but not in
+  /// prefill, gives the same bits in both.
   void tile(int64_t rows, int64_t cols, Value m, Value t, Value k0, Value kEnd) {
-    Value zero =
-        arith::ConstantOp::create(b, DenseElementsAttr::get(groupVector(b.getF32Type()), 0.0f));
-    SmallVector<Value> init(rows * cols, zero);
+    auto accType = groupVector(b.getF32Type());
+    auto at = [&](int64_t i, int64_t j) {
+      return SmallVector<Value>{i ? arith::AddIOp::create(b, m, index(b, i)) : m,
+                                j ? arith::AddIOp::create(b, t, index(b, j)) : t, index(b, 0)};
+    };
+    SmallVector<Value> init;
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        init.push_back(vector::LoadOp::create(b, accType, c.y, at(i, j)));
     auto loop = scf::ForOp::create(
         b, k0, kEnd, index(b, 1), init,
         [&](OpBuilder &nested, Location loc, Value k, ValueRange acc) {
@@ -964,7 +988,9 @@ private:
           }
           scf::YieldOp::create(nb, next);
         });
-    addGroupTiles(b, c.y, m, t, rows, cols, loop.getResults());
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        vector::StoreOp::create(b, loop.getResult(i * cols + j), c.y, at(i, j));
   }
 
   ImplicitLocOpBuilder &b;
@@ -972,6 +998,25 @@ private:
   Contraction c;
   int64_t group;
 };
+
+/// x [M, K], w [K, N] and y [M, N] as the interleaved float kernel's operands: w viewed
+/// as [N / G, K, G] (groups of G adjacent outputs, each input's G weights contiguous),
+/// y as [M, N / G, G]. Views only: w stays where it is (attention's values in the cache).
+Contraction asWeightGroups(ImplicitLocOpBuilder &b, Contraction c, int64_t group) {
+  auto wType = cast<MemRefType>(c.w.getType());
+  auto yType = cast<MemRefType>(c.y.getType());
+  int64_t outputs = wType.getDimSize(1);
+  Value grouped = memref::ExpandShapeOp::create(
+      b, SmallVector<int64_t>{wType.getDimSize(0), outputs / group, group}, c.w,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  Value w = memref::TransposeOp::create(b, grouped,
+                                        AffineMapAttr::get(AffineMap::getPermutationMap(
+                                            ArrayRef<unsigned>{1, 0, 2}, b.getContext())));
+  Value y = memref::ExpandShapeOp::create(
+      b, SmallVector<int64_t>{yType.getDimSize(0), outputs / group, group}, c.y,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  return Contraction{c.x, w, y};
+}
 
 /// The bf16x8 / bf16x16 contraction g4-gemma-to-linalg marks g4.interleaved_float: x
 /// [M, K] f32, w [T, K, G] (f32, bf16 or f16; G = 8 or 16), y [M, T, G] f32, all with
@@ -1372,6 +1417,17 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
     for (linalg::GenericOp op : generics) {
       ImplicitLocOpBuilder b(op.getLoc(), op);
       if (std::optional<MatchedContraction> c = matchContraction(op)) {
+        // w [K, N] is read as [N / G, K, G] by the interleaved float kernel: G outputs
+        // per vector, a broadcast x per input.
+        int64_t group = shape.scalable ? 4 : shape.lanes;
+        if (c->sumsOuterDimOfW) {
+          int64_t outputs = cast<MemRefType>(c->w.getType())
+                                .getDimSize(*op.getIndexingMapsArray()[1].getResultPosition(
+                                    getAffineDimExpr(c->n, op.getContext())));
+          if ((group != 4 && group != 8 && group != 16) || ShapedType::isDynamic(outputs) ||
+              outputs % group != 0)
+            continue;
+        }
         // A loop per batch dim, each iteration a 2-D problem on subviews.
         SmallVector<Range> ranges =
             cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(b, op.getLoc());
@@ -1379,11 +1435,12 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
         llvm::DenseMap<unsigned, Value> at;
         std::function<void(unsigned)> nest = [&](unsigned level) {
           if (level == c->batch.size()) {
-            FloatKernel(b, shape,
-                        Contraction{batchSlice(b, c->x, maps[0], at),
-                                    batchSlice(b, c->w, maps[1], at),
-                                    batchSlice(b, c->y, maps[2], at)})
-                .emit();
+            Contraction slices{batchSlice(b, c->x, maps[0], at), batchSlice(b, c->w, maps[1], at),
+                               batchSlice(b, c->y, maps[2], at)};
+            if (c->sumsOuterDimOfW)
+              InterleavedFloatKernel(b, shape, asWeightGroups(b, slices, group)).emit();
+            else
+              FloatKernel(b, shape, slices).emit();
             return;
           }
           unsigned d = c->batch[level];

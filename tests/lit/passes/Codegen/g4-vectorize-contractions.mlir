@@ -204,17 +204,42 @@ func.func @scores(%q: memref<?x2x4x64xf32>, %keys: memref<?x2x64xf32>, %s: memre
 
 // -----
 
-// Left alone: the values product of attention, out[t, k] += p[t, j] * v[j, k], whose
-// reduction dim is not innermost in v.
+// The values product of attention, out[t, k] += p[t, j] * v[j, k], sums over the outer
+// dim of v: v is viewed as groups of 8 outputs ([16 / 8, 64, 8], no copy) for the
+// interleaved float kernel, one vector<8xf32> of outputs per accumulator.
 // CHECK-LABEL: func.func @values
-// CHECK:         linalg.generic
-// CHECK-NOT:     vector.fma
+// CHECK:         %[[GROUPS:.+]] = memref.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [64, 2, 8] : memref<64x16xf32> into memref<64x2x8xf32>
+// CHECK:         %[[W:.+]] = memref.transpose %[[GROUPS]] (d0, d1, d2) -> (d1, d0, d2) : memref<64x2x8xf32> to memref<2x64x8xf32, strided<[8, 16, 1]>>
+// CHECK:         memref.expand_shape %{{.+}} {{\[}}[0], [1, 2]] {{.+}} : memref<?x16xf32> into memref<?x2x8xf32>
+// CHECK:         vector.load %[[W]][%{{.+}}, %{{.+}}, %{{.+}}] : memref<2x64x8xf32, strided<[8, 16, 1]>>, vector<8xf32>
+// CHECK:         vector.fma
+// CHECK-NOT:     linalg.generic
 #p = affine_map<(t, k, j) -> (t, j)>
 #v = affine_map<(t, k, j) -> (j, k)>
 #o = affine_map<(t, k, j) -> (t, k)>
 func.func @values(%p: memref<?x64xf32>, %v: memref<64x16xf32>, %o: memref<?x16xf32>) {
   linalg.generic {indexing_maps = [#p, #v, #o], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%p, %v : memref<?x64xf32>, memref<64x16xf32>) outs(%o : memref<?x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b fastmath<reassoc,contract> : f32
+    %r = arith.addf %acc, %m fastmath<reassoc,contract> : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Left alone: the same product with 12 outputs, not a multiple of the 8-output groups.
+// CHECK-LABEL: func.func @values_ragged
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.fma
+#p = affine_map<(t, k, j) -> (t, j)>
+#v = affine_map<(t, k, j) -> (j, k)>
+#o = affine_map<(t, k, j) -> (t, k)>
+func.func @values_ragged(%p: memref<?x64xf32>, %v: memref<64x12xf32>, %o: memref<?x12xf32>) {
+  linalg.generic {indexing_maps = [#p, #v, #o], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%p, %v : memref<?x64xf32>, memref<64x12xf32>) outs(%o : memref<?x12xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %m = arith.mulf %a, %b fastmath<reassoc,contract> : f32
     %r = arith.addf %acc, %m fastmath<reassoc,contract> : f32
