@@ -27,7 +27,9 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       // No malloc in generated code: kernels write into their callers' buffers, and
       // every buffer becomes a view of the caller's scratch arena.
       {"g4-kernel-results-to-out-params", "g4-kernel-results-to-out-params,canonicalize"},
-      {"g4-plan-scratch", "g4-plan-scratch,cse"},
+      // cse merges the subviews of an in-place insert_slice; canonicalize then drops
+      // the copy of a buffer onto itself that bufferization left there.
+      {"g4-plan-scratch", "g4-plan-scratch,cse,canonicalize"},
       {"convert-bufferization-to-memref", "convert-bufferization-to-memref"},
       // Large independent loops become tasks for the caller's injected thread pool.
       {"g4-outline-parallel-tasks", "g4-outline-parallel-tasks"},

@@ -14,10 +14,12 @@
 #include "passes/Conversion/GemmaToLinalg/TensorEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <limits>
 
@@ -101,79 +103,125 @@ struct KVAppendLowering : KernelPattern<KVAppendOp> {
   }
 };
 
-/// The attention core: q [T, kvh, G, d], keys/values of the combined axis, mask, softmax,
-/// weighted sum. Returns [T, kvh, G, d].
+/// The attention core over the cache in place. The query heads of a KV head are grouped
+/// as rows: q is [kv_heads, T * G, d] (row m = t * G + g, G = heads / kv_heads), so every
+/// contraction reads a K or V row once for all G heads of its group (per row tile),
+/// where one microkernel per query head read it G times.
+///
+/// The key axis is the past positions lo .. start-1 in order, read where the cache holds
+/// them (ring slots lo mod C .. C-1, then 0 .., at most two slices), then the block's T
+/// keys: no copy, and a sliding layer touches only its window. Scores and P x V are one
+/// contraction per part. Position order keeps decode equal to prefill bit for bit: the
+/// terms of every sum (the row sum, and P x V, which sums each output sequentially over
+/// its positions) come in the same order, and prefill's extra terms (positions before
+/// the window, the future) are exact zeros.
 class AttentionCoreEmitter {
 public:
-  AttentionCoreEmitter(TensorEmitter &e, Value start, Value lo, Value past, int64_t window)
-      : e(e), b(e.builder()), ctx(b.getContext()), start(start), lo(lo), past(past),
-        window(window) {}
+  AttentionCoreEmitter(TensorEmitter &e, Value start, int64_t window, int64_t kvHeads,
+                       int64_t group)
+      : e(e), b(e.builder()), ctx(b.getContext()), start(start), window(window), kvHeads(kvHeads),
+        group(group) {}
 
-  /// all[j, h, e] = j < past ? cache[which, (lo + j) mod C, h, e] : block[j - past, h, e];
-  /// `transposed` lays it out as all[h, e, j] instead (the values: the P x V product
-  /// then reduces over the innermost dim of both operands, like the scores).
-  Value gatherKeyAxis(Value cache, Value block, int64_t which, bool transposed = false) {
-    auto cacheType = cast<RankedTensorType>(cache.getType());
-    int64_t capacity = cacheType.getDimSize(1), kvh = cacheType.getDimSize(2),
-            d = cacheType.getDimSize(3);
-    Value total = arith::AddIOp::create(b, past, tensor::DimOp::create(b, block, 0));
-    SmallVector<OpFoldResult> shape{total, b.getIndexAttr(kvh), b.getIndexAttr(d)};
-    if (transposed)
-      shape = {b.getIndexAttr(kvh), b.getIndexAttr(d), total};
-    Value out = tensor::EmptyOp::create(b, shape, b.getF32Type());
-    Value capacityValue = e.index(capacity), zero = e.index(0), whichValue = e.index(which);
-    AffineMap identity = AffineMap::getMultiDimIdentityMap(3, ctx);
-    return linalg::GenericOp::create(
-               b, out.getType(), ValueRange{}, ValueRange{out}, SmallVector<AffineMap>{identity},
-               iterators(3),
-               [&](OpBuilder &nested, Location loc, ValueRange) {
-                 ImplicitLocOpBuilder nb(loc, nested);
-                 TensorEmitter ne(nb);
-                 Value j = linalg::IndexOp::create(nb, transposed ? 2 : 0);
-                 Value h = linalg::IndexOp::create(nb, transposed ? 0 : 1);
-                 Value k = linalg::IndexOp::create(nb, transposed ? 1 : 2);
-                 Value isPast = arith::CmpIOp::create(nb, arith::CmpIPredicate::ult, j, past);
-                 Value slot =
-                     arith::RemUIOp::create(nb, arith::AddIOp::create(nb, lo, j), capacityValue);
-                 // Clamp the unused index of each select so both reads stay in bounds.
-                 Value pastSlot = arith::SelectOp::create(nb, isPast, slot, zero);
-                 Value blockRow =
-                     arith::SelectOp::create(nb, isPast, zero, arith::SubIOp::create(nb, j, past));
-                 Value fromCache =
-                     tensor::ExtractOp::create(nb, cache, ValueRange{whichValue, pastSlot, h, k});
-                 Value fromBlock = tensor::ExtractOp::create(nb, block, ValueRange{blockRow, h, k});
-                 Value v = arith::SelectOp::create(nb, isPast, ne.toF32(fromCache), fromBlock);
-                 linalg::YieldOp::create(nb, ValueRange{v});
-               })
-        .getResult(0);
+  /// q [T, kv_heads * G, d] -> [kv_heads, T * G, d] (a reshape when kv_heads is 1).
+  Value groupQueries(Value q) {
+    int64_t d = cast<RankedTensorType>(q.getType()).getDimSize(2);
+    OpFoldResult tokens = e.sizes(q)[0];
+    OpFoldResult rows = times(tokens, group);
+    if (kvHeads == 1) {
+      Value flat =
+          tensor::CollapseShapeOp::create(b, q, SmallVector<ReassociationIndices>{{0, 1}, {2}});
+      return expand(flat, {b.getIndexAttr(1), rows, b.getIndexAttr(d)}, {{0, 1}, {2}});
+    }
+    Value split =
+        expand(q, {tokens, b.getIndexAttr(kvHeads), b.getIndexAttr(group), b.getIndexAttr(d)},
+               {{0}, {1, 2}, {3}});
+    Value init =
+        tensor::EmptyOp::create(b,
+                                SmallVector<OpFoldResult>{b.getIndexAttr(kvHeads), tokens,
+                                                          b.getIndexAttr(group), b.getIndexAttr(d)},
+                                b.getF32Type());
+    Value transposed = linalg::TransposeOp::create(b, split, init, SmallVector<int64_t>{1, 0, 2, 3})
+                           .getResult()[0];
+    return tensor::CollapseShapeOp::create(b, transposed,
+                                           SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}});
   }
 
-  Value attend(Value q, Value keys, Value valuesT) {
-    AffineExpr t, h, g, j, k;
-    bindDims(ctx, t, h, g, j, k);
-    auto qType = cast<RankedTensorType>(q.getType());
-    SmallVector<OpFoldResult> qSizes = e.sizes(q);
-    SmallVector<OpFoldResult> scoreShape{qSizes[0], qSizes[1], qSizes[2], e.sizes(keys)[0]};
+  /// out [kv_heads, T * G, d] -> [T, kv_heads * G * d], the heads in query-head order.
+  Value ungroup(Value out, OpFoldResult tokens) {
+    int64_t d = cast<RankedTensorType>(out.getType()).getDimSize(2);
+    SmallVector<OpFoldResult> split{b.getIndexAttr(kvHeads), tokens, b.getIndexAttr(group),
+                                    b.getIndexAttr(d)};
+    Value heads = expand(out, split, {{0}, {1, 2}, {3}});
+    if (kvHeads > 1) {
+      Value init = tensor::EmptyOp::create(
+          b, SmallVector<OpFoldResult>{tokens, split[0], split[2], split[3]}, b.getF32Type());
+      heads = linalg::TransposeOp::create(b, heads, init, SmallVector<int64_t>{1, 0, 2, 3})
+                  .getResult()[0];
+      return tensor::CollapseShapeOp::create(b, heads,
+                                             SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    }
+    return tensor::CollapseShapeOp::create(b, heads,
+                                           SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
+  }
 
-    // scores[t, h, g, j] = sum_k q[t, h, g, k] * keys[j, h, k]
-    Value scores = headContraction(
-        RankedTensorType::get(
-            {qType.getDimSize(0), qType.getDimSize(1), qType.getDimSize(2), ShapedType::kDynamic},
-            b.getF32Type()),
-        q, keys, e.filled(scoreShape, 0.0), {map({t, h, g, k}), map({j, h, k}), map({t, h, g, j})});
+  /// q [kv_heads, M, d] (grouped), the cache and the block's keys/values [T, kv_heads, d]:
+  /// returns [kv_heads, M, d].
+  Value attend(Value q, Value cache, Value blockKeys, Value blockValues) {
+    auto cacheType = cast<RankedTensorType>(cache.getType());
+    int64_t capacity = cacheType.getDimSize(1), d = cacheType.getDimSize(3);
+    Value tokens = tensor::DimOp::create(b, blockKeys, 0);
+    OpFoldResult rows = e.sizes(q)[1];
+    // The past positions lo .. start-1, in order: ring slots lo mod C .. C-1, then 0 ..
+    // (a global layer's ring never wraps: C >= start).
+    lo = window > 0 ? arith::MaxSIOp::create(b, e.index(0),
+                                             arith::SubIOp::create(b, start, e.index(window - 1)))
+                          .getResult()
+                    : e.index(0);
+    Value past = arith::SubIOp::create(b, start, lo);
+    Value capacityValue = e.index(capacity);
+    Value firstSlot = window > 0 ? arith::RemUIOp::create(b, lo, capacityValue).getResult() : lo;
+    Value beforeWrap =
+        arith::MinUIOp::create(b, past, arith::SubIOp::create(b, capacityValue, firstSlot));
+    Value afterWrap = arith::SubIOp::create(b, past, beforeWrap);
+    Value total = arith::AddIOp::create(b, past, tokens);
+    // The key axis: (columns, slots of the cache or the block) per part.
+    struct Part {
+      Value column, length, firstSlot;
+    };
+    SmallVector<Part> parts{{e.index(0), beforeWrap, firstSlot},
+                            {beforeWrap, afterWrap, e.index(0)}};
+    if (window == 0)
+      parts.pop_back();
 
-    // Mask: key position lo + j is visible from query position start + t when it is not in
-    // the future and, for sliding layers, within the last `window` positions.
+    AffineExpr h, m, j, k;
+    bindDims(ctx, h, m, j, k);
+    // scores[h, m, j] = sum_k q[h, m, k] * keys[j, h, k]: the cache's parts, then the block.
+    SmallVector<OpFoldResult> scoreShape{b.getIndexAttr(kvHeads), rows, total};
+    Value scores = e.filled(scoreShape, 0.0);
+    SmallVector<AffineMap> scoreMaps{map({h, m, k}), map({j, h, k}), map({h, m, j})};
+    for (const Part &part : parts)
+      scores = intoColumns(scores, part.column, part.length, [&](Value columns) {
+        return contraction(q, cacheSlots(cache, 0, part.firstSlot, part.length), columns,
+                           scoreMaps);
+      });
+    scores = intoColumns(scores, past, tokens, [&](Value columns) {
+      return contraction(q, blockKeys, columns, scoreMaps);
+    });
+
+    // Mask: key position lo + j is visible from query position start + m / G when it is
+    // not in the future and, for sliding layers, within the last `window` positions.
     Value negInf = e.f32(-std::numeric_limits<float>::infinity());
-    Value windowValue = e.index(window);
+    Value windowValue = e.index(window), groupValue = e.index(group);
     Value masked =
         linalg::GenericOp::create(
             b, scores.getType(), ValueRange{}, ValueRange{scores},
-            SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx)}, iterators(4),
+            SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(3, ctx)}, iterators(3),
             [&](OpBuilder &nested, Location loc, ValueRange args) {
               ImplicitLocOpBuilder nb(loc, nested);
-              Value query = arith::AddIOp::create(nb, start, linalg::IndexOp::create(nb, 0));
-              Value key = arith::AddIOp::create(nb, lo, linalg::IndexOp::create(nb, 3));
+              Value query = arith::AddIOp::create(
+                  nb, start,
+                  arith::DivUIOp::create(nb, linalg::IndexOp::create(nb, 1), groupValue));
+              Value key = arith::AddIOp::create(nb, lo, linalg::IndexOp::create(nb, 2));
               Value visible = arith::CmpIOp::create(nb, arith::CmpIPredicate::ule, key, query);
               if (window > 0) {
                 Value inWindow =
@@ -187,41 +235,51 @@ public:
             .getResult(0);
     splitAcrossHeads(masked.getDefiningOp());
 
-    // Softmax over j (f32): row max, exp, row sum; the division is applied after P @ V.
-    SmallVector<OpFoldResult> rowShape(qSizes.begin(), qSizes.begin() + 3);
+    // Softmax over j (f32): row max, exp, row sum; the division is applied after P x V.
+    SmallVector<OpFoldResult> rowShape{b.getIndexAttr(kvHeads), rows};
     Value rowMax = reduceRows(masked, e.filled(rowShape, -std::numeric_limits<float>::infinity()),
                               [](ImplicitLocOpBuilder &nb, Value acc, Value x) {
                                 return arith::MaximumFOp::create(nb, acc, x);
                               });
-    Value weights =
-        linalg::GenericOp::create(
-            b, masked.getType(), ValueRange{rowMax}, ValueRange{masked},
-            SmallVector<AffineMap>{map4({t, h, g}), AffineMap::getMultiDimIdentityMap(4, ctx)},
-            iterators(4),
-            [&](OpBuilder &nested, Location loc, ValueRange args) {
-              ImplicitLocOpBuilder nb(loc, nested);
-              Value x = arith::SubFOp::create(nb, args[1], args[0]);
-              linalg::YieldOp::create(nb, ValueRange{math::ExpOp::create(nb, x)});
-            })
-            .getResult(0);
+    AffineExpr r0, r1, r2;
+    bindDims(ctx, r0, r1, r2);
+    AffineMap rowMap = AffineMap::get(3, 0, {r0, r1}, ctx);
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(3, ctx);
+    Value weights = linalg::GenericOp::create(
+                        b, masked.getType(), ValueRange{rowMax}, ValueRange{masked},
+                        SmallVector<AffineMap>{rowMap, identity}, iterators(3),
+                        [&](OpBuilder &nested, Location loc, ValueRange args) {
+                          ImplicitLocOpBuilder nb(loc, nested);
+                          Value x = arith::SubFOp::create(nb, args[1], args[0]);
+                          linalg::YieldOp::create(nb, ValueRange{math::ExpOp::create(nb, x)});
+                        })
+                        .getResult(0);
     splitAcrossHeads(weights.getDefiningOp());
     Value rowSum = reduceRows(weights, e.filled(rowShape, 0.0),
                               [](ImplicitLocOpBuilder &nb, Value acc, Value x) {
                                 return arith::AddFOp::create(nb, acc, x);
                               });
 
-    // out[t, h, g, k] = sum_j weights[t, h, g, j] * valuesT[h, k, j] / rowSum[t, h, g]:
-    // a contraction over the innermost dim of both, like the scores (a microkernel per
-    // (h, g) with query rows and value dims as the tile).
-    Value out = e.filled(qSizes, 0.0);
-    AffineExpr kOut = j, jSum = k; // loop 3 is the output's k, loop 4 the sum over j
-    Value summed =
-        headContraction(out.getType(), weights, valuesT, out,
-                        {map({t, h, g, jSum}), map({h, kOut, jSum}), map({t, h, g, kOut})});
+    // out[h, m, k] = sum_j weights[h, m, j] * values[j, h, k] / rowSum[h, m]: the past
+    // slots, then the block. The sum runs over the outer dim of the values, which
+    // g4-vectorize-contractions reads as rows of d (one vector of outputs per row).
+    Value out = e.filled({b.getIndexAttr(kvHeads), rows, b.getIndexAttr(d)}, 0.0);
+    AffineExpr kOut = j, jSum = k; // loop 2 is the output's k, loop 3 the sum over j
+    SmallVector<AffineMap> valueMaps{map({h, m, jSum}), map({jSum, h, kOut}), map({h, m, kOut})};
+    auto columns = [&](Value offset, Value size) {
+      SmallVector<OpFoldResult> offsets{b.getIndexAttr(0), b.getIndexAttr(0), offset};
+      SmallVector<OpFoldResult> sizes{b.getIndexAttr(kvHeads), rows, size};
+      return tensor::ExtractSliceOp::create(b, weights, offsets, sizes,
+                                            SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+    };
+    for (const Part &part : parts)
+      out = contraction(columns(part.column, part.length),
+                        cacheSlots(cache, 1, part.firstSlot, part.length), out, valueMaps);
+    out = contraction(columns(past, tokens), blockValues, out, valueMaps);
     auto normalized = linalg::GenericOp::create(
-        b, summed.getType(), ValueRange{rowSum}, ValueRange{summed},
-        SmallVector<AffineMap>{map4({t, h, g}), AffineMap::getMultiDimIdentityMap(4, ctx)},
-        iterators(4), [&](OpBuilder &nested, Location loc, ValueRange args) {
+        b, out.getType(), ValueRange{rowSum}, ValueRange{out},
+        SmallVector<AffineMap>{rowMap, identity}, iterators(3),
+        [&](OpBuilder &nested, Location loc, ValueRange args) {
           ImplicitLocOpBuilder nb(loc, nested);
           linalg::YieldOp::create(nb, ValueRange{arith::DivFOp::create(nb, args[1], args[0])});
         });
@@ -230,46 +288,91 @@ public:
   }
 
 private:
-  /// init + sum over the last loop of x * w (maps over (t, h, g, *, *)), reassociable
-  /// like the weight contractions: g4-vectorize-contractions makes it a microkernel per
-  /// (h, g) with the same operations for every query row, so decode and prefill agree.
-  Value headContraction(Type resultType, Value x, Value w, Value init, ArrayRef<AffineMap> maps) {
+  /// size * factor, folded when size is static.
+  OpFoldResult times(OpFoldResult size, int64_t factor) {
+    if (std::optional<int64_t> known = getConstantIntValue(size))
+      return b.getIndexAttr(*known * factor);
+    return arith::MulIOp::create(b, getValueOrCreateConstantIndexOp(b, b.getLoc(), size),
+                                 e.index(factor))
+        .getResult();
+  }
+
+  /// x expanded to `sizes` (static where they are constants).
+  Value expand(Value x, ArrayRef<OpFoldResult> sizes, ArrayRef<ReassociationIndices> groups) {
+    SmallVector<int64_t> shape;
+    for (OpFoldResult size : sizes)
+      shape.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
+    return tensor::ExpandShapeOp::create(b, RankedTensorType::get(shape, b.getF32Type()), x, groups,
+                                         sizes);
+  }
+
+  /// cache[which, first .. first+length-1, :, :] in place: [length, kv_heads, d] of the
+  /// cache's element type.
+  Value cacheSlots(Value cache, int64_t which, Value first, Value length) {
+    auto cacheType = cast<RankedTensorType>(cache.getType());
+    int64_t d = cacheType.getDimSize(3);
+    auto sliceType =
+        RankedTensorType::get({ShapedType::kDynamic, kvHeads, d}, cacheType.getElementType());
+    SmallVector<OpFoldResult> offsets{b.getIndexAttr(which), first, b.getIndexAttr(0),
+                                      b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes{b.getIndexAttr(1), length, b.getIndexAttr(kvHeads),
+                                    b.getIndexAttr(d)};
+    return tensor::ExtractSliceOp::create(b, sliceType, cache, offsets, sizes,
+                                          SmallVector<OpFoldResult>(4, b.getIndexAttr(1)));
+  }
+
+  /// Columns offset .. offset+size-1 of scores [kv_heads, M, J] replaced by `fill` of them.
+  Value intoColumns(Value scores, Value offset, Value size, function_ref<Value(Value)> fill) {
+    SmallVector<OpFoldResult> offsets{b.getIndexAttr(0), b.getIndexAttr(0), offset};
+    SmallVector<OpFoldResult> sizes{b.getIndexAttr(kvHeads), e.sizes(scores)[1], size};
+    SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+    Value columns = tensor::ExtractSliceOp::create(b, scores, offsets, sizes, strides);
+    return tensor::InsertSliceOp::create(b, fill(columns), scores, offsets, sizes, strides);
+  }
+
+  /// init + sum over loop 3 of x * w (maps over (h, m, *, *)), reassociable like the
+  /// weight contractions: g4-vectorize-contractions makes it a microkernel per KV head
+  /// with the same operations for every query row, so decode and prefill agree.
+  Value contraction(Value x, Value w, Value init, ArrayRef<AffineMap> maps) {
     auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
-    auto contraction = linalg::GenericOp::create(
-        b, resultType, ValueRange{x, w}, ValueRange{init}, maps, iterators(4, 1),
+    auto op = linalg::GenericOp::create(
+        b, init.getType(), ValueRange{x, w}, ValueRange{init}, maps, iterators(3, 1),
         [&](OpBuilder &nested, Location loc, ValueRange args) {
           ImplicitLocOpBuilder nb(loc, nested);
-          Value p = arith::MulFOp::create(nb, args[0], args[1], fast);
+          Value p =
+              arith::MulFOp::create(nb, args[0], lowering::TensorEmitter(nb).toF32(args[1]), fast);
           linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p, fast)});
         });
-    splitAcrossHeads(contraction);
-    return contraction.getResult(0);
+    splitAcrossHeads(op);
+    return op.getResult(0);
   }
 
-  /// The heads are independent: g4-outline-parallel-tasks may give each KV head (or
-  /// each query head of a group, whichever dim is longer) its own task. The tasks write
-  /// disjoint outputs with unchanged operations, so the thread count changes nothing.
-  /// The mask, softmax and normalisation are split the same way: at 512 tokens their
-  /// exp alone was a sixth of prefill on one thread.
-  void splitAcrossHeads(Operation *contraction) {
-    auto type = cast<RankedTensorType>(contraction->getResult(0).getType());
-    int64_t kvHeads = type.getDimSize(1), group = type.getDimSize(2);
-    contraction->setAttr(lowering::kParallelDimAttr, b.getI64IntegerAttr(kvHeads >= group ? 1 : 2));
-    contraction->setAttr("g4.min_task_size", b.getI64IntegerAttr(1));
+  /// The KV heads and the query rows are independent: g4-outline-parallel-tasks may give
+  /// each KV head its own task or, when a group has more heads than there are KV heads,
+  /// each block of at least G / 2 query rows (decode's one token: two tasks, each reading
+  /// K and V once for its rows). The tasks write disjoint outputs with unchanged
+  /// operations, so the thread count changes nothing. The mask, softmax and normalisation
+  /// are split the same way: at 512 tokens their exp alone was a sixth of prefill on one
+  /// thread.
+  void splitAcrossHeads(Operation *op) {
+    bool byHeads = kvHeads >= group;
+    op->setAttr(lowering::kParallelDimAttr, b.getI64IntegerAttr(byHeads ? 0 : 1));
+    op->setAttr("g4.min_task_size",
+                b.getI64IntegerAttr(byHeads ? 1 : std::max<int64_t>(1, group / 2)));
   }
 
-  AffineMap map(ArrayRef<AffineExpr> exprs) { return AffineMap::get(5, 0, exprs, ctx); }
-  AffineMap map4(ArrayRef<AffineExpr> exprs) { return AffineMap::get(4, 0, exprs, ctx); }
+  AffineMap map(ArrayRef<AffineExpr> exprs) { return AffineMap::get(4, 0, exprs, ctx); }
 
-  /// Reduces x [T, h, g, j] over j into init [T, h, g] with `combine`.
+  /// Reduces x [kv_heads, M, J] over J into init [kv_heads, M] with `combine`.
   Value reduceRows(Value x, Value init,
                    function_ref<Value(ImplicitLocOpBuilder &, Value, Value)> combine) {
-    AffineExpr t, h, g, j;
-    bindDims(ctx, t, h, g, j);
+    AffineExpr h, m, j;
+    bindDims(ctx, h, m, j);
     auto reduction = linalg::GenericOp::create(
         b, init.getType(), ValueRange{x}, ValueRange{init},
-        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(4, ctx), map4({t, h, g})},
-        iterators(3, 1), [&](OpBuilder &nested, Location loc, ValueRange args) {
+        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(3, ctx),
+                               AffineMap::get(3, 0, {h, m}, ctx)},
+        iterators(2, 1), [&](OpBuilder &nested, Location loc, ValueRange args) {
           ImplicitLocOpBuilder nb(loc, nested);
           linalg::YieldOp::create(nb, ValueRange{combine(nb, args[1], args[0])});
         });
@@ -280,8 +383,8 @@ private:
   TensorEmitter &e;
   ImplicitLocOpBuilder &b;
   MLIRContext *ctx;
-  Value start, lo, past;
-  int64_t window;
+  Value start, lo;
+  int64_t window, kvHeads, group;
 };
 
 struct AttentionLowering : KernelPattern<AttentionOp> {
@@ -298,27 +401,11 @@ struct AttentionLowering : KernelPattern<AttentionOp> {
     Value q = e.splitLastDim(e.matmulTransposedWeight(adaptor.getInput(), adaptor.getQWeight()),
                              heads, d);
     q = e.rope(e.rmsNorm(q, adaptor.getQNorm(), eps), start, op.getRope());
-    // [T, heads, d] -> [T, kv_heads, group, d]: query head n reads KV head n / group.
-    auto qType = cast<RankedTensorType>(q.getType());
-    SmallVector<OpFoldResult> groupedSizes{e.sizes(q)[0], b.getIndexAttr(kvh),
-                                           b.getIndexAttr(group), b.getIndexAttr(d)};
-    Value grouped = tensor::ExpandShapeOp::create(
-        b, RankedTensorType::get({qType.getDimSize(0), kvh, group, d}, b.getF32Type()), q,
-        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}}, groupedSizes);
-
     int64_t window = op.getKind() == AttentionKind::sliding ? int64_t(op.getWindow()) : 0;
-    Value lo = window > 0 ? arith::MaxSIOp::create(
-                                b, e.index(0), arith::SubIOp::create(b, start, e.index(window - 1)))
-                                .getResult()
-                          : e.index(0);
-    Value past = arith::SubIOp::create(b, start, lo);
-    AttentionCoreEmitter core(e, start, lo, past, window);
-    Value keys = core.gatherKeyAxis(adaptor.getCache(), adaptor.getKeys(), 0);
-    Value valuesT = core.gatherKeyAxis(adaptor.getCache(), adaptor.getValues(), 1,
-                                       /*transposed=*/true);
-    Value attended = core.attend(grouped, keys, valuesT);
-    Value merged = tensor::CollapseShapeOp::create(
-        b, attended, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    AttentionCoreEmitter core(e, start, window, kvh, group);
+    Value attended = core.attend(core.groupQueries(q), adaptor.getCache(), adaptor.getKeys(),
+                                 adaptor.getValues());
+    Value merged = core.ungroup(attended, e.sizes(adaptor.getInput())[0]);
     Value out = e.matmulTransposedWeight(merged, adaptor.getOWeight());
     return {out};
   }

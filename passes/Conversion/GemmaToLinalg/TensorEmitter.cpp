@@ -304,16 +304,15 @@ Value TensorEmitter::rmsNorm(Value x, Value weight, double epsilon) {
   Value init = filled(rowShape, 0.0);
   auto iterators = parallel(rank);
   iterators.back() = utils::IteratorType::reduction;
-  Value sumSquares =
-      linalg::GenericOp::create(b, init.getType(), ValueRange{x}, ValueRange{init},
-                                SmallVector<AffineMap>{identity, rows}, iterators,
-                                [&](OpBuilder &nested, Location loc, ValueRange args) {
-                                  ImplicitLocOpBuilder nb(loc, nested);
-                                  Value sq = arith::MulFOp::create(nb, args[0], args[0]);
-                                  linalg::YieldOp::create(
-                                      nb, ValueRange{arith::AddFOp::create(nb, args[1], sq)});
-                                })
-          .getResult(0);
+  auto sumSquaresOp = linalg::GenericOp::create(
+      b, init.getType(), ValueRange{x}, ValueRange{init}, SmallVector<AffineMap>{identity, rows},
+      iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        Value sq = arith::MulFOp::create(nb, args[0], args[0]);
+        linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[1], sq)});
+      });
+  splitTokens(sumSquaresOp);
+  Value sumSquares = sumSquaresOp.getResult(0);
 
   // x * (mean + eps)^-1/2 [* w]
   SmallVector<Value> inputs{x, sumSquares};
@@ -326,21 +325,22 @@ Value TensorEmitter::rmsNorm(Value x, Value weight, double epsilon) {
   Value out = tensor::EmptyOp::create(b, sizes(x), b.getF32Type());
   Value invWidth = f32(1.0 / double(width));
   Value eps = f32(epsilon);
-  return linalg::GenericOp::create(
-             b, out.getType(), inputs, ValueRange{out}, maps, parallel(rank),
-             [&](OpBuilder &nested, Location loc, ValueRange args) {
-               ImplicitLocOpBuilder nb(loc, nested);
-               TensorEmitter e(nb);
-               Value mean = arith::MulFOp::create(nb, args[1], invWidth);
-               // 1/sqrt rather than rsqrt: libm has no rsqrtf and HF computes pow(x, -0.5).
-               Value scale = arith::DivFOp::create(
-                   nb, e.f32(1.0), math::SqrtOp::create(nb, arith::AddFOp::create(nb, mean, eps)));
-               Value y = arith::MulFOp::create(nb, args[0], scale);
-               if (weight)
-                 y = arith::MulFOp::create(nb, y, e.toF32(args[2]));
-               linalg::YieldOp::create(nb, ValueRange{y});
-             })
-      .getResult(0);
+  auto normalized = linalg::GenericOp::create(
+      b, out.getType(), inputs, ValueRange{out}, maps, parallel(rank),
+      [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        TensorEmitter e(nb);
+        Value mean = arith::MulFOp::create(nb, args[1], invWidth);
+        // 1/sqrt rather than rsqrt: libm has no rsqrtf and HF computes pow(x, -0.5).
+        Value scale = arith::DivFOp::create(
+            nb, e.f32(1.0), math::SqrtOp::create(nb, arith::AddFOp::create(nb, mean, eps)));
+        Value y = arith::MulFOp::create(nb, args[0], scale);
+        if (weight)
+          y = arith::MulFOp::create(nb, y, e.toF32(args[2]));
+        linalg::YieldOp::create(nb, ValueRange{y});
+      });
+  splitTokens(normalized);
+  return normalized.getResult(0);
 }
 
 Value TensorEmitter::rope(Value x, Value start, gemma::RopeAttr rope) {
@@ -356,37 +356,58 @@ Value TensorEmitter::rope(Value x, Value start, gemma::RopeAttr rope) {
   Value freqs =
       arith::ConstantOp::create(b, DenseElementsAttr::get(freqType, ArrayRef<float>(invFreq)));
 
+  // cos and sin of (start + t) * inv_freq[i] per token and pair, shared by the heads
+  // (one cos/sin per head and dim before: 16x as many for E2B's 8 query heads).
+  AffineExpr t, h, i;
+  bindDims(ctx, t, h, i);
+  SmallVector<OpFoldResult> tableShape{sizes(x)[0], b.getIndexAttr(half)};
+  Value cosInit = tensor::EmptyOp::create(b, tableShape, b.getF32Type());
+  Value sinInit = tensor::EmptyOp::create(b, tableShape, b.getF32Type());
+  Value startI64 = arith::IndexCastOp::create(b, b.getI64Type(), start);
+  AffineMap tokenPair = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+  auto table = linalg::GenericOp::create(
+      b, TypeRange{cosInit.getType(), sinInit.getType()}, ValueRange{freqs},
+      ValueRange{cosInit, sinInit},
+      SmallVector<AffineMap>{tokenPair, AffineMap::getMultiDimIdentityMap(2, ctx),
+                             AffineMap::getMultiDimIdentityMap(2, ctx)},
+      parallel(2), [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        Value pos = arith::AddIOp::create(
+            nb, startI64,
+            arith::IndexCastOp::create(nb, nb.getI64Type(), linalg::IndexOp::create(nb, 0)));
+        Value angle =
+            arith::MulFOp::create(nb, arith::SIToFPOp::create(nb, nb.getF32Type(), pos), args[0]);
+        linalg::YieldOp::create(
+            nb, ValueRange{math::CosOp::create(nb, angle), math::SinOp::create(nb, angle)});
+      });
+  splitTokens(table);
+
+  // y[i] = x[i] cos - x[i + d/2] sin (first half), x[i] cos + x[i - d/2] sin (second).
   Value out = tensor::EmptyOp::create(b, sizes(x), b.getF32Type());
   AffineMap identity = AffineMap::getMultiDimIdentityMap(3, ctx);
+  AffineMap partner = AffineMap::get(3, 0, {t, h, (i + half) % d}, ctx);
+  AffineMap pair = AffineMap::get(3, 0, {t, i % half}, ctx);
   Value halfIndex = index(half);
-  Value startI64 = arith::IndexCastOp::create(b, b.getI64Type(), start);
-  return linalg::GenericOp::create(
-             b, out.getType(), ValueRange{x}, ValueRange{out},
-             SmallVector<AffineMap>{identity, identity}, parallel(3),
-             [&](OpBuilder &nested, Location loc, ValueRange args) {
-               ImplicitLocOpBuilder nb(loc, nested);
-               Value t = linalg::IndexOp::create(nb, 0);
-               Value h = linalg::IndexOp::create(nb, 1);
-               Value i = linalg::IndexOp::create(nb, 2);
-               Value firstHalf = arith::CmpIOp::create(nb, arith::CmpIPredicate::ult, i, halfIndex);
-               Value pair = arith::RemUIOp::create(nb, i, halfIndex);
-               Value partnerIndex = arith::SelectOp::create(
-                   nb, firstHalf, arith::AddIOp::create(nb, i, halfIndex), pair);
-               Value partner = tensor::ExtractOp::create(nb, x, ValueRange{t, h, partnerIndex});
-               Value freq = tensor::ExtractOp::create(nb, freqs, ValueRange{pair});
-               Value pos = arith::AddIOp::create(
-                   nb, startI64, arith::IndexCastOp::create(nb, nb.getI64Type(), t));
-               Value angle = arith::MulFOp::create(
-                   nb, arith::SIToFPOp::create(nb, nb.getF32Type(), pos), freq);
-               Value c = math::CosOp::create(nb, angle);
-               Value s = math::SinOp::create(nb, angle);
-               Value xc = arith::MulFOp::create(nb, args[0], c);
-               Value ps = arith::MulFOp::create(nb, partner, s);
-               Value y = arith::SelectOp::create(nb, firstHalf, arith::SubFOp::create(nb, xc, ps),
-                                                 arith::AddFOp::create(nb, xc, ps));
-               linalg::YieldOp::create(nb, ValueRange{y});
-             })
-      .getResult(0);
+  auto rotated = linalg::GenericOp::create(
+      b, out.getType(), ValueRange{x, x, table.getResult(0), table.getResult(1)}, ValueRange{out},
+      SmallVector<AffineMap>{identity, partner, pair, pair, identity}, parallel(3),
+      [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        Value firstHalf = arith::CmpIOp::create(nb, arith::CmpIPredicate::ult,
+                                                linalg::IndexOp::create(nb, 2), halfIndex);
+        Value xc = arith::MulFOp::create(nb, args[0], args[2]);
+        Value ps = arith::MulFOp::create(nb, args[1], args[3]);
+        Value y = arith::SelectOp::create(nb, firstHalf, arith::SubFOp::create(nb, xc, ps),
+                                          arith::AddFOp::create(nb, xc, ps));
+        linalg::YieldOp::create(nb, ValueRange{y});
+      });
+  splitTokens(rotated);
+  return rotated.getResult(0);
+}
+
+void TensorEmitter::splitTokens(Operation *op) {
+  if (!op->hasAttr(kParallelDimAttr))
+    op->setAttr(kParallelDimAttr, b.getI64IntegerAttr(0));
 }
 
 Value TensorEmitter::map(ValueRange inputs, const ScalarFn &fn) {
@@ -395,13 +416,16 @@ Value TensorEmitter::map(ValueRange inputs, const ScalarFn &fn) {
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
   SmallVector<AffineMap> maps(inputs.size() + 1, identity);
   Value out = tensor::EmptyOp::create(b, sizes(inputs.front()), b.getF32Type());
-  return linalg::GenericOp::create(b, out.getType(), inputs, ValueRange{out}, maps, parallel(rank),
-                                   [&](OpBuilder &nested, Location loc, ValueRange args) {
-                                     ImplicitLocOpBuilder nb(loc, nested);
-                                     Value y = fn(nb, args.drop_back());
-                                     linalg::YieldOp::create(nb, ValueRange{y});
-                                   })
-      .getResult(0);
+  auto mapped =
+      linalg::GenericOp::create(b, out.getType(), inputs, ValueRange{out}, maps, parallel(rank),
+                                [&](OpBuilder &nested, Location loc, ValueRange args) {
+                                  ImplicitLocOpBuilder nb(loc, nested);
+                                  Value y = fn(nb, args.drop_back());
+                                  linalg::YieldOp::create(nb, ValueRange{y});
+                                });
+  if (rank > 0)
+    splitTokens(mapped);
+  return mapped.getResult(0);
 }
 
 Value TensorEmitter::geluTanh(Value x) {

@@ -70,6 +70,11 @@ public:
 
   mlir::ImplicitLocOpBuilder &builder() { return b; }
 
+  /// Marks `op` (whose loop 0 runs over tokens) splittable across threads by tokens,
+  /// unless it already names its own loop: g4-outline-parallel-tasks splits a prefill's
+  /// norms, RoPE and element-wise maps (dynamic T) and leaves decode's one token alone.
+  void splitTokens(mlir::Operation *op);
+
 private:
   mlir::ImplicitLocOpBuilder &b;
   /// The layout of i8 weights: the plain q8_0/q4_0 rows unless the op says otherwise.

@@ -35,18 +35,19 @@ func.func @embed(%tokens: tensor<?xi32>) -> tensor<?x96xf32> {
 
 // rms_norm with and without a weight: different operand lists, so two kernels. Both are
 // a sum-of-squares reduction over the last dim, then x / sqrt(sum/96 + eps); only the
-// weighted one widens and multiplies by the bf16 weight.
+// weighted one widens and multiplies by the bf16 weight. Both generics split across
+// threads by tokens (loop 0).
 // CHECK-LABEL: func.func @rms_norm(
 // CHECK:         %[[N:.+]] = call @kernel_rms_norm(%{{.+}}, %{{.+}}) : (tensor<?x96xf32>, tensor<96xbf16>) -> tensor<?x96xf32>
 // CHECK:         call @kernel_rms_norm_0(%[[N]]) : (tensor<?x96xf32>) -> tensor<?x96xf32>
 // CHECK-LABEL: func.func private @kernel_rms_norm(
 // CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[W:[^:]+]]: tensor<96xbf16>) -> tensor<?x96xf32>
-// CHECK:         %[[SS:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<?x96xf32>)
+// CHECK:         %[[SS:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<?x96xf32>) {{.+}} attrs = {g4.parallel_dim = 0 : i64}
 // CHECK:           arith.mulf
 // CHECK:           arith.addf
 // CHECK:         %[[INVW:.+]] = arith.constant 0.010416667 : f32
 // CHECK:         %[[EPS:.+]] = arith.constant 9.99999997E-7 : f32
-// CHECK:         linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[SS]], %[[W]] : tensor<?x96xf32>, tensor<?xf32>, tensor<96xbf16>)
+// CHECK:         linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%[[X]], %[[SS]], %[[W]] : tensor<?x96xf32>, tensor<?xf32>, tensor<96xbf16>) {{.+}} attrs = {g4.parallel_dim = 0 : i64}
 // CHECK:           %[[MEAN:.+]] = arith.mulf %{{.+}}, %[[INVW]] : f32
 // CHECK:           %[[VAR:.+]] = arith.addf %[[MEAN]], %[[EPS]] : f32
 // CHECK:           math.sqrt %[[VAR]] : f32
@@ -100,30 +101,39 @@ func.func @linear(%x: tensor<?x96xf32>, %w: tensor<512x96xbf16>) -> tensor<?x512
 // head of 32 rotating 4 of 16 pairs keeps d = 32 as the exponent denominator
 // (theta^(-2i/32): 1, 0.4217, 0.1778, 0.0750) and has zero frequency (identity rotation)
 // for the 12 pairs that pass through; default RoPE rotates every pair. Different
-// attributes, so two kernels; the same half-split rotation body in both.
+// attributes, so two kernels; the same half-split rotation in both. One generic makes
+// the cos and sin of (start + t) * inv_freq[i] per token and pair ([T, 16] each, shared
+// by the 8 heads); the rotation reads x, its partner x[(i + 16) mod 32] and the pair's
+// cos/sin through indexing maps. Both split across threads by tokens (loop 0).
+// CHECK-DAG:   #[[PAIRFREQ:.+]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG:   #[[PARTNER:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, (d2 + 16) mod 32)>
+// CHECK-DAG:   #[[PAIR:.+]] = affine_map<(d0, d1, d2) -> (d0, d2 mod 16)>
 // CHECK-LABEL: func.func @rope(
 // CHECK:         call @kernel_rope(%{{.+}}, %{{.+}}) : (tensor<?x8x32xf32>, index) -> tensor<?x8x32xf32>
 // CHECK:         call @kernel_rope_0(%{{.+}}, %{{.+}}) : (tensor<?x8x32xf32>, index) -> tensor<?x8x32xf32>
 // CHECK-LABEL: func.func private @kernel_rope(
 // CHECK-SAME:      %[[X:[^:]+]]: tensor<?x8x32xf32>, %[[START:[^:]+]]: index) -> tensor<?x8x32xf32>
 // CHECK:         %[[FREQ:.+]] = arith.constant dense<[1.000000e+00, 0.421696514, 0.177827939, 0.0749894232, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<16xf32>
-// CHECK:         %[[HALF:.+]] = arith.constant 16 : index
 // CHECK:         %[[S64:.+]] = arith.index_cast %[[START]] : index to i64
-// CHECK:         linalg.generic {{.+}} ins(%[[X]] : tensor<?x8x32xf32>)
+// CHECK:         %[[TABLE:.+]]:2 = linalg.generic {indexing_maps = [#[[PAIRFREQ]], {{.+}}]{{.+}} ins(%[[FREQ]] : tensor<16xf32>) outs(%{{.+}}, %{{.+}} : tensor<?x16xf32>, tensor<?x16xf32>) attrs = {g4.parallel_dim = 0 : i64}
 // CHECK:           %[[T:.+]] = linalg.index 0 : index
+// CHECK:           %[[T64:.+]] = arith.index_cast %[[T]] : index to i64
+// CHECK:           %[[POS:.+]] = arith.addi %[[S64]], %[[T64]] : i64
+// CHECK:           %[[POSF:.+]] = arith.sitofp %[[POS]] : i64 to f32
+// CHECK:           %[[ANGLE:.+]] = arith.mulf %[[POSF]], %{{.+}} : f32
+// CHECK:           %[[COS:.+]] = math.cos %[[ANGLE]]
+// CHECK:           %[[SIN:.+]] = math.sin %[[ANGLE]]
+// CHECK:           linalg.yield %[[COS]], %[[SIN]] : f32, f32
+// CHECK:         %[[HALF:.+]] = arith.constant 16 : index
+// CHECK:         linalg.generic {indexing_maps = [#{{.+}}, #[[PARTNER]], #[[PAIR]], #[[PAIR]], #{{.+}}]{{.+}} ins(%[[X]], %[[X]], %[[TABLE]]#0, %[[TABLE]]#1 : {{.+}} attrs = {g4.parallel_dim = 0 : i64}
+// CHECK-NEXT:    ^bb0(%[[XI:.+]]: f32, %[[XP:.+]]: f32, %[[C:.+]]: f32, %[[S:.+]]: f32, %{{.+}}: f32):
 // CHECK:           %[[I:.+]] = linalg.index 2 : index
 // CHECK:           %[[FIRST:.+]] = arith.cmpi ult, %[[I]], %[[HALF]] : index
-// CHECK:           %[[PAIR:.+]] = arith.remui %[[I]], %[[HALF]] : index
-// CHECK:           %[[PARTNER:.+]] = tensor.extract %[[X]][%[[T]], %{{.+}}, %{{.+}}] : tensor<?x8x32xf32>
-// CHECK:           %[[F:.+]] = tensor.extract %[[FREQ]][%[[PAIR]]] : tensor<16xf32>
-// CHECK:           %[[POS:.+]] = arith.addi %[[S64]], %{{.+}} : i64
-// CHECK:           %[[POSF:.+]] = arith.sitofp %[[POS]] : i64 to f32
-// CHECK:           %[[ANGLE:.+]] = arith.mulf %[[POSF]], %[[F]] : f32
-// CHECK:           math.cos %[[ANGLE]]
-// CHECK:           math.sin %[[ANGLE]]
-// CHECK:           arith.subf
-// CHECK:           arith.addf
-// CHECK:           arith.select %[[FIRST]]
+// CHECK:           %[[XC:.+]] = arith.mulf %[[XI]], %[[C]] : f32
+// CHECK:           %[[PS:.+]] = arith.mulf %[[XP]], %[[S]] : f32
+// CHECK:           %[[LOW:.+]] = arith.subf %[[XC]], %[[PS]] : f32
+// CHECK:           %[[HIGH:.+]] = arith.addf %[[XC]], %[[PS]] : f32
+// CHECK:           arith.select %[[FIRST]], %[[LOW]], %[[HIGH]] : f32
 // CHECK-LABEL: func.func private @kernel_rope_0(
 // CHECK:         arith.constant dense<[1.000000e+00, 0.562341332, 0.316227764, {{.+}}, 1.7782794E-4]> : tensor<16xf32>
 // CHECK:         math.cos
@@ -175,8 +185,9 @@ func.func @scalar_softcap(%h: tensor<?x96xf32>, %s: tensor<1xbf16>) -> tensor<?x
 // CHECK:         %[[KRAW:.+]] = tensor.expand_shape %[[KP]] {{\[}}[0], [1, 2]] {{.+}} : tensor<?x32xf32> into tensor<?x2x16xf32>
 // CHECK:         %[[KSS:.+]] = linalg.generic {{.+}} ins(%[[KRAW]] : tensor<?x2x16xf32>)
 // CHECK:         %[[KN_OUT:.+]] = linalg.generic {{.+}} ins(%[[KRAW]], %[[KSS]], %[[KN]] : tensor<?x2x16xf32>, tensor<?x2xf32>, tensor<16xbf16>)
-// CHECK:         %[[K:.+]] = linalg.generic {{.+}} ins(%[[KN_OUT]] : tensor<?x2x16xf32>)
+// CHECK:         linalg.generic
 // CHECK:           math.cos
+// CHECK:         %[[K:.+]] = linalg.generic {{.+}} ins(%[[KN_OUT]], %[[KN_OUT]], %{{.+}}, %{{.+}} : tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
 // CHECK:         %[[VP:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[WV]] : tensor<?x96xf32>, tensor<32x96xbf16>)
 // CHECK:         %[[VRAW:.+]] = tensor.expand_shape %[[VP]]
 // CHECK:         %[[VSS:.+]] = linalg.generic {{.+}} ins(%[[VRAW]] : tensor<?x2x16xf32>)
@@ -257,11 +268,13 @@ func.func @kv_append(%x: tensor<?x96xf32>, %start: index, %cache: !kv0, %wk: ten
 // attention on a sliding layer (window 8, 8 query heads over 2 KV heads). Layer 3 is
 // KV-shared (reads layer 0's cache and block) and differs from layer 0 only in `layer`,
 // which is not part of the kernel signature: both calls go to ONE kernel. The kernel
-// projects Q, applies q_norm and RoPE, groups the 8 heads as [2 kv heads x 4]; builds
-// the key axis from the past positions lo .. start-1 of the cache (lo = max(0, start -
-// 7), ring slot (lo + j) mod 8, K at [0], V at [1]) followed by the block; masks scores
-// to key <= query and key + 8 > query with -inf; then max / exp / sum reductions, P @ V
-// divided by the sum, heads merged and the O projection.
+// projects Q, applies q_norm and RoPE and groups the heads as rows: [2 kv heads, T * 4,
+// 16]. The key axis is the past positions lo .. start-1 (lo = max(0, start - 7)) in
+// order, read in place: ring slots lo mod 8 .. 7 (min(past, 8 - lo mod 8) of them), then
+// slots 0 .. (the rest), as slices of the cache (K at [0], V at [1]); then the block.
+// The scores and P x V are one contraction per part. The mask keeps key lo + j <= query
+// and lo + j + 8 > query; then max / exp / sum reductions, P x V divided by the sum, the
+// heads back in order and the O projection.
 // CHECK-LABEL: func.func @attention_sliding(
 // CHECK-SAME:      %[[CACHE:[^:]+]]: tensor<2x8x2x16xf32>
 // CHECK:         %[[KV:.+]]:2 = call @kernel_kv_project(
@@ -274,57 +287,68 @@ func.func @kv_append(%x: tensor<?x96xf32>, %start: index, %cache: !kv0, %wk: ten
 // CHECK:         tensor.expand_shape {{.+}} into tensor<?x8x16xf32>
 // CHECK:         linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %[[QN]] :
 // CHECK:         math.cos
-// CHECK:         %[[Q:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2], [3]] {{.+}} : tensor<?x8x16xf32> into tensor<?x2x4x16xf32>
+// CHECK:         %[[SPLIT:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1, 2], [3]] {{.+}} : tensor<?x8x16xf32> into tensor<?x2x4x16xf32>
+// CHECK:         %[[BYHEAD:.+]] = linalg.transpose ins(%[[SPLIT]] : tensor<?x2x4x16xf32>) outs(%{{.+}} : tensor<2x?x4x16xf32>) permutation = [1, 0, 2, 3]
+// CHECK:         %[[Q:.+]] = tensor.collapse_shape %[[BYHEAD]] {{\[}}[0], [1, 2], [3]] : tensor<2x?x4x16xf32> into tensor<2x?x16xf32>
+// CHECK:         %[[T:.+]] = tensor.dim %[[KB]], %{{.+}} : tensor<?x2x16xf32>
 // CHECK:         %[[W1:.+]] = arith.constant 7 : index
 // CHECK:         %[[BACK:.+]] = arith.subi %[[START]], %[[W1]] : index
 // CHECK:         %[[LO:.+]] = arith.maxsi %{{.+}}, %[[BACK]] : index
 // CHECK:         %[[PAST:.+]] = arith.subi %[[START]], %[[LO]] : index
 // CHECK:         %[[RING:.+]] = arith.constant 8 : index
-// CHECK-NEXT:    arith.constant 0 : index
-// CHECK-NEXT:    %[[KSEL:.+]] = arith.constant 0 : index
-// CHECK-NEXT:    %[[KEYS:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<?x2x16xf32>)
-// CHECK:           %[[J:.+]] = linalg.index 0 : index
-// CHECK:           %[[ISPAST:.+]] = arith.cmpi ult, %[[J]], %[[PAST]] : index
-// CHECK:           %[[P:.+]] = arith.addi %[[LO]], %[[J]] : index
-// CHECK:           %[[SLOT:.+]] = arith.remui %[[P]], %[[RING]] : index
-// CHECK:           %[[S:.+]] = arith.select %[[ISPAST]], %[[SLOT]], %{{.+}} : index
-// CHECK:           %[[FROMC:.+]] = tensor.extract %[[C]][%[[KSEL]], %[[S]], %{{.+}}, %{{.+}}] : tensor<2x8x2x16xf32>
-// CHECK:           %[[FROMB:.+]] = tensor.extract %[[KB]][
-// CHECK:           arith.select %[[ISPAST]], %[[FROMC]], %[[FROMB]] : f32
-// The values are gathered transposed, [kv_heads, head_dim, positions], so P x V reduces
-// over the innermost dim of both operands (a microkernel, as the scores).
-// CHECK:         %[[VSEL:.+]] = arith.constant 1 : index
-// CHECK-NEXT:    %[[VALUES:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<2x16x?xf32>)
-// CHECK:           %[[VJ:.+]] = linalg.index 2 : index
-// CHECK:           tensor.extract %[[C]][%[[VSEL]], %{{.+}}, %{{.+}}, %{{.+}}] : tensor<2x8x2x16xf32>
-// CHECK:           tensor.extract %[[VB]][
-// CHECK:         %[[SCORES:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[Q]], %[[KEYS]] : tensor<?x2x4x16xf32>, tensor<?x2x16xf32>)
+// CHECK:         %[[FIRSTSLOT:.+]] = arith.remui %[[LO]], %[[RING]] : index
+// CHECK:         %[[ROOM:.+]] = arith.subi %[[RING]], %[[FIRSTSLOT]] : index
+// CHECK:         %[[A1:.+]] = arith.minui %[[PAST]], %[[ROOM]] : index
+// CHECK:         %[[A2:.+]] = arith.subi %[[PAST]], %[[A1]] : index
+// CHECK:         %[[K1:.+]] = tensor.extract_slice %[[C]][0, %[[FIRSTSLOT]], 0, 0] [1, %[[A1]], 2, 16] [1, 1, 1, 1] : tensor<2x8x2x16xf32> to tensor<?x2x16xf32>
+// CHECK:         %[[S0:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[Q]], %[[K1]] : tensor<2x?x16xf32>, tensor<?x2x16xf32>) outs(%{{.+}} : tensor<2x?x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
 // CHECK:           arith.mulf %{{.+}} fastmath<reassoc,contract> : f32
 // CHECK:           arith.addf %{{.+}} fastmath<reassoc,contract> : f32
+// CHECK:         %[[S1:.+]] = tensor.insert_slice %[[S0]] into %{{.+}}[0, 0, %{{.+}}] [2, %{{.+}}, %[[A1]]] [1, 1, 1]
+// CHECK:         %[[K2:.+]] = tensor.extract_slice %[[C]][0, %{{.+}}, 0, 0] [1, %[[A2]], 2, 16] [1, 1, 1, 1]
+// CHECK:         %[[S2:.+]] = linalg.generic {{.+}} ins(%[[Q]], %[[K2]] : tensor<2x?x16xf32>, tensor<?x2x16xf32>)
+// CHECK:         %[[S3:.+]] = tensor.insert_slice %[[S2]] into %[[S1]][0, 0, %[[A1]]] [2, %{{.+}}, %[[A2]]] [1, 1, 1]
+// CHECK:         %[[BLOCKCOLS:.+]] = tensor.extract_slice %[[S3]][0, 0, %[[PAST]]] [2, %{{.+}}, %[[T]]] [1, 1, 1]
+// CHECK:         %[[S4:.+]] = linalg.generic {{.+}} ins(%[[Q]], %[[KB]] : tensor<2x?x16xf32>, tensor<?x2x16xf32>) outs(%[[BLOCKCOLS]] : tensor<2x?x?xf32>)
+// CHECK:         %[[SCORES:.+]] = tensor.insert_slice %[[S4]] into %[[S3]][0, 0, %[[PAST]]] [2, %{{.+}}, %[[T]]] [1, 1, 1]
 // CHECK:         %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
 // CHECK:         %[[WIN:.+]] = arith.constant 8 : index
-// The mask, the softmax and the normalisation split across heads like the contractions
-// (here the 4 query heads of a group: loop 2).
-// CHECK:         %[[MASKED:.+]] = linalg.generic {{.+}} outs(%[[SCORES]] : tensor<?x2x4x?xf32>) attrs = {g4.min_task_size = 1 : i64, g4.parallel_dim = 2 : i64}
-// CHECK:           %[[QPOS:.+]] = arith.addi %[[START]], %{{.+}} : index
-// CHECK:           %[[KPOS:.+]] = arith.addi %[[LO]], %{{.+}} : index
+// CHECK:         %[[G:.+]] = arith.constant 4 : index
+// The mask, the softmax and the normalisation split across query rows like the
+// contractions (loop 1, at least G / 2 = 2 rows a task).
+// CHECK:         %[[MASKED:.+]] = linalg.generic {{.+}} outs(%[[SCORES]] : tensor<2x?x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
+// CHECK:           %[[M:.+]] = linalg.index 1 : index
+// CHECK:           %[[TQ:.+]] = arith.divui %[[M]], %[[G]] : index
+// CHECK:           %[[QPOS:.+]] = arith.addi %[[START]], %[[TQ]] : index
+// CHECK:           %[[J:.+]] = linalg.index 2 : index
+// CHECK:           %[[KPOS:.+]] = arith.addi %[[LO]], %[[J]] : index
 // CHECK:           %[[CAUSAL:.+]] = arith.cmpi ule, %[[KPOS]], %[[QPOS]] : index
 // CHECK:           %[[KEND:.+]] = arith.addi %[[KPOS]], %[[WIN]] : index
 // CHECK:           %[[INWIN:.+]] = arith.cmpi ugt, %[[KEND]], %[[QPOS]] : index
 // CHECK:           %[[VIS:.+]] = arith.andi %[[CAUSAL]], %[[INWIN]] : i1
 // CHECK:           arith.select %[[VIS]], %{{.+}}, %[[NEGINF]] : f32
-// CHECK:         %[[MAX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[MASKED]] : {{.+}} attrs = {g4.min_task_size = 1 : i64, g4.parallel_dim = 2 : i64}
+// CHECK:         %[[MAX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[MASKED]] : {{.+}} attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
 // CHECK:           arith.maximumf
-// CHECK:         %[[EXP:.+]] = linalg.generic {{.+}} ins(%[[MAX]] : tensor<?x2x4xf32>) outs(%[[MASKED]] : {{.+}} attrs = {g4.min_task_size = 1 : i64, g4.parallel_dim = 2 : i64}
+// CHECK:         %[[EXP:.+]] = linalg.generic {{.+}} ins(%[[MAX]] : tensor<2x?xf32>) outs(%[[MASKED]] : {{.+}} attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
 // CHECK:           arith.subf
 // CHECK:           math.exp
-// CHECK:         %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[EXP]] : {{.+}} attrs = {g4.min_task_size = 1 : i64, g4.parallel_dim = 2 : i64}
+// CHECK:         %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[EXP]] : {{.+}} attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
 // CHECK:           arith.addf
-// CHECK:         %[[PV:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[EXP]], %[[VALUES]] : tensor<?x2x4x?xf32>, tensor<2x16x?xf32>)
+// P x V sums over the positions, the outer dim of the values, which stay in the cache.
+// CHECK:         %[[W1COLS:.+]] = tensor.extract_slice %[[EXP]][0, 0, %{{.+}}] [2, %{{.+}}, %[[A1]]] [1, 1, 1]
+// CHECK:         %[[V1:.+]] = tensor.extract_slice %[[C]][1, %[[FIRSTSLOT]], 0, 0] [1, %[[A1]], 2, 16] [1, 1, 1, 1]
+// CHECK:         %[[PV1:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[W1COLS]], %[[V1]] : tensor<2x?x?xf32>, tensor<?x2x16xf32>)
 // CHECK:           arith.mulf %{{.+}} fastmath<reassoc,contract> : f32
-// CHECK:         %[[NORMED:.+]] = linalg.generic {{.+}} ins(%[[SUM]] : tensor<?x2x4xf32>) outs(%[[PV]] : {{.+}} attrs = {g4.min_task_size = 1 : i64, g4.parallel_dim = 2 : i64}
+// CHECK:         %[[W2COLS:.+]] = tensor.extract_slice %[[EXP]][0, 0, %[[A1]]] [2, %{{.+}}, %[[A2]]] [1, 1, 1]
+// CHECK:         %[[V2:.+]] = tensor.extract_slice %[[C]][1, %{{.+}}, 0, 0] [1, %[[A2]], 2, 16] [1, 1, 1, 1]
+// CHECK:         %[[PV2:.+]] = linalg.generic {{.+}} ins(%[[W2COLS]], %[[V2]] : tensor<2x?x?xf32>, tensor<?x2x16xf32>) outs(%[[PV1]] : tensor<2x?x16xf32>)
+// CHECK:         %[[WBLOCK:.+]] = tensor.extract_slice %[[EXP]][0, 0, %[[PAST]]] [2, %{{.+}}, %[[T]]] [1, 1, 1]
+// CHECK:         %[[PV:.+]] = linalg.generic {{.+}} ins(%[[WBLOCK]], %[[VB]] : tensor<2x?x?xf32>, tensor<?x2x16xf32>) outs(%[[PV2]] : tensor<2x?x16xf32>)
+// CHECK:         %[[NORMED:.+]] = linalg.generic {{.+}} ins(%[[SUM]] : tensor<2x?xf32>) outs(%[[PV]] : {{.+}} attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
 // CHECK:           arith.divf
-// CHECK:         %[[MERGED:.+]] = tensor.collapse_shape %[[NORMED]] {{\[}}[0], [1, 2, 3]] : tensor<?x2x4x16xf32> into tensor<?x128xf32>
+// CHECK:         %[[UNGROUPED:.+]] = tensor.expand_shape %[[NORMED]] {{\[}}[0], [1, 2], [3]] {{.+}} : tensor<2x?x16xf32> into tensor<2x?x4x16xf32>
+// CHECK:         %[[BYTOKEN:.+]] = linalg.transpose ins(%[[UNGROUPED]] : tensor<2x?x4x16xf32>) outs(%{{.+}} : tensor<?x2x4x16xf32>) permutation = [1, 0, 2, 3]
+// CHECK:         %[[MERGED:.+]] = tensor.collapse_shape %[[BYTOKEN]] {{\[}}[0], [1, 2, 3]] : tensor<?x2x4x16xf32> into tensor<?x128xf32>
 // CHECK:         linalg.generic {{.+}} ins(%[[MERGED]], %[[WO]] : tensor<?x128xf32>, tensor<96x128xbf16>)
 !kv0 = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
 func.func @attention_sliding(%x: tensor<?x96xf32>, %start: index, %c0: !kv0,
@@ -341,25 +365,30 @@ func.func @attention_sliding(%x: tensor<?x96xf32>, %start: index, %c0: !kv0,
 
 // -----
 
-// attention on a global layer: the key axis starts at position 0 (no clamp to a window)
-// and the mask is causal only, with no window comparison. The cache is the full
-// capacity (64 positions) of the type.
+// attention on a global layer: the past is positions 0 .. start-1, slots 0 .. start-1
+// of the cache (one slice: no ring arithmetic), and the mask is causal only, with no
+// window comparison. One KV head: the query heads become rows by reshapes alone, no
+// transpose. The cache is the full capacity (64 positions) of the type.
 // CHECK-LABEL: func.func @attention_global(
 // CHECK-SAME:      tensor<2x64x1x32xf32>
 // CHECK-LABEL: func.func private @kernel_attention(
 // CHECK-SAME:      %[[START:[^:]+]]: index, %[[C:[^:]+]]: tensor<2x64x1x32xf32>
-// CHECK:         tensor.expand_shape {{.+}} into tensor<?x1x2x32xf32>
-// CHECK-NEXT:    %[[LO:.+]] = arith.constant 0 : index
-// CHECK-NOT:     arith.maxsi
-// CHECK:         %[[PAST:.+]] = arith.subi %[[START]], %[[LO]] : index
-// CHECK:         tensor.extract %[[C]][{{.+}}] : tensor<2x64x1x32xf32>
+// CHECK-NOT:     linalg.transpose
+// CHECK:         tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2]] : tensor<?x2x32xf32> into tensor<?x32xf32>
+// CHECK:         tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2]] {{.+}} : tensor<?x32xf32> into tensor<1x?x32xf32>
+// CHECK:         %[[PAST:.+]] = arith.subi %[[START]], %[[LO:[^ ]+]] : index
+// CHECK-NOT:     arith.remui
+// CHECK:         tensor.extract_slice %[[C]][0, %[[LO]], 0, 0] [1, %{{.+}}, 1, 32] [1, 1, 1, 1] : tensor<2x64x1x32xf32> to tensor<?x1x32xf32>
+// CHECK-NOT:     tensor.extract_slice %[[C]][0
 // CHECK:         %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
 // CHECK:         linalg.generic
 // CHECK:           %[[QPOS:.+]] = arith.addi %[[START]], %{{.+}} : index
 // CHECK:           %[[KPOS:.+]] = arith.addi %[[LO]], %{{.+}} : index
-// CHECK:           %[[CAUSAL:.+]] = arith.cmpi ule, %[[KPOS]], %[[QPOS]] : index
+// CHECK-NEXT:      %[[CAUSAL:.+]] = arith.cmpi ule, %[[KPOS]], %[[QPOS]] : index
 // CHECK-NEXT:      %[[M:.+]] = arith.select %[[CAUSAL]], %{{.+}}, %[[NEGINF]] : f32
 // CHECK-NEXT:      linalg.yield %[[M]]
+// CHECK-NOT:     linalg.transpose
+// CHECK:         tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2, 3]] : tensor<1x?x2x32xf32> into tensor<?x64xf32>
 !kv1 = !gemma.kv_cache<layer = 1, kind = global, capacity = 64, kv_heads = 1, head_dim = 32, element_type = f32>
 func.func @attention_global(%x: tensor<?x96xf32>, %start: index, %c1: !kv1, %wk: tensor<32x96xbf16>,
     %kn: tensor<32xbf16>, %wq: tensor<64x96xbf16>, %qn: tensor<32xbf16>, %wo: tensor<96x64xbf16>) -> tensor<?x96xf32> {
