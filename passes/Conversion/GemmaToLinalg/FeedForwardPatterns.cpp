@@ -94,9 +94,20 @@ Value softmaxRows(TensorEmitter &e, Value x) {
   });
 }
 
-/// Router on the un-normalised residual, then per token: top-k by repeated arg-max over
-/// the untaken experts, renormalised weights times per_expert_scale, and the selected
-/// experts' gated-GELU MLPs on slices of the stacked expert weights (only those are read).
+/// Rows of tokens an expert's contractions take at a time in prefill: full chunks of 32
+/// (an m-block of the x86 tiles), then the rest in chunks of 8, so at most 7 padding rows
+/// are computed per expert. One read of the expert's weights serves a chunk. (Chunks of
+/// 32 alone made a 128-token prefill of the 26B-A4B-shaped model slower: 8 tokens per
+/// expert on average, so most rows were padding.)
+constexpr int64_t kExpertChunkRows = 32, kExpertTailRows = 8;
+
+/// Router on the un-normalised residual; per token, top-k by repeated arg-max over the
+/// untaken experts and its weights p / sum(p_topk) * per_expert_scale. Then per expert,
+/// in index order, its tokens in chunks: their rows gathered, the gated-GELU MLP on a
+/// slice of the stacked expert weights (only selected experts are read, each once per
+/// chunk instead of once per token), and each row's weighted output added to its token.
+/// Every token adds its experts in index order, in decode (chunks of one row) as in
+/// prefill, with the same per-row operations: decode equals prefill bit for bit.
 struct MoELowering : KernelPattern<MoEOp> {
   using KernelPattern::KernelPattern;
   SmallVector<Value> lower(MoEOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
@@ -118,15 +129,70 @@ struct MoELowering : KernelPattern<MoEOp> {
 
     Value x = adaptor.getInput();
     Value tokens = tensor::DimOp::create(b, x, 0);
+    auto routed = route(e, adaptor, probs, tokens, experts, topK);
+    Value selected = routed.first, weights = routed.second;
+
+    // A decode kernel (one static token) takes chunks of one row: no padding rows.
+    int64_t staticTokens = cast<RankedTensorType>(x.getType()).getDimSize(0);
+    int64_t fullRows = ShapedType::isDynamic(staticTokens)
+                           ? kExpertChunkRows
+                           : std::min(staticTokens, kExpertChunkRows);
+    int64_t tailRows = std::min(fullRows, kExpertTailRows);
     Value zero = e.index(0), one = e.index(1);
-    auto i1 = b.getI1Type();
     Value out0 = e.filled(e.sizes(x), 0.0);
-    auto tokenLoop = scf::ForOp::create(
-        b, zero, tokens, one, ValueRange{out0},
-        [&](OpBuilder &nested, Location loc, Value t, ValueRange outArgs) {
+    // The expert's tokens (in token order) and their weights, refilled per expert.
+    Value rows0 = tensor::EmptyOp::create(b, ArrayRef<OpFoldResult>{tokens}, b.getIndexType());
+    Value rowWeights0 = tensor::EmptyOp::create(b, ArrayRef<OpFoldResult>{tokens}, b.getF32Type());
+    auto expertLoop = scf::ForOp::create(
+        b, zero, e.index(experts), one, ValueRange{out0, rows0, rowWeights0},
+        [&](OpBuilder &nested, Location loc, Value expert, ValueRange expertArgs) {
           ImplicitLocOpBuilder nb(loc, nested);
           TensorEmitter ne(nb);
-          // Top-k selection.
+          auto gathered = collectTokens(ne, selected, weights, expert, tokens, topK, expertArgs[1],
+                                        expertArgs[2]);
+          Value count = gathered[0], rows = gathered[1], rowWeights = gathered[2];
+          // Chunks of `chunkRows` over tokens [begin, end) of the expert, in order.
+          auto chunks = [&](Value out, Value begin, Value end, int64_t chunkRows) {
+            auto chunkLoop = scf::ForOp::create(
+                nb, begin, end, ne.index(chunkRows), ValueRange{out},
+                [&](OpBuilder &n2, Location l2, Value first, ValueRange chunkArgs) {
+                  ImplicitLocOpBuilder cb(l2, n2);
+                  TensorEmitter ce(cb, op.getFormat());
+                  Value used = arith::MinUIOp::create(cb, ce.index(chunkRows),
+                                                      arith::SubIOp::create(cb, end, first));
+                  Value y = expertMLP(ce, adaptor, x, rows, first, used, expert, chunkRows, width,
+                                      hidden);
+                  scf::YieldOp::create(cb, addWeightedRows(ce, chunkArgs[0], y, rows, rowWeights,
+                                                           first, used, hidden));
+                });
+            return chunkLoop.getResult(0);
+          };
+          Value full = arith::SubIOp::create(nb, count,
+                                             arith::RemUIOp::create(nb, count, ne.index(fullRows)));
+          Value out = chunks(expertArgs[0], ne.index(0), full, fullRows);
+          if (tailRows < fullRows)
+            out = chunks(out, full, count, tailRows);
+          scf::YieldOp::create(nb, ValueRange{out, rows, rowWeights});
+        });
+    return {expertLoop.getResult(0)};
+  }
+
+private:
+  /// Per token: the top-k experts by repeated arg-max over the untaken ones, and their
+  /// weights p / sum(p_topk) * per_expert_scale. Returns selected [T, K] and weights
+  /// [T, K].
+  std::pair<Value, Value> route(TensorEmitter &e, Adaptor adaptor, Value probs, Value tokens,
+                                int64_t experts, int64_t topK) const {
+    ImplicitLocOpBuilder &b = e.builder();
+    auto i1 = b.getI1Type();
+    SmallVector<OpFoldResult> shape{tokens, b.getIndexAttr(topK)};
+    Value selected0 = tensor::EmptyOp::create(b, shape, b.getIndexType());
+    Value weights0 = tensor::EmptyOp::create(b, shape, b.getF32Type());
+    auto tokenLoop = scf::ForOp::create(
+        b, e.index(0), tokens, e.index(1), ValueRange{selected0, weights0},
+        [&](OpBuilder &nested, Location loc, Value t, ValueRange routed) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          TensorEmitter ne(nb);
           Value taken0 = arith::ConstantOp::create(
               nb, DenseElementsAttr::get(RankedTensorType::get({experts}, i1), false));
           Value idx0 = tensor::EmptyOp::create(nb, ArrayRef<int64_t>{topK}, nb.getIndexType());
@@ -162,78 +228,149 @@ struct MoELowering : KernelPattern<MoEOp> {
                 scf::YieldOp::create(
                     kb, ValueRange{taken, idx, w, arith::AddFOp::create(kb, sel[3], bestProb)});
               });
-          Value selected = select.getResult(1), selectedProbs = select.getResult(2),
+          Value chosen = select.getResult(1), chosenProbs = select.getResult(2),
                 probSum = select.getResult(3);
-
-          // Selected experts.
-          auto oneAttr = nb.getIndexAttr(1), zeroAttr = nb.getIndexAttr(0);
-          Value xRow = tensor::ExtractSliceOp::create(
-              nb, RankedTensorType::get({1, hidden}, nb.getF32Type()), x,
-              SmallVector<OpFoldResult>{t, zeroAttr},
-              SmallVector<OpFoldResult>{oneAttr, nb.getIndexAttr(hidden)},
-              SmallVector<OpFoldResult>{oneAttr, oneAttr});
-          Value acc0 = ne.filled({oneAttr, nb.getIndexAttr(hidden)}, 0.0);
-          auto expertLoop = scf::ForOp::create(
-              nb, ne.index(0), ne.index(topK), ne.index(1), ValueRange{acc0},
-              [&](OpBuilder &n2, Location l2, Value k, ValueRange accArgs) {
+          auto store = scf::ForOp::create(
+              nb, ne.index(0), ne.index(topK), ne.index(1), ValueRange{routed[0], routed[1]},
+              [&](OpBuilder &n2, Location l2, Value k, ValueRange rows) {
                 ImplicitLocOpBuilder kb(l2, n2);
-                TensorEmitter ke(kb, op.getFormat());
-                Value expert = tensor::ExtractOp::create(kb, selected, ValueRange{k});
+                TensorEmitter ke(kb);
+                Value expert = tensor::ExtractOp::create(kb, chosen, ValueRange{k});
                 Value scale = ke.toF32(
                     tensor::ExtractOp::create(kb, adaptor.getPerExpertScale(), ValueRange{expert}));
                 Value weight = arith::MulFOp::create(
                     kb,
                     arith::DivFOp::create(
-                        kb, tensor::ExtractOp::create(kb, selectedProbs, ValueRange{k}), probSum),
+                        kb, tensor::ExtractOp::create(kb, chosenProbs, ValueRange{k}), probSum),
                     scale);
-                // cols: the stored row length (packed formats store blocks).
-                auto sliceExpert = [&](Value stacked, int64_t rows) {
-                  auto type = cast<RankedTensorType>(stacked.getType());
-                  int64_t cols = type.getShape().back();
-                  return tensor::ExtractSliceOp::create(
-                             kb, RankedTensorType::get({rows, cols}, type.getElementType()),
-                             stacked, SmallVector<OpFoldResult>{expert, zeroAttr, zeroAttr},
-                             SmallVector<OpFoldResult>{oneAttr, kb.getIndexAttr(rows),
-                                                       kb.getIndexAttr(cols)},
-                             SmallVector<OpFoldResult>(3, oneAttr))
-                      .getResult();
-                };
-                Value gateUp = ke.matmulTransposedWeight(
-                    xRow, sliceExpert(adaptor.getGateUpWeight(), 2 * width));
-                auto half = [&](int64_t offset) {
-                  return tensor::ExtractSliceOp::create(
-                             kb, RankedTensorType::get({1, width}, kb.getF32Type()), gateUp,
-                             SmallVector<OpFoldResult>{zeroAttr, kb.getIndexAttr(offset)},
-                             SmallVector<OpFoldResult>{oneAttr, kb.getIndexAttr(width)},
-                             SmallVector<OpFoldResult>{oneAttr, oneAttr})
-                      .getResult();
-                };
-                Value activated = gatedGelu(ke, half(0), half(width));
-                Value y = ke.matmulTransposedWeight(activated,
-                                                    sliceExpert(adaptor.getDownWeight(), hidden));
-                // acc += weight * y, updating the loop-carried tensor in place.
-                MLIRContext *ctx = kb.getContext();
-                AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
-                Value acc = linalg::GenericOp::create(
-                                kb, accArgs[0].getType(), ValueRange{y}, ValueRange{accArgs[0]},
-                                SmallVector<AffineMap>{identity, identity},
-                                SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-                                [&](OpBuilder &mb, Location ml, ValueRange v) {
-                                  ImplicitLocOpBuilder ib(ml, mb);
-                                  Value scaled = arith::MulFOp::create(ib, weight, v[0]);
-                                  linalg::YieldOp::create(
-                                      ib, ValueRange{arith::AddFOp::create(ib, v[1], scaled)});
-                                })
-                                .getResult(0);
-                scf::YieldOp::create(kb, acc);
+                scf::YieldOp::create(
+                    kb,
+                    ValueRange{tensor::InsertOp::create(kb, expert, rows[0], ValueRange{t, k}),
+                               tensor::InsertOp::create(kb, weight, rows[1], ValueRange{t, k})});
               });
-          Value out = tensor::InsertSliceOp::create(
-              nb, expertLoop.getResult(0), outArgs[0], SmallVector<OpFoldResult>{t, zeroAttr},
-              SmallVector<OpFoldResult>{oneAttr, nb.getIndexAttr(hidden)},
-              SmallVector<OpFoldResult>{oneAttr, oneAttr});
-          scf::YieldOp::create(nb, out);
+          scf::YieldOp::create(nb, store.getResults());
         });
-    return {tokenLoop.getResult(0)};
+    return {tokenLoop.getResult(0), tokenLoop.getResult(1)};
+  }
+
+  /// The tokens that selected `expert`, in token order, written to rows[0 ..] with their
+  /// weights: returns {count, rows, rowWeights}.
+  SmallVector<Value> collectTokens(TensorEmitter &e, Value selected, Value weights, Value expert,
+                                   Value tokens, int64_t topK, Value rows0,
+                                   Value rowWeights0) const {
+    ImplicitLocOpBuilder &b = e.builder();
+    auto tokenLoop = scf::ForOp::create(
+        b, e.index(0), tokens, e.index(1), ValueRange{e.index(0), rows0, rowWeights0},
+        [&](OpBuilder &nested, Location loc, Value t, ValueRange acc) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          TensorEmitter ne(nb);
+          auto slotLoop = scf::ForOp::create(
+              nb, ne.index(0), ne.index(topK), ne.index(1), acc,
+              [&](OpBuilder &n2, Location l2, Value k, ValueRange found) {
+                ImplicitLocOpBuilder kb(l2, n2);
+                Value chosen = tensor::ExtractOp::create(kb, selected, ValueRange{t, k});
+                Value match = arith::CmpIOp::create(kb, arith::CmpIPredicate::eq, chosen, expert);
+                auto ifMatch = scf::IfOp::create(
+                    kb, match,
+                    [&](OpBuilder &n3, Location l3) {
+                      ImplicitLocOpBuilder ib(l3, n3);
+                      Value weight = tensor::ExtractOp::create(ib, weights, ValueRange{t, k});
+                      Value rows = tensor::InsertOp::create(ib, t, found[1], ValueRange{found[0]});
+                      Value rowWeights =
+                          tensor::InsertOp::create(ib, weight, found[2], ValueRange{found[0]});
+                      Value next = arith::AddIOp::create(ib, found[0],
+                                                         arith::ConstantIndexOp::create(ib, 1));
+                      scf::YieldOp::create(ib, ValueRange{next, rows, rowWeights});
+                    },
+                    [&](OpBuilder &n3, Location l3) { scf::YieldOp::create(n3, l3, found); });
+                scf::YieldOp::create(kb, ifMatch.getResults());
+              });
+          scf::YieldOp::create(nb, slotLoop.getResults());
+        });
+    return SmallVector<Value>(tokenLoop.getResults());
+  }
+
+  /// The expert's gated-GELU MLP on its tokens rows[first .. first+used-1], gathered into
+  /// a [chunkRows, H] block (rows past `used` stay zero): returns [chunkRows, H].
+  Value expertMLP(TensorEmitter &e, Adaptor adaptor, Value x, Value rows, Value first, Value used,
+                  Value expert, int64_t chunkRows, int64_t width, int64_t hidden) const {
+    ImplicitLocOpBuilder &b = e.builder();
+    auto oneAttr = b.getIndexAttr(1), zeroAttr = b.getIndexAttr(0);
+    auto rowType = RankedTensorType::get({1, hidden}, b.getF32Type());
+    SmallVector<OpFoldResult> rowSizes{oneAttr, b.getIndexAttr(hidden)}, unit{oneAttr, oneAttr};
+    Value block0 = e.filled({b.getIndexAttr(chunkRows), b.getIndexAttr(hidden)}, 0.0);
+    auto gather = scf::ForOp::create(
+        b, e.index(0), used, e.index(1), ValueRange{block0},
+        [&](OpBuilder &nested, Location loc, Value i, ValueRange block) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          Value token =
+              tensor::ExtractOp::create(nb, rows, ValueRange{arith::AddIOp::create(nb, first, i)});
+          Value row = tensor::ExtractSliceOp::create(
+              nb, rowType, x, SmallVector<OpFoldResult>{token, zeroAttr}, rowSizes, unit);
+          scf::YieldOp::create(
+              nb, tensor::InsertSliceOp::create(
+                      nb, row, block[0], SmallVector<OpFoldResult>{i, zeroAttr}, rowSizes, unit)
+                      .getResult());
+        });
+    // cols: the stored row length (packed formats store blocks).
+    auto sliceExpert = [&](Value stacked, int64_t outputs) {
+      auto type = cast<RankedTensorType>(stacked.getType());
+      int64_t cols = type.getShape().back();
+      return tensor::ExtractSliceOp::create(
+                 b, RankedTensorType::get({outputs, cols}, type.getElementType()), stacked,
+                 SmallVector<OpFoldResult>{expert, zeroAttr, zeroAttr},
+                 SmallVector<OpFoldResult>{oneAttr, b.getIndexAttr(outputs), b.getIndexAttr(cols)},
+                 SmallVector<OpFoldResult>(3, oneAttr))
+          .getResult();
+    };
+    Value gateUp = e.matmulTransposedWeight(gather.getResult(0),
+                                            sliceExpert(adaptor.getGateUpWeight(), 2 * width));
+    auto half = [&](int64_t offset) {
+      return tensor::ExtractSliceOp::create(
+                 b, RankedTensorType::get({chunkRows, width}, b.getF32Type()), gateUp,
+                 SmallVector<OpFoldResult>{zeroAttr, b.getIndexAttr(offset)},
+                 SmallVector<OpFoldResult>{b.getIndexAttr(chunkRows), b.getIndexAttr(width)}, unit)
+          .getResult();
+    };
+    Value activated = gatedGelu(e, half(0), half(width));
+    return e.matmulTransposedWeight(activated, sliceExpert(adaptor.getDownWeight(), hidden));
+  }
+
+  /// out[rows[first + i]] += rowWeights[first + i] * y[i] for i < used, in place.
+  Value addWeightedRows(TensorEmitter &e, Value out0, Value y, Value rows, Value rowWeights,
+                        Value first, Value used, int64_t hidden) const {
+    ImplicitLocOpBuilder &b = e.builder();
+    auto oneAttr = b.getIndexAttr(1), zeroAttr = b.getIndexAttr(0);
+    auto rowType = RankedTensorType::get({1, hidden}, b.getF32Type());
+    SmallVector<OpFoldResult> rowSizes{oneAttr, b.getIndexAttr(hidden)}, unit{oneAttr, oneAttr};
+    auto loop = scf::ForOp::create(
+        b, e.index(0), used, e.index(1), ValueRange{out0},
+        [&](OpBuilder &nested, Location loc, Value i, ValueRange out) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          Value at = arith::AddIOp::create(nb, first, i);
+          Value token = tensor::ExtractOp::create(nb, rows, ValueRange{at});
+          Value weight = tensor::ExtractOp::create(nb, rowWeights, ValueRange{at});
+          SmallVector<OpFoldResult> outAt{token, zeroAttr};
+          Value yRow = tensor::ExtractSliceOp::create(
+              nb, rowType, y, SmallVector<OpFoldResult>{i, zeroAttr}, rowSizes, unit);
+          Value outRow = tensor::ExtractSliceOp::create(nb, rowType, out[0], outAt, rowSizes, unit);
+          AffineMap identity = AffineMap::getMultiDimIdentityMap(2, nb.getContext());
+          Value sum = linalg::GenericOp::create(
+                          nb, rowType, ValueRange{yRow}, ValueRange{outRow},
+                          SmallVector<AffineMap>{identity, identity},
+                          SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+                          [&](OpBuilder &mb, Location ml, ValueRange v) {
+                            ImplicitLocOpBuilder ib(ml, mb);
+                            Value scaled = arith::MulFOp::create(ib, weight, v[0]);
+                            linalg::YieldOp::create(
+                                ib, ValueRange{arith::AddFOp::create(ib, v[1], scaled)});
+                          })
+                          .getResult(0);
+          scf::YieldOp::create(
+              nb,
+              tensor::InsertSliceOp::create(nb, sum, out[0], outAt, rowSizes, unit).getResult());
+        });
+    return loop.getResult(0);
   }
 };
 

@@ -425,11 +425,15 @@ func.func @mlp(%x: tensor<?x96xf32>, %wg: tensor<192x96xbf16>, %wu: tensor<192x9
 // -----
 
 // moe (16 experts, top-4, width 16): the router is a norm, scale and contraction plus a
-// row softmax over all tokens; then a loop over tokens selects the top 4 experts by
-// repeated arg-max over the not-yet-taken ones and runs only the selected experts:
-// extract_slice of ONE expert's [2*16, 96] gate_up and [96, 16] down weights (no
-// contraction ever reads the whole stacked expert tensors), weighted by
-// p / sum(p_topk) * per_expert_scale, accumulated into the token's output row.
+// row softmax over all tokens. A loop over tokens selects each token's top 4 experts by
+// repeated arg-max over the not-yet-taken ones and stores them with their weights
+// p / sum(p_topk) * per_expert_scale ([T, 4] each). Then a loop over the 16 experts in
+// index order collects the tokens that chose the expert (in token order) and runs them
+// in chunks of 32 rows, the rest in chunks of 8: the rows gathered into a [32, 96] (or
+// [8, 96]) block, an extract_slice of
+// ONE expert's [2*16, 96] gate_up and [96, 16] down weights (no contraction ever reads
+// the whole stacked expert tensors, and each expert's weights are read once per chunk),
+// then each row's weighted output added to its token's row.
 // CHECK-LABEL: func.func private @kernel_moe(
 // CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[R:[^:]+]]: tensor<?x96xf32>, %[[WR:[^:]+]]: tensor<16x96xbf16>, %[[RS:[^:]+]]: tensor<96xbf16>, %[[PES:[^:]+]]: tensor<16xbf16>, %[[GU:[^:]+]]: tensor<16x32x96xbf16>, %[[DN:[^:]+]]: tensor<16x96x16xbf16>) -> tensor<?x96xf32>
 // CHECK:         linalg.generic {{.+}} ins(%[[R]] : tensor<?x96xf32>)
@@ -439,7 +443,7 @@ func.func @mlp(%x: tensor<?x96xf32>, %wg: tensor<192x96xbf16>, %wu: tensor<192x9
 // CHECK:         %[[PROBS:.+]] = linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<?x16xf32>, tensor<?xf32>)
 // CHECK:           arith.divf
 // CHECK:         %[[T:.+]] = tensor.dim %[[X]]
-// CHECK:         scf.for %[[TOK:.+]] = %{{.+}} to %[[T]] step %{{.+}} iter_args(%{{.+}}) -> (tensor<?x96xf32>)
+// CHECK:         %[[ROUTED:.+]]:2 = scf.for %[[TOK:.+]] = %{{.+}} to %[[T]] step %{{.+}} iter_args(%{{.+}}, %{{.+}}) -> (tensor<?x4xindex>, tensor<?x4xf32>)
 // CHECK:           arith.constant dense<false> : tensor<16xi1>
 // CHECK:           %[[TOPK:.+]] = arith.constant 4 : index
 // CHECK:           %[[SEL:.+]]:4 = scf.for %{{.+}} to %[[TOPK]] {{.+}} -> (tensor<16xi1>, tensor<4xindex>, tensor<4xf32>, f32)
@@ -447,19 +451,47 @@ func.func @mlp(%x: tensor<?x96xf32>, %wg: tensor<192x96xbf16>, %wu: tensor<192x9
 // CHECK:             scf.for %[[E:.+]] = %{{.+}} to %[[EXPERTS]] {{.+}} -> (index, f32)
 // CHECK:               tensor.extract %[[PROBS]][%[[TOK]], %[[E]]] : tensor<?x16xf32>
 // CHECK:               arith.cmpf ogt
-// CHECK:           %[[XROW:.+]] = tensor.extract_slice %[[X]][%[[TOK]], 0] [1, 96] [1, 1] : tensor<?x96xf32> to tensor<1x96xf32>
-// CHECK:           scf.for
-// CHECK:             %[[EX:.+]] = tensor.extract %[[SEL]]#1[%{{.+}}] : tensor<4xindex>
+// CHECK:           scf.for %[[K:[^ ]+]] = {{.+}} -> (tensor<?x4xindex>, tensor<?x4xf32>)
+// CHECK:             %[[EX:.+]] = tensor.extract %[[SEL]]#1[%[[K]]] : tensor<4xindex>
 // CHECK:             tensor.extract %[[PES]][%[[EX]]] : tensor<16xbf16>
-// CHECK:             %[[GUE:.+]] = tensor.extract_slice %[[GU]][%[[EX]], 0, 0] [1, 32, 96] [1, 1, 1] : tensor<16x32x96xbf16> to tensor<32x96xbf16>
-// CHECK:             %[[GUY:.+]] = linalg.generic {{.+}} ins(%[[XROW]], %[[GUE]] : tensor<1x96xf32>, tensor<32x96xbf16>)
-// CHECK:             %[[GATE:.+]] = tensor.extract_slice %[[GUY]][0, 0] [1, 16] [1, 1]
-// CHECK:             %[[UP:.+]] = tensor.extract_slice %[[GUY]][0, 16] [1, 16] [1, 1]
+// CHECK:             tensor.insert %[[EX]] into %{{.+}}[%[[TOK]], %[[K]]] : tensor<?x4xindex>
+// CHECK:         %[[OUT:.+]]:3 = scf.for %[[EXPERT:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}}, %{{.+}}, %{{.+}}) -> (tensor<?x96xf32>, tensor<?xindex>, tensor<?xf32>)
+// CHECK:           %[[FOUND:.+]]:3 = scf.for %[[TT:.+]] = %{{.+}} to %[[T]] {{.+}} -> (index, tensor<?xindex>, tensor<?xf32>)
+// CHECK:             scf.for %[[KK:[^ ]+]] =
+// CHECK:               %[[CHOSEN:.+]] = tensor.extract %[[ROUTED]]#0[%[[TT]], %[[KK]]] : tensor<?x4xindex>
+// CHECK:               %[[MATCH:.+]] = arith.cmpi eq, %[[CHOSEN]], %[[EXPERT]] : index
+// CHECK:               scf.if %[[MATCH]] -> (index, tensor<?xindex>, tensor<?xf32>)
+// CHECK:                 tensor.insert %[[TT]] into %{{.+}} : tensor<?xindex>
+// CHECK:           %[[CHUNK:.+]] = arith.constant 32 : index
+// CHECK:           %[[LEFT:.+]] = arith.remui %[[FOUND]]#0, %[[CHUNK]] : index
+// CHECK:           %[[FULL:.+]] = arith.subi %[[FOUND]]#0, %[[LEFT]] : index
+// CHECK:           %[[FULLOUT:.+]] = scf.for %{{.+}} = %{{.+}} to %[[FULL]] step %{{.+}} iter_args(%{{.+}}) -> (tensor<?x96xf32>)
+// CHECK:             %[[USED:.+]] = arith.minui
+// CHECK:             %[[BLOCK:.+]] = scf.for %{{.+}} to %[[USED]] {{.+}} -> (tensor<32x96xf32>)
+// CHECK:               %[[ROW:.+]] = tensor.extract_slice %[[X]][%{{.+}}, 0] [1, 96] [1, 1] : tensor<?x96xf32> to tensor<1x96xf32>
+// CHECK:               tensor.insert_slice %[[ROW]] into %{{.+}} : tensor<1x96xf32> into tensor<32x96xf32>
+// CHECK:             %[[GUE:.+]] = tensor.extract_slice %[[GU]][%[[EXPERT]], 0, 0] [1, 32, 96] [1, 1, 1] : tensor<16x32x96xbf16> to tensor<32x96xbf16>
+// CHECK:             %[[GUY:.+]] = linalg.generic {{.+}} ins(%[[BLOCK]], %[[GUE]] : tensor<32x96xf32>, tensor<32x96xbf16>)
+// CHECK:             %[[GATE:.+]] = tensor.extract_slice %[[GUY]][0, 0] [32, 16] [1, 1]
+// CHECK:             %[[UP:.+]] = tensor.extract_slice %[[GUY]][0, 16] [32, 16] [1, 1]
 // CHECK:             %[[ACT:.+]] = linalg.generic {{.+}} ins(%[[GATE]], %[[UP]] :
 // CHECK:               math.tanh
-// CHECK:             %[[DNE:.+]] = tensor.extract_slice %[[DN]][%[[EX]], 0, 0] [1, 96, 16] [1, 1, 1] : tensor<16x96x16xbf16> to tensor<96x16xbf16>
-// CHECK:             linalg.generic {{.+}} ins(%[[ACT]], %[[DNE]] : tensor<1x16xf32>, tensor<96x16xbf16>)
-// CHECK:           tensor.insert_slice %{{.+}} into %{{.+}}[%[[TOK]], 0] [1, 96] [1, 1] : tensor<1x96xf32> into tensor<?x96xf32>
+// CHECK:             %[[DNE:.+]] = tensor.extract_slice %[[DN]][%[[EXPERT]], 0, 0] [1, 96, 16] [1, 1, 1] : tensor<16x96x16xbf16> to tensor<96x16xbf16>
+// CHECK:             %[[Y:.+]] = linalg.generic {{.+}} ins(%[[ACT]], %[[DNE]] : tensor<32x16xf32>, tensor<96x16xbf16>)
+// CHECK:             scf.for %[[I:.+]] = %{{.+}} to %[[USED]] {{.+}} -> (tensor<?x96xf32>)
+// CHECK:               %[[TOKEN:.+]] = tensor.extract %[[FOUND]]#1[%{{.+}}] : tensor<?xindex>
+// CHECK:               %[[WEIGHT:.+]] = tensor.extract %[[FOUND]]#2[%{{.+}}] : tensor<?xf32>
+// CHECK:               %[[YROW:.+]] = tensor.extract_slice %[[Y]][%[[I]], 0] [1, 96] [1, 1]
+// CHECK:               %[[OROW:.+]] = tensor.extract_slice %{{.+}}[%[[TOKEN]], 0] [1, 96] [1, 1]
+// CHECK:               %[[SUM:.+]] = linalg.generic {{.+}} ins(%[[YROW]] : tensor<1x96xf32>) outs(%[[OROW]] : tensor<1x96xf32>)
+// CHECK:                 arith.mulf %[[WEIGHT]]
+// CHECK:               tensor.insert_slice %[[SUM]] into %{{.+}}[%[[TOKEN]], 0] [1, 96] [1, 1] : tensor<1x96xf32> into tensor<?x96xf32>
+// The rest of the expert's tokens in chunks of 8 rows.
+// CHECK:           %[[TAIL:.+]] = arith.constant 8 : index
+// CHECK:           scf.for %{{.+}} = %[[FULL]] to %[[FOUND]]#0 step %[[TAIL]] iter_args(%{{.+}} = %[[FULLOUT]]) -> (tensor<?x96xf32>)
+// CHECK:             scf.for {{.+}} -> (tensor<8x96xf32>)
+// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<8x96xf32>, tensor<32x96xbf16>)
+// CHECK:         return %[[OUT]]#0
 // And over the whole output (NOCOPY): no op takes the stacked expert tensors as a
 // linalg input.
 // NOCOPY-NOT: ins({{.*}}tensor<16x32x96xbf16>
@@ -476,22 +508,32 @@ func.func @moe(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96
 
 // Packed experts (q8_0: 3 blocks of 34 bytes per 96-wide row, width 32): the sizes come
 // from the row counts, the slices keep the stored bytes, and each expert's projection is
-// a packed contraction over blocks.
+// a packed contraction over blocks of a chunk's 32 rows.
+// A decode kernel (one static token) takes chunks of one row, with no tail loop.
 // CHECK-LABEL: func.func private @kernel_moe(
 // CHECK-SAME:      %[[GU:[^:]+]]: tensor<16x64x102xi8>, %[[DN:[^:]+]]: tensor<16x96x34xi8>) -> tensor<?x96xf32>
-// CHECK:           tensor.extract_slice %{{.+}}[%{{.+}}, 0] [1, 96] [1, 1] : tensor<?x96xf32> to tensor<1x96xf32>
+// CHECK:             tensor.insert_slice %{{.+}} into %{{.+}} : tensor<1x96xf32> into tensor<32x96xf32>
 // CHECK:             %[[GUE:.+]] = tensor.extract_slice %[[GU]][%{{.+}}, 0, 0] [1, 64, 102] [1, 1, 1] : tensor<16x64x102xi8> to tensor<64x102xi8>
-// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x3x32xf32>, tensor<64x3x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
-// CHECK:             tensor.extract_slice %{{.+}}[0, 32] [1, 32] [1, 1] : tensor<1x64xf32> to tensor<1x32xf32>
+// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<32x3x32xf32>, tensor<64x3x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
+// CHECK:             tensor.extract_slice %{{.+}}[0, 32] [32, 32] [1, 1] : tensor<32x64xf32> to tensor<32x32xf32>
 // CHECK:             %[[DNE:.+]] = tensor.extract_slice %[[DN]][%{{.+}}, 0, 0] [1, 96, 34] [1, 1, 1] : tensor<16x96x34xi8> to tensor<96x34xi8>
-// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x1x32xf32>, tensor<96x1x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
-// CHECK:           tensor.insert_slice %{{.+}} into %{{.+}}[%{{.+}}, 0] [1, 96] [1, 1] : tensor<1x96xf32> into tensor<?x96xf32>
+// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<32x1x32xf32>, tensor<96x1x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
+// CHECK:               tensor.insert_slice %{{.+}} into %{{.+}}[%{{.+}}, 0] [1, 96] [1, 1] : tensor<1x96xf32> into tensor<?x96xf32>
+// CHECK-LABEL: func.func private @kernel_moe_0(
+// CHECK-SAME:      %[[X1:[^:]+]]: tensor<1x96xf32>
+// CHECK:           arith.constant 1 : index
+// CHECK:             tensor.insert_slice %{{.+}} into %{{.+}} : tensor<1x96xf32> into tensor<1x96xf32>
+// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x3x32xf32>, tensor<64x3x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
+// CHECK-NOT:       arith.constant 8 : index
+// CHECK:         return
 func.func @moe_packed(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96xbf16>,
     %rs: tensor<96xbf16>, %pes: tensor<16xbf16>, %gu: tensor<16x64x102xi8>,
-    %dn: tensor<16x96x34xi8>) -> tensor<?x96xf32> {
+    %dn: tensor<16x96x34xi8>, %x1: tensor<1x96xf32>, %r1: tensor<1x96xf32>) -> (tensor<?x96xf32>, tensor<1x96xf32>) {
   %m = gemma.moe %x, %r, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<q8_0>}
       : (tensor<?x96xf32>, tensor<?x96xf32>, tensor<16x96xbf16>, tensor<96xbf16>, tensor<16xbf16>, tensor<16x64x102xi8>, tensor<16x96x34xi8>) -> tensor<?x96xf32>
-  return %m : tensor<?x96xf32>
+  %d = gemma.moe %x1, %r1, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<q8_0>}
+      : (tensor<1x96xf32>, tensor<1x96xf32>, tensor<16x96xbf16>, tensor<96xbf16>, tensor<16xbf16>, tensor<16x64x102xi8>, tensor<16x96x34xi8>) -> tensor<1x96xf32>
+  return %m, %d : tensor<?x96xf32>, tensor<1x96xf32>
 }
 
 // -----
