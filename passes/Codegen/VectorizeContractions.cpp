@@ -317,12 +317,11 @@ Value laneSumBuffer(ImplicitLocOpBuilder &b) {
 /// LLVM combine the sums of a tile's accumulators differently for different tile shapes
 /// (seen on AArch64), and decode and prefill would no longer agree bit for bit.
 ///
-/// The halving order is also the same under a rotation of the lanes, which decode
-/// relies on: a sliding layer's key axis starts at the window's first position, prefill's
-/// at 0, so the same terms of P x V sit in rotated lanes. Scalable vectors (4 x vscale
-/// lanes) halve twice in registers, then the vscale lanes left halve in a stack buffer
-/// (vscale <= 16); at vscale 1 this is NEON's order. (An ordered reduction, SVE fadda,
-/// is deterministic but not rotation-invariant.)
+/// The halving order is also the same under a rotation of the lanes (attention's P x V
+/// relied on that while it summed positions in lanes; it now sums them sequentially on
+/// the interleaved float kernel). Scalable vectors (4 x vscale lanes) halve twice in
+/// registers, then the vscale lanes left halve in a stack buffer (vscale <= 16); at
+/// vscale 1 this is NEON's order.
 Value laneSum(ImplicitLocOpBuilder &b, Value v) {
   auto type = cast<VectorType>(v.getType());
   if (type.isScalable()) {
