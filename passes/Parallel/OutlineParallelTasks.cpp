@@ -115,11 +115,13 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
         kernels.push_back(func);
     for (func::FuncOp kernel : kernels) {
       Value parallel = kernel.getArgument(kernel.getNumArguments() - 1);
+      // Also inside loops: an MoE kernel runs each expert's contractions in its loop
+      // over experts and chunks of tokens.
       SmallVector<linalg::GenericOp> splittable;
-      for (Operation &op : kernel.getBody().front())
-        if (auto generic = dyn_cast<linalg::GenericOp>(&op))
-          if (generic->hasAttr(kParallelDimAttr) && generic.hasPureBufferSemantics())
-            splittable.push_back(generic);
+      kernel.walk([&](linalg::GenericOp generic) {
+        if (generic->hasAttr(kParallelDimAttr) && generic.hasPureBufferSemantics())
+          splittable.push_back(generic);
+      });
       for (auto [k, generic] : llvm::enumerate(splittable))
         outline(symbols, kernel, generic, parallel, k);
     }

@@ -149,3 +149,43 @@ func.func private @kernel_mask(%s: memref<2x?x?xf32>, %start: index, %p: !llvm.p
   }
   return
 }
+
+// -----
+
+// A marked contraction inside a loop (an MoE kernel's per-expert contraction on its
+// expert's slice of the stacked weights) is split like one at the top level: the
+// dispatcher is called inside the loop, on that iteration's subview, and the scalar the
+// body reads from the loop (the expert's weight) becomes a task argument.
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func private @kernel_experts(
+// CHECK-SAME:      %{{.+}}: memref<8x96xf32>, %[[W:.+]]: memref<4x192x96xbf16>, %{{.+}}: memref<4x8x192xf32>, %{{.+}}: memref<4xf32>, %[[P:.+]]: !llvm.ptr)
+// CHECK:         scf.for %[[E:.+]] =
+// CHECK:           %[[SCALE:.+]] = memref.load
+// CHECK:           %[[WE:.+]] = memref.subview %[[W]][%[[E]], 0, 0]
+// CHECK:           call @kernel_experts_parallel0(%[[P]], %{{.+}}, %{{.+}}, %[[WE]], %{{.+}}, %[[SCALE]])
+// CHECK-NOT:     linalg.generic
+// CHECK:       func.func private @kernel_experts_task0(%{{.+}}: index, %{{.+}}: index, %{{.+}}: memref<8x96xf32>, %{{.+}}: memref<192x96xbf16, strided<[96, 1], offset: ?>>, %{{.+}}: memref<8x192xf32, strided<[192, 1], offset: ?>>, %[[TS:.+]]: f32)
+// CHECK:         linalg.generic
+// CHECK:           arith.mulf %{{.+}}, %[[TS]]
+func.func private @kernel_experts(%x: memref<8x96xf32>, %w: memref<4x192x96xbf16>, %y: memref<4x8x192xf32>, %scales: memref<4xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  scf.for %e = %c0 to %c4 step %c1 {
+    %scale = memref.load %scales[%e] : memref<4xf32>
+    %we = memref.subview %w[%e, 0, 0] [1, 192, 96] [1, 1, 1] : memref<4x192x96xbf16> to memref<192x96xbf16, strided<[96, 1], offset: ?>>
+    %ye = memref.subview %y[%e, 0, 0] [1, 8, 192] [1, 1, 1] : memref<4x8x192xf32> to memref<8x192xf32, strided<[192, 1], offset: ?>>
+    linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %we : memref<8x96xf32>, memref<192x96xbf16, strided<[96, 1], offset: ?>>) outs(%ye : memref<8x192xf32, strided<[192, 1], offset: ?>>) attrs = {g4.parallel_dim = 1 : i64} {
+    ^bb0(%a: f32, %b: bf16, %acc: f32):
+      %f = arith.extf %b : bf16 to f32
+      %m = arith.mulf %a, %f : f32
+      %ms = arith.mulf %m, %scale : f32
+      %s = arith.addf %acc, %ms : f32
+      linalg.yield %s : f32
+    }
+  }
+  return
+}
