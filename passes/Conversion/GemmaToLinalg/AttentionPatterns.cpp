@@ -166,49 +166,120 @@ public:
 
   /// q [kv_heads, M, d] (grouped), the cache and the block's keys/values [T, kv_heads, d]:
   /// returns [kv_heads, M, d].
+  ///
+  /// Flash-style: the key axis lo .. start+T-1 runs in tiles of `keyTile` positions
+  /// aligned to absolute positions (the first and last may be partial), with an online
+  /// softmax: per query row a running max m, row sum l and output acc, rescaled by
+  /// alpha = exp(m_old - m_new) when a tile raises the max. Only a tile's scores
+  /// [kv_heads, M, tile] exist at a time, so scratch no longer grows with the context.
+  ///
+  /// Decode equals prefill bit for bit: a query sees the same tiles in both (aligned to
+  /// positions, not to the call), a key it cannot see is an exact zero term, and a tile
+  /// it sees nothing of leaves m, l and acc unchanged (alpha is exactly 1 when the max
+  /// does not move; m starts at the lowest finite float, so exp(-inf - m) is 0, never
+  /// NaN). A tile never crosses the ring's wrap: for sliding layers the tile divides the
+  /// capacity.
   Value attend(Value q, Value cache, Value blockKeys, Value blockValues) {
     auto cacheType = cast<RankedTensorType>(cache.getType());
     int64_t capacity = cacheType.getDimSize(1), d = cacheType.getDimSize(3);
     Value tokens = tensor::DimOp::create(b, blockKeys, 0);
     OpFoldResult rows = e.sizes(q)[1];
-    // The past positions lo .. start-1, in order: ring slots lo mod C .. C-1, then 0 ..
-    // (a global layer's ring never wraps: C >= start).
     lo = window > 0 ? arith::MaxSIOp::create(b, e.index(0),
                                              arith::SubIOp::create(b, start, e.index(window - 1)))
                           .getResult()
                     : e.index(0);
-    Value past = arith::SubIOp::create(b, start, lo);
-    Value capacityValue = e.index(capacity);
-    Value firstSlot = window > 0 ? arith::RemUIOp::create(b, lo, capacityValue).getResult() : lo;
-    Value beforeWrap =
-        arith::MinUIOp::create(b, past, arith::SubIOp::create(b, capacityValue, firstSlot));
-    Value afterWrap = arith::SubIOp::create(b, past, beforeWrap);
-    Value total = arith::AddIOp::create(b, past, tokens);
-    // The key axis: (columns, slots of the cache or the block) per part.
-    struct Part {
-      Value column, length, firstSlot;
-    };
-    SmallVector<Part> parts{{e.index(0), beforeWrap, firstSlot},
-                            {beforeWrap, afterWrap, e.index(0)}};
-    if (window == 0)
-      parts.pop_back();
+    Value end = arith::AddIOp::create(b, start, tokens);
+    int64_t tile = keyTile(capacity);
+    Value tileValue = e.index(tile), one = e.index(1);
+    Value firstTile = arith::DivUIOp::create(b, lo, tileValue);
+    Value endTile = arith::AddIOp::create(
+        b, arith::DivUIOp::create(b, arith::SubIOp::create(b, end, one), tileValue), one);
 
-    AffineExpr h, m, j, k;
-    bindDims(ctx, h, m, j, k);
-    // scores[h, m, j] = sum_k q[h, m, k] * keys[j, h, k]: the cache's parts, then the block.
-    SmallVector<OpFoldResult> scoreShape{b.getIndexAttr(kvHeads), rows, total};
-    Value scores = e.filled(scoreShape, 0.0);
-    SmallVector<AffineMap> scoreMaps{map({h, m, k}), map({j, h, k}), map({h, m, j})};
-    for (const Part &part : parts)
-      scores = intoColumns(scores, part.column, part.length, [&](Value columns) {
-        return contraction(q, cacheSlots(cache, 0, part.firstSlot, part.length), columns,
-                           scoreMaps);
-      });
-    scores = intoColumns(scores, past, tokens, [&](Value columns) {
-      return contraction(q, blockKeys, columns, scoreMaps);
+    SmallVector<OpFoldResult> rowShape{b.getIndexAttr(kvHeads), rows};
+    Value m0 = e.filled(rowShape, -std::numeric_limits<float>::max());
+    Value l0 = e.filled(rowShape, 0.0);
+    Value acc0 = e.filled({b.getIndexAttr(kvHeads), rows, b.getIndexAttr(d)}, 0.0);
+    auto tiles =
+        scf::ForOp::create(b, firstTile, endTile, one, ValueRange{m0, l0, acc0},
+                           [&](OpBuilder &nested, Location loc, Value index, ValueRange state) {
+                             ImplicitLocOpBuilder nb(loc, nested);
+                             TensorEmitter ne(nb);
+                             AttentionCoreEmitter inner(ne, start, window, kvHeads, group);
+                             inner.lo = lo;
+                             SmallVector<Value> next =
+                                 inner.attendTile(q, cache, blockKeys, blockValues, index, tile,
+                                                  end, state[0], state[1], state[2]);
+                             scf::YieldOp::create(nb, next);
+                           });
+    Value l = tiles.getResult(1), acc = tiles.getResult(2);
+    AffineExpr r0, r1, r2;
+    bindDims(ctx, r0, r1, r2);
+    auto normalized = linalg::GenericOp::create(
+        b, acc.getType(), ValueRange{l}, ValueRange{acc},
+        SmallVector<AffineMap>{AffineMap::get(3, 0, {r0, r1}, ctx),
+                               AffineMap::getMultiDimIdentityMap(3, ctx)},
+        iterators(3), [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          linalg::YieldOp::create(nb, ValueRange{arith::DivFOp::create(nb, args[1], args[0])});
+        });
+    splitAcrossHeads(normalized);
+    return normalized.getResult(0);
+  }
+
+private:
+  /// Positions per key tile: 512, or for a sliding layer the largest divisor of its ring
+  /// capacity up to 512, so that a tile never crosses the wrap (the whole ring when
+  /// that divisor would be under 32).
+  int64_t keyTile(int64_t capacity) const {
+    constexpr int64_t kMaxTile = 512, kMinTile = 32;
+    if (window == 0)
+      return kMaxTile;
+    for (int64_t tile = std::min(kMaxTile, capacity); tile >= 1; --tile)
+      if (capacity % tile == 0)
+        return tile >= kMinTile || capacity <= kMaxTile ? tile : capacity;
+    return capacity;
+  }
+
+  /// One key tile: positions a .. e-1 with a = max(lo, index * tile) and
+  /// e = min((index + 1) * tile, end); those before `start` from the cache (one ring
+  /// slice), the rest from the block. Returns the updated {m, l, acc}.
+  SmallVector<Value> attendTile(Value q, Value cache, Value blockKeys, Value blockValues,
+                                Value index, int64_t tile, Value end, Value m, Value l, Value acc) {
+    auto cacheType = cast<RankedTensorType>(cache.getType());
+    int64_t capacity = cacheType.getDimSize(1);
+    Value tileBegin = arith::MulIOp::create(b, index, e.index(tile));
+    Value a = arith::MaxUIOp::create(b, lo, tileBegin);
+    Value tileEnd =
+        arith::MinUIOp::create(b, arith::AddIOp::create(b, tileBegin, e.index(tile)), end);
+    Value cacheEnd = arith::MinUIOp::create(b, arith::MaxUIOp::create(b, start, a), tileEnd);
+    Value fromCache = arith::SubIOp::create(b, cacheEnd, a);
+    Value fromBlock = arith::SubIOp::create(b, tileEnd, cacheEnd);
+    Value length = arith::SubIOp::create(b, tileEnd, a);
+    Value blockFirst = arith::SubIOp::create(b, cacheEnd, start);
+    Value slot = window > 0 ? arith::RemUIOp::create(b, a, e.index(capacity)).getResult() : a;
+    OpFoldResult rows = e.sizes(q)[1];
+
+    AffineExpr h, mm, j, k;
+    bindDims(ctx, h, mm, j, k);
+    // scores[h, m, j] = sum_k q[h, m, k] * keys[a + j, h, k], in a [kv_heads, M, tile]
+    // buffer of which the first `length` columns are used.
+    Value buffer = tensor::EmptyOp::create(
+        b, SmallVector<OpFoldResult>{b.getIndexAttr(kvHeads), rows, b.getIndexAttr(tile)},
+        b.getF32Type());
+    Value scores = tensor::ExtractSliceOp::create(
+        b, buffer, SmallVector<OpFoldResult>(3, b.getIndexAttr(0)),
+        SmallVector<OpFoldResult>{b.getIndexAttr(kvHeads), rows, length},
+        SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+    scores = linalg::FillOp::create(b, e.f32(0.0), scores).getResult(0);
+    SmallVector<AffineMap> scoreMaps{map({h, mm, k}), map({j, h, k}), map({h, mm, j})};
+    scores = intoColumns(scores, e.index(0), fromCache, [&](Value columns) {
+      return contraction(q, cacheSlots(cache, 0, slot, fromCache), columns, scoreMaps);
+    });
+    scores = intoColumns(scores, fromCache, fromBlock, [&](Value columns) {
+      return contraction(q, blockRows(blockKeys, blockFirst, fromBlock), columns, scoreMaps);
     });
 
-    // Mask: key position lo + j is visible from query position start + m / G when it is
+    // Mask: key position a + j is visible from query position start + m / G when it is
     // not in the future and, for sliding layers, within the last `window` positions.
     Value negInf = e.f32(-std::numeric_limits<float>::infinity());
     Value windowValue = e.index(window), groupValue = e.index(group);
@@ -221,7 +292,7 @@ public:
               Value query = arith::AddIOp::create(
                   nb, start,
                   arith::DivUIOp::create(nb, linalg::IndexOp::create(nb, 1), groupValue));
-              Value key = arith::AddIOp::create(nb, lo, linalg::IndexOp::create(nb, 2));
+              Value key = arith::AddIOp::create(nb, a, linalg::IndexOp::create(nb, 2));
               Value visible = arith::CmpIOp::create(nb, arith::CmpIPredicate::ule, key, query);
               if (window > 0) {
                 Value inWindow =
@@ -235,18 +306,37 @@ public:
             .getResult(0);
     splitAcrossHeads(masked.getDefiningOp());
 
-    // Softmax over j (f32): row max, exp, row sum; the division is applied after P x V.
+    // m_new = max(m, tile max); alpha = exp(m - m_new), exactly 1 when the max stays;
+    // l scaled by alpha.
     SmallVector<OpFoldResult> rowShape{b.getIndexAttr(kvHeads), rows};
-    Value rowMax = reduceRows(masked, e.filled(rowShape, -std::numeric_limits<float>::infinity()),
-                              [](ImplicitLocOpBuilder &nb, Value acc, Value x) {
-                                return arith::MaximumFOp::create(nb, acc, x);
-                              });
+    Value tileMax = reduceRows(masked, e.filled(rowShape, -std::numeric_limits<float>::infinity()),
+                               [](ImplicitLocOpBuilder &nb, Value x, Value y) {
+                                 return arith::MaximumFOp::create(nb, x, y);
+                               });
+    AffineMap rows2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+    Value alpha0 = tensor::EmptyOp::create(b, rowShape, b.getF32Type());
+    auto update = linalg::GenericOp::create(
+        b, TypeRange{m.getType(), l.getType(), alpha0.getType()}, ValueRange{tileMax},
+        ValueRange{m, l, alpha0}, SmallVector<AffineMap>(4, rows2), iterators(2),
+        [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          Value mOld = args[1];
+          Value mNew = arith::MaximumFOp::create(nb, mOld, args[0]);
+          Value same = arith::CmpFOp::create(nb, arith::CmpFPredicate::OEQ, mNew, mOld);
+          Value alpha = arith::SelectOp::create(
+              nb, same, e.f32(1.0), math::ExpOp::create(nb, arith::SubFOp::create(nb, mOld, mNew)));
+          linalg::YieldOp::create(
+              nb, ValueRange{mNew, arith::MulFOp::create(nb, args[2], alpha), alpha});
+        });
+    splitAcrossHeads(update);
+    Value mNew = update.getResult(0), lScaled = update.getResult(1), alpha = update.getResult(2);
+
     AffineExpr r0, r1, r2;
     bindDims(ctx, r0, r1, r2);
     AffineMap rowMap = AffineMap::get(3, 0, {r0, r1}, ctx);
     AffineMap identity = AffineMap::getMultiDimIdentityMap(3, ctx);
     Value weights = linalg::GenericOp::create(
-                        b, masked.getType(), ValueRange{rowMax}, ValueRange{masked},
+                        b, masked.getType(), ValueRange{mNew}, ValueRange{masked},
                         SmallVector<AffineMap>{rowMap, identity}, iterators(3),
                         [&](OpBuilder &nested, Location loc, ValueRange args) {
                           ImplicitLocOpBuilder nb(loc, nested);
@@ -255,39 +345,50 @@ public:
                         })
                         .getResult(0);
     splitAcrossHeads(weights.getDefiningOp());
-    Value rowSum = reduceRows(weights, e.filled(rowShape, 0.0),
-                              [](ImplicitLocOpBuilder &nb, Value acc, Value x) {
-                                return arith::AddFOp::create(nb, acc, x);
-                              });
+    Value lNew = reduceRows(weights, lScaled, [](ImplicitLocOpBuilder &nb, Value acc, Value x) {
+      return arith::AddFOp::create(nb, acc, x);
+    });
+    auto rescaled = linalg::GenericOp::create(
+        b, acc.getType(), ValueRange{alpha}, ValueRange{acc},
+        SmallVector<AffineMap>{rowMap, identity}, iterators(3),
+        [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          linalg::YieldOp::create(nb, ValueRange{arith::MulFOp::create(nb, args[1], args[0])});
+        });
+    splitAcrossHeads(rescaled);
 
-    // out[h, m, k] = sum_j weights[h, m, j] * values[j, h, k] / rowSum[h, m]: the past
-    // slots, then the block. The sum runs over the outer dim of the values, which
-    // g4-vectorize-contractions reads as rows of d (one vector of outputs per row).
-    Value out = e.filled({b.getIndexAttr(kvHeads), rows, b.getIndexAttr(d)}, 0.0);
+    // acc[h, m, k] += sum_j weights[h, m, j] * values[a + j, h, k]: the cache's slice,
+    // then the block's. The sum runs over the outer dim of the values, which
+    // g4-vectorize-contractions reads as rows of d (one vector of outputs per row), each
+    // output summed sequentially in position order.
     AffineExpr kOut = j, jSum = k; // loop 2 is the output's k, loop 3 the sum over j
-    SmallVector<AffineMap> valueMaps{map({h, m, jSum}), map({jSum, h, kOut}), map({h, m, kOut})};
+    SmallVector<AffineMap> valueMaps{map({h, mm, jSum}), map({jSum, h, kOut}), map({h, mm, kOut})};
     auto columns = [&](Value offset, Value size) {
       SmallVector<OpFoldResult> offsets{b.getIndexAttr(0), b.getIndexAttr(0), offset};
       SmallVector<OpFoldResult> sizes{b.getIndexAttr(kvHeads), rows, size};
       return tensor::ExtractSliceOp::create(b, weights, offsets, sizes,
                                             SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
     };
-    for (const Part &part : parts)
-      out = contraction(columns(part.column, part.length),
-                        cacheSlots(cache, 1, part.firstSlot, part.length), out, valueMaps);
-    out = contraction(columns(past, tokens), blockValues, out, valueMaps);
-    auto normalized = linalg::GenericOp::create(
-        b, out.getType(), ValueRange{rowSum}, ValueRange{out},
-        SmallVector<AffineMap>{rowMap, identity}, iterators(3),
-        [&](OpBuilder &nested, Location loc, ValueRange args) {
-          ImplicitLocOpBuilder nb(loc, nested);
-          linalg::YieldOp::create(nb, ValueRange{arith::DivFOp::create(nb, args[1], args[0])});
-        });
-    splitAcrossHeads(normalized);
-    return normalized.getResult(0);
+    Value out = contraction(columns(e.index(0), fromCache), cacheSlots(cache, 1, slot, fromCache),
+                            rescaled.getResult(0), valueMaps);
+    out = contraction(columns(fromCache, fromBlock), blockRows(blockValues, blockFirst, fromBlock),
+                      out, valueMaps);
+    return {mNew, lNew, out};
   }
 
-private:
+  /// Rows first .. first+length-1 of a block's keys or values [T, kv_heads, d].
+  Value blockRows(Value block, Value first, Value length) {
+    auto type = cast<RankedTensorType>(block.getType());
+    SmallVector<OpFoldResult> offsets{first, b.getIndexAttr(0), b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes{length, b.getIndexAttr(type.getDimSize(1)),
+                                    b.getIndexAttr(type.getDimSize(2))};
+    return tensor::ExtractSliceOp::create(
+        b,
+        RankedTensorType::get({ShapedType::kDynamic, type.getDimSize(1), type.getDimSize(2)},
+                              type.getElementType()),
+        block, offsets, sizes, SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+  }
+
   /// size * factor, folded when size is static.
   OpFoldResult times(OpFoldResult size, int64_t factor) {
     if (std::optional<int64_t> known = getConstantIntValue(size))

@@ -269,12 +269,14 @@ func.func @kv_append(%x: tensor<?x96xf32>, %start: index, %cache: !kv0, %wk: ten
 // KV-shared (reads layer 0's cache and block) and differs from layer 0 only in `layer`,
 // which is not part of the kernel signature: both calls go to ONE kernel. The kernel
 // projects Q, applies q_norm and RoPE and groups the heads as rows: [2 kv heads, T * 4,
-// 16]. The key axis is the past positions lo .. start-1 (lo = max(0, start - 7)) in
-// order, read in place: ring slots lo mod 8 .. 7 (min(past, 8 - lo mod 8) of them), then
-// slots 0 .. (the rest), as slices of the cache (K at [0], V at [1]); then the block.
-// The scores and P x V are one contraction per part. The mask keeps key lo + j <= query
-// and lo + j + 8 > query; then max / exp / sum reductions, P x V divided by the sum, the
-// heads back in order and the O projection.
+// 16]. The key axis lo .. start+T-1 (lo = max(0, start - 7)) runs in tiles of 8
+// positions (the ring's capacity), aligned to positions: tiles lo / 8 .. (end - 1) / 8.
+// A tile a .. e-1 (a = max(lo, 8i), e = min(8i + 8, end)) reads its positions before
+// `start` from one ring slice at slot a mod 8 (K at [0], V at [1]) and the rest from the
+// block, into the first e - a columns of a [2, M, 8] score buffer. Online softmax: the
+// running max m (from the lowest finite float), the row sum l and the output acc are
+// loop-carried; alpha = exp(m - m_new) is exactly 1 when the max stays. After the tiles,
+// acc / l, the heads back in order and the O projection.
 // CHECK-LABEL: func.func @attention_sliding(
 // CHECK-SAME:      %[[CACHE:[^:]+]]: tensor<2x8x2x16xf32>
 // CHECK:         %[[KV:.+]]:2 = call @kernel_kv_project(
@@ -294,57 +296,84 @@ func.func @kv_append(%x: tensor<?x96xf32>, %start: index, %cache: !kv0, %wk: ten
 // CHECK:         %[[W1:.+]] = arith.constant 7 : index
 // CHECK:         %[[BACK:.+]] = arith.subi %[[START]], %[[W1]] : index
 // CHECK:         %[[LO:.+]] = arith.maxsi %{{.+}}, %[[BACK]] : index
-// CHECK:         %[[PAST:.+]] = arith.subi %[[START]], %[[LO]] : index
-// CHECK:         %[[RING:.+]] = arith.constant 8 : index
-// CHECK:         %[[FIRSTSLOT:.+]] = arith.remui %[[LO]], %[[RING]] : index
-// CHECK:         %[[ROOM:.+]] = arith.subi %[[RING]], %[[FIRSTSLOT]] : index
-// CHECK:         %[[A1:.+]] = arith.minui %[[PAST]], %[[ROOM]] : index
-// CHECK:         %[[A2:.+]] = arith.subi %[[PAST]], %[[A1]] : index
-// CHECK:         %[[K1:.+]] = tensor.extract_slice %[[C]][0, %[[FIRSTSLOT]], 0, 0] [1, %[[A1]], 2, 16] [1, 1, 1, 1] : tensor<2x8x2x16xf32> to tensor<?x2x16xf32>
-// CHECK:         %[[S0:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[Q]], %[[K1]] : tensor<2x?x16xf32>, tensor<?x2x16xf32>) outs(%{{.+}} : tensor<2x?x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
-// CHECK:           arith.mulf %{{.+}} fastmath<reassoc,contract> : f32
-// CHECK:           arith.addf %{{.+}} fastmath<reassoc,contract> : f32
-// CHECK:         %[[S1:.+]] = tensor.insert_slice %[[S0]] into %{{.+}}[0, 0, %{{.+}}] [2, %{{.+}}, %[[A1]]] [1, 1, 1]
-// CHECK:         %[[K2:.+]] = tensor.extract_slice %[[C]][0, %{{.+}}, 0, 0] [1, %[[A2]], 2, 16] [1, 1, 1, 1]
-// CHECK:         %[[S2:.+]] = linalg.generic {{.+}} ins(%[[Q]], %[[K2]] : tensor<2x?x16xf32>, tensor<?x2x16xf32>)
-// CHECK:         %[[S3:.+]] = tensor.insert_slice %[[S2]] into %[[S1]][0, 0, %[[A1]]] [2, %{{.+}}, %[[A2]]] [1, 1, 1]
-// CHECK:         %[[BLOCKCOLS:.+]] = tensor.extract_slice %[[S3]][0, 0, %[[PAST]]] [2, %{{.+}}, %[[T]]] [1, 1, 1]
-// CHECK:         %[[S4:.+]] = linalg.generic {{.+}} ins(%[[Q]], %[[KB]] : tensor<2x?x16xf32>, tensor<?x2x16xf32>) outs(%[[BLOCKCOLS]] : tensor<2x?x?xf32>)
-// CHECK:         %[[SCORES:.+]] = tensor.insert_slice %[[S4]] into %[[S3]][0, 0, %[[PAST]]] [2, %{{.+}}, %[[T]]] [1, 1, 1]
-// CHECK:         %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
-// CHECK:         %[[WIN:.+]] = arith.constant 8 : index
-// CHECK:         %[[G:.+]] = arith.constant 4 : index
-// The mask, the softmax and the normalisation split across query rows like the
+// CHECK:         %[[END:.+]] = arith.addi %[[START]], %[[T]] : index
+// CHECK:         %[[TILE:.+]] = arith.constant 8 : index
+// CHECK:         %[[FIRSTTILE:.+]] = arith.divui %[[LO]], %[[TILE]] : index
+// CHECK:         %[[LAST:.+]] = arith.subi %[[END]], %{{.+}} : index
+// CHECK:         %[[LASTTILE:.+]] = arith.divui %[[LAST]], %[[TILE]] : index
+// CHECK:         %[[ENDTILE:.+]] = arith.addi %[[LASTTILE]], %{{.+}} : index
+// CHECK:         %[[LOWEST:.+]] = arith.constant -3.40282347E+38 : f32
+// CHECK:         %[[M0:.+]] = linalg.fill ins(%[[LOWEST]] : f32) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK:         %[[L0:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x?xf32>)
+// CHECK:         %[[ACC0:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x?x16xf32>)
+// CHECK:         %[[TILES:.+]]:3 = scf.for %[[I:.+]] = %[[FIRSTTILE]] to %[[ENDTILE]] step %{{.+}} iter_args(%[[M:.+]] = %[[M0]], %[[L:.+]] = %[[L0]], %[[ACC:.+]] = %[[ACC0]])
+// CHECK:           %[[TB:.+]] = arith.muli %[[I]], %{{.+}} : index
+// CHECK:           %[[TA:.+]] = arith.maxui %[[LO]], %[[TB]] : index
+// CHECK:           %[[TNEXT:.+]] = arith.addi %[[TB]], %{{.+}} : index
+// CHECK:           %[[TE:.+]] = arith.minui %[[TNEXT]], %[[END]] : index
+// CHECK:           %[[AFTERSTART:.+]] = arith.maxui %[[START]], %[[TA]] : index
+// CHECK:           %[[CACHEEND:.+]] = arith.minui %[[AFTERSTART]], %[[TE]] : index
+// CHECK:           %[[FROMCACHE:.+]] = arith.subi %[[CACHEEND]], %[[TA]] : index
+// CHECK:           %[[FROMBLOCK:.+]] = arith.subi %[[TE]], %[[CACHEEND]] : index
+// CHECK:           %[[LEN:.+]] = arith.subi %[[TE]], %[[TA]] : index
+// CHECK:           %[[BLOCKFIRST:.+]] = arith.subi %[[CACHEEND]], %[[START]] : index
+// CHECK:           %[[SLOT:.+]] = arith.remui %[[TA]], %{{.+}} : index
+// CHECK:           %[[BUF:.+]] = tensor.empty(%{{.+}}) : tensor<2x?x8xf32>
+// CHECK:           %[[USED:.+]] = tensor.extract_slice %[[BUF]][0, 0, 0] [2, %{{.+}}, %[[LEN]]] [1, 1, 1] : tensor<2x?x8xf32> to tensor<2x?x?xf32>
+// CHECK:           %[[ZEROED:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[USED]] : tensor<2x?x?xf32>)
+// CHECK:           %[[K1:.+]] = tensor.extract_slice %[[C]][0, %[[SLOT]], 0, 0] [1, %[[FROMCACHE]], 2, 16] [1, 1, 1, 1] : tensor<2x8x2x16xf32> to tensor<?x2x16xf32>
+// CHECK:           %[[S0:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[Q]], %[[K1]] : tensor<2x?x16xf32>, tensor<?x2x16xf32>) outs(%{{.+}} : tensor<2x?x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
+// CHECK:             arith.mulf %{{.+}} fastmath<reassoc,contract> : f32
+// CHECK:             arith.addf %{{.+}} fastmath<reassoc,contract> : f32
+// CHECK:           %[[S1:.+]] = tensor.insert_slice %[[S0]] into %[[ZEROED]][0, 0, %{{.+}}] [2, %{{.+}}, %[[FROMCACHE]]] [1, 1, 1]
+// CHECK:           %[[KB1:.+]] = tensor.extract_slice %[[KB]][%[[BLOCKFIRST]], 0, 0] [%[[FROMBLOCK]], 2, 16] [1, 1, 1]
+// CHECK:           %[[S2:.+]] = linalg.generic {{.+}} ins(%[[Q]], %[[KB1]] : tensor<2x?x16xf32>, tensor<?x2x16xf32>)
+// CHECK:           %[[SCORES:.+]] = tensor.insert_slice %[[S2]] into %[[S1]][0, 0, %[[FROMCACHE]]] [2, %{{.+}}, %[[FROMBLOCK]]] [1, 1, 1]
+// CHECK:           %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK:           %[[WIN:.+]] = arith.constant 8 : index
+// CHECK:           %[[G:.+]] = arith.constant 4 : index
+// The mask, the softmax steps and the normalisation split across query rows like the
 // contractions (loop 1, at least G / 2 = 2 rows a task).
-// CHECK:         %[[MASKED:.+]] = linalg.generic {{.+}} outs(%[[SCORES]] : tensor<2x?x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
-// CHECK:           %[[M:.+]] = linalg.index 1 : index
-// CHECK:           %[[TQ:.+]] = arith.divui %[[M]], %[[G]] : index
-// CHECK:           %[[QPOS:.+]] = arith.addi %[[START]], %[[TQ]] : index
-// CHECK:           %[[J:.+]] = linalg.index 2 : index
-// CHECK:           %[[KPOS:.+]] = arith.addi %[[LO]], %[[J]] : index
-// CHECK:           %[[CAUSAL:.+]] = arith.cmpi ule, %[[KPOS]], %[[QPOS]] : index
-// CHECK:           %[[KEND:.+]] = arith.addi %[[KPOS]], %[[WIN]] : index
-// CHECK:           %[[INWIN:.+]] = arith.cmpi ugt, %[[KEND]], %[[QPOS]] : index
-// CHECK:           %[[VIS:.+]] = arith.andi %[[CAUSAL]], %[[INWIN]] : i1
-// CHECK:           arith.select %[[VIS]], %{{.+}}, %[[NEGINF]] : f32
-// CHECK:         %[[MAX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[MASKED]] : {{.+}} attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
-// CHECK:           arith.maximumf
-// CHECK:         %[[EXP:.+]] = linalg.generic {{.+}} ins(%[[MAX]] : tensor<2x?xf32>) outs(%[[MASKED]] : {{.+}} attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
-// CHECK:           arith.subf
-// CHECK:           math.exp
-// CHECK:         %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[EXP]] : {{.+}} attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
-// CHECK:           arith.addf
+// CHECK:           %[[MASKED:.+]] = linalg.generic {{.+}} outs(%[[SCORES]] : tensor<2x?x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
+// CHECK:             %[[MROW:.+]] = linalg.index 1 : index
+// CHECK:             %[[TQ:.+]] = arith.divui %[[MROW]], %[[G]] : index
+// CHECK:             %[[QPOS:.+]] = arith.addi %[[START]], %[[TQ]] : index
+// CHECK:             %[[J:.+]] = linalg.index 2 : index
+// CHECK:             %[[KPOS:.+]] = arith.addi %[[TA]], %[[J]] : index
+// CHECK:             %[[CAUSAL:.+]] = arith.cmpi ule, %[[KPOS]], %[[QPOS]] : index
+// CHECK:             %[[KEND:.+]] = arith.addi %[[KPOS]], %[[WIN]] : index
+// CHECK:             %[[INWIN:.+]] = arith.cmpi ugt, %[[KEND]], %[[QPOS]] : index
+// CHECK:             %[[VIS:.+]] = arith.andi %[[CAUSAL]], %[[INWIN]] : i1
+// CHECK:             arith.select %[[VIS]], %{{.+}}, %[[NEGINF]] : f32
+// CHECK:           %[[TMAX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[MASKED]] : {{.+}} attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
+// CHECK:             arith.maximumf
+// CHECK:           %[[UPD:.+]]:3 = linalg.generic {{.+}} ins(%[[TMAX]] : tensor<2x?xf32>) outs(%[[M]], %[[L]], %{{.+}} : tensor<2x?xf32>, tensor<2x?xf32>, tensor<2x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
+// CHECK-NEXT:      ^bb0(%[[TMAXV:.+]]: f32, %[[MV:.+]]: f32, %[[LV:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT:        %[[MNEW:.+]] = arith.maximumf %[[MV]], %[[TMAXV]] : f32
+// CHECK-NEXT:        %[[SAME:.+]] = arith.cmpf oeq, %[[MNEW]], %[[MV]] : f32
+// CHECK-NEXT:        %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT:        %[[DIFF:.+]] = arith.subf %[[MV]], %[[MNEW]] : f32
+// CHECK-NEXT:        %[[EXPD:.+]] = math.exp %[[DIFF]] : f32
+// CHECK-NEXT:        %[[ALPHA:.+]] = arith.select %[[SAME]], %[[ONE]], %[[EXPD]] : f32
+// CHECK-NEXT:        %[[LSCALED:.+]] = arith.mulf %[[LV]], %[[ALPHA]] : f32
+// CHECK-NEXT:        linalg.yield %[[MNEW]], %[[LSCALED]], %[[ALPHA]] : f32, f32, f32
+// CHECK:           %[[EXP:.+]] = linalg.generic {{.+}} ins(%[[UPD]]#0 : tensor<2x?xf32>) outs(%[[MASKED]] : {{.+}} attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
+// CHECK:             arith.subf
+// CHECK:             math.exp
+// CHECK:           %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[EXP]] : {{.+}} outs(%[[UPD]]#1 : tensor<2x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
+// CHECK:             arith.addf
+// CHECK:           %[[RESCALED:.+]] = linalg.generic {{.+}} ins(%[[UPD]]#2 : tensor<2x?xf32>) outs(%[[ACC]] : tensor<2x?x16xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
+// CHECK:             arith.mulf
 // P x V sums over the positions, the outer dim of the values, which stay in the cache.
-// CHECK:         %[[W1COLS:.+]] = tensor.extract_slice %[[EXP]][0, 0, %{{.+}}] [2, %{{.+}}, %[[A1]]] [1, 1, 1]
-// CHECK:         %[[V1:.+]] = tensor.extract_slice %[[C]][1, %[[FIRSTSLOT]], 0, 0] [1, %[[A1]], 2, 16] [1, 1, 1, 1]
-// CHECK:         %[[PV1:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[W1COLS]], %[[V1]] : tensor<2x?x?xf32>, tensor<?x2x16xf32>)
-// CHECK:           arith.mulf %{{.+}} fastmath<reassoc,contract> : f32
-// CHECK:         %[[W2COLS:.+]] = tensor.extract_slice %[[EXP]][0, 0, %[[A1]]] [2, %{{.+}}, %[[A2]]] [1, 1, 1]
-// CHECK:         %[[V2:.+]] = tensor.extract_slice %[[C]][1, %{{.+}}, 0, 0] [1, %[[A2]], 2, 16] [1, 1, 1, 1]
-// CHECK:         %[[PV2:.+]] = linalg.generic {{.+}} ins(%[[W2COLS]], %[[V2]] : tensor<2x?x?xf32>, tensor<?x2x16xf32>) outs(%[[PV1]] : tensor<2x?x16xf32>)
-// CHECK:         %[[WBLOCK:.+]] = tensor.extract_slice %[[EXP]][0, 0, %[[PAST]]] [2, %{{.+}}, %[[T]]] [1, 1, 1]
-// CHECK:         %[[PV:.+]] = linalg.generic {{.+}} ins(%[[WBLOCK]], %[[VB]] : tensor<2x?x?xf32>, tensor<?x2x16xf32>) outs(%[[PV2]] : tensor<2x?x16xf32>)
-// CHECK:         %[[NORMED:.+]] = linalg.generic {{.+}} ins(%[[SUM]] : tensor<2x?xf32>) outs(%[[PV]] : {{.+}} attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
+// CHECK:           %[[W1COLS:.+]] = tensor.extract_slice %[[EXP]][0, 0, %{{.+}}] [2, %{{.+}}, %[[FROMCACHE]]] [1, 1, 1]
+// CHECK:           %[[V1:.+]] = tensor.extract_slice %[[C]][1, %[[SLOT]], 0, 0] [1, %[[FROMCACHE]], 2, 16] [1, 1, 1, 1]
+// CHECK:           %[[PV1:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[W1COLS]], %[[V1]] : tensor<2x?x?xf32>, tensor<?x2x16xf32>) outs(%[[RESCALED]] : tensor<2x?x16xf32>)
+// CHECK:             arith.mulf %{{.+}} fastmath<reassoc,contract> : f32
+// CHECK:           %[[W2COLS:.+]] = tensor.extract_slice %[[EXP]][0, 0, %[[FROMCACHE]]] [2, %{{.+}}, %[[FROMBLOCK]]] [1, 1, 1]
+// CHECK:           %[[VB1:.+]] = tensor.extract_slice %[[VB]][%[[BLOCKFIRST]], 0, 0] [%[[FROMBLOCK]], 2, 16] [1, 1, 1]
+// CHECK:           %[[PV2:.+]] = linalg.generic {{.+}} ins(%[[W2COLS]], %[[VB1]] : tensor<2x?x?xf32>, tensor<?x2x16xf32>) outs(%[[PV1]] : tensor<2x?x16xf32>)
+// CHECK:           scf.yield %[[UPD]]#0, %[[SUM]], %[[PV2]] : tensor<2x?xf32>, tensor<2x?xf32>, tensor<2x?x16xf32>
+// CHECK:         %[[NORMED:.+]] = linalg.generic {{.+}} ins(%[[TILES]]#1 : tensor<2x?xf32>) outs(%[[TILES]]#2 : {{.+}} attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64}
 // CHECK:           arith.divf
 // CHECK:         %[[UNGROUPED:.+]] = tensor.expand_shape %[[NORMED]] {{\[}}[0], [1, 2], [3]] {{.+}} : tensor<2x?x16xf32> into tensor<2x?x4x16xf32>
 // CHECK:         %[[BYTOKEN:.+]] = linalg.transpose ins(%[[UNGROUPED]] : tensor<2x?x4x16xf32>) outs(%{{.+}} : tensor<?x2x4x16xf32>) permutation = [1, 0, 2, 3]
@@ -365,10 +394,10 @@ func.func @attention_sliding(%x: tensor<?x96xf32>, %start: index, %c0: !kv0,
 
 // -----
 
-// attention on a global layer: the past is positions 0 .. start-1, slots 0 .. start-1
-// of the cache (one slice: no ring arithmetic), and the mask is causal only, with no
-// window comparison. One KV head: the query heads become rows by reshapes alone, no
-// transpose. The cache is the full capacity (64 positions) of the type.
+// attention on a global layer: tiles of 512 positions from lo = 0 (the ring never
+// wraps, so the cache slice starts at the tile's first position: no ring arithmetic),
+// and the mask is causal only, with no window comparison. One KV head: the query heads
+// become rows by reshapes alone, no transpose.
 // CHECK-LABEL: func.func @attention_global(
 // CHECK-SAME:      tensor<2x64x1x32xf32>
 // CHECK-LABEL: func.func private @kernel_attention(
@@ -376,17 +405,22 @@ func.func @attention_sliding(%x: tensor<?x96xf32>, %start: index, %c0: !kv0,
 // CHECK-NOT:     linalg.transpose
 // CHECK:         tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2]] : tensor<?x2x32xf32> into tensor<?x32xf32>
 // CHECK:         tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2]] {{.+}} : tensor<?x32xf32> into tensor<1x?x32xf32>
-// CHECK:         %[[PAST:.+]] = arith.subi %[[START]], %[[LO:[^ ]+]] : index
-// CHECK-NOT:     arith.remui
-// CHECK:         tensor.extract_slice %[[C]][0, %[[LO]], 0, 0] [1, %{{.+}}, 1, 32] [1, 1, 1, 1] : tensor<2x64x1x32xf32> to tensor<?x1x32xf32>
-// CHECK-NOT:     tensor.extract_slice %[[C]][0
-// CHECK:         %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
-// CHECK:         linalg.generic
-// CHECK:           %[[QPOS:.+]] = arith.addi %[[START]], %{{.+}} : index
-// CHECK:           %[[KPOS:.+]] = arith.addi %[[LO]], %{{.+}} : index
-// CHECK-NEXT:      %[[CAUSAL:.+]] = arith.cmpi ule, %[[KPOS]], %[[QPOS]] : index
-// CHECK-NEXT:      %[[M:.+]] = arith.select %[[CAUSAL]], %{{.+}}, %[[NEGINF]] : f32
-// CHECK-NEXT:      linalg.yield %[[M]]
+// CHECK:         arith.constant 512 : index
+// CHECK:         scf.for
+// CHECK:           %[[TA:.+]] = arith.maxui %{{.+}}, %{{.+}} : index
+// CHECK-NOT:       arith.remui
+// CHECK:           tensor.empty(%{{.+}}) : tensor<1x?x512xf32>
+// CHECK:           tensor.extract_slice %[[C]][0, %[[TA]], 0, 0] [1, %{{.+}}, 1, 32] [1, 1, 1, 1] : tensor<2x64x1x32xf32> to tensor<?x1x32xf32>
+// CHECK-NOT:       tensor.extract_slice %[[C]][0
+// CHECK:           %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK:           linalg.generic
+// CHECK:             %[[QPOS:.+]] = arith.addi %[[START]], %{{.+}} : index
+// CHECK:             %[[KPOS:.+]] = arith.addi %[[TA]], %{{.+}} : index
+// CHECK-NEXT:        %[[CAUSAL:.+]] = arith.cmpi ule, %[[KPOS]], %[[QPOS]] : index
+// CHECK-NEXT:        %[[M:.+]] = arith.select %[[CAUSAL]], %{{.+}}, %[[NEGINF]] : f32
+// CHECK-NEXT:        linalg.yield %[[M]]
+// CHECK:           tensor.extract_slice %[[C]][1, %[[TA]], 0, 0]
+// CHECK:           scf.yield
 // CHECK-NOT:     linalg.transpose
 // CHECK:         tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2, 3]] : tensor<1x?x2x32xf32> into tensor<?x64xf32>
 !kv1 = !gemma.kv_cache<layer = 1, kind = global, capacity = 64, kv_heads = 1, head_dim = 32, element_type = f32>
