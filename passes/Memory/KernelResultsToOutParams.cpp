@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 #define DEBUG_TYPE "g4-kernel-results-to-out-params"
 
@@ -76,15 +77,32 @@ FailureOr<SmallVector<ReturnedBuffer>> returnedBuffers(func::FuncOp func) {
   return buffers;
 }
 
-/// The caller's buffer a call result is only copied into, when the kernel can write
-/// there directly: the result's one use is a copy into an argument of the caller that
-/// nothing else uses (the entries' logits), with a shape the result's type can cast to.
+/// The caller's buffer a call result is finally copied into, when the kernel can write
+/// there directly: the result is copied whole into an argument of the caller that
+/// nothing else uses (the entries' logits), with a shape the result's type can cast to,
+/// and every other use of the result, or of a view of it, comes before the copy (the
+/// in-place softcap of the head's product).
 memref::CopyOp copiedIntoArgument(func::CallOp call, Value result) {
-  if (!result.hasOneUse())
+  memref::CopyOp copy;
+  for (Operation *user : result.getUsers())
+    if (auto candidate = dyn_cast<memref::CopyOp>(user);
+        candidate && candidate.getSource() == result && !copy)
+      copy = candidate;
+  if (!copy || copy->getBlock() != call->getBlock())
     return {};
-  auto copy = dyn_cast<memref::CopyOp>(*result.getUsers().begin());
-  if (!copy || copy.getSource() != result || copy->getBlock() != call->getBlock())
-    return {};
+  SmallVector<Value> aliases{result};
+  while (!aliases.empty()) {
+    Value alias = aliases.pop_back_val();
+    for (Operation *user : alias.getUsers()) {
+      if (user == copy.getOperation())
+        continue;
+      Operation *inBlock = copy->getBlock()->findAncestorOpInBlock(*user);
+      if (!inBlock || !inBlock->isBeforeInBlock(copy))
+        return {};
+      if (isa<ViewLikeOpInterface>(user))
+        aliases.append(user->result_begin(), user->result_end());
+    }
+  }
   // An argument of the calling function itself (not of a loop or branch region), with
   // a contiguous layout the kernel's identity-layout type can cast to.
   auto target = dyn_cast<BlockArgument>(copy.getTarget());

@@ -47,7 +47,10 @@ def KernelResultsToOutParamsPass
     operands (the callee's size computation is cloned with its arguments replaced by
     the operands; `memref.dim` is resolved through the ops that made the memref). After
     this pass only the functions that allocate a buffer use it, which is what lets
-    g4-plan-scratch give every buffer a place in one function's frame. Upstream
+    g4-plan-scratch give every buffer a place in one function's frame. A result that
+    is finally copied whole into an argument of the caller that nothing else uses (an
+    entry's logits), with every other use of it before the copy, is written there
+    directly instead (a `memref.cast`, and the copy goes). Upstream
     `buffer-results-to-out-params` cannot hoist dynamically shaped results.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];

@@ -227,13 +227,13 @@ public:
   }
 
 private:
-  /// Positions per key tile: 512, or for a sliding layer the largest divisor of its ring
-  /// capacity up to 512, so that a tile never crosses the wrap (the whole ring when
-  /// that divisor would be under 32).
+  /// Positions per key tile: up to 512 (at most the capacity), or for a sliding layer
+  /// the largest divisor of its ring capacity up to 512, so that a tile never crosses
+  /// the wrap (the whole ring when that divisor would be under 32).
   int64_t keyTile(int64_t capacity) const {
     constexpr int64_t kMaxTile = 512, kMinTile = 32;
-    if (window == 0)
-      return kMaxTile;
+    if (window == 0) // never more than the positions the cache holds
+      return std::min(kMaxTile, capacity);
     for (int64_t tile = std::min(kMaxTile, capacity); tile >= 1; --tile)
       if (capacity % tile == 0)
         return tile >= kMinTile || capacity <= kMaxTile ? tile : capacity;

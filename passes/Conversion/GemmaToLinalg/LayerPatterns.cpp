@@ -119,10 +119,22 @@ struct SoftcapLowering : KernelPattern<SoftcapOp> {
     TensorEmitter e(b);
     double cap = op.getCap().convertToDouble();
     Value capValue = e.f32(cap), invCap = e.f32(1.0 / cap);
-    return {e.map(adaptor.getInput(), [&](ImplicitLocOpBuilder &nb, ValueRange x) {
-      Value t = math::TanhOp::create(nb, arith::MulFOp::create(nb, x[0], invCap));
-      return arith::MulFOp::create(nb, t, capValue);
-    })};
+    // In place: the head's [T, vocab] product is its only input, so the caller's logits
+    // buffer can hold it, where a separate output needed a scratch copy of that size.
+    Value x = adaptor.getInput();
+    unsigned rank = cast<RankedTensorType>(x.getType()).getRank();
+    auto capped = linalg::GenericOp::create(
+        b, x.getType(), ValueRange{}, ValueRange{x},
+        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, b.getContext())},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          Value t = math::TanhOp::create(nb, arith::MulFOp::create(nb, args[0], invCap));
+          linalg::YieldOp::create(nb, ValueRange{arith::MulFOp::create(nb, t, capValue)});
+        });
+    if (rank > 0)
+      e.splitTokens(capped);
+    return {capped.getResult(0)};
   }
 };
 

@@ -102,6 +102,57 @@ func.func @writes_logits(%x: memref<?x4xf32>, %logits: memref<?x?xf32>) {
 
 // -----
 
+// The head's product, capped in place by another kernel, then copied into the logits:
+// the head writes the logits directly and the cap runs on them.
+func.func private @head(%x: memref<?x4xf32>) -> memref<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %d = memref.dim %x, %c0 : memref<?x4xf32>
+  %a = memref.alloc(%d) : memref<?x8xf32>
+  linalg.fill ins(%zero : f32) outs(%a : memref<?x8xf32>)
+  return %a : memref<?x8xf32>
+}
+func.func private @cap_in_place(memref<?x8xf32>)
+// CHECK-LABEL: func.func @capped_logits(
+// CHECK-SAME:      %[[X:[^:]+]]: memref<?x4xf32>, %[[LOGITS:[^:]+]]: memref<?x?xf32>)
+// CHECK-NEXT:    %[[CAST:.+]] = memref.cast %[[LOGITS]] : memref<?x?xf32> to memref<?x8xf32>
+// CHECK-NEXT:    call @head(%[[X]], %[[CAST]]) : (memref<?x4xf32>, memref<?x8xf32>) -> ()
+// CHECK-NEXT:    call @cap_in_place(%[[CAST]]) : (memref<?x8xf32>) -> ()
+// CHECK-NEXT:    return
+func.func @capped_logits(%x: memref<?x4xf32>, %logits: memref<?x?xf32>) {
+  %r = call @head(%x) : (memref<?x4xf32>) -> memref<?x8xf32>
+  call @cap_in_place(%r) : (memref<?x8xf32>) -> ()
+  memref.copy %r, %logits : memref<?x8xf32> to memref<?x?xf32>
+  return
+}
+
+// -----
+
+// A view of the result is written after the copy: writing the result into the
+// argument would change what the caller gets, so it keeps its own buffer and the copy.
+func.func private @head(%x: memref<?x4xf32>) -> memref<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %d = memref.dim %x, %c0 : memref<?x4xf32>
+  %a = memref.alloc(%d) : memref<?x8xf32>
+  linalg.fill ins(%zero : f32) outs(%a : memref<?x8xf32>)
+  return %a : memref<?x8xf32>
+}
+func.func private @write(memref<1x8xf32, strided<[8, 1]>>)
+// CHECK-LABEL: func.func @written_after_copy(
+// CHECK:         %[[BUF:.+]] = memref.alloc
+// CHECK-NEXT:    call @head(%{{.+}}, %[[BUF]])
+// CHECK:         memref.copy %[[BUF]], %{{.+}}
+func.func @written_after_copy(%x: memref<?x4xf32>, %logits: memref<?x?xf32>) {
+  %r = call @head(%x) : (memref<?x4xf32>) -> memref<?x8xf32>
+  %row = memref.subview %r[0, 0] [1, 8] [1, 1] : memref<?x8xf32> to memref<1x8xf32, strided<[8, 1]>>
+  memref.copy %r, %logits : memref<?x8xf32> to memref<?x?xf32>
+  call @write(%row) : (memref<1x8xf32, strided<[8, 1]>>) -> ()
+  return
+}
+
+// -----
+
 // A collapsed view of a top-level allocation (the interleaved packed contractions write
 // [M, N/8, 8] and return [M, N]) becomes an out-parameter of the collapsed type, which
 // the kernel expands back; the caller allocates [M, N] with M recomputed.
