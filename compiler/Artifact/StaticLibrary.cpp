@@ -55,6 +55,10 @@ const ApiFunction kApi[] = {
      "Runs |n| >= 1 tokens at the current position; writes n * NAME_VOCAB_SIZE logits\n"
      " * (row-major) and advances the position by n. Longer prompts than\n"
      " * NAME_MAX_PREFILL_TOKENS run in several calls internally, with the same results."},
+    {"prefill_last",
+     "int NAME_prefill_last(NAME_t *model, const int32_t *tokens, int64_t n, float *logits)",
+     "As NAME_prefill, but writes only the last token's NAME_VOCAB_SIZE logits: the\n"
+     " * head runs for that token alone. What generating text needs."},
     {"decode", "int NAME_decode(NAME_t *model, int32_t token, float *logits)",
      "Runs one token; writes NAME_VOCAB_SIZE logits."},
     {"position", "int64_t NAME_position(const NAME_t *model)",
@@ -153,13 +157,14 @@ void addFirmwareEntryPoints(llvm::Module &module, llvm::StringRef name, int64_t 
                fn(i32, {ptr, ptr, ptr, ptr, sizeType, ptr, sizeType, ptr, ptr, sizeType, ptr}),
                {info, prefill, decode});
   addForwarder(module, prefix + "prefill", "g4fw_prefill", fn(i32, {ptr, ptr, i64, ptr}), {});
+  addForwarder(module, prefix + "prefill_last", "g4fw_prefill_last", fn(i32, {ptr, ptr, i64, ptr}),
+               {});
   addForwarder(module, prefix + "decode", "g4fw_decode", fn(i32, {ptr, i32, ptr}), {});
   addForwarder(module, prefix + "position", "g4fw_position", fn(i64, {ptr}), {});
   addForwarder(module, prefix + "reset", "g4fw_reset", fn(voidType, {ptr}), {});
   addForwarder(module, prefix + "error", "g4fw_error", fn(ptr, {ptr}), {});
   addForwarder(module, prefix + "argmax", "g4fw_argmax", fn(i32, {ptr, i64}), {});
-  addForwarder(module, prefix + "text_init", "g4fw_text_init", fn(i32, {ptr, ptr, sizeType}),
-               {});
+  addForwarder(module, prefix + "text_init", "g4fw_text_init", fn(i32, {ptr, ptr, sizeType}), {});
   addForwarder(module, prefix + "encode_scratch_bytes", "g4fw_encode_scratch_bytes",
                fn(sizeType, {sizeType}), {});
   addForwarder(module, prefix + "encode", "g4fw_encode",

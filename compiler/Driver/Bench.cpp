@@ -70,16 +70,23 @@ int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
   return bytes;
 }
 
+int64_t headFlopsPerToken(const modeldef::ModelDef &def) {
+  return 2 * def.text().vocab_size() * def.text().hidden_size();
+}
+
 int64_t prefillFlopsPerToken(const modeldef::ModelDef &def) {
   const auto &t = def.text();
   int64_t elements = 0;
   for (const ParamSpec &spec : listTextDecoderParams(def)) {
-    if (spec.shape.size() < 2 || spec.name == "embed_tokens_per_layer.weight")
-      continue; // vectors are not contractions; the PLE table is gathered
+    if (spec.shape.size() < 2 || spec.name == "embed_tokens_per_layer.weight" ||
+        spec.name == "lm_head.weight")
+      continue; // vectors are not contractions; the PLE table is gathered; the head aside
     int64_t n = numElements(spec);
     if (isExpertWeight(spec.name))
       n = n / t.moe().num_experts() * t.moe().top_k();
-    elements += n; // embed_tokens counts as the (tied) head
+    if (spec.name == "embed_tokens.weight")
+      continue; // gathered as the embedding; as the tied head it is headFlopsPerToken
+    elements += n;
   }
   return 2 * elements;
 }
@@ -134,7 +141,9 @@ llvm::Error bench(const BenchOptions &options) {
       std::to_string(decodeBytesPerToken(def, 0, options.weightsFormat)) + "," +
           std::to_string(decodeBytesPerToken(def, 1024, options.weightsFormat)),
       "--flops-per-token",
-      std::to_string(prefillFlopsPerToken(def))};
+      std::to_string(prefillFlopsPerToken(def)),
+      "--head-flops",
+      std::to_string(headFlopsPerToken(def))};
   if (options.json)
     args.push_back("--json");
   args.insert(args.end(), options.extraArgs.begin(), options.extraArgs.end());

@@ -37,8 +37,11 @@ struct BenchOptions {
 int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
                             llvm::StringRef weightsFormat = "bf16");
 /// Floating-point operations per prompt token in the weight contractions (2 per weight
-/// element touched; attention's score and value products are not counted).
+/// element touched; attention's score and value products are not counted), the head
+/// aside: a prefill call runs the head for its last token only.
 int64_t prefillFlopsPerToken(const modeldef::ModelDef &def);
+/// The head's floating-point operations for one token: 2 x vocab x hidden.
+int64_t headFlopsPerToken(const modeldef::ModelDef &def);
 
 llvm::Error bench(const BenchOptions &options);
 

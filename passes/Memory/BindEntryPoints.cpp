@@ -46,6 +46,15 @@ private:
 
 LogicalResult EntryBinder::bind(func::FuncOp old, StringRef entry) {
   MLIRContext *ctx = module.getContext();
+  // (tokens, start, [prefill: rows of logits,] caches...)
+  unsigned firstCache = entry == "prefill" ? 3 : 2;
+  if (old.getNumArguments() < firstCache || !old.getArgument(firstCache - 1).getType().isIndex() ||
+      !old.getArgument(1).getType().isIndex())
+    return old.emitError() << "g4-bind-entry-points: the " << entry << " entry takes (tokens, start"
+                           << (entry == "prefill" ? ", logit rows" : "")
+                           << ", caches...) with index start"
+                           << (entry == "prefill" ? " and logit rows" : "") << "; found "
+                           << old.getFunctionType();
   ImplicitLocOpBuilder b(old.getLoc(), old);
   auto bytes = MemRefType::get({ShapedType::kDynamic}, b.getI8Type());
   auto tokensType = MemRefType::get({ShapedType::kDynamic}, b.getI32Type());
@@ -60,9 +69,8 @@ LogicalResult EntryBinder::bind(func::FuncOp old, StringRef entry) {
   func.setArgAttr(4, "g4.scratch", UnitAttr::get(ctx));
   func->setAttr("g4.max_tokens", b.getI64IntegerAttr(entry == "decode" ? 1 : maxPrefillTokens));
   Block *body = func.addEntryBlock();
-  Value tokens = body->getArgument(0), start = body->getArgument(1),
-        weights = body->getArgument(2), kv = body->getArgument(3),
-        logits = body->getArgument(5), parallel = body->getArgument(6);
+  Value tokens = body->getArgument(0), start = body->getArgument(1), weights = body->getArgument(2),
+        kv = body->getArgument(3), logits = body->getArgument(5), parallel = body->getArgument(6);
   b.setInsertionPointToStart(body);
 
   Block &oldBody = old.getBody().front();
@@ -71,18 +79,20 @@ LogicalResult EntryBinder::bind(func::FuncOp old, StringRef entry) {
       b, RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()), tokens, /*restrict=*/true);
   oldBody.getArgument(0).replaceAllUsesWith(tensor::CastOp::create(b, oldTokensType, tokenTensor));
   oldBody.getArgument(1).replaceAllUsesWith(start);
+  // Prefill's rows of logits: as many as the caller's logits buffer has (the last ones).
+  if (entry == "prefill")
+    oldBody.getArgument(2).replaceAllUsesWith(memref::DimOp::create(b, logits, 0).getResult());
 
   // The caches, in signature order, are the plan's KV buffers in order.
   SmallVector<Value> cacheViews;
-  unsigned numCaches = oldBody.getNumArguments() - 2;
+  unsigned numCaches = oldBody.getNumArguments() - firstCache;
   if (numCaches != plan.kv.size())
     return old.emitError() << "g4-bind-entry-points: " << numCaches << " cache arguments but "
                            << plan.kv.size() << " planned KV buffers";
   for (unsigned i = 0; i < numCaches; ++i) {
-    BlockArgument arg = oldBody.getArgument(2 + i);
+    BlockArgument arg = oldBody.getArgument(firstCache + i);
     auto cacheType = cast<RankedTensorType>(arg.getType());
-    Value view = viewAt(b, kv, plan.kv[i].offset, cacheType.getShape(),
-                        cacheType.getElementType());
+    Value view = viewAt(b, kv, plan.kv[i].offset, cacheType.getShape(), cacheType.getElementType());
     cacheViews.push_back(view);
     arg.replaceAllUsesWith(bufferization::ToTensorOp::create(b, cacheType, view, /*restrict=*/true,
                                                              /*writable=*/true));

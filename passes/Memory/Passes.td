@@ -29,6 +29,8 @@ def BindEntryPointsPass : Pass<"g4-bind-entry-points", "::mlir::ModuleOp"> {
     `gemma.max_prefill_tokens` (else `gemma.max_context`) for prefill. Weights are `memref.view`s of the weight data at
     their planned offsets, KV caches views of the KV arena updated in place, and the
     logits are written into the caller's buffer; `gemma.weight`/`gemma.param` disappear.
+    Prefill's third argument (how many of its last tokens get logits) becomes the
+    caller's logits buffer's row count, `memref.dim %logits, 0`.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
                            "::mlir::bufferization::BufferizationDialect",

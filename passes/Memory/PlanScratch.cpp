@@ -311,9 +311,12 @@ FailureOr<int64_t> boundEntry(ScratchBound &bound, func::FuncOp entry, int64_t m
         if (auto type = dyn_cast<MemRefType>(arg.getType()))
           args.dims.back().assign(type.getRank(), std::nullopt);
       }
-      // The ABI's order (model_abi.h): tokens[n], then the start position.
+      // The ABI's order (model_abi.h): tokens[n], then the start position. The rows of
+      // logits (argument 5) are at most n, and sizes grow with them.
       args.dims[0][0] = tokens;
       args.index[1] = start;
+      if (entry.getNumArguments() > 5 && args.dims[5].size() == 2)
+        args.dims[5][0] = tokens;
       FailureOr<int64_t> total = bound.total(entry, args);
       if (failed(total))
         return failure();

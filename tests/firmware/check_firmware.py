@@ -101,8 +101,8 @@ def main():
                                           "--defined-only", library]).splitlines()
                 if l and not l.endswith(":")}
     api = {s for s in exported if s.startswith(name + "_")}
-    if len(api) != 13:
-        problems.append(f"expected the 13 {name}_* API functions, found {sorted(api)}")
+    if len(api) != 14:
+        problems.append(f"expected the 14 {name}_* API functions, found {sorted(api)}")
 
     golden = json.load(open(os.path.join(args.fixture, "golden.json")))
     prompt, greedy = golden["tokens"], golden["greedy"]

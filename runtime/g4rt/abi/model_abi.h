@@ -1,4 +1,4 @@
-/*===- model_abi.h - The g4 compiler <-> runtime ABI, version 3 -----------===*
+/*===- model_abi.h - The g4 compiler <-> runtime ABI, version 4 -----------===*
  *
  * Standalone and dependency-free (C99 <stdint.h> only): included by the C runtime and
  * by the compiler, which emits code and data that match it. Any change to a struct, a
@@ -15,7 +15,8 @@
  *
  * Version 2 added the `parallel` argument of the model functions; version 3 the
  * scratch arena (the `scratch` argument, `scratch_bytes`, `max_prefill_tokens`): compiled
- * code allocates nothing. The weight blob, the executable's text section and its trailer
+ * code allocates nothing; version 4 prefill's logits for its last tokens only (as many
+ * as the logits buffer has rows). The weight blob, the executable's text section and its trailer
  * are versioned on their own (G4_WEIGHTS_VERSION, G4_TEXT_VERSION, the trailer's magic).
  *===----------------------------------------------------------------------===*/
 #ifndef G4RT_ABI_MODEL_ABI_H
@@ -27,7 +28,7 @@
 extern "C" {
 #endif
 
-#define G4_ABI_VERSION 3u
+#define G4_ABI_VERSION 4u
 
 /* Alignment (bytes) of every tensor in the weight data, of the weight data itself, of
  * the KV arena and of the scratch arena. */
@@ -100,13 +101,15 @@ typedef struct g4_kv_buffer_t {
  * Model functions
  *
  * Both run the whole decoder for `tokens` at positions start .. start+n-1 and write
- * logits[n][vocab]. They read `weights` (the blob's data section, aligned to
- * G4_TENSOR_ALIGNMENT) and read/write the KV arena (kv_bytes, aligned), which must hold
- * positions 0 .. start-1 from earlier calls. Every temporary lives in `scratch`
- * (scratch_bytes, aligned; contents need not survive between calls). Requires
- * start + n <= max_context and every token < vocab_size (the runtime checks; the code
- * does not). Prefill takes 1 <= n <= max_prefill_tokens; decode takes n == 1. Not
- * thread-safe per arena.
+ * logits[rows][vocab]: the logits of the last `rows` = logits->sizes[0] tokens
+ * (1 <= rows <= n; decode: 1). A caller that generates needs only the last row, and
+ * the head (about a sixth of Gemma 4 E2B's prefill FLOPs) then runs once. They read
+ * `weights` (the blob's data section, aligned to G4_TENSOR_ALIGNMENT) and read/write
+ * the KV arena (kv_bytes, aligned), which must hold positions 0 .. start-1 from
+ * earlier calls. Every temporary lives in `scratch` (scratch_bytes, aligned; contents
+ * need not survive between calls). Requires start + n <= max_context, every token <
+ * vocab_size and 1 <= rows <= n (the runtime checks; the code does not). Prefill takes
+ * 1 <= n <= max_prefill_tokens; decode takes n == 1. Not thread-safe per arena.
  *===----------------------------------------------------------------------===*/
 
 /* Parallelism is injected by the caller: the compiled code splits its large loops into
@@ -130,7 +133,7 @@ typedef void (*g4_model_fn_t)(g4_memref_1d_t *tokens /* i32 [n] */, int64_t star
                               g4_memref_1d_t *weights /* u8 [weights_bytes] */,
                               g4_memref_1d_t *kv /* u8 [kv_bytes] */,
                               g4_memref_1d_t *scratch /* u8 [scratch_bytes] */,
-                              g4_memref_2d_t *logits /* f32 [n][vocab] */,
+                              g4_memref_2d_t *logits /* f32 [rows][vocab] */,
                               const g4_parallel_t *parallel /* may be NULL */);
 
 /*===----------------------------------------------------------------------===*

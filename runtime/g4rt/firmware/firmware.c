@@ -110,6 +110,12 @@ int g4fw_prefill(g4fw_context_t *context, const int32_t *tokens, int64_t n,
                   g4rt_session_prefill(context->session, tokens, n, logits));
 }
 
+int g4fw_prefill_last(g4fw_context_t *context, const int32_t *tokens,
+                      int64_t n, float *logits) {
+  return remember(context, g4rt_session_prefill_last(context->session, tokens,
+                                                     n, logits));
+}
+
 int g4fw_decode(g4fw_context_t *context, int32_t token, float *logits) {
   return remember(context,
                   g4rt_session_decode(context->session, token, logits));

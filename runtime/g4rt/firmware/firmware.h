@@ -47,6 +47,12 @@ G4RT_MUST_USE int g4fw_init(const g4_model_info_t *info, g4_model_fn_t prefill,
 G4RT_MUST_USE int g4fw_prefill(g4fw_context_t *context, const int32_t *tokens,
                                int64_t n, float *logits);
 
+/* As g4fw_prefill, but |logits| gets only the last token's vocab_size floats:
+ * the head runs for that row alone. What a caller that generates needs. */
+G4RT_MUST_USE int g4fw_prefill_last(g4fw_context_t *context,
+                                    const int32_t *tokens, int64_t n,
+                                    float *logits);
+
 /* One token: |logits| gets vocab_size floats. */
 G4RT_MUST_USE int g4fw_decode(g4fw_context_t *context, int32_t token,
                               float *logits);

@@ -147,16 +147,18 @@ static g4_memref_1d_t memref_1d(const void *data, int64_t size) {
   return memref;
 }
 
-/* Builds the descriptors, calls |fn| and advances the position. */
+/* Builds the descriptors, calls |fn| for the logits of the last |rows| of the |n|
+ * tokens (1 <= rows <= n) and advances the position. */
 static void run_model(g4rt_session_t *session, g4_model_fn_t fn,
-                      const int32_t *tokens, int64_t n, float *out_logits) {
+                      const int32_t *tokens, int64_t n, int64_t rows,
+                      float *out_logits) {
   const g4_model_info_t *info = session->info;
   g4_memref_1d_t token_ref = memref_1d(tokens, n);
   g4_memref_1d_t weight_ref = memref_1d(session->weights, info->weights_bytes);
   g4_memref_1d_t kv_ref = memref_1d(session->kv, info->kv_bytes);
   g4_memref_1d_t scratch_ref = memref_1d(session->scratch, info->scratch_bytes);
   g4_memref_2d_t logit_ref = {
-      out_logits, out_logits, 0, {n, info->vocab_size}, {info->vocab_size, 1}};
+      out_logits, out_logits, 0, {rows, info->vocab_size}, {info->vocab_size, 1}};
   fn(&token_ref, session->position, &weight_ref, &kv_ref, &scratch_ref,
      &logit_ref, session->parallel);
   session->position += n;
@@ -171,8 +173,23 @@ g4rt_status_t g4rt_session_prefill(g4rt_session_t *session,
   const int64_t chunk = session->info->max_prefill_tokens;
   for (int64_t done = 0; done < n; done += chunk) {
     int64_t rows = n - done < chunk ? n - done : chunk;
-    run_model(session, session->prefill, tokens + done, rows,
+    run_model(session, session->prefill, tokens + done, rows, rows,
               out_logits + done * session->info->vocab_size);
+  }
+  return g4rt_ok_status();
+}
+
+g4rt_status_t g4rt_session_prefill_last(g4rt_session_t *session,
+                                        const int32_t *tokens, int64_t n,
+                                        float *out_logits) {
+  G4RT_RETURN_IF_ERROR(
+      check_call(session, "prefill_last", tokens, n, out_logits));
+  /* Every chunk writes its last token's row to the same place; the last chunk's
+   * is the prompt's. */
+  const int64_t chunk = session->info->max_prefill_tokens;
+  for (int64_t done = 0; done < n; done += chunk) {
+    int64_t count = n - done < chunk ? n - done : chunk;
+    run_model(session, session->prefill, tokens + done, count, 1, out_logits);
   }
   return g4rt_ok_status();
 }
@@ -180,7 +197,7 @@ g4rt_status_t g4rt_session_prefill(g4rt_session_t *session,
 g4rt_status_t g4rt_session_decode(g4rt_session_t *session, int32_t token,
                                   float *out_logits) {
   G4RT_RETURN_IF_ERROR(check_call(session, "decode", &token, 1, out_logits));
-  run_model(session, session->decode, &token, 1, out_logits);
+  run_model(session, session->decode, &token, 1, 1, out_logits);
   return g4rt_ok_status();
 }
 

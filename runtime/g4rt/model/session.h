@@ -69,6 +69,14 @@ G4RT_MUST_USE g4rt_status_t g4rt_session_prefill(g4rt_session_t *session,
                                                  const int32_t *tokens,
                                                  int64_t n, float *out_logits);
 
+/* As g4rt_session_prefill, but |out_logits| gets only the last token's logits
+ * (vocab floats): the model computes the head for that row alone, which is what
+ * a caller that generates needs. */
+G4RT_MUST_USE g4rt_status_t g4rt_session_prefill_last(g4rt_session_t *session,
+                                                      const int32_t *tokens,
+                                                      int64_t n,
+                                                      float *out_logits);
+
 /* One token through the decode function: |out_logits| gets vocab floats. Same
  * checks and position rules as prefill with n == 1. */
 G4RT_MUST_USE g4rt_status_t g4rt_session_decode(g4rt_session_t *session,

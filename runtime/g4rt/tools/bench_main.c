@@ -53,6 +53,7 @@ typedef struct bench_args_t {
   int bytes_count; /* 0: not given */
   double flops_per_token;
   bool has_flops;
+  double head_flops; /* one row of the head, computed once per prefill call */
   const char *model;
   const char *format;
   bool json;
@@ -208,6 +209,8 @@ static int apply_value_flag(const char *name, const char *value,
     int rc = parse_positive_real(name, value, &args->flops_per_token);
     if (rc != kExitOk) return rc;
     args->has_flops = true;
+  } else if (strcmp(name, "--head-flops") == 0) {
+    return parse_positive_real(name, value, &args->head_flops);
   } else if (strcmp(name, "--model") == 0) {
     args->model = value;
   } else if (strcmp(name, "--format") == 0) {
@@ -222,7 +225,7 @@ static int apply_value_flag(const char *name, const char *value,
 static const char *const kValueFlags[] = {
     "--weights",         "--threads-list",    "--prompts",
     "--depths",          "--decode-tokens",   "--reps",
-    "--bytes-per-token", "--flops-per-token", "--model",
+    "--bytes-per-token", "--flops-per-token", "--head-flops", "--model",
     "--format",          "--probe-bytes"};
 
 static int parse_args(int argc, char **argv, bench_args_t *args) {
@@ -321,7 +324,11 @@ static void print_help(const char *program, const g4_model_info_t *info) {
       "32)\n"
       "  --reps N                repetitions, the best counts (default 3)\n"
       "  --bytes-per-token B,... bytes one decode step reads, one per depth\n"
-      "  --flops-per-token F     flops one prefill token costs\n"
+      "  --flops-per-token F     flops one prefill token costs, the head "
+      "aside\n"
+      "  --head-flops F          flops of the head for one token: a prefill "
+      "call\n"
+      "                          runs it for its last token only\n"
       "  --model NAME            model name for the output (default %s)\n"
       "  --format F              weight format for the output (default "
       "unknown)\n"
@@ -414,16 +421,12 @@ static result_t *add_result(bench_t *b, int threads, const char *test) {
   return r;
 }
 
-/* Prefills |count| tokens from |first| in chunks the logits buffer holds. */
+/* Prefills |count| tokens from |first| as a generating caller does: the session
+ * runs calls of at most max_prefill_tokens, each computing the logits of its
+ * last token only. */
 static g4rt_status_t prefill_chunked(bench_t *b, int64_t first, int64_t count) {
-  for (int64_t done = 0; done < count;) {
-    int64_t rows =
-        count - done < b->logits_rows ? count - done : b->logits_rows;
-    G4RT_RETURN_IF_ERROR(g4rt_session_prefill(
-        b->session, b->tokens + first + done, rows, b->logits));
-    done += rows;
-  }
-  return g4rt_ok_status();
+  return g4rt_session_prefill_last(b->session, b->tokens + first, count,
+                                   b->logits);
 }
 
 static int measure_prefill(bench_t *b, int list_index, int64_t prompt) {
@@ -448,7 +451,11 @@ static int measure_prefill(bench_t *b, int list_index, int64_t prompt) {
   r->tokens_per_s = (double)prompt / best;
   r->limit = b->fma[list_index];
   r->has_work = b->args.has_flops;
-  r->work = b->args.flops_per_token;
+  /* The head runs once per prefill call. */
+  int64_t chunk = b->info->max_prefill_tokens;
+  int64_t calls = (prompt + chunk - 1) / chunk;
+  r->work = b->args.flops_per_token +
+            b->args.head_flops * (double)calls / (double)prompt;
   if (r->has_work) r->fraction = r->tokens_per_s * r->work / (r->limit * 1e9);
   if (b->args.json) json_result(b, r, false);
   return kExitOk;
@@ -590,12 +597,12 @@ static void report_skips(const bench_t *b) {
   }
 }
 
-/* Allocates the token ids and the logits rows every test needs. */
+/* Allocates the token ids every test needs and one row of logits. */
 static int prepare(bench_t *b) {
   int64_t context = b->info->max_context;
   int64_t vocab = b->info->vocab_size;
-  /* Logits rows: the longest runnable prompt, and up to 256 for the depth
-   * prefills, which run in chunks of that many rows. */
+  /* Token ids: the longest runnable prompt, and the longest depth fill plus its
+   * decode steps. */
   int64_t rows = 1, longest = 1;
   for (int i = 0; i < b->args.prompt_count; ++i) {
     int64_t p = b->args.prompts[i];
@@ -611,12 +618,9 @@ static int prepare(bench_t *b) {
     if (chunk > rows) rows = chunk;
   }
   if (rows > longest) longest = rows;
-  if ((uint64_t)rows > SIZE_MAX / sizeof(float) / (uint64_t)vocab) {
-    return g4rt_cli_fail(kExitError, "%lld rows of logits do not fit memory",
-                (long long)rows);
-  }
-  b->logits_rows = rows;
-  b->logits = (float *)malloc((size_t)rows * (size_t)vocab * sizeof(float));
+  /* Prefill and decode both return one row of logits. */
+  b->logits_rows = 1;
+  b->logits = (float *)malloc((size_t)vocab * sizeof(float));
   b->token_count = longest;
   b->tokens = (int32_t *)malloc((size_t)longest * sizeof(int32_t));
   int n = b->args.thread_count;

@@ -332,21 +332,23 @@ static int write_logits(program_t *p, const float *values, size_t count) {
 }
 
 /* Runs |n| >= 1 ids at the session's position (in --prefill-chunk chunks) and
- * leaves the last row's logits in p->logits at *out_last_row. */
+ * leaves the last row's logits in p->logits at *out_last_row. Only --dump-logits
+ * needs every row; otherwise the model computes the last one alone. */
 static int prefill(program_t *p, const int32_t *ids, int64_t n,
                    size_t *out_last_row) {
   int64_t vocab = p->info->vocab_size;
   int64_t chunk = p->args.prefill_chunk;
   if (chunk == 0 || chunk > n) chunk = n;
-  if (chunk > p->logits_rows) {
-    if ((uint64_t)chunk > SIZE_MAX / sizeof(float) / (uint64_t)vocab) {
+  int64_t need = p->dump ? chunk : 1;
+  if (need > p->logits_rows) {
+    if ((uint64_t)need > SIZE_MAX / sizeof(float) / (uint64_t)vocab) {
       return g4rt_cli_fail(kExitError,
                            "a %lld-token chunk of logits does not fit memory",
-                           (long long)chunk);
+                           (long long)need);
     }
     free(p->logits);
-    p->logits = (float *)malloc((size_t)chunk * (size_t)vocab * sizeof(float));
-    p->logits_rows = p->logits ? chunk : 0;
+    p->logits = (float *)malloc((size_t)need * (size_t)vocab * sizeof(float));
+    p->logits_rows = p->logits ? need : 0;
     if (p->logits == NULL)
       return g4rt_cli_fail(kExitError, "out of memory for the logits");
   }
@@ -359,14 +361,17 @@ static int prefill(program_t *p, const int32_t *ids, int64_t n,
     g4rt_status_t status =
         p->args.prefill_chunk == 1
             ? g4rt_session_decode(p->session, ids[start], p->logits)
-            : g4rt_session_prefill(p->session, ids + start, rows, p->logits);
+        : p->dump
+            ? g4rt_session_prefill(p->session, ids + start, rows, p->logits)
+            : g4rt_session_prefill_last(p->session, ids + start, rows,
+                                        p->logits);
     if (!g4rt_status_is_ok(&status)) return fail_status(kExitError, &status);
     if (p->dump) {
       int rc = write_logits(p, p->logits, (size_t)rows * (size_t)vocab);
       if (rc != kExitOk) return rc;
     }
   }
-  *out_last_row = (size_t)(rows - 1) * (size_t)vocab;
+  *out_last_row = p->dump ? (size_t)(rows - 1) * (size_t)vocab : 0;
   return kExitOk;
 }
 

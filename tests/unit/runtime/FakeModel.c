@@ -55,7 +55,8 @@ static bool descriptors_ok(const g4_memref_1d_t *tokens, int64_t start,
          (uintptr_t)weights->aligned % G4_TENSOR_ALIGNMENT == 0 &&
          weights->sizes[0] == G4RT_FAKE_WEIGHTS_BYTES && kv->aligned &&
          (uintptr_t)kv->aligned % G4_TENSOR_ALIGNMENT == 0 &&
-         kv->sizes[0] == G4RT_FAKE_KV_BYTES && logits->sizes[0] == n &&
+         kv->sizes[0] == G4RT_FAKE_KV_BYTES && logits->sizes[0] >= 1 &&
+         logits->sizes[0] <= n && (!decode || logits->sizes[0] == 1) &&
          logits->sizes[1] == G4RT_FAKE_VOCAB &&
          logits->strides[0] == G4RT_FAKE_VOCAB && logits->strides[1] == 1;
 }
@@ -66,7 +67,8 @@ typedef struct fake_job_t {
   int64_t start;
   const uint8_t *w;
   int32_t *cache;
-  float *out;
+  float *out;       /* the logits of tokens first_row .. n-1 */
+  int64_t first_row;
   /* Runs per task: [0, n) store tasks, then n * G4RT_FAKE_SLICES logit tasks. */
   atomic_int runs[G4RT_FAKE_MAX_CONTEXT * (1 + G4RT_FAKE_SLICES)];
 } fake_job_t;
@@ -88,9 +90,10 @@ static void logits_task(void *ctx, int64_t t) {
   for (int64_t j = 0; j < pos; ++j) sum += job->cache[j];
   int64_t target = (job->ids[i] * 7 + pos + job->w[0] + sum) % G4RT_FAKE_VOCAB;
   const int64_t width = G4RT_FAKE_VOCAB / G4RT_FAKE_SLICES;
-  for (int64_t v = slice * width; v < (slice + 1) * width; ++v) {
+  for (int64_t v = slice * width; v < (slice + 1) * width && i >= job->first_row;
+       ++v) {
     float d = (float)(v - target);
-    job->out[i * G4RT_FAKE_VOCAB + v] = -d * d;
+    job->out[(i - job->first_row) * G4RT_FAKE_VOCAB + v] = -d * d;
   }
   atomic_fetch_add(&job->runs[G4RT_FAKE_MAX_CONTEXT + t], 1);
 }
@@ -137,6 +140,7 @@ static void fake_run(const char *which, g4_memref_1d_t *tokens, int64_t start,
   job.w = (const uint8_t *)weights->aligned + weights->offset;
   job.cache = (int32_t *)kv->aligned + kv->offset;
   job.out = out;
+  job.first_row = n - logits->sizes[0];
   for (size_t i = 0; i < sizeof(job.runs) / sizeof(job.runs[0]); ++i)
     atomic_init(&job.runs[i], 0);
   for_each_task(parallel, n, store_task, &job);
@@ -144,7 +148,7 @@ static void fake_run(const char *which, g4_memref_1d_t *tokens, int64_t start,
   for (int64_t t = 0; t < n * (1 + G4RT_FAKE_SLICES); ++t) {
     int64_t slot = t < n ? t : G4RT_FAKE_MAX_CONTEXT + (t - n);
     if (atomic_load(&job.runs[slot]) != 1) {
-      for (int64_t i = 0; i < n * G4RT_FAKE_VOCAB; ++i) out[i] = NAN;
+      for (int64_t i = 0; i < logits->sizes[0] * G4RT_FAKE_VOCAB; ++i) out[i] = NAN;
       return;
     }
   }

@@ -246,6 +246,45 @@ TEST_F(G4rtSessionTest, LongPrefillRunsInChunks) {
   EXPECT_EQ(g4rt_session_position(session), 40);
 }
 
+// prefill_last asks each call for the logits of its last token only (a one-row
+// logits buffer): the row equals the last row of a full prefill, also when the prompt
+// runs in chunks, and the KV arena is filled the same (the next decode agrees).
+TEST_F(G4rtSessionTest, PrefillLastIsTheLastRow) {
+  for (int length : {1, 5, 16, 17, 40}) {
+    std::vector<int32_t> prompt;
+    for (int i = 0; i < length; ++i)
+      prompt.push_back((i * 7 + 2) % kVocab);
+    std::vector<float> whole = fakePromptLogits(prompt);
+    std::vector<float> lastRow(whole.end() - kVocab, whole.end());
+
+    g4rt_session_t *s = create(nullptr);
+    std::vector<float> last(kVocab, -1.0f);
+    g4rt_status_t status =
+        g4rt_session_prefill_last(s, prompt.data(), int64_t(prompt.size()), last.data());
+    ASSERT_TRUE(g4rt_status_is_ok(&status)) << describe(status);
+    EXPECT_EQ(last, lastRow) << length << " tokens";
+    EXPECT_EQ(g4rt_session_position(s), length);
+
+    std::vector<float> next(kVocab), reference(kVocab);
+    ASSERT_EQ(g4rt_session_decode(s, 3, next.data()).code, G4RT_STATUS_OK);
+    std::vector<int32_t> extended = prompt;
+    extended.push_back(3);
+    std::vector<float> all = fakePromptLogits(extended);
+    EXPECT_EQ(next, std::vector<float>(all.end() - kVocab, all.end())) << length << " tokens";
+  }
+}
+
+// Its checks name the call.
+TEST_F(G4rtSessionTest, PrefillLastChecksItsInput) {
+  std::vector<int32_t> tokens{2, 32};
+  std::vector<float> logits(kVocab);
+  g4rt_status_t status = g4rt_session_prefill_last(session, tokens.data(), 2, logits.data());
+  EXPECT_EQ(status.code, G4RT_STATUS_OUT_OF_RANGE);
+  EXPECT_STREQ(status.message,
+               "prefill_last: token id 32 (tokens[1]) is outside the vocabulary [0, 32)");
+  EXPECT_EQ(g4rt_session_position(session), 0);
+}
+
 // The model info's ABI version is checked at create, naming expected and found.
 TEST_F(G4rtSessionTest, AbiVersionMismatchFailsCreate) {
   g4_model_info_t old = g4_model_info;

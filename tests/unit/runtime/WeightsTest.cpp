@@ -136,10 +136,10 @@ TEST(G4rtModelInfoTest, FakeModelIsValid) {
 
 TEST(G4rtModelInfoTest, AbiVersionMismatch) {
   g4_model_info_t info = g4_model_info;
-  info.abi_version = 2; // an object compiled before the scratch arena (ABI v3)
+  info.abi_version = 3; // an object that writes every prefill row (before ABI v4)
   g4rt_status_t status = g4rt_model_info_validate(&info);
   EXPECT_EQ(status.code, G4RT_STATUS_FAILED_PRECONDITION);
-  EXPECT_THAT(status.message, HasSubstr("abi_version expected 3, found 2"));
+  EXPECT_THAT(status.message, HasSubstr("abi_version expected 4, found 3"));
   info.abi_version = G4_ABI_VERSION + 1;
   EXPECT_THAT(g4rt_model_info_validate(&info).message,
               HasSubstr("found " + std::to_string(G4_ABI_VERSION + 1)));

@@ -16,13 +16,16 @@
 // (in signature order); the logits and the updated caches are materialized into the
 // caller's logits buffer and the cache views; the caller's g4_parallel_t* is appended
 // to every kernel call, and once to each kernel's signature even when both entries
-// call it. gemma.param and gemma.weight are gone (implicit checks).
+// call it. Prefill's third argument, how many of its last tokens get logits, is the
+// row count of the caller's logits buffer. gemma.param and gemma.weight are gone
+// (implicit checks).
 
 // CHECK-LABEL: func.func @g4_prefill(
 // CHECK-SAME:      %[[TOK:[^:]+]]: memref<?xi32>, %[[START:[^:]+]]: index, %[[W:[^:]+]]: memref<?xi8>, %[[KV:[^:]+]]: memref<?xi8>, %{{[^:]+}}: memref<?xi8> {g4.scratch}, %[[LOGITS:[^:]+]]: memref<?x?xf32>, %[[PAR:[^:]+]]: !llvm.ptr)
 // CHECK-SAME:      attributes {g4.max_tokens = 32 : i64, llvm.emit_c_interface} {
 // CHECK:         %[[T:.+]] = bufferization.to_tensor %[[TOK]] restrict : memref<?xi32> to tensor<?xi32>
 // CHECK:         %[[TT:.+]] = tensor.cast %[[T]] : tensor<?xi32> to tensor<?xi32>
+// CHECK:         %[[ROWS:.+]] = memref.dim %[[LOGITS]], %{{.+}} : memref<?x?xf32>
 // CHECK:         %[[O0:.+]] = arith.constant 0 : index
 // CHECK:         %[[V0:.+]] = memref.view %[[KV]][%[[O0]]][] : memref<?xi8> to memref<2x8x1x16xf32>
 // CHECK:         %[[C0:.+]] = bufferization.to_tensor %[[V0]] restrict writable : memref<2x8x1x16xf32> to tensor<2x8x1x16xf32>
@@ -36,7 +39,7 @@
 // CHECK:         %[[ON:.+]] = arith.constant 98304 : index
 // CHECK:         %[[VN:.+]] = memref.view %[[W]][%[[ON]]][] : memref<?xi8> to memref<96xbf16>
 // CHECK:         %[[N:.+]] = bufferization.to_tensor %[[VN]] restrict : memref<96xbf16> to tensor<96xbf16>
-// CHECK:         %[[Y:.+]] = call @kernel_rms_norm(%[[H]], %[[N]], %[[PAR]])
+// CHECK:         %[[Y:.+]] = call @kernel_rms_norm(%[[H]], %[[N]], %[[ROWS]], %[[PAR]])
 // CHECK:         %[[L:.+]] = call @kernel_linear(%[[Y]], %[[E]], %[[PAR]])
 // CHECK:         %[[C0N:.+]] = call @kernel_kv_append(%[[C0]], %[[START]], %[[PAR]])
 // CHECK:         %[[LC:.+]] = tensor.cast %[[L]] : tensor<?x512xf32> to tensor<?x?xf32>
@@ -72,11 +75,11 @@
 module attributes {gemma.kv_bytes = 17408 : i64, gemma.kv_plan = [{bytes = 1024 : i64, capacity = 8 : i64, head_dim = 16 : i64, kind = "sliding", kv_heads = 1 : i64, layer = 0 : i64, offset = 0 : i64}, {bytes = 16384 : i64, capacity = 64 : i64, head_dim = 32 : i64, kind = "global", kv_heads = 1 : i64, layer = 1 : i64, offset = 1024 : i64}], gemma.max_context = 64 : i64, gemma.max_prefill_tokens = 32 : i64, gemma.weights_bytes = 98496 : i64} {
   gemma.param @embed_tokens.weight : tensor<512x96xbf16> {offset = 0 : i64}
   gemma.param @norm.weight : tensor<96xbf16> {offset = 98304 : i64}
-  func.func @prefill(%tokens: tensor<?xi32>, %start: index, %c0: tensor<2x8x1x16xf32>, %c1: tensor<2x64x1x32xf32>) -> (tensor<?x512xf32>, tensor<2x8x1x16xf32>, tensor<2x64x1x32xf32>) attributes {gemma.entry = "prefill"} {
+  func.func @prefill(%tokens: tensor<?xi32>, %start: index, %rows: index, %c0: tensor<2x8x1x16xf32>, %c1: tensor<2x64x1x32xf32>) -> (tensor<?x512xf32>, tensor<2x8x1x16xf32>, tensor<2x64x1x32xf32>) attributes {gemma.entry = "prefill"} {
     %table = gemma.weight @embed_tokens.weight : tensor<512x96xbf16>
     %h = call @kernel_embed(%tokens, %table) : (tensor<?xi32>, tensor<512x96xbf16>) -> tensor<?x96xf32>
     %w = gemma.weight @norm.weight : tensor<96xbf16>
-    %n = call @kernel_rms_norm(%h, %w) : (tensor<?x96xf32>, tensor<96xbf16>) -> tensor<?x96xf32>
+    %n = call @kernel_rms_norm(%h, %w, %rows) : (tensor<?x96xf32>, tensor<96xbf16>, index) -> tensor<?x96xf32>
     %logits = call @kernel_linear(%n, %table) : (tensor<?x96xf32>, tensor<512x96xbf16>) -> tensor<?x512xf32>
     %c0n = call @kernel_kv_append(%c0, %start) : (tensor<2x8x1x16xf32>, index) -> tensor<2x8x1x16xf32>
     return %logits, %c0n, %c1 : tensor<?x512xf32>, tensor<2x8x1x16xf32>, tensor<2x64x1x32xf32>
@@ -89,7 +92,7 @@ module attributes {gemma.kv_bytes = 17408 : i64, gemma.kv_plan = [{bytes = 1024 
   }
   func.func private @kernel_embed(tensor<?xi32>, tensor<512x96xbf16>) -> tensor<?x96xf32> attributes {g4.kernel_key = "embed ?"}
   func.func private @kernel_embed_1(tensor<1xi32>, tensor<512x96xbf16>) -> tensor<1x512xf32> attributes {g4.kernel_key = "embed 1"}
-  func.func private @kernel_rms_norm(tensor<?x96xf32>, tensor<96xbf16>) -> tensor<?x96xf32> attributes {g4.kernel_key = "rms_norm"}
+  func.func private @kernel_rms_norm(tensor<?x96xf32>, tensor<96xbf16>, index) -> tensor<?x96xf32> attributes {g4.kernel_key = "rms_norm"}
   func.func private @kernel_linear(tensor<?x96xf32>, tensor<512x96xbf16>) -> tensor<?x512xf32> attributes {g4.kernel_key = "linear"}
   func.func private @kernel_kv_append(tensor<2x8x1x16xf32>, index) -> tensor<2x8x1x16xf32> attributes {g4.kernel_key = "kv_append"}
 }
@@ -100,7 +103,7 @@ module attributes {gemma.kv_bytes = 17408 : i64, gemma.kv_plan = [{bytes = 1024 
 // expected-error@+1 {{the module has no memory plan (run g4-gemma-plan-memory)}}
 module {
   gemma.param @w : tensor<4xf32>
-  func.func @prefill(%tokens: tensor<?xi32>, %start: index) -> tensor<?x4xf32> attributes {gemma.entry = "prefill"} {
+  func.func @prefill(%tokens: tensor<?xi32>, %start: index, %rows: index) -> tensor<?x4xf32> attributes {gemma.entry = "prefill"} {
     %w = gemma.weight @w : tensor<4xf32>
     %y = call @kernel(%tokens, %w) : (tensor<?xi32>, tensor<4xf32>) -> tensor<?x4xf32>
     return %y : tensor<?x4xf32>
@@ -114,7 +117,7 @@ module {
 // for its scratch.
 // expected-error@+1 {{g4-bind-entry-points: the module needs a positive gemma.max_prefill_tokens or gemma.max_context}}
 module attributes {gemma.kv_bytes = 0 : i64, gemma.kv_plan = [], gemma.weights_bytes = 0 : i64} {
-  func.func @prefill(%tokens: tensor<?xi32>, %start: index) -> tensor<?x4xf32> attributes {gemma.entry = "prefill"} {
+  func.func @prefill(%tokens: tensor<?xi32>, %start: index, %rows: index) -> tensor<?x4xf32> attributes {gemma.entry = "prefill"} {
     %y = call @kernel(%tokens) : (tensor<?xi32>) -> tensor<?x4xf32>
     return %y : tensor<?x4xf32>
   }
@@ -132,4 +135,16 @@ module attributes {gemma.kv_bytes = 2048 : i64, gemma.kv_plan = [{bytes = 1024 :
     return %y, %c0 : tensor<1x4xf32>, tensor<2x8x1x16xf32>
   }
   func.func private @kernel(tensor<1xi32>) -> tensor<1x4xf32>
+}
+
+// -----
+
+// A prefill entry without its logit-rows argument is refused, naming the signature.
+module attributes {gemma.kv_bytes = 0 : i64, gemma.kv_plan = [], gemma.max_context = 64 : i64, gemma.weights_bytes = 0 : i64} {
+  // expected-error@+1 {{g4-bind-entry-points: the prefill entry takes (tokens, start, logit rows, caches...) with index start and logit rows; found '(tensor<?xi32>, index) -> tensor<?x4xf32>'}}
+  func.func @prefill(%tokens: tensor<?xi32>, %start: index) -> tensor<?x4xf32> attributes {gemma.entry = "prefill"} {
+    %y = call @kernel(%tokens) : (tensor<?xi32>) -> tensor<?x4xf32>
+    return %y : tensor<?x4xf32>
+  }
+  func.func private @kernel(tensor<?xi32>) -> tensor<?x4xf32>
 }
