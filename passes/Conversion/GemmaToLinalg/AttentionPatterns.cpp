@@ -108,10 +108,10 @@ struct KVAppendLowering : KernelPattern<KVAppendOp> {
 /// contraction reads a K or V row once for all G heads of its group (per row tile),
 /// where one microkernel per query head read it G times.
 ///
-/// The key axis is the past positions lo .. start-1 in order, read where the cache holds
-/// them (ring slots lo mod C .. C-1, then 0 .., at most two slices), then the block's T
-/// keys: no copy, and a sliding layer touches only its window. Scores and P x V are one
-/// contraction per part. Position order keeps decode equal to prefill bit for bit: the
+/// The key axis is positions lo .. start+T-1 in order, in tiles (attend): the past read
+/// where the cache holds it (one ring slice per tile), then the block's keys. No copy,
+/// and a sliding layer touches only its window. Scores and P x V are one contraction
+/// per source in a tile. Position order keeps decode equal to prefill bit for bit: the
 /// terms of every sum (the row sum, and P x V, which sums each output sequentially over
 /// its positions) come in the same order, and prefill's extra terms (positions before
 /// the window, the future) are exact zeros.
