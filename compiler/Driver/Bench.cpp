@@ -78,14 +78,14 @@ int64_t prefillFlopsPerToken(const modeldef::ModelDef &def) {
   const auto &t = def.text();
   int64_t elements = 0;
   for (const ParamSpec &spec : listTextDecoderParams(def)) {
+    // Vectors are not contractions; the tables are gathered; the head (tied or not) is
+    // headFlopsPerToken.
     if (spec.shape.size() < 2 || spec.name == "embed_tokens_per_layer.weight" ||
-        spec.name == "lm_head.weight")
-      continue; // vectors are not contractions; the PLE table is gathered; the head aside
+        spec.name == "embed_tokens.weight" || spec.name == "lm_head.weight")
+      continue;
     int64_t n = numElements(spec);
     if (isExpertWeight(spec.name))
       n = n / t.moe().num_experts() * t.moe().top_k();
-    if (spec.name == "embed_tokens.weight")
-      continue; // gathered as the embedding; as the tied head it is headFlopsPerToken
     elements += n;
   }
   return 2 * elements;

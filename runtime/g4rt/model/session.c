@@ -164,18 +164,27 @@ static void run_model(g4rt_session_t *session, g4_model_fn_t fn,
   session->position += n;
 }
 
+/* Runs |n| tokens through prefill in calls of at most max_prefill_tokens (the
+ * scratch arena holds the temporaries of that many; chunks give the same logits).
+ * Every row goes to |out_logits| in order, or with |last_only| each call writes
+ * its last token's row to the same place, so the prompt's last row remains. */
+static void prefill_in_chunks(g4rt_session_t *session, const int32_t *tokens,
+                              int64_t n, bool last_only, float *out_logits) {
+  const int64_t chunk = session->info->max_prefill_tokens;
+  for (int64_t done = 0; done < n; done += chunk) {
+    int64_t count = n - done < chunk ? n - done : chunk;
+    run_model(session, session->prefill, tokens + done, count,
+              last_only ? 1 : count,
+              last_only ? out_logits
+                        : out_logits + done * session->info->vocab_size);
+  }
+}
+
 g4rt_status_t g4rt_session_prefill(g4rt_session_t *session,
                                    const int32_t *tokens, int64_t n,
                                    float *out_logits) {
   G4RT_RETURN_IF_ERROR(check_call(session, "prefill", tokens, n, out_logits));
-  /* The scratch arena holds the temporaries of max_prefill_tokens tokens: longer
-   * prompts run in chunks, which give the same logits. */
-  const int64_t chunk = session->info->max_prefill_tokens;
-  for (int64_t done = 0; done < n; done += chunk) {
-    int64_t rows = n - done < chunk ? n - done : chunk;
-    run_model(session, session->prefill, tokens + done, rows, rows,
-              out_logits + done * session->info->vocab_size);
-  }
+  prefill_in_chunks(session, tokens, n, false, out_logits);
   return g4rt_ok_status();
 }
 
@@ -184,13 +193,7 @@ g4rt_status_t g4rt_session_prefill_last(g4rt_session_t *session,
                                         float *out_logits) {
   G4RT_RETURN_IF_ERROR(
       check_call(session, "prefill_last", tokens, n, out_logits));
-  /* Every chunk writes its last token's row to the same place; the last chunk's
-   * is the prompt's. */
-  const int64_t chunk = session->info->max_prefill_tokens;
-  for (int64_t done = 0; done < n; done += chunk) {
-    int64_t count = n - done < chunk ? n - done : chunk;
-    run_model(session, session->prefill, tokens + done, count, 1, out_logits);
-  }
+  prefill_in_chunks(session, tokens, n, true, out_logits);
   return g4rt_ok_status();
 }
 

@@ -86,8 +86,7 @@ typedef struct bench_t {
   g4rt_session_t *session;
   int32_t *tokens; /* token_at(0 .. token_count - 1) */
   int64_t token_count;
-  float *logits; /* logits_rows * vocab */
-  int64_t logits_rows;
+  float *logits; /* one row: vocab floats */
   double *bandwidth; /* [thread list index] GB/s */
   double *fma;       /* [thread list index] GFLOP/s */
   result_t *results;
@@ -631,7 +630,6 @@ static int prepare(bench_t *b) {
   }
   if (rows > longest) longest = rows;
   /* Prefill and decode both return one row of logits. */
-  b->logits_rows = 1;
   b->logits = (float *)malloc((size_t)vocab * sizeof(float));
   b->token_count = longest;
   b->tokens = (int32_t *)malloc((size_t)longest * sizeof(int32_t));
