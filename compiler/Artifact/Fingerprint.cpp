@@ -23,8 +23,8 @@ struct Fnv1a {
 uint64_t computeFingerprint(const ModelFacts &facts, const MemoryPlan &plan) {
   Fnv1a h;
   h.string(facts.name);
-  for (int64_t v : {int64_t(facts.numLayers), facts.vocabSize, facts.hiddenSize,
-                    facts.maxContext, facts.slidingWindow, plan.weightsBytes, plan.kvBytes})
+  for (int64_t v : {int64_t(facts.numLayers), facts.vocabSize, facts.hiddenSize, facts.maxContext,
+                    facts.slidingWindow, plan.weightsBytes, plan.kvBytes})
     h.integer(v);
   for (const WeightPlan &w : plan.weights) {
     h.string(w.name);
@@ -33,10 +33,14 @@ uint64_t computeFingerprint(const ModelFacts &facts, const MemoryPlan &plan) {
     h.integer(w.offset);
     for (int64_t d : w.shape)
       h.integer(d);
+    for (const auto &[part, rows] : w.parts) {
+      h.string(part);
+      h.integer(rows);
+    }
   }
   for (const KVBufferPlan &kv : plan.kv)
-    for (int64_t v : {kv.layer, int64_t(kv.sliding), kv.capacity, kv.kvHeads, kv.headDim,
-                      kv.offset, kv.bytes})
+    for (int64_t v :
+         {kv.layer, int64_t(kv.sliding), kv.capacity, kv.kvHeads, kv.headDim, kv.offset, kv.bytes})
       h.integer(v);
   return h.hash;
 }

@@ -348,6 +348,28 @@ TensorFiller randomTensors(uint64_t seed) {
   };
 }
 
+namespace {
+/// Fills `tensor`, a merged matrix part by part: each part is a whole tensor of its own
+/// (rows of the same width, format and element type), so packing or regrouping each
+/// gives the merged matrix's bytes.
+llvm::Error fillTensor(const TensorFiller &fill, const WeightPlan &tensor, llvm::raw_ostream &os) {
+  if (tensor.parts.empty())
+    return fill(tensor, os);
+  const int64_t rows = tensor.shape.front();
+  for (const auto &[name, partRows] : tensor.parts) {
+    WeightPlan part = tensor;
+    part.parts.clear();
+    part.name = name;
+    part.shape.front() = partRows;
+    part.logicalShape.front() = partRows;
+    part.bytes = tensor.bytes / rows * partRows;
+    if (llvm::Error e = fill(part, os))
+      return e;
+  }
+  return llvm::Error::success();
+}
+} // namespace
+
 int64_t weightBlobBytes(const MemoryPlan &plan) {
   return alignTo(sizeof(g4_weights_header_t)) + plan.weightsBytes;
 }
@@ -372,7 +394,7 @@ llvm::Error writeWeightBlob(llvm::raw_ostream &os, const MemoryPlan &plan, uint6
       return error("internal error: weight plan offsets are not increasing at " + tensor.name);
     os.write_zeros(tensor.offset - written);
     uint64_t before = os.tell();
-    if (llvm::Error e = fill(tensor, os))
+    if (llvm::Error e = fillTensor(fill, tensor, os))
       return e;
     if (int64_t(os.tell() - before) != tensor.bytes)
       return error("internal error: " + tensor.name + " wrote " + llvm::Twine(os.tell() - before) +

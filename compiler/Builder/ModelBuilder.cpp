@@ -177,14 +177,14 @@ Value FunctionEmitter::emitAttention(int i, Value h, SmallVectorImpl<KVBlock> &b
   }
   bool global = l.attention() == modeldef::GLOBAL;
   Value wq = layerWeight(i, "self_attn.q_proj.weight");
-  Value attn =
-      AttentionOp::create(b, loc, h.getType(), x, start, blocks[source].cache, blocks[source].keys,
-                          blocks[source].values, wq, layerWeight(i, "self_attn.q_norm.weight"),
-                          layerWeight(i, "self_attn.o_proj.weight"), b.getI64IntegerAttr(i),
-                          AttentionKindAttr::get(b.getContext(), global ? AttentionKind::global
-                                                                        : AttentionKind::sliding),
-                          b.getI64IntegerAttr(global ? 0 : text.sliding_window()),
-                          b.getI64IntegerAttr(text.num_heads()), eps(), ropeAttr, format(wq));
+  Value attn = AttentionOp::create(
+      b, loc, h.getType(), x, start, blocks[source].cache, blocks[source].keys,
+      blocks[source].values, wq, layerWeight(i, "self_attn.q_norm.weight"),
+      /*queries=*/Value(), layerWeight(i, "self_attn.o_proj.weight"), b.getI64IntegerAttr(i),
+      AttentionKindAttr::get(b.getContext(),
+                             global ? AttentionKind::global : AttentionKind::sliding),
+      b.getI64IntegerAttr(global ? 0 : text.sliding_window()),
+      b.getI64IntegerAttr(text.num_heads()), eps(), ropeAttr, format(wq));
   return add(h, norm(attn, layerWeight(i, "post_attention_layernorm.weight")));
 }
 

@@ -239,8 +239,10 @@ llvm::Error compile(const CompileOptions &options) {
         });
   }
 
-  // Plan memory first: the weight layout and KV arena are read back from the module.
+  // Merge projections and plan memory first: the weight layout and KV arena are read
+  // back from the module.
   const size_t numSteps = cpuLoweringSteps().size();
+  const size_t planStep = *findCpuLoweringStep("g4-gemma-plan-memory");
   size_t last = numSteps - 1;
   if (!options.stopAfter.empty()) {
     if (options.emit != EmitKind::MLIR)
@@ -260,7 +262,12 @@ llvm::Error compile(const CompileOptions &options) {
     library = *name;
   }
 
-  if (llvm::Error e = runSteps(*module, 0, 0, "g4-gemma-plan-memory"))
+  if (last < planStep) {
+    if (llvm::Error e = runSteps(*module, 0, last, "the gemma-level steps"))
+      return e;
+    return printModule(*module, options.output);
+  }
+  if (llvm::Error e = runSteps(*module, 0, planStep, "g4-gemma-plan-memory"))
     return e;
   mlir::FailureOr<MemoryPlan> plan = readMemoryPlan(*module);
   if (mlir::failed(plan))
@@ -297,7 +304,8 @@ llvm::Error compile(const CompileOptions &options) {
   stepOptions["g4-vectorize-contractions"] = kernelShape.passOptions();
   if (!kernelShape.fusedMultiplyAdd)
     stepOptions["g4-math-approximate-tanh"] = "fused-multiply-add=false";
-  if (llvm::Error e = runSteps(*module, 1, last, "the CPU lowering pipeline", stepOptions))
+  if (llvm::Error e =
+          runSteps(*module, planStep + 1, last, "the CPU lowering pipeline", stepOptions))
     return e;
   if (options.emit == EmitKind::MLIR)
     return printModule(*module, options.output);

@@ -41,6 +41,10 @@ FailureOr<MemoryPlan> readMemoryPlan(ModuleOp module) {
         weight.logicalShape.back() =
             weight.shape.back() / gemma::packedBlockBytes(format.getValue()) * 32;
     }
+    if (auto parts = param.getParts())
+      for (auto [name, rows] :
+           llvm::zip_equal(parts->getAsValueRange<StringAttr>(), *param.getPartRows()))
+        weight.parts.emplace_back(name.str(), rows);
     plan.weights.push_back(std::move(weight));
   }
   for (Attribute entry : kvPlan) {

@@ -34,6 +34,9 @@ struct WeightPlan {
   /// holds 32 inputs per 34- or 18-byte block of `shape`).
   std::string packedFormat;
   std::vector<int64_t> logicalShape;
+  /// A merged matrix (g4-gemma-merge-projections): the checkpoint tensors whose rows it
+  /// holds, in order, and their row counts. Empty for a plain tensor.
+  std::vector<std::pair<std::string, int64_t>> parts;
 };
 
 struct MemoryPlan {

@@ -10,7 +10,8 @@ namespace g4 {
 
 const std::vector<PipelineStep> &cpuLoweringSteps() {
   static const std::vector<PipelineStep> steps = {
-      // gemma level: the exact memory plan, then linalg on tensors.
+      // gemma level: merged projections, the exact memory plan, then linalg on tensors.
+      {"g4-gemma-merge-projections", "g4-gemma-merge-projections"},
       {"g4-gemma-plan-memory", "g4-gemma-plan-memory"},
       {"g4-gemma-to-linalg", "g4-gemma-to-linalg"},
       {"g4-bind-entry-points", "g4-bind-entry-points"},

@@ -113,7 +113,12 @@ def prequantised_checkpoint(g4c, fixture, fmt, workdir):
     """A copy of `fixture` whose packed matrices hold their dequantised values (f32)."""
     ir = run([g4c, fixture, f"--weights-format={fmt}", "--emit=mlir",
               "--stop-after=g4-gemma-plan-memory"])
-    packed = re.findall(r"gemma\.param @([\w.]+) : tensor<[^>]+xi8> \{format", ir)
+    packed = []
+    for name, attrs in re.findall(r"gemma\.param @([\w.]+) : tensor<[^>]+xi8> \{(format[^\n]*)\}",
+                                  ir):
+        # A merged matrix (g4-gemma-merge-projections) holds the rows of its parts.
+        parts = re.search(r"parts = \[([^\]]*)\]", attrs)
+        packed += re.findall(r'"([\w.]+)"', parts.group(1)) if parts else [name]
     if not packed:
         return None, []
     tensors = read_safetensors(os.path.join(fixture, "model.safetensors"))

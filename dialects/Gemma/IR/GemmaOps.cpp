@@ -14,6 +14,7 @@
 #include "mlir/IR/OpImplementation.h"
 
 #include <cmath>
+#include <optional>
 
 using namespace mlir;
 using namespace g4::gemma;
@@ -186,6 +187,26 @@ void RMSNormOp::build(OpBuilder &builder, OperationState &state, Value input, Va
   build(builder, state, input, weight, builder.getF32FloatAttr(epsilon));
 }
 
+LogicalResult ParamOp::verify() {
+  if (bool(getParts()) != bool(getPartRows()))
+    return emitOpError() << "C1: 'parts' and 'part_rows' go together";
+  if (!getParts())
+    return success();
+  auto type = cast<RankedTensorType>(getType());
+  int64_t rows = 0;
+  for (int64_t r : *getPartRows()) {
+    if (r <= 0)
+      return emitOpError() << "C1: every part needs a positive row count; found " << r;
+    rows += r;
+  }
+  if (getParts()->size() != getPartRows()->size() || getParts()->size() < 2 || type.getRank() < 1 ||
+      rows != type.getDimSize(0))
+    return emitOpError() << "C1: " << getParts()->size() << " parts of " << getPartRows()->size()
+                         << " row counts (at least two, one each) must add up to the "
+                         << (type.getRank() ? type.getDimSize(0) : 0) << " rows of " << type;
+  return success();
+}
+
 LogicalResult RMSNormOp::verify() {
   // C1 (result type == input type) is the AllTypesMatch trait.
   if (Value w = getWeight()) {
@@ -259,23 +280,85 @@ LogicalResult KVProjectOp::verify() {
   return checkPositive(*this, "C7", "epsilon", getEpsilon().convertToDouble());
 }
 
+LogicalResult QKVProjectOp::verify() {
+  if (rank(getInput()) != 2)
+    return emitOpError() << "C1: input must be [tokens, hidden]; found " << getInput().getType();
+  int64_t tokens = dim(getInput(), 0), hidden = dim(getInput(), 1);
+  if (rank(getQueries()) != 3 || rank(getKeys()) != 3)
+    return emitOpError() << "C2: queries, keys and values must be [tokens, heads, head_dim]; "
+                            "found "
+                         << getQueries().getType() << " and " << getKeys().getType();
+  int64_t heads = dim(getQueries(), 1), kvHeads = dim(getKeys(), 1), d = dim(getKeys(), 2);
+  if (ShapedType::isDynamic(heads) || ShapedType::isDynamic(kvHeads) || ShapedType::isDynamic(d) ||
+      heads % kvHeads != 0)
+    return emitOpError() << "C2: heads and kv_heads must be static, heads a multiple of "
+                            "kv_heads, and head_dim static; found "
+                         << getQueries().getType() << " and " << getKeys().getType();
+  if (failed(checkShape(*this, "C2", "queries", getQueries().getType(), {tokens, heads, d})) ||
+      failed(checkShape(*this, "C2", "keys", getKeys().getType(), {tokens, kvHeads, d})))
+    return failure();
+  int64_t rows = (heads + (isKEqV() ? 1 : 2) * kvHeads) * d;
+  if (failed(checkMatrixWeight(*this, "C3", "C3", "weight", getWeight().getType(), {rows, hidden},
+                               getFormat())))
+    return failure();
+  for (auto [what, norm] : {std::pair<StringRef, Value>{"q_norm", getQNorm()},
+                            std::pair<StringRef, Value>{"k_norm", getKNorm()}})
+    if (failed(checkFloatWeight(*this, "C4", what, norm.getType())) ||
+        failed(checkShape(*this, "C4", what, norm.getType(), {d})))
+      return failure();
+  if (d % 2 != 0)
+    return emitOpError() << "C5: head_dim " << d << " must be even";
+  if (failed(checkRope(*this, "C5", getRope(), d)))
+    return failure();
+  return checkPositive(*this, "C6", "epsilon", getEpsilon().convertToDouble());
+}
+
 namespace {
+/// What the verifiers need of the op that computed a K/V block (a gemma.kv_project or a
+/// gemma.qkv_project).
+struct KVProducer {
+  Operation *op = nullptr;
+  Value keys, values, start;
+  int64_t layer = 0;
+  RopeAttr rope;
+  bool kEqV = false;
+};
+
+std::optional<KVProducer> kvProducerOf(Value keys) {
+  if (auto project = keys.getDefiningOp<KVProjectOp>())
+    return KVProducer{project,
+                      project.getKeys(),
+                      project.getValues(),
+                      project.getStart(),
+                      int64_t(project.getLayer()),
+                      project.getRope(),
+                      project.isKEqV()};
+  if (auto project = keys.getDefiningOp<QKVProjectOp>())
+    return KVProducer{project,
+                      project.getKeys(),
+                      project.getValues(),
+                      project.getStart(),
+                      int64_t(project.getLayer()),
+                      project.getRope(),
+                      project.isKEqV()};
+  return std::nullopt;
+}
+
 /// Checks that `keys`/`values` are a K/V block [T, kv_heads, head_dim] of `cache` computed
-/// by the kv_project of the cache's layer (constraint `id`).
+/// by the kv_project (or qkv_project) of the cache's layer (constraint `id`).
 LogicalResult checkKVBlock(Operation *op, StringRef id, KVCacheType cache, Value keys, Value values,
                            int64_t tokens) {
   SmallVector<int64_t> shape{tokens, cache.getKvHeads(), cache.getHeadDim()};
   if (failed(checkShape(op, id, "keys", keys.getType(), shape)) ||
       failed(checkShape(op, id, "values", values.getType(), shape)))
     return failure();
-  auto producer = keys.getDefiningOp<KVProjectOp>();
-  if (!producer || values.getDefiningOp<KVProjectOp>() != producer || keys != producer.getKeys() ||
-      values != producer.getValues())
+  std::optional<KVProducer> producer = kvProducerOf(keys);
+  if (!producer || keys != producer->keys || values != producer->values)
     return op->emitOpError() << id
                              << ": keys and values must be the results of one "
-                                "gemma.kv_project";
-  if (int64_t(producer.getLayer()) != cache.getLayer())
-    return op->emitOpError() << id << ": the K/V block comes from layer " << producer.getLayer()
+                                "gemma.kv_project or gemma.qkv_project";
+  if (producer->layer != cache.getLayer())
+    return op->emitOpError() << id << ": the K/V block comes from layer " << producer->layer
                              << " but the cache belongs to layer " << cache.getLayer();
   return success();
 }
@@ -286,7 +369,10 @@ LogicalResult KVAppendOp::verify() {
   return checkKVBlock(*this, "C2", getCache().getType(), getKeys(), getValues(), dim(getKeys(), 0));
 }
 
-KVProjectOp AttentionOp::getKVProducer() { return getKeys().getDefiningOp<KVProjectOp>(); }
+Operation *AttentionOp::getKVProducer() {
+  std::optional<KVProducer> producer = kvProducerOf(getKeys());
+  return producer ? producer->op : nullptr;
+}
 
 LogicalResult AttentionOp::verify() {
   if (rank(getInput()) != 2 || getResult().getType() != getInput().getType())
@@ -304,12 +390,17 @@ LogicalResult AttentionOp::verify() {
                          << cache.getKvHeads();
   int64_t hidden = dim(getInput(), 1);
   int64_t d = cache.getHeadDim();
-  if (failed(checkMatrixWeight(*this, "C4", "C4", "q_weight", getQWeight().getType(),
-                               {heads * d, hidden}, getFormat())) ||
-      failed(checkMatrixWeight(*this, "C4", "C4", "o_weight", getOWeight().getType(),
-                               {hidden, heads * d}, getFormat())) ||
-      failed(checkFloatWeight(*this, "C4", "q_norm", getQNorm().getType())) ||
-      failed(checkShape(*this, "C4", "q_norm", getQNorm().getType(), {d})))
+  if (bool(getQWeight()) != bool(getQNorm()) || bool(getQWeight()) == bool(getQueries()))
+    return emitOpError() << "C11: the queries come either from 'q' and 'q_norm' or from "
+                            "'queries', not both or neither";
+  if (getQWeight() &&
+      (failed(checkMatrixWeight(*this, "C4", "C4", "q_weight", getQWeight().getType(),
+                                {heads * d, hidden}, getFormat())) ||
+       failed(checkFloatWeight(*this, "C4", "q_norm", getQNorm().getType())) ||
+       failed(checkShape(*this, "C4", "q_norm", getQNorm().getType(), {d}))))
+    return failure();
+  if (failed(checkMatrixWeight(*this, "C4", "C4", "o_weight", getOWeight().getType(),
+                               {hidden, heads * d}, getFormat())))
     return failure();
   if (getKind() == AttentionKind::sliding) {
     if (int64_t(getWindow()) <= 0 || cache.getCapacity() != int64_t(getWindow()))
@@ -331,11 +422,20 @@ LogicalResult AttentionOp::verify() {
     return failure();
   if (failed(checkPositive(*this, "C8", "epsilon", getEpsilon().convertToDouble())))
     return failure();
-  KVProjectOp producer = getKVProducer();
-  if (producer.getStart() != getStart() || producer.getRope() != getRope())
+  KVProducer producer = *kvProducerOf(getKeys());
+  if (producer.start != getStart() || producer.rope != getRope())
     return emitOpError() << "C7: the K/V block must be computed at the same start position and "
                             "with the same RoPE as the queries";
-  if (producer.isKEqV() && getKind() != AttentionKind::global)
+  if (Value queries = getQueries()) {
+    auto merged = queries.getDefiningOp<QKVProjectOp>();
+    if (!merged || merged != producer.op || queries != merged.getQueries())
+      return emitOpError() << "C11: 'queries' must come from the gemma.qkv_project that "
+                              "computed the keys and values";
+    if (failed(
+            checkShape(*this, "C11", "queries", queries.getType(), {dim(getInput(), 0), heads, d})))
+      return failure();
+  }
+  if (producer.kEqV && getKind() != AttentionKind::global)
     return emitOpError() << "C9: k_eq_v (a kv_project without 'v_weight') is only allowed on "
                             "global layers; layer "
                          << cache.getLayer() << " is sliding";

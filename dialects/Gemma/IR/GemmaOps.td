@@ -32,14 +32,20 @@ def Gemma_ParamOp : Gemma_Op<"param", [Symbol, HasParent<"::mlir::ModuleOp">]> {
   // `offset`: byte offset of the tensor in the weight data, set by g4-gemma-plan-memory.
   // `format`: for i8 tensors, the packed format (q8_0/q4_0) the compiler quantised the
   // checkpoint's float matrix into when it writes the weight blob.
+  // `parts` / `part_rows`: a matrix merged by g4-gemma-merge-projections holds the rows of
+  // these checkpoint tensors, in order (C1).
   let arguments = (ins SymbolNameAttr:$sym_name, TypeAttrOf<Gemma_WeightTensor>:$type,
                        OptionalAttr<I64Attr>:$offset,
-                       OptionalAttr<Gemma_WeightFormatAttr>:$format);
+                       OptionalAttr<Gemma_WeightFormatAttr>:$format,
+                       OptionalAttr<StrArrayAttr>:$parts,
+                       OptionalAttr<DenseI64ArrayAttr>:$part_rows);
   let assemblyFormat = "$sym_name `:` $type attr-dict";
+  let hasVerifier = 1;
   let builders = [
     OpBuilder<(ins "::llvm::StringRef":$name, "::mlir::Type":$type), [{
       build($_builder, $_state, $_builder.getStringAttr(name), ::mlir::TypeAttr::get(type),
-            ::mlir::IntegerAttr(), WeightFormatAttr());
+            ::mlir::IntegerAttr(), WeightFormatAttr(), ::mlir::ArrayAttr(),
+            ::mlir::DenseI64ArrayAttr());
     }]>
   ];
 }
@@ -199,6 +205,42 @@ def Gemma_KVProjectOp : Gemma_PureOp<"kv_project", [AllTypesMatch<["keys", "valu
   }];
 }
 
+def Gemma_QKVProjectOp : Gemma_PureOp<"qkv_project", [AllTypesMatch<["keys", "values"]>]> {
+  let summary = "a layer's queries, keys and values from one merged projection";
+  let description = [{
+    What `gemma.kv_project` and the Q projection of `gemma.attention` compute, as one
+    matrix product over the normed input `x: [T, H]` at positions `start .. start+T-1`:
+    `qkv = x @ W^T` with `W = [Wq; Wk; Wv]` (rows `heads*d`, `kv_heads*d`, `kv_heads*d`;
+    with `k_eq_v`, `W = [Wq; Wk]` and `v_raw = k_raw`). Then
+    `queries = rope(rms_norm(q_raw, q_norm))`, `keys = rope(rms_norm(k_raw, k_norm))`,
+    `values = rms_norm_noscale(v_raw)`, each `[T, heads or kv_heads, d]`.
+    `g4-gemma-merge-projections` creates it; the builder does not.
+
+    ```mlir
+    %q, %k, %v = gemma.qkv_project %x, %start qkv(%w) q_norm(%qn) k_norm(%kn)
+        {layer = 0 : i64, epsilon = 9.99999997e-07 : f32,
+         rope = #gemma.rope<default, theta = 1.000000e+04, rotated_pairs = 128>}
+        : (tensor<?x1536xf32>, index, tensor<2560x1536xbf16>, tensor<256xbf16>, tensor<256xbf16>)
+        -> (tensor<?x8x256xf32>, tensor<?x1x256xf32>, tensor<?x1x256xf32>)
+    ```
+  }];
+  let arguments = (ins Gemma_ActivationTensor:$input, Index:$start, Gemma_WeightTensor:$weight,
+                       Gemma_WeightTensor:$q_norm, Gemma_WeightTensor:$k_norm, I64Attr:$layer,
+                       UnitAttr:$k_eq_v, F32Attr:$epsilon, Gemma_RopeAttr:$rope,
+                       DefaultValuedAttr<Gemma_WeightFormatAttr, "::g4::gemma::WeightFormat::bf16">:$format);
+  let results = (outs Gemma_ActivationTensor:$queries, Gemma_ActivationTensor:$keys,
+                      Gemma_ActivationTensor:$values);
+  let assemblyFormat = [{
+    $input `,` $start `qkv` `(` $weight `)` `q_norm` `(` $q_norm `)` `k_norm` `(` $k_norm `)`
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// k_eq_v: V is the raw K projection.
+    bool isKEqV() { return getKEqV(); }
+  }];
+}
+
 def Gemma_KVAppendOp : Gemma_PureOp<"kv_append", [AllTypesMatch<["cache", "result"]>]> {
   let summary = "appends a block of keys and values to a layer's KV cache";
   let description = [{
@@ -220,7 +262,7 @@ def Gemma_KVAppendOp : Gemma_PureOp<"kv_append", [AllTypesMatch<["cache", "resul
   let hasVerifier = 1;
 }
 
-def Gemma_AttentionOp : Gemma_PureOp<"attention"> {
+def Gemma_AttentionOp : Gemma_PureOp<"attention", [AttrSizedOperandSegments]> {
   let summary = "one layer's attention: Q projection, QK-norm, RoPE, masked GQA softmax over past and current K/V, O projection";
   let description = [{
     For the normed input `x: [T, H]` at positions `p = start + t`:
@@ -232,6 +274,8 @@ def Gemma_AttentionOp : Gemma_PureOp<"attention"> {
     scores `q . k` with scale 1.0 (QK-norm replaces 1/sqrt(d)) over key positions
     `k <= p` (global) or `p - window < k <= p` (sliding: exactly `window` keys including
     self); f32 softmax; `o = (P @ V).reshape(T, heads*d) @ Wo^T`.
+    With `queries(%q)` in place of `q(..) q_norm(..)`, `q` comes from the
+    `gemma.qkv_project` that also produced the block K/V.
 
     ```mlir
     %o = gemma.attention %x, %start, %cache, %k, %v q(%wq) q_norm(%qn) o(%wo)
@@ -243,14 +287,15 @@ def Gemma_AttentionOp : Gemma_PureOp<"attention"> {
   }];
   let arguments = (ins Gemma_ActivationTensor:$input, Index:$start, Gemma_KVCacheType:$cache,
                        Gemma_ActivationTensor:$keys, Gemma_ActivationTensor:$values,
-                       Gemma_WeightTensor:$q_weight, Gemma_WeightTensor:$q_norm,
-                       Gemma_WeightTensor:$o_weight,
+                       Optional<Gemma_WeightTensor>:$q_weight, Optional<Gemma_WeightTensor>:$q_norm,
+                       Optional<Gemma_ActivationTensor>:$queries, Gemma_WeightTensor:$o_weight,
                        I64Attr:$layer, Gemma_AttentionKindAttr:$kind, I64Attr:$window,
                        I64Attr:$num_heads, F32Attr:$epsilon, Gemma_RopeAttr:$rope,
                        DefaultValuedAttr<Gemma_WeightFormatAttr, "::g4::gemma::WeightFormat::bf16">:$format);
   let results = (outs Gemma_ActivationTensor:$result);
   let assemblyFormat = [{
-    $input `,` $start `,` $cache `,` $keys `,` $values `q` `(` $q_weight `)` `q_norm` `(` $q_norm `)`
+    $input `,` $start `,` $cache `,` $keys `,` $values
+    (`q` `(` $q_weight^ `)` `q_norm` `(` $q_norm `)`)? (`queries` `(` $queries^ `)`)?
     `o` `(` $o_weight `)` attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
@@ -258,8 +303,8 @@ def Gemma_AttentionOp : Gemma_PureOp<"attention"> {
     /// The layer whose K/V this attention reads (itself unless KV-shared).
     int64_t getKVSourceLayer() { return getCache().getType().getLayer(); }
     bool isKVShared() { return getKVSourceLayer() != int64_t(getLayer()); }
-    /// The kv_project that produced the block K/V, or null.
-    KVProjectOp getKVProducer();
+    /// The gemma.kv_project or gemma.qkv_project that produced the block K/V, or null.
+    ::mlir::Operation *getKVProducer();
   }];
 }
 

@@ -39,8 +39,10 @@ FailureOr<std::vector<LayerStructure>> extractStructure(func::FuncOp func) {
       s.window = int64_t(attn.getWindow());
       if (attn.isKVShared())
         s.kvDonor = cache.getLayer();
-      else if (KVProjectOp producer = attn.getKVProducer())
+      else if (auto producer = dyn_cast_or_null<KVProjectOp>(attn.getKVProducer()))
         s.kEqV = producer.isKEqV();
+      else if (auto merged = dyn_cast_or_null<QKVProjectOp>(attn.getKVProducer()))
+        s.kEqV = merged.isKEqV();
       layers.push_back(s);
       current = &layers.back();
       return WalkResult::advance();

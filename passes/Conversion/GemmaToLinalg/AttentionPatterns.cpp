@@ -38,6 +38,16 @@ SmallVector<IteratorType> iterators(unsigned parallelDims, unsigned reductionDim
   return it;
 }
 
+/// keys = rope(rms_norm(k_raw, k_norm)), values = rms_norm_noscale(v_raw), cast to the
+/// op's block type.
+SmallVector<Value> normedKeysAndValues(TensorEmitter &e, Value kRaw, Value vRaw, Value kNorm,
+                                       Value start, RopeAttr rope, double eps, Type blockType) {
+  ImplicitLocOpBuilder &b = e.builder();
+  Value keys = e.rope(e.rmsNorm(kRaw, kNorm, eps), start, rope);
+  Value values = e.rmsNorm(vRaw, Value(), eps);
+  return {tensor::CastOp::create(b, blockType, keys), tensor::CastOp::create(b, blockType, values)};
+}
+
 struct KVProjectLowering : KernelPattern<KVProjectOp> {
   using KernelPattern::KernelPattern;
   SmallVector<Value> lower(KVProjectOp op, Adaptor adaptor,
@@ -45,19 +55,50 @@ struct KVProjectLowering : KernelPattern<KVProjectOp> {
     TensorEmitter e(b, op.getFormat());
     auto blockType = cast<RankedTensorType>(op.getKeys().getType());
     int64_t kvHeads = blockType.getDimSize(1), d = blockType.getDimSize(2);
-    double eps = op.getEpsilon().convertToDouble();
     Value kRaw = e.splitLastDim(e.matmulTransposedWeight(adaptor.getInput(), adaptor.getKWeight()),
                                 kvHeads, d);
-    Value keys = e.rope(e.rmsNorm(kRaw, adaptor.getKNorm(), eps), adaptor.getStart(), op.getRope());
     // k_eq_v: V is the raw K projection, taken before k_norm and RoPE.
     Value vRaw =
         adaptor.getVWeight()
             ? e.splitLastDim(e.matmulTransposedWeight(adaptor.getInput(), adaptor.getVWeight()),
                              kvHeads, d)
             : kRaw;
-    Value values = e.rmsNorm(vRaw, Value(), eps);
-    return {
-        {tensor::CastOp::create(b, blockType, keys), tensor::CastOp::create(b, blockType, values)}};
+    return normedKeysAndValues(e, kRaw, vRaw, adaptor.getKNorm(), adaptor.getStart(), op.getRope(),
+                               op.getEpsilon().convertToDouble(), blockType);
+  }
+};
+
+/// One contraction over [Wq; Wk; Wv], then columns [0, Nq), [Nq, Nq + Nk) and the rest
+/// as views of its result: each output's dot product is the one the separate
+/// projections compute, so the merge changes no value.
+struct QKVProjectLowering : KernelPattern<QKVProjectOp> {
+  using KernelPattern::KernelPattern;
+  SmallVector<Value> lower(QKVProjectOp op, Adaptor adaptor,
+                           ImplicitLocOpBuilder &b) const override {
+    TensorEmitter e(b, op.getFormat());
+    auto blockType = cast<RankedTensorType>(op.getKeys().getType());
+    auto queryType = cast<RankedTensorType>(op.getQueries().getType());
+    int64_t heads = queryType.getDimSize(1), kvHeads = blockType.getDimSize(1),
+            d = blockType.getDimSize(2);
+    double eps = op.getEpsilon().convertToDouble();
+    Value qkv = e.matmulTransposedWeight(adaptor.getInput(), adaptor.getWeight());
+    Value tokens = tensor::DimOp::create(b, qkv, 0);
+    auto columns = [&](int64_t first, int64_t count, int64_t splitHeads) {
+      Value slice = tensor::ExtractSliceOp::create(
+          b, qkv, ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(first)},
+          ArrayRef<OpFoldResult>{tokens, b.getIndexAttr(count)},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+      return e.splitLastDim(slice, splitHeads, d);
+    };
+    Value qRaw = columns(0, heads * d, heads);
+    Value kRaw = columns(heads * d, kvHeads * d, kvHeads);
+    Value vRaw = op.isKEqV() ? kRaw : columns((heads + kvHeads) * d, kvHeads * d, kvHeads);
+    Value queries =
+        e.rope(e.rmsNorm(qRaw, adaptor.getQNorm(), eps), adaptor.getStart(), op.getRope());
+    SmallVector<Value> results{tensor::CastOp::create(b, queryType, queries)};
+    results.append(normedKeysAndValues(e, kRaw, vRaw, adaptor.getKNorm(), adaptor.getStart(),
+                                       op.getRope(), eps, blockType));
+    return results;
   }
 };
 
@@ -499,9 +540,12 @@ struct AttentionLowering : KernelPattern<AttentionOp> {
     double eps = op.getEpsilon().convertToDouble();
     Value start = adaptor.getStart();
 
-    Value q = e.splitLastDim(e.matmulTransposedWeight(adaptor.getInput(), adaptor.getQWeight()),
-                             heads, d);
-    q = e.rope(e.rmsNorm(q, adaptor.getQNorm(), eps), start, op.getRope());
+    Value q = adaptor.getQueries();
+    if (!q) {
+      q = e.splitLastDim(e.matmulTransposedWeight(adaptor.getInput(), adaptor.getQWeight()), heads,
+                         d);
+      q = e.rope(e.rmsNorm(q, adaptor.getQNorm(), eps), start, op.getRope());
+    }
     int64_t window = op.getKind() == AttentionKind::sliding ? int64_t(op.getWindow()) : 0;
     AttentionCoreEmitter core(e, start, window, kvh, group);
     Value attended = core.attend(core.groupQueries(q), adaptor.getCache(), adaptor.getKeys(),
@@ -515,8 +559,8 @@ struct AttentionLowering : KernelPattern<AttentionOp> {
 } // namespace
 
 void populateGemmaAttentionToLinalgPatterns(TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<KVProjectLowering, KVAppendLowering, AttentionLowering>(converter,
-                                                                       patterns.getContext());
+  patterns.add<KVProjectLowering, QKVProjectLowering, KVAppendLowering, AttentionLowering>(
+      converter, patterns.getContext());
 }
 
 } // namespace g4

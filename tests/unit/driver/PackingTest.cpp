@@ -208,3 +208,55 @@ TEST(Packing, Bf16x8GroupsAreTransposed) { expectGroupsTransposed("bf16x8", 8); 
 TEST(Packing, Bf16x16GroupsAreTransposed) { expectGroupsTransposed("bf16x16", 16); }
 
 } // namespace
+
+// A merged matrix (g4-gemma-merge-projections) is written part by part: its bytes in
+// the blob are those of the parts, each packed in the merged param's format, one after
+// the other, so the kernel reads [Wq; Wk; Wv] as one matrix.
+TEST(Packing, MergedMatrixHoldsItsPartsInOrder) {
+  const int64_t inputs = 64;
+  auto valuesOf = [&](const std::string &name, int64_t rows) {
+    std::vector<float> values(size_t(rows * inputs));
+    for (size_t i = 0; i < values.size(); ++i)
+      values[i] = float((i * 29 + name.size() * 11 + i / 5) % 17) - 8.0f + float(i % 4) * 0.125f;
+    return values;
+  };
+  g4::TensorFiller floats = [&](const g4::WeightPlan &source, llvm::raw_ostream &os) {
+    std::vector<float> values = valuesOf(source.name, source.shape[0]);
+    EXPECT_EQ(source.bytes, int64_t(values.size() * 4)) << source.name;
+    os.write(reinterpret_cast<const char *>(values.data()), values.size() * 4);
+    return llvm::Error::success();
+  };
+  g4::TensorFiller packed =
+      g4::packingTensors(floats, [](const g4::WeightPlan &) { return std::string("f32"); });
+  const std::vector<std::pair<std::string, int64_t>> parts = {
+      {"layers.0.self_attn.q_proj.weight", 32},
+      {"layers.0.self_attn.k_proj.weight", 8},
+      {"layers.0.self_attn.v_proj.weight", 16}};
+  for (std::string format : {"q8_0", "q4_0x8"}) {
+    const int64_t rowBytes = inputs / 32 * (format == "q8_0" ? 34 : 18);
+    g4::MemoryPlan merged;
+    g4::WeightPlan tensor;
+    tensor.name = "layers.0.self_attn.qkv_proj.weight";
+    tensor.elementType = "i8";
+    tensor.packedFormat = format;
+    tensor.logicalShape = {56, inputs};
+    tensor.shape = {56, rowBytes};
+    tensor.bytes = 56 * rowBytes;
+    tensor.parts = parts;
+    merged.weights.push_back(tensor);
+    merged.weightsBytes = tensor.bytes;
+    std::string blob;
+    llvm::raw_string_ostream os(blob);
+    ASSERT_FALSE(bool(g4::writeWeightBlob(os, merged, 1, packed)));
+    os.flush();
+    std::string expected;
+    for (const auto &[name, rows] : parts) {
+      llvm::Expected<std::string> part = packRows(valuesOf(name, rows), rows, format);
+      ASSERT_TRUE(bool(part)) << llvm::toString(part.takeError());
+      expected += *part;
+    }
+    ASSERT_GE(blob.size(), expected.size());
+    EXPECT_TRUE(blob.substr(blob.size() - expected.size()) == expected)
+        << format << ": the merged matrix's bytes differ from its packed parts";
+  }
+}

@@ -635,3 +635,65 @@ func.func @activation_rank(%x: tensor<f32>, %w: tensor<4x4xbf16>) -> tensor<4xf3
 // kv_cache_t4_bf16: a bf16 cache is rejected too (the lowering and the ABI store f32).
 // expected-error@+1 {{T4: kv_cache element_type must be f32; found 'bf16'}}
 func.func @kv_cache_t4_bf16(%c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = bf16>)
+
+// -----
+
+// param_c1: a merged matrix's part rows add up to its rows.
+// expected-error@+1 {{C1: 2 parts of 2 row counts (at least two, one each) must add up to the 192 rows}}
+gemma.param @qkv.weight : tensor<192x96xbf16> {part_rows = array<i64: 128, 32>, parts = ["q.weight", "k.weight"]}
+
+// -----
+
+// qkv_project_c2: heads are a multiple of kv_heads.
+func.func @qkv_project_c2(%x: tensor<?x96xf32>, %s: index, %w: tensor<176x96xbf16>, %n: tensor<16xbf16>) -> tensor<?x7x16xf32> {
+  // expected-error@+1 {{C2: heads and kv_heads must be static, heads a multiple of kv_heads}}
+  %q, %k, %v = gemma.qkv_project %x, %s qkv(%w) q_norm(%n) k_norm(%n) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<176x96xbf16>, tensor<16xbf16>, tensor<16xbf16>) -> (tensor<?x7x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  return %q : tensor<?x7x16xf32>
+}
+
+// -----
+
+// qkv_project_c3: the merged matrix has the rows of Q, K and V ([Q; K] with k_eq_v).
+func.func @qkv_project_c3(%x: tensor<?x96xf32>, %s: index, %w: tensor<192x96xbf16>, %n: tensor<16xbf16>) -> tensor<?x8x16xf32> {
+  // expected-error@+1 {{C3: 'weight' must have shape [160, 96]; found [192, 96]}}
+  %q, %k, %v = gemma.qkv_project %x, %s qkv(%w) q_norm(%n) k_norm(%n) {layer = 0 : i64, k_eq_v, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<192x96xbf16>, tensor<16xbf16>, tensor<16xbf16>) -> (tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  return %q : tensor<?x8x16xf32>
+}
+
+// -----
+
+// qkv_project_c4: q_norm and k_norm are [head_dim].
+func.func @qkv_project_c4(%x: tensor<?x96xf32>, %s: index, %w: tensor<192x96xbf16>, %n: tensor<16xbf16>, %m: tensor<8xbf16>) -> tensor<?x8x16xf32> {
+  // expected-error@+1 {{C4: 'q_norm'}}
+  %q, %k, %v = gemma.qkv_project %x, %s qkv(%w) q_norm(%m) k_norm(%n) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<192x96xbf16>, tensor<8xbf16>, tensor<16xbf16>) -> (tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  return %q : tensor<?x8x16xf32>
+}
+
+// -----
+
+// attention_c11: the queries come from q/q_norm or from 'queries', not both.
+func.func @attention_c11(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %w: tensor<192x96xbf16>, %n: tensor<16xbf16>, %wq: tensor<128x96xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  %q, %k, %v = gemma.qkv_project %x, %s qkv(%w) q_norm(%n) k_norm(%n) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<192x96xbf16>, tensor<16xbf16>, tensor<16xbf16>) -> (tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  // expected-error@+1 {{C11: the queries come either from 'q' and 'q_norm' or from 'queries', not both or neither}}
+  %a = gemma.attention %x, %s, %c, %k, %v q(%wq) q_norm(%n) queries(%q) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<?x8x16xf32>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// -----
+
+// attention_c11_source: 'queries' come from the qkv_project of the keys and values.
+func.func @attention_c11_source(%x: tensor<?x96xf32>, %s: index, %c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, %w: tensor<192x96xbf16>, %n: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  %q, %k, %v = gemma.qkv_project %x, %s qkv(%w) q_norm(%n) k_norm(%n) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<192x96xbf16>, tensor<16xbf16>, tensor<16xbf16>) -> (tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  %q2, %k2, %v2 = gemma.qkv_project %x, %s qkv(%w) q_norm(%n) k_norm(%n) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<192x96xbf16>, tensor<16xbf16>, tensor<16xbf16>) -> (tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  // expected-error@+1 {{C11: 'queries' must come from the gemma.qkv_project that computed the keys and values}}
+  %a = gemma.attention %x, %s, %c, %k, %v queries(%q2) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<?x8x16xf32>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}

@@ -10,6 +10,9 @@
 gemma.param @embed_tokens.weight : tensor<512x96xbf16>
 gemma.param @norm.weight : tensor<96xbf16>
 gemma.param @q8.weight : tensor<40x102xi8>
+// A merged matrix (g4-gemma-merge-projections): the rows of its parts in order.
+// CHECK: gemma.param @layers.0.self_attn.qkv_proj.weight : tensor<192x96xbf16> {part_rows = array<i64: 128, 32, 32>, parts = ["layers.0.self_attn.q_proj.weight", "layers.0.self_attn.k_proj.weight", "layers.0.self_attn.v_proj.weight"]}
+gemma.param @layers.0.self_attn.qkv_proj.weight : tensor<192x96xbf16> {part_rows = array<i64: 128, 32, 32>, parts = ["layers.0.self_attn.q_proj.weight", "layers.0.self_attn.k_proj.weight", "layers.0.self_attn.v_proj.weight"]}
 
 // A sliding layer that computes its K/V block, attends over its cache plus the block and
 // appends the block; a KV-shared layer (3) reads the same cache and block (GQA 8:2).
@@ -29,6 +32,30 @@ func.func @attention_paths(%x: tensor<?x96xf32>, %start: index, %c0: !kv0,
   // CHECK: gemma.kv_append %{{.+}}, %{{.+}}, %[[K]], %[[V]] : (!kv0, index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> !kv0
   %c1 = gemma.kv_append %c0, %start, %k, %v : (!kv0, index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> !kv0
   return %b, %c1 : tensor<?x96xf32>, !kv0
+}
+
+// Q, K and V from one merged matrix: the attention reads the qkv_project's queries.
+// CHECK-LABEL: func.func @merged_projections
+func.func @merged_projections(%x: tensor<?x96xf32>, %start: index, %c0: !kv0,
+    %w: tensor<192x96xbf16>, %kn: tensor<16xbf16>, %qn: tensor<16xbf16>,
+    %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  // CHECK: %[[Q:.+]], %[[K:.+]], %[[V:.+]] = gemma.qkv_project %{{.+}}, %{{.+}} qkv(%{{.+}}) q_norm(%{{.+}}) k_norm(%{{.+}}) {epsilon = 9.99999997E-7 : f32, layer = 0 : i64, rope = #gemma.rope<default, theta = 1.000000e+04, rotated_pairs = 8>} : (tensor<?x96xf32>, index, tensor<192x96xbf16>, tensor<16xbf16>, tensor<16xbf16>) -> (tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  %q, %k, %v = gemma.qkv_project %x, %start qkv(%w) q_norm(%qn) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<192x96xbf16>, tensor<16xbf16>, tensor<16xbf16>) -> (tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  // CHECK: gemma.attention %{{.+}}, %{{.+}}, %{{.+}}, %[[K]], %[[V]] queries(%[[Q]]) o(%{{.+}})
+  %a = gemma.attention %x, %start, %c0, %k, %v queries(%q) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !kv0, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<?x8x16xf32>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
+}
+
+// k_eq_v on a global layer: the merged matrix is [Wq; Wk].
+// CHECK-LABEL: func.func @merged_k_eq_v
+func.func @merged_k_eq_v(%x: tensor<1x96xf32>, %start: index, %w: tensor<96x96xf32>,
+    %n: tensor<32xbf16>) -> tensor<1x1x32xf32> {
+  // CHECK: gemma.qkv_project {{.+}}k_eq_v{{.+}} -> (tensor<1x2x32xf32>, tensor<1x1x32xf32>, tensor<1x1x32xf32>)
+  %q, %k, %v = gemma.qkv_project %x, %start qkv(%w) q_norm(%n) k_norm(%n) {layer = 1 : i64, k_eq_v, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<f32>, rope = #gemma.rope<proportional, theta = 1.0e6, rotated_pairs = 4>}
+      : (tensor<1x96xf32>, index, tensor<96x96xf32>, tensor<32xbf16>, tensor<32xbf16>) -> (tensor<1x2x32xf32>, tensor<1x1x32xf32>, tensor<1x1x32xf32>)
+  return %v : tensor<1x1x32xf32>
 }
 
 // k_eq_v on a global layer: no v weight; proportional RoPE rotating 4 of 16 pairs.

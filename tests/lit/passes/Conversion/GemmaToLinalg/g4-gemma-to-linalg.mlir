@@ -186,13 +186,13 @@ func.func @scalar_softcap(%h: tensor<?x96xf32>, %s: tensor<1xbf16>) -> tensor<?x
 // CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[START:[^:]+]]: index, %[[WK:[^:]+]]: tensor<32x96xbf16>, %[[WV:[^:]+]]: tensor<32x96xbf16>, %[[KN:[^:]+]]: tensor<16xbf16>)
 // CHECK:         %[[KP:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[WK]] : tensor<?x96xf32>, tensor<32x96xbf16>)
 // CHECK:         %[[KRAW:.+]] = tensor.expand_shape %[[KP]] {{\[}}[0], [1, 2]] {{.+}} : tensor<?x32xf32> into tensor<?x2x16xf32>
+// CHECK:         %[[VP:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[WV]] : tensor<?x96xf32>, tensor<32x96xbf16>)
+// CHECK:         %[[VRAW:.+]] = tensor.expand_shape %[[VP]]
 // CHECK:         %[[KSS:.+]] = linalg.generic {{.+}} ins(%[[KRAW]] : tensor<?x2x16xf32>)
 // CHECK:         %[[KN_OUT:.+]] = linalg.generic {{.+}} ins(%[[KRAW]], %[[KSS]], %[[KN]] : tensor<?x2x16xf32>, tensor<?x2xf32>, tensor<16xbf16>)
 // CHECK:         linalg.generic
 // CHECK:           math.cos
 // CHECK:         %[[K:.+]] = linalg.generic {{.+}} ins(%[[KN_OUT]], %[[KN_OUT]], %{{.+}}, %{{.+}} : tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<?x8xf32>, tensor<?x8xf32>)
-// CHECK:         %[[VP:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[WV]] : tensor<?x96xf32>, tensor<32x96xbf16>)
-// CHECK:         %[[VRAW:.+]] = tensor.expand_shape %[[VP]]
 // CHECK:         %[[VSS:.+]] = linalg.generic {{.+}} ins(%[[VRAW]] : tensor<?x2x16xf32>)
 // CHECK:         %[[V:.+]] = linalg.generic {{.+}} ins(%[[VRAW]], %[[VSS]] : tensor<?x2x16xf32>, tensor<?x2xf32>)
 // CHECK:         %[[KC:.+]] = tensor.cast %[[K]]
@@ -203,6 +203,38 @@ func.func @kv_project(%x: tensor<?x96xf32>, %start: index, %wk: tensor<32x96xbf1
   %k, %v = gemma.kv_project %x, %start k(%wk) v(%wv) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
       : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
   return %k, %v : tensor<?x2x16xf32>, tensor<?x2x16xf32>
+}
+
+// -----
+
+// qkv_project: one contraction over the merged [Wq; Wk; Wv] matrix, then Q, K and V as
+// column slices of its result (columns 0-127, 128-159, 160-191), each split into heads;
+// Q goes through q_norm and RoPE as in the attention. An attention with `queries` takes
+// them as an operand and has no Q projection of its own.
+// CHECK-LABEL: func.func private @kernel_qkv_project(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[START:[^:]+]]: index, %[[W:[^:]+]]: tensor<192x96xbf16>, %[[QN:[^:]+]]: tensor<16xbf16>, %[[KN:[^:]+]]: tensor<16xbf16>)
+// CHECK:         %[[QKV:.+]] = linalg.generic {{.+}} ins(%[[X]], %[[W]] : tensor<?x96xf32>, tensor<192x96xbf16>)
+// CHECK:         %[[QS:.+]] = tensor.extract_slice %[[QKV]][0, 0] [%{{.+}}, 128] [1, 1]
+// CHECK:         tensor.expand_shape %[[QS]] {{.+}} into tensor<?x8x16xf32>
+// CHECK:         %[[KS:.+]] = tensor.extract_slice %[[QKV]][0, 128] [%{{.+}}, 32] [1, 1]
+// CHECK:         tensor.expand_shape %[[KS]] {{.+}} into tensor<?x2x16xf32>
+// CHECK:         %[[VS:.+]] = tensor.extract_slice %[[QKV]][0, 160] [%{{.+}}, 32] [1, 1]
+// CHECK:         tensor.expand_shape %[[VS]] {{.+}} into tensor<?x2x16xf32>
+// CHECK:         linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %[[QN]] : tensor<?x8x16xf32>, tensor<?x8xf32>, tensor<16xbf16>)
+// CHECK:         linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %[[KN]] : tensor<?x2x16xf32>, tensor<?x2xf32>, tensor<16xbf16>)
+// CHECK:         return {{.+}} : tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>
+// CHECK-LABEL: func.func private @kernel_attention(
+// CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, {{.+}}, %[[Q:[^:]+]]: tensor<?x8x16xf32>, %[[WO:[^:]+]]: tensor<96x128xbf16>)
+// CHECK-NOT:     ins(%[[X]]
+// CHECK:         tensor.expand_shape %[[Q]] {{.+}} into tensor<?x2x4x16xf32>
+!kv0q = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+func.func @qkv_project(%x: tensor<?x96xf32>, %start: index, %c0: !kv0q, %w: tensor<192x96xbf16>,
+    %qn: tensor<16xbf16>, %kn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<?x96xf32> {
+  %q, %k, %v = gemma.qkv_project %x, %start qkv(%w) q_norm(%qn) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<192x96xbf16>, tensor<16xbf16>, tensor<16xbf16>) -> (tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  %a = gemma.attention %x, %start, %c0, %k, %v queries(%q) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !kv0q, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<?x8x16xf32>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  return %a : tensor<?x96xf32>
 }
 
 // -----
