@@ -42,8 +42,8 @@ FailureOr<MemoryPlan> readMemoryPlan(ModuleOp module) {
             weight.shape.back() / gemma::packedBlockBytes(format.getValue()) * 32;
     }
     if (auto parts = param.getParts())
-      for (auto [name, rows] :
-           llvm::zip_equal(parts->getAsValueRange<StringAttr>(), *param.getPartRows()))
+      for (auto [name, rows] : llvm::zip_equal(parts->getAsValueRange<StringAttr>(),
+                                               param.getPartRowsAttr().asArrayRef()))
         weight.parts.emplace_back(name.str(), rows);
     plan.weights.push_back(std::move(weight));
   }

@@ -194,14 +194,15 @@ LogicalResult ParamOp::verify() {
     return success();
   auto type = cast<RankedTensorType>(getType());
   int64_t rows = 0;
-  for (int64_t r : *getPartRows()) {
+  ArrayRef<int64_t> partRows = getPartRowsAttr().asArrayRef();
+  for (int64_t r : partRows) {
     if (r <= 0)
       return emitOpError() << "C1: every part needs a positive row count; found " << r;
     rows += r;
   }
-  if (getParts()->size() != getPartRows()->size() || getParts()->size() < 2 || type.getRank() < 1 ||
+  if (getParts()->size() != partRows.size() || getParts()->size() < 2 || type.getRank() < 1 ||
       rows != type.getDimSize(0))
-    return emitOpError() << "C1: " << getParts()->size() << " parts of " << getPartRows()->size()
+    return emitOpError() << "C1: " << getParts()->size() << " parts of " << partRows.size()
                          << " row counts (at least two, one each) must add up to the "
                          << (type.getRank() ? type.getDimSize(0) : 0) << " rows of " << type;
   return success();

@@ -108,8 +108,8 @@ private:
     attention.erase();
     project.erase();
     for (Value w : oldWeights)
-      if (w && w.use_empty())
-        w.getDefiningOp()->erase();
+      if (Operation *read = w ? w.getDefiningOp<WeightOp>() : nullptr; read && w.use_empty())
+        read->erase();
     replaced.insert(parts.begin(), parts.end());
     return success();
   }
