@@ -251,7 +251,7 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
   Value table = weight("embed_tokens.weight");
   float embedScale = roundToBF16(std::sqrt(float(hidden)));
   WeightFormatAttr tableFormat = format(table);
-  if (!isInterleavedFloat(tableFormat.getValue()))
+  if (!isInterleavedFloat(tableFormat.getValue()) && !isPackedFormat(tableFormat.getValue()))
     tableFormat = nullptr; // plain rows: embed's format is absent
   Value h =
       EmbedOp::create(b, loc, rowsType(hidden), tokenIds, table, f32(embedScale), tableFormat);
@@ -310,6 +310,15 @@ void FunctionEmitter::emit(StringRef name, int64_t tokens) {
 
 } // namespace
 
+std::optional<WeightFormat> packedTableFormat(const ModelDef &def, WeightFormat format) {
+  const auto &t = def.text();
+  bool interleaved = interleavedRows(format) > 1;
+  if (!t.tie_word_embeddings() || t.hidden_size() % 32 != 0 ||
+      (interleaved && t.vocab_size() % interleavedRows(format) != 0))
+    return std::nullopt;
+  return interleaved ? WeightFormat::q8_0x8 : WeightFormat::q8_0;
+}
+
 std::vector<std::string> packedParams(const ModelDef &def, WeightFormat format) {
   std::vector<ParamSpec> specs = listTextDecoderParams(def);
   // A group is packed only if every matrix in it has an input dim divisible by 32 (and,
@@ -344,8 +353,11 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
   b.setInsertionPointToStart(module->getBody());
 
   std::vector<std::string> packedNames;
-  if (options.packedFormat)
+  std::optional<WeightFormat> tableFormat;
+  if (options.packedFormat) {
     packedNames = packedParams(def, *options.packedFormat);
+    tableFormat = packedTableFormat(def, *options.packedFormat);
+  }
   const int64_t blockBytes = options.packedFormat ? packedBlockBytes(*options.packedFormat) : 0;
   std::vector<ParamSpec> specs = listTextDecoderParams(def);
   auto elementOf = [&](const ParamSpec &spec) {
@@ -375,6 +387,10 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
       storage.back() = storage.back() / 32 * blockBytes;
       type = RankedTensorType::get(storage, b.getI8Type());
       format = options.packedFormat;
+    } else if (spec.name == "embed_tokens.weight" && tableFormat) {
+      type = RankedTensorType::get(
+          {spec.shape[0], spec.shape[1] / 32 * packedBlockBytes(*tableFormat)}, b.getI8Type());
+      format = tableFormat;
     } else if (interleavable.lookup(packGroup(spec.name))) {
       format = WeightFormat::bf16x16;
     } else if (spec.name == "embed_tokens.weight" && interleavedTable(def, options, type)) {

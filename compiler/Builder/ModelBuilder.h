@@ -31,8 +31,9 @@ struct BuildOptions {
   /// q8_0 or q4_0 (or their 8-row interleaved forms): the projection matrices (attention q/k/v/o,
   /// MLP, experts, per-layer-embedding projections) are stored in that packed format, quantised at
   /// compile time; each group of matrices one op reads is packed only if all their input dims are
-  /// multiples of 32 (and, interleaved, their output dims multiples of 8). Embeddings (also the
-  /// tied LM head), norms and scalars keep their float type.
+  /// multiples of 32 (and, interleaved, their output dims multiples of 8). The tied embedding
+  /// table (also the LM head) is stored in q8_0 / q8_0x8 (packedTableFormat); the per-layer
+  /// embeddings, norms and scalars keep their float type.
   std::optional<gemma::WeightFormat> packedFormat;
   /// bf16x8 or bf16x16 (the x86 kernels read such a matrix as one stream, 8 or 16
   /// outputs per vector): the tied embedding table (also the LM head) is stored so when
@@ -45,6 +46,13 @@ struct BuildOptions {
 /// The parameters packed `format` packs for `def` (names), in the order of
 /// listTextDecoderParams.
 std::vector<std::string> packedParams(const modeldef::ModelDef &def, gemma::WeightFormat format);
+
+/// The packed format of the tied embedding table (also the LM head) under projections
+/// packed in `format`: q8_0 (q8_0x8 for the interleaved forms) for q8 and q4 alike, since
+/// the head's logits are what sampling reads; none when the table is not tied, its
+/// hidden dim is not a multiple of 32 or, interleaved, its vocab not a multiple of 8.
+std::optional<gemma::WeightFormat> packedTableFormat(const modeldef::ModelDef &def,
+                                                     gemma::WeightFormat format);
 
 /// Builds the module for a validated `def`. The signature of both functions is
 ///   (tokens: tensor<Txi32>, start: index, caches...) -> (logits: tensor<TxVxf32>, caches...)

@@ -49,6 +49,9 @@ int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
     packed = packedParams(def, weightsFormat == "q4" ? gemma::WeightFormat::q4_0
                                                      : gemma::WeightFormat::q8_0);
   const int64_t blockBytes = weightsFormat == "q4" ? 18 : 34;
+  // The tied table (the head) is q8 under q8 and q4 (packedTableFormat).
+  const bool packedTable =
+      !packed.empty() && packedTableFormat(def, gemma::WeightFormat::q8_0).has_value();
   int64_t bytes = 0;
   for (const ParamSpec &spec : listTextDecoderParams(def)) {
     int64_t elements = numElements(spec);
@@ -58,7 +61,10 @@ int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
       elements += t.tie_word_embeddings() ? spec.shape[1] : 0; // head in full + one row
     else if (isExpertWeight(spec.name))
       elements = elements / t.moe().num_experts() * t.moe().top_k();
-    bytes += llvm::is_contained(packed, spec.name) ? elements / 32 * blockBytes : elements * 2;
+    if (spec.name == "embed_tokens.weight" && packedTable)
+      bytes += elements / 32 * 34;
+    else
+      bytes += llvm::is_contained(packed, spec.name) ? elements / 32 * blockBytes : elements * 2;
   }
   // K and V (f32) of every position each layer attends to, shared layers included.
   for (const auto &layer : t.layers()) {

@@ -113,23 +113,26 @@ def prequantised_checkpoint(g4c, fixture, fmt, workdir):
     """A copy of `fixture` whose packed matrices hold their dequantised values (f32)."""
     ir = run([g4c, fixture, f"--weights-format={fmt}", "--emit=mlir",
               "--stop-after=g4-gemma-plan-memory"])
-    packed = []
+    packed = []  # (checkpoint name, its packed format: "q8" or "q4")
     for name, attrs in re.findall(r"gemma\.param @([\w.]+) : tensor<[^>]+xi8> \{(format[^\n]*)\}",
                                   ir):
+        # The tied table is q8 under q4 too; read each param's own format.
+        own = re.search(r"weight_format<(q[48])", attrs).group(1)
         # A merged matrix (g4-gemma-merge-projections) holds the rows of its parts.
         parts = re.search(r"parts = \[([^\]]*)\]", attrs)
-        packed += re.findall(r'"([\w.]+)"', parts.group(1)) if parts else [name]
+        names = re.findall(r'"([\w.]+)"', parts.group(1)) if parts else [name]
+        packed += [(n, own) for n in names]
     if not packed:
         return None, []
     tensors = read_safetensors(os.path.join(fixture, "model.safetensors"))
-    for name in packed:
+    for name, own in packed:
         full = next(k for k in tensors if k.endswith("." + name) or k == name)
         dtype, shape, raw = tensors[full]
         values = to_floats(dtype, raw)
         cols = shape[-1]
         out = []
         for r in range(0, len(values), cols):
-            out += dequantised_row(values[r:r + cols], fmt)
+            out += dequantised_row(values[r:r + cols], own)
         tensors[full] = ("F32", shape, array.array("f", out).tobytes())
     target = os.path.join(workdir, f"prequantised-{fmt}")
     os.makedirs(target, exist_ok=True)

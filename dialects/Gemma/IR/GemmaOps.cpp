@@ -156,19 +156,27 @@ LogicalResult WeightOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult EmbedOp::verify() {
+  std::optional<WeightFormat> format = getFormat();
+  bool packed = format && isPackedFormat(*format);
   if (rank(getTable()) != 2 ||
-      !isa<FloatType>(cast<ShapedType>(getTable().getType()).getElementType()))
-    return emitOpError() << "C1: 'table' must be a rank-2 float tensor [vocab, hidden]; found "
+      !(packed || isa<FloatType>(cast<ShapedType>(getTable().getType()).getElementType())))
+    return emitOpError() << "C1: 'table' must be a rank-2 float tensor [vocab, hidden], or "
+                            "i8 in a packed format; found "
                          << getTable().getType();
-  if (failed(checkShape(*this, "C2", "result", getResult().getType(),
-                        {dim(getTokens(), 0), dim(getTable(), 1)})))
+  // A packed table holds 32 values per block of packedBlockBytes bytes.
+  int64_t hidden =
+      packed ? dim(getTable(), 1) / packedBlockBytes(*format) * 32 : dim(getTable(), 1);
+  if (failed(
+          checkShape(*this, "C2", "result", getResult().getType(), {dim(getTokens(), 0), hidden})))
     return failure();
-  if (std::optional<WeightFormat> format = getFormat()) {
-    if (!isInterleavedFloat(*format))
-      return emitOpError() << "C4: 'format' must be bf16x8 or bf16x16 when present; found "
+  if (format) {
+    if (!isInterleavedFloat(*format) && *format != WeightFormat::q8_0 &&
+        *format != WeightFormat::q8_0x8)
+      return emitOpError() << "C4: 'format' must be bf16x8, bf16x16, q8_0 or q8_0x8 when "
+                              "present; found "
                            << stringifyWeightFormat(*format);
     if (failed(checkMatrixWeight(*this, "C4", "C4", "table", getTable().getType(),
-                                 {dim(getTable(), 0), dim(getTable(), 1)}, *format)))
+                                 {dim(getTable(), 0), hidden}, *format)))
       return failure();
   }
   return checkPositive(*this, "C3", "scale", getScale().convertToDouble());

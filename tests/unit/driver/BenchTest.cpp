@@ -31,7 +31,8 @@ TEST(Bench, DecodeBytesPerTokenCountWhatDecodeReads) {
 
 // Packed formats count their blocks: tiny-moe packs nothing (hidden 72 is not a multiple
 // of 32), tiny-e2b packs its projections, q4_0 blocks (18 bytes) below q8_0 (34) below
-// bf16 (64 bytes per 32 weights).
+// bf16 (64 bytes per 32 weights), and its tied table (the head, plus one row) in q8_0
+// under both formats.
 TEST(Bench, DecodeBytesPerTokenCountPackedBlocks) {
   g4::modeldef::ModelDef moe = tinyMoE();
   EXPECT_EQ(g4::decodeBytesPerToken(moe, 0, "q8"), g4::decodeBytesPerToken(moe, 0));
@@ -41,10 +42,12 @@ TEST(Bench, DecodeBytesPerTokenCountPackedBlocks) {
           q4 = g4::decodeBytesPerToken(*e2b, 0, "q4");
   EXPECT_LT(q4, q8);
   EXPECT_LT(q8, bf16);
-  // Per block of 32 weights the bytes go 64 -> 34 (q8_0) or 64 -> 18 (q4_0), so bf16 - q8 = 30 x
-  // blocks and bf16 - q4 = 46 x blocks.
+  // Per block of 32 weights the bytes go 64 -> 34 (q8_0) or 64 -> 18 (q4_0). With P
+  // projection blocks and T table blocks, bf16 - q8 = 30 (P + T) and q8 - q4 = 16 P; the
+  // table read per token is 512 x 96 + 96 values, 1539 blocks.
+  EXPECT_EQ((q8 - q4) % 16, 0);
   EXPECT_EQ((bf16 - q8) % 30, 0);
-  EXPECT_EQ((bf16 - q8) / 30, (bf16 - q4) / 46);
+  EXPECT_EQ((bf16 - q8) / 30 - (q8 - q4) / 16, (512 * 96 + 96) / 32);
 }
 
 // The head (the tied embedding, 384 x 72) is counted apart: a prefill call runs it

@@ -121,10 +121,37 @@ func.func @linear_c3(%x: tensor<?x96xf32>, %w: tensor<36x102xi8>) -> tensor<?x36
 
 // -----
 
-// embed_c4: a table layout must be bf16x8.
+// embed_c4: a table layout must be bf16x8, bf16x16, q8_0 or q8_0x8.
 func.func @embed_c4(%tokens: tensor<?xi32>, %table: tensor<40x96xbf16>) -> tensor<?x96xf32> {
-  // expected-error@+1 {{C4: 'format' must be bf16x8 or bf16x16 when present; found bf16}}
+  // expected-error@+1 {{C4: 'format' must be bf16x8, bf16x16, q8_0 or q8_0x8 when present; found bf16}}
   %h = gemma.embed %tokens, %table {scale = 2.0 : f32, format = #gemma.weight_format<bf16>} : (tensor<?xi32>, tensor<40x96xbf16>) -> tensor<?x96xf32>
+  return %h : tensor<?x96xf32>
+}
+
+// -----
+
+// embed_c4_q4: a q4_0 table is not a layout embed reads.
+func.func @embed_c4_q4(%tokens: tensor<?xi32>, %table: tensor<40x54xi8>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C4: 'format' must be bf16x8, bf16x16, q8_0 or q8_0x8 when present; found q4_0}}
+  %h = gemma.embed %tokens, %table {scale = 2.0 : f32, format = #gemma.weight_format<q4_0>} : (tensor<?xi32>, tensor<40x54xi8>) -> tensor<?x96xf32>
+  return %h : tensor<?x96xf32>
+}
+
+// -----
+
+// embed_c4_q8x8: a q8_0x8 table has groups of 8 rows.
+func.func @embed_c4_q8x8(%tokens: tensor<?xi32>, %table: tensor<36x102xi8>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C4: 'table' output dim 36 must be a multiple of 8 for format q8_0x8}}
+  %h = gemma.embed %tokens, %table {scale = 2.0 : f32, format = #gemma.weight_format<q8_0x8>} : (tensor<?xi32>, tensor<36x102xi8>) -> tensor<?x96xf32>
+  return %h : tensor<?x96xf32>
+}
+
+// -----
+
+// embed_c1_i8: an i8 table needs a packed format.
+func.func @embed_c1_i8(%tokens: tensor<?xi32>, %table: tensor<40x102xi8>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{C1: 'table' must be a rank-2 float tensor [vocab, hidden], or i8 in a packed format}}
+  %h = gemma.embed %tokens, %table {scale = 2.0 : f32} : (tensor<?xi32>, tensor<40x102xi8>) -> tensor<?x96xf32>
   return %h : tensor<?x96xf32>
 }
 

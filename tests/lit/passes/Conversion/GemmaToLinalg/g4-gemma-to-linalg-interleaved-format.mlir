@@ -54,3 +54,34 @@ func.func @interleaved_linear(%x: tensor<?x96xf32>) -> (tensor<?x40xf32>, tensor
 // CHECK:           arith.shrui
 // CHECK:           arith.andi
 // CHECK:           arith.subi
+
+// -----
+
+// A tied table in q8_0x8 (its head reads it as above) and in q8_0: embed reads one row
+// per token, value h of row r from block h / 32. q8_0x8: group r - r mod 8, block at
+// 272 (h / 32), scale at 2 (r mod 8), quantum at 16 + 32 ((h mod 32) / 4) + 4 (r mod 8)
+// + h mod 4, stored + 128; a group's bytes run on through its 8 rows of 102 bytes.
+// q8_0: scale at 34 (h / 32), the signed quantum 2 bytes on. Each value is
+// q * f16(scale) * embed scale.
+// CHECK-LABEL: func.func private @kernel_embed(
+// CHECK-SAME:      %[[TOK:[^:]+]]: tensor<?xi32>, %[[TABLE:[^:]+]]: tensor<40x102xi8>)
+// CHECK:         linalg.generic {{.+}} ins(%[[TOK]] : tensor<?xi32>)
+// CHECK:           %[[ROW:.+]] = arith.index_cast
+// CHECK:           %[[LANE:.+]] = arith.remui %[[ROW]], %c8
+// CHECK:           %[[GROUP:.+]] = arith.subi %[[ROW]], %[[LANE]]
+// CHECK:           arith.constant 272 : index
+// CHECK:           tensor.extract %[[TABLE]]
+// CHECK:           tensor.extract %[[TABLE]]
+// CHECK:           arith.extui {{.+}} : i8 to i32
+// CHECK:           arith.constant 128 : i32
+// CHECK:           arith.subi
+// CHECK:           arith.sitofp
+// CHECK-LABEL: func.func private @kernel_embed_0(
+// CHECK:           arith.constant 34 : index
+// CHECK:           arith.extsi {{.+}} : i8 to i32
+// CHECK:           arith.sitofp
+func.func @packed_tables(%t: tensor<?xi32>, %a: tensor<40x102xi8>, %b: tensor<40x102xi8>) -> (tensor<?x96xf32>, tensor<?x96xf32>) {
+  %h = gemma.embed %t, %a {scale = 2.0 : f32, format = #gemma.weight_format<q8_0x8>} : (tensor<?xi32>, tensor<40x102xi8>) -> tensor<?x96xf32>
+  %g = gemma.embed %t, %b {scale = 2.0 : f32, format = #gemma.weight_format<q8_0>} : (tensor<?xi32>, tensor<40x102xi8>) -> tensor<?x96xf32>
+  return %h, %g : tensor<?x96xf32>, tensor<?x96xf32>
+}
