@@ -333,23 +333,21 @@ struct KVProducer {
   bool kEqV = false;
 };
 
+template <typename ProjectOp> KVProducer kvProducer(ProjectOp project) {
+  return KVProducer{project,
+                    project.getKeys(),
+                    project.getValues(),
+                    project.getStart(),
+                    int64_t(project.getLayer()),
+                    project.getRope(),
+                    project.isKEqV()};
+}
+
 std::optional<KVProducer> kvProducerOf(Value keys) {
   if (auto project = keys.getDefiningOp<KVProjectOp>())
-    return KVProducer{project,
-                      project.getKeys(),
-                      project.getValues(),
-                      project.getStart(),
-                      int64_t(project.getLayer()),
-                      project.getRope(),
-                      project.isKEqV()};
+    return kvProducer(project);
   if (auto project = keys.getDefiningOp<QKVProjectOp>())
-    return KVProducer{project,
-                      project.getKeys(),
-                      project.getValues(),
-                      project.getStart(),
-                      int64_t(project.getLayer()),
-                      project.getRope(),
-                      project.isKEqV()};
+    return kvProducer(project);
   return std::nullopt;
 }
 

@@ -22,14 +22,13 @@ using g4::lowering::TensorEmitter;
 namespace g4 {
 namespace {
 
-/// out[t, h] = f32(table[tokens[t], h]) * scale: reads one table row per token. A table
-/// in transposed groups of `group` rows (bf16x8, bf16x16) holds row i's value h at offset
-/// group * h + i % group of group i / group.
-Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale, int64_t group = 1) {
+/// out[t, h] = value(row, h) * scale with row = tokens[t], for h < width: one table row
+/// per token.
+Value gatherTokenRows(TensorEmitter &e, Value tokens, int64_t width, double scale,
+                      llvm::function_ref<Value(ImplicitLocOpBuilder &, Value, Value)> value) {
   ImplicitLocOpBuilder &b = e.builder();
   MLIRContext *ctx = b.getContext();
-  auto tableType = cast<RankedTensorType>(table.getType());
-  SmallVector<OpFoldResult> shape{e.sizes(tokens)[0], b.getIndexAttr(tableType.getDimSize(1))};
+  SmallVector<OpFoldResult> shape{e.sizes(tokens)[0], b.getIndexAttr(width)};
   Value out = tensor::EmptyOp::create(b, shape, b.getF32Type());
   AffineExpr t, h;
   bindDims(ctx, t, h);
@@ -41,97 +40,85 @@ Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale, int6
              SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
              [&](OpBuilder &nested, Location loc, ValueRange args) {
                ImplicitLocOpBuilder nb(loc, nested);
-               TensorEmitter ne(nb);
                Value row = arith::IndexCastOp::create(nb, nb.getIndexType(), args[0]);
-               Value col = linalg::IndexOp::create(nb, 1);
-               if (group > 1) {
-                 Value rows = ne.index(group), width = ne.index(tableType.getDimSize(1));
-                 Value offset = arith::AddIOp::create(nb, arith::MulIOp::create(nb, col, rows),
-                                                      arith::RemUIOp::create(nb, row, rows));
-                 Value groupStart =
-                     arith::SubIOp::create(nb, row, arith::RemUIOp::create(nb, row, rows));
-                 row = arith::AddIOp::create(nb, groupStart,
-                                             arith::DivUIOp::create(nb, offset, width));
-                 col = arith::RemUIOp::create(nb, offset, width);
-               }
-               Value v = tensor::ExtractOp::create(nb, table, ValueRange{row, col});
-               linalg::YieldOp::create(
-                   nb, ValueRange{arith::MulFOp::create(nb, ne.toF32(v), scaleValue)});
+               Value v = value(nb, row, linalg::IndexOp::create(nb, 1));
+               linalg::YieldOp::create(nb, ValueRange{arith::MulFOp::create(nb, v, scaleValue)});
              })
       .getResult(0);
 }
 
+/// out[t, h] = f32(table[tokens[t], h]) * scale. A table in transposed groups of `group`
+/// rows (bf16x8, bf16x16) holds row i's value h at offset group * h + i % group of group
+/// i / group.
+Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale, int64_t group = 1) {
+  auto tableType = cast<RankedTensorType>(table.getType());
+  const int64_t width = tableType.getDimSize(1);
+  return gatherTokenRows(
+      e, tokens, width, scale, [&](ImplicitLocOpBuilder &nb, Value row, Value col) {
+        TensorEmitter ne(nb);
+        if (group > 1) {
+          Value rows = ne.index(group), widthValue = ne.index(width);
+          Value offset = arith::AddIOp::create(nb, arith::MulIOp::create(nb, col, rows),
+                                               arith::RemUIOp::create(nb, row, rows));
+          Value groupStart = arith::SubIOp::create(nb, row, arith::RemUIOp::create(nb, row, rows));
+          row =
+              arith::AddIOp::create(nb, groupStart, arith::DivUIOp::create(nb, offset, widthValue));
+          col = arith::RemUIOp::create(nb, offset, widthValue);
+        }
+        return ne.toF32(tensor::ExtractOp::create(nb, table, ValueRange{row, col}));
+      });
+}
+
 /// out[t, h] = q * d * scale for the table's q8_0 (or q8_0x8) quantum q of row tokens[t],
-/// input h, and its block's f16 scale d: one table row's blocks per token. q * d is exact
-/// in f32, so this is the dequantised table's row, as the head reads it.
+/// input h, and its block's f16 scale d. q * d is exact in f32, so this is the
+/// dequantised table's row, as the head reads it.
 ///   q8_0:   row r, block b at byte 34 b: d, then the 32 signed quanta.
 ///   q8_0x8: the 8 rows of group r / 8 block by block, 272 bytes per block: the 8 rows'
 ///           d, then 4 inputs of each row in turn, stored as quantum + 128.
 Value gatherPackedRows(TensorEmitter &e, Value tokens, Value table, double scale,
                        WeightFormat format) {
-  ImplicitLocOpBuilder &b = e.builder();
-  MLIRContext *ctx = b.getContext();
-  auto tableType = cast<RankedTensorType>(table.getType());
-  const int64_t width = tableType.getDimSize(1), hidden = width / 34 * 32;
+  const int64_t width = cast<RankedTensorType>(table.getType()).getDimSize(1);
   const bool interleaved = format == WeightFormat::q8_0x8;
-  SmallVector<OpFoldResult> shape{e.sizes(tokens)[0], b.getIndexAttr(hidden)};
-  Value out = tensor::EmptyOp::create(b, shape, b.getF32Type());
-  AffineExpr t, h;
-  bindDims(ctx, t, h);
-  Value scaleValue = e.f32(scale);
-  return linalg::GenericOp::create(
-             b, out.getType(), ValueRange{tokens}, ValueRange{out},
-             SmallVector<AffineMap>{AffineMap::get(2, 0, {t}, ctx),
-                                    AffineMap::get(2, 0, {t, h}, ctx)},
-             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-             [&](OpBuilder &nested, Location loc, ValueRange args) {
-               ImplicitLocOpBuilder nb(loc, nested);
-               TensorEmitter ne(nb);
-               Type i32 = nb.getI32Type(), f32 = nb.getF32Type();
-               auto add = [&](Value x, Value y) { return arith::AddIOp::create(nb, x, y); };
-               auto mul = [&](Value x, int64_t c) {
-                 return arith::MulIOp::create(nb, x, ne.index(c));
-               };
-               Value row = arith::IndexCastOp::create(nb, nb.getIndexType(), args[0]);
-               Value col = linalg::IndexOp::create(nb, 1);
-               Value block = arith::DivUIOp::create(nb, col, ne.index(32));
-               Value input = arith::RemUIOp::create(nb, col, ne.index(32));
-               // Byte offsets in the row (plain) or in the group (interleaved) of the
-               // scale's two bytes and of the quantum.
-               Value scaleAt, quantumAt, rowStart;
-               if (interleaved) {
-                 Value lane = arith::RemUIOp::create(nb, row, ne.index(8));
-                 rowStart = arith::SubIOp::create(nb, row, lane);
-                 Value blockStart = mul(block, 272);
-                 scaleAt = add(blockStart, mul(lane, 2));
-                 quantumAt = add(
-                     add(blockStart, ne.index(16)),
-                     add(add(mul(arith::DivUIOp::create(nb, input, ne.index(4)), 32), mul(lane, 4)),
-                         arith::RemUIOp::create(nb, input, ne.index(4))));
-               } else {
-                 rowStart = row;
-                 scaleAt = mul(block, 34);
-                 quantumAt = add(add(scaleAt, ne.index(2)), input);
-               }
-               // A group's bytes run on through its rows: offset o is (o / width, o % width).
-               auto byteAt = [&](Value offset) {
-                 Value r = add(rowStart, arith::DivUIOp::create(nb, offset, ne.index(width)));
-                 Value c = arith::RemUIOp::create(nb, offset, ne.index(width));
-                 return tensor::ExtractOp::create(nb, table, ValueRange{r, c}).getResult();
-               };
-               Value d = decodeF16Bytes(nb, byteAt(scaleAt), byteAt(add(scaleAt, ne.index(1))));
-               Value byte = byteAt(quantumAt);
-               Value quantum =
-                   interleaved ? arith::SubIOp::create(nb, arith::ExtUIOp::create(nb, i32, byte),
-                                                       arith::ConstantIntOp::create(nb, i32, 128))
-                                     .getResult()
-                               : arith::ExtSIOp::create(nb, i32, byte).getResult();
-               Value weight =
-                   arith::MulFOp::create(nb, arith::SIToFPOp::create(nb, f32, quantum), d);
-               linalg::YieldOp::create(nb,
-                                       ValueRange{arith::MulFOp::create(nb, weight, scaleValue)});
-             })
-      .getResult(0);
+  return gatherTokenRows(
+      e, tokens, width / 34 * 32, scale, [&](ImplicitLocOpBuilder &nb, Value row, Value col) {
+        TensorEmitter ne(nb);
+        Type i32 = nb.getI32Type(), f32 = nb.getF32Type();
+        auto add = [&](Value x, Value y) { return arith::AddIOp::create(nb, x, y); };
+        auto mul = [&](Value x, int64_t c) { return arith::MulIOp::create(nb, x, ne.index(c)); };
+        Value block = arith::DivUIOp::create(nb, col, ne.index(32));
+        Value input = arith::RemUIOp::create(nb, col, ne.index(32));
+        // Byte offsets in the row (plain) or in the group (interleaved) of the scale's
+        // two bytes and of the quantum.
+        Value scaleAt, quantumAt, rowStart;
+        if (interleaved) {
+          Value lane = arith::RemUIOp::create(nb, row, ne.index(8));
+          rowStart = arith::SubIOp::create(nb, row, lane);
+          Value blockStart = mul(block, 272);
+          scaleAt = add(blockStart, mul(lane, 2));
+          quantumAt =
+              add(add(blockStart, ne.index(16)),
+                  add(add(mul(arith::DivUIOp::create(nb, input, ne.index(4)), 32), mul(lane, 4)),
+                      arith::RemUIOp::create(nb, input, ne.index(4))));
+        } else {
+          rowStart = row;
+          scaleAt = mul(block, 34);
+          quantumAt = add(add(scaleAt, ne.index(2)), input);
+        }
+        // A group's bytes run on through its rows: offset o is (o / width, o % width).
+        auto byteAt = [&](Value offset) {
+          Value r = add(rowStart, arith::DivUIOp::create(nb, offset, ne.index(width)));
+          Value c = arith::RemUIOp::create(nb, offset, ne.index(width));
+          return tensor::ExtractOp::create(nb, table, ValueRange{r, c}).getResult();
+        };
+        Value d = decodeF16Bytes(nb, byteAt(scaleAt), byteAt(add(scaleAt, ne.index(1))));
+        Value byte = byteAt(quantumAt);
+        Value quantum = interleaved
+                            ? arith::SubIOp::create(nb, arith::ExtUIOp::create(nb, i32, byte),
+                                                    arith::ConstantIntOp::create(nb, i32, 128))
+                                  .getResult()
+                            : arith::ExtSIOp::create(nb, i32, byte).getResult();
+        return arith::MulFOp::create(nb, arith::SIToFPOp::create(nb, f32, quantum), d).getResult();
+      });
 }
 
 struct EmbedLowering : KernelPattern<EmbedOp> {
