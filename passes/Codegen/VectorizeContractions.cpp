@@ -1204,6 +1204,12 @@ private:
       return signedQuanta() ? emitSignedDot4Accumulate(nb, idiom, sum, quanta, x)
                             : emitUnsignedDot4Accumulate(nb, idiom, sum, quanta, x);
     };
+    // q4 on AVX2 without VNNI: vpmaddubsw's pair sums of nibbles (<= 15) and x quanta
+    // (|q| <= 127) are at most 3810 in magnitude, so a block's 8 of them add up exactly
+    // in i16 (<= 30480 < 2^15) and are widened to i32 once per block: one vpmaddwd and
+    // one vpaddd instead of eight of each.
+    bool i16PairSums = q4 && idiom == Int8DotIdiom::X86MaddUbs;
+    SmallVector<Value> pairSums(rows * cols);
     if (q4) {
       for (int64_t s = 0; s < 4; ++s) {
         SmallVector<Value> low, high;
@@ -1215,6 +1221,13 @@ private:
         for (int64_t i = 0; i < rows; ++i) {
           Value xLow = xAt(i, 8 * s), xHigh = xAt(i, 8 * s + 4);
           for (int64_t j = 0; j < cols; ++j) {
+            if (i16PairSums) {
+              Value chunk = arith::AddIOp::create(nb, emitX86PairSums(nb, low[j], xLow),
+                                                  emitX86PairSums(nb, high[j], xHigh));
+              Value &sum = pairSums[i * cols + j];
+              sum = sum ? arith::AddIOp::create(nb, sum, chunk).getResult() : chunk;
+              continue;
+            }
             even[i * cols + j] = accumulate(even[i * cols + j], low[j], xLow);
             odd[i * cols + j] = accumulate(odd[i * cols + j], high[j], xHigh);
           }
@@ -1246,7 +1259,8 @@ private:
                                   arith::ConstantIntOp::create(nb, i32, q4 ? 8 : 128)));
       Value xScale = vector::BroadcastOp::create(nb, vector8(nb.getF32Type()), xScales[i]);
       for (int64_t j = 0; j < cols; ++j) {
-        Value dot = arith::AddIOp::create(nb, even[i * cols + j], odd[i * cols + j]);
+        Value dot = i16PairSums ? emitX86WidenPairsAccumulate(nb, zeroSums, pairSums[i * cols + j])
+                                : arith::AddIOp::create(nb, even[i * cols + j], odd[i * cols + j]);
         if (offsetSum)
           dot = arith::SubIOp::create(nb, dot, offsetSum);
         next.push_back(

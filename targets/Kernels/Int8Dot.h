@@ -63,6 +63,15 @@ mlir::Value emitX86Int8Dot(mlir::ImplicitLocOpBuilder &b, bool vnni, mlir::Value
 mlir::Value emitX86UnsignedDot4Accumulate(mlir::ImplicitLocOpBuilder &b, bool vnni, mlir::Value acc,
                                           mlir::Value a, mlir::Value bVector);
 
+/// X86MaddUbs in two halves, for callers that add pair sums in i16 before widening them
+/// once: vector<16xi16> whose lane j is a[2j] * b[2j] + a[2j+1] * b[2j+1] (a as u8, b
+/// as i8; `vpmaddubsw`, which saturates, so the caller bounds the sums), and acc
+/// (vector<8xi32>) plus the sums of adjacent i16 lanes (`vpmaddwd` by ones). Lane j of
+/// the widened vector then holds bytes 4j..4j+3, as in emitUnsignedDot4Accumulate.
+mlir::Value emitX86PairSums(mlir::ImplicitLocOpBuilder &b, mlir::Value a, mlir::Value bVector);
+mlir::Value emitX86WidenPairsAccumulate(mlir::ImplicitLocOpBuilder &b, mlir::Value acc,
+                                        mlir::Value pairs);
+
 } // namespace g4
 
 #endif // G4_TARGETS_KERNELS_INT8DOT_H

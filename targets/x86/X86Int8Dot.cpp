@@ -34,19 +34,31 @@ Value emitX86Int8Dot(ImplicitLocOpBuilder &b, bool vnni, Value a, Value bVector)
   return intrinsic(lanes, "llvm.x86.avx2.pmadd.wd", ValueRange{pairs, ones});
 }
 
+Value emitX86PairSums(ImplicitLocOpBuilder &b, Value a, Value bVector) {
+  return LLVM::CallIntrinsicOp::create(b, VectorType::get({16}, b.getI16Type()),
+                                       b.getStringAttr("llvm.x86.avx2.pmadd.ub.sw"),
+                                       ValueRange{a, bVector})
+      .getResult(0);
+}
+
+Value emitX86WidenPairsAccumulate(ImplicitLocOpBuilder &b, Value acc, Value pairs) {
+  auto halves = VectorType::get({16}, b.getI16Type());
+  Value ones = arith::ConstantOp::create(b, DenseElementsAttr::get(halves, int16_t(1)));
+  Value widened = LLVM::CallIntrinsicOp::create(b, VectorType::get({8}, b.getI32Type()),
+                                                b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
+                                                ValueRange{pairs, ones})
+                      .getResult(0);
+  return arith::AddIOp::create(b, acc, widened);
+}
+
 Value emitX86UnsignedDot4Accumulate(ImplicitLocOpBuilder &b, bool vnni, Value acc, Value a,
                                     Value bVector) {
-  auto halves = VectorType::get({16}, b.getI16Type());
-  auto lanes = VectorType::get({8}, b.getI32Type());
-  auto intrinsic = [&](Type result, StringRef name, ValueRange operands) {
-    return LLVM::CallIntrinsicOp::create(b, result, b.getStringAttr(name), operands).getResult(0);
-  };
   if (vnni)
-    return intrinsic(lanes, "llvm.x86.avx512.vpdpbusd.256", ValueRange{acc, a, bVector});
-  Value pairs = intrinsic(halves, "llvm.x86.avx2.pmadd.ub.sw", ValueRange{a, bVector});
-  Value ones = arith::ConstantOp::create(b, DenseElementsAttr::get(halves, int16_t(1)));
-  return arith::AddIOp::create(b, acc,
-                               intrinsic(lanes, "llvm.x86.avx2.pmadd.wd", ValueRange{pairs, ones}));
+    return LLVM::CallIntrinsicOp::create(b, acc.getType(),
+                                         b.getStringAttr("llvm.x86.avx512.vpdpbusd.256"),
+                                         ValueRange{acc, a, bVector})
+        .getResult(0);
+  return emitX86WidenPairsAccumulate(b, acc, emitX86PairSums(b, a, bVector));
 }
 
 } // namespace g4

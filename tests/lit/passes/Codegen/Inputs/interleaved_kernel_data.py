@@ -20,12 +20,18 @@ for m in range(M):
         block[rng.randrange(32)] = rng.choice([-127, 127])
         row += block
     x.append(row)
+# Blocks at the kernels' limits: x all 127 and all -127 (with weight blocks of +7 / +127
+# below, q4's pair sums, added over a block in i16 on AVX2, reach +-30480 of 32767).
+x[0][0:32] = [127] * 32
+x[1][32:64] = [-127] * 32
 
 
 def weights(q4):
     quanta = [[[rng.randint(-8, 7) if q4 else rng.randint(-127, 127) for _ in range(32)]
                for _ in range(BLOCKS)] for _ in range(N)]
     scales = [[rng.choice(SCALES) for _ in range(BLOCKS)] for _ in range(N)]
+    quanta[0][0] = [7 if q4 else 127] * 32
+    quanta[1][1] = [7 if q4 else 127] * 32
     # One group of 8 rows is 8 * BLOCKS blocks of (8 scales, quanta); stored as the 8
     # rows' bytes, i.e. [N, BLOCKS * 34 (18)].
     stored = []
