@@ -40,18 +40,19 @@ struct TempFiles {
 } // namespace
 
 int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
-                            llvm::StringRef weightsFormat) {
+                            std::optional<gemma::WeightFormat> packedFormat) {
   const auto &t = def.text();
+  // What the builder packs under this format: the interleaved forms leave a group whose
+  // output dims are not multiples of 8 unpacked, and the table when its vocab is not.
   std::vector<std::string> packed;
-  // The interleaved layouts read the same bytes; only a matrix with an output dim that is
-  // not a multiple of 8 would stay unpacked there (no benchmark model has one).
-  if (weightsFormat == "q8" || weightsFormat == "q4")
-    packed = packedParams(def, weightsFormat == "q4" ? gemma::WeightFormat::q4_0
-                                                     : gemma::WeightFormat::q8_0);
-  const int64_t blockBytes = weightsFormat == "q4" ? 18 : 34;
-  // The tied table (the head) is q8 under q8 and q4 (packedTableFormat).
-  const bool packedTable =
-      !packed.empty() && packedTableFormat(def, gemma::WeightFormat::q8_0).has_value();
+  int64_t blockBytes = 0;
+  bool packedTable = false;
+  if (packedFormat) {
+    packed = packedParams(def, *packedFormat);
+    blockBytes = gemma::packedBlockBytes(*packedFormat);
+    // The tied table (the head) is q8 under q8 and q4 (packedTableFormat).
+    packedTable = packedTableFormat(def, *packedFormat).has_value();
+  }
   int64_t bytes = 0;
   for (const ParamSpec &spec : listTextDecoderParams(def)) {
     int64_t elements = numElements(spec);
@@ -131,6 +132,13 @@ llvm::Error bench(const BenchOptions &options) {
     return e;
 
   const modeldef::ModelDef &def = input->def;
+  // The format the compile above packed in on this host.
+  llvm::Expected<std::optional<gemma::WeightFormat>> packedFormat =
+      packedWeightFormat(options.weightsFormat, compileOptions.target);
+  if (!packedFormat)
+    return packedFormat.takeError();
+  std::string bytesPerToken = std::to_string(decodeBytesPerToken(def, 0, *packedFormat)) + "," +
+                              std::to_string(decodeBytesPerToken(def, 1024, *packedFormat));
   std::vector<std::string> args{
       *program,
       "--weights",
@@ -144,8 +152,7 @@ llvm::Error bench(const BenchOptions &options) {
       "--depths",
       "0,1024",
       "--bytes-per-token",
-      std::to_string(decodeBytesPerToken(def, 0, options.weightsFormat)) + "," +
-          std::to_string(decodeBytesPerToken(def, 1024, options.weightsFormat)),
+      bytesPerToken,
       "--flops-per-token",
       std::to_string(prefillFlopsPerToken(def)),
       "--head-flops",

@@ -9,10 +9,12 @@
 #ifndef G4_COMPILER_DRIVER_BENCH_H
 #define G4_COMPILER_DRIVER_BENCH_H
 
+#include "dialects/Gemma/IR/GemmaTypes.h"
 #include "model_defs/model_def.pb.h"
 
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 
 namespace g4 {
@@ -32,10 +34,11 @@ struct BenchOptions {
 /// Bytes a decode step reads at context depth `depth`: every weight once (the tied head
 /// in full), one row of the token and per-layer-embedding tables, the selected experts'
 /// share of the expert weights, and the K/V positions each attention layer reads.
-/// `weightsFormat` "q8"/"q4": the matrices g4c packs count 34/32 or 18/32 bytes per
-/// weight (their blocks); everything else 2 (bf16).
+/// With `packedFormat` (as packedWeightFormat gives it for the target) the matrices the
+/// builder packs in it count 34/32 (q8) or 18/32 (q4) bytes per weight, and the tied
+/// table 34/32 where packedTableFormat packs it; everything else 2 (bf16).
 int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
-                            llvm::StringRef weightsFormat = "bf16");
+                            std::optional<gemma::WeightFormat> packedFormat = std::nullopt);
 /// Floating-point operations per prompt token in the weight contractions (2 per weight
 /// element touched; attention's score and value products are not counted), the head
 /// aside: a prefill call runs the head for its last token only.

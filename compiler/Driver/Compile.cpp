@@ -124,7 +124,24 @@ llvm::Error printModule(mlir::ModuleOp module, llvm::StringRef path) {
   });
 }
 
+/// The packed format of `weightsFormat` with or without the interleaved layout.
+std::optional<gemma::WeightFormat> packedFormatOf(llvm::StringRef weightsFormat, bool interleaved) {
+  if (weightsFormat == "q8")
+    return interleaved ? gemma::WeightFormat::q8_0x8 : gemma::WeightFormat::q8_0;
+  if (weightsFormat == "q4")
+    return interleaved ? gemma::WeightFormat::q4_0x8 : gemma::WeightFormat::q4_0;
+  return std::nullopt;
+}
+
 } // namespace
+
+llvm::Expected<std::optional<gemma::WeightFormat>> packedWeightFormat(llvm::StringRef weightsFormat,
+                                                                      const TargetSpec &target) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine = createTargetMachine(target);
+  if (!machine)
+    return machine.takeError();
+  return packedFormatOf(weightsFormat, contractionKernelShape(**machine).interleavedPacking);
+}
 
 llvm::Error compile(const CompileOptions &options) {
   if (options.maxContext <= 0)
@@ -206,12 +223,7 @@ llvm::Error compile(const CompileOptions &options) {
   if (interleaved)
     buildOptions.interleavedFloat =
         kernelShape.lanes >= 16 ? gemma::WeightFormat::bf16x16 : gemma::WeightFormat::bf16x8;
-  if (options.weightsFormat == "q8")
-    buildOptions.packedFormat =
-        interleaved ? gemma::WeightFormat::q8_0x8 : gemma::WeightFormat::q8_0;
-  else if (options.weightsFormat == "q4")
-    buildOptions.packedFormat =
-        interleaved ? gemma::WeightFormat::q4_0x8 : gemma::WeightFormat::q4_0;
+  buildOptions.packedFormat = packedFormatOf(options.weightsFormat, interleaved);
   auto started = std::chrono::steady_clock::now();
   mlir::OwningOpRef<mlir::ModuleOp> module = buildModel(context, input->def, buildOptions);
   double buildSeconds =

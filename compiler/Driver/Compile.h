@@ -2,6 +2,7 @@
 #ifndef G4_COMPILER_DRIVER_COMPILE_H
 #define G4_COMPILER_DRIVER_COMPILE_H
 
+#include "dialects/Gemma/IR/GemmaTypes.h"
 #include "targets/CPU/TargetSelection.h"
 
 #include "llvm/Support/Error.h"
@@ -46,6 +47,12 @@ struct CompileOptions {
 };
 
 llvm::Error compile(const CompileOptions &options);
+
+/// The packed format `weightsFormat` ("q8", "q4") stores the projection matrices in on
+/// `target`: the 8-row interleaved form (q8_0x8, q4_0x8) where the target's kernels read
+/// it, else q8_0 / q4_0; none for any other format (bf16).
+llvm::Expected<std::optional<gemma::WeightFormat>> packedWeightFormat(llvm::StringRef weightsFormat,
+                                                                      const TargetSpec &target);
 
 } // namespace g4
 

@@ -33,13 +33,19 @@ TEST(Bench, DecodeBytesPerTokenCountWhatDecodeReads) {
 // of 32), tiny-e2b packs its projections, q4_0 blocks (18 bytes) below q8_0 (34) below
 // bf16 (64 bytes per 32 weights), and its tied table (the head, plus one row) in q8_0
 // under both formats.
+using g4::gemma::WeightFormat;
+
 TEST(Bench, DecodeBytesPerTokenCountPackedBlocks) {
   g4::modeldef::ModelDef moe = tinyMoE();
-  EXPECT_EQ(g4::decodeBytesPerToken(moe, 0, "q8"), g4::decodeBytesPerToken(moe, 0));
+  EXPECT_EQ(g4::decodeBytesPerToken(moe, 0, WeightFormat::q8_0), g4::decodeBytesPerToken(moe, 0));
   llvm::Expected<g4::modeldef::ModelDef> e2b = g4::loadModelDef(G4_TESTDATA_DIR "/tiny-e2b");
   ASSERT_TRUE(bool(e2b)) << llvm::toString(e2b.takeError());
-  int64_t bf16 = g4::decodeBytesPerToken(*e2b, 0), q8 = g4::decodeBytesPerToken(*e2b, 0, "q8"),
-          q4 = g4::decodeBytesPerToken(*e2b, 0, "q4");
+  int64_t bf16 = g4::decodeBytesPerToken(*e2b, 0),
+          q8 = g4::decodeBytesPerToken(*e2b, 0, WeightFormat::q8_0),
+          q4 = g4::decodeBytesPerToken(*e2b, 0, WeightFormat::q4_0);
+  // The interleaved forms hold the same bytes for the same matrices.
+  EXPECT_EQ(g4::decodeBytesPerToken(*e2b, 0, WeightFormat::q8_0x8), q8);
+  EXPECT_EQ(g4::decodeBytesPerToken(*e2b, 0, WeightFormat::q4_0x8), q4);
   EXPECT_LT(q4, q8);
   EXPECT_LT(q8, bf16);
   // Per block of 32 weights the bytes go 64 -> 34 (q8_0) or 64 -> 18 (q4_0). With P
@@ -48,6 +54,18 @@ TEST(Bench, DecodeBytesPerTokenCountPackedBlocks) {
   EXPECT_EQ((q8 - q4) % 16, 0);
   EXPECT_EQ((bf16 - q8) % 30, 0);
   EXPECT_EQ((bf16 - q8) / 30 - (q8 - q4) / 16, (512 * 96 + 96) / 32);
+}
+
+// A vocab that is not a multiple of 8 leaves the table (the head) unpacked in the
+// interleaved forms (packedTableFormat), so it counts as bf16 there: 30 bytes more per
+// block of its 510 x 96 + 96 values (1533 blocks) than in plain q8_0, which packs it.
+TEST(Bench, DecodeBytesPerTokenCountTheTableAsTheBuilderPacksIt) {
+  llvm::Expected<g4::modeldef::ModelDef> e2b = g4::loadModelDef(G4_TESTDATA_DIR "/tiny-e2b");
+  ASSERT_TRUE(bool(e2b)) << llvm::toString(e2b.takeError());
+  e2b->mutable_text()->set_vocab_size(510);
+  int64_t plain = g4::decodeBytesPerToken(*e2b, 0, WeightFormat::q4_0),
+          interleaved = g4::decodeBytesPerToken(*e2b, 0, WeightFormat::q4_0x8);
+  EXPECT_EQ(interleaved - plain, 30 * (510 * 96 + 96) / 32);
 }
 
 // The head (the tied embedding, 384 x 72) is counted apart: a prefill call runs it
