@@ -363,15 +363,17 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
   auto elementOf = [&](const ParamSpec &spec) {
     return options.paramElementType ? options.paramElementType(&context, spec) : b.getBF16Type();
   };
-  // bf16x16 also takes the bf16 projections left unpacked: an op's group when every
-  // matrix in it is bf16 with an output dim divisible by 16 (the experts' 3-D stacks
-  // stay plain).
+  // The interleaved float format also takes the bf16 projections left unpacked: an op's
+  // group when every matrix in it is bf16 with an output dim divisible by the group (the
+  // experts' 3-D stacks stay plain).
   llvm::StringMap<bool> interleavable;
-  if (options.interleavedFloat == WeightFormat::bf16x16)
+  if (options.interleavedFloat)
     for (const ParamSpec &spec : specs)
       if (std::string group = packGroup(spec.name);
           !group.empty() && !llvm::is_contained(packedNames, spec.name)) {
-        bool ok = spec.shape.size() == 2 && spec.shape[0] % 16 == 0 && elementOf(spec).isBF16();
+        bool ok = spec.shape.size() == 2 &&
+                  spec.shape[0] % interleavedRows(*options.interleavedFloat) == 0 &&
+                  elementOf(spec).isBF16();
         auto [it, inserted] = interleavable.try_emplace(group, ok);
         if (!inserted)
           it->second = it->second && ok;
@@ -392,7 +394,7 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
           {spec.shape[0], spec.shape[1] / 32 * packedBlockBytes(*tableFormat)}, b.getI8Type());
       format = tableFormat;
     } else if (interleavable.lookup(packGroup(spec.name))) {
-      format = WeightFormat::bf16x16;
+      format = options.interleavedFloat;
     } else if (spec.name == "embed_tokens.weight" && interleavedTable(def, options, type)) {
       format = options.interleavedFloat;
     }

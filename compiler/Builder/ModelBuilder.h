@@ -37,9 +37,9 @@ struct BuildOptions {
   std::optional<gemma::WeightFormat> packedFormat;
   /// bf16x8 or bf16x16 (the x86 kernels read such a matrix as one stream, 8 or 16
   /// outputs per vector): the tied embedding table (also the LM head) is stored so when
-  /// it is bf16 and its vocab a multiple of the group. bf16x16 (targets with 16-lane
-  /// vectors) also takes every bf16 projection matrix left unpacked, an op's group when
-  /// all its matrices have output dims divisible by 16 (not the experts' stacks).
+  /// it is bf16 and its vocab a multiple of the group; so is every bf16 projection
+  /// matrix left unpacked, an op's group when all its matrices have output dims
+  /// divisible by the group (not the experts' stacks).
   std::optional<gemma::WeightFormat> interleavedFloat;
 };
 

@@ -216,10 +216,10 @@ llvm::Error compile(const CompileOptions &options) {
     return machine.takeError();
   ContractionKernelShape kernelShape = contractionKernelShape(**machine);
   bool interleaved = kernelShape.interleavedPacking;
-  // bf16 matrices in transposed groups of one vector of outputs: 16-lane targets take
-  // them for every bf16 projection (one weight stream in decode, 6 x 4 zmm tiles in
-  // prefill); 8-lane ones only for the tied head, since there a ymm tile of 8-row groups
-  // ran prefill slower than the row layout.
+  // bf16 matrices in transposed groups of one vector of outputs, for every bf16
+  // projection and the tied head: decode reads each group as one stream (the row layout
+  // reads 8 rows at once), prefill runs 6 x 4 zmm or 4 x 2 ymm tiles. With AVX2 this
+  // beat the row layout in decode (+33% tg@0) and prefill (+3-7%, docs/performance.md).
   if (interleaved)
     buildOptions.interleavedFloat =
         kernelShape.lanes >= 16 ? gemma::WeightFormat::bf16x16 : gemma::WeightFormat::bf16x8;

@@ -899,7 +899,8 @@ private:
 /// weight rows per group, transposed), y [M, T, G]. Per input k, one vector of the G
 /// rows' weights meets x[m, k] broadcast, so each vector<Gxf32> accumulator holds G
 /// outputs, summed over k in order: the same sequence in every tile shape (decode equals
-/// prefill). G = 8: tiles of `tile-rows` rows by two groups (four with 32 registers).
+/// prefill). G = 8: tiles of 6 rows by two groups with 8 lanes (AVX2), else of
+/// `tile-rows` rows by two groups (four with 32 registers).
 /// G = 16 (one zmm per group): 6 rows by four groups, 24 accumulators, so each x
 /// broadcast feeds four FMAs (a C model of the tile on Zen 4, weights in L2: 6 x 4 at
 /// 100% of the FMA peak, 6 x 2 at 84%, 4 x 4 at 93%). Decode takes four groups, four
@@ -915,6 +916,12 @@ public:
       tiles.tileRows = 6;
       tiles.mBlock = 48;
       tiles.tileCols = 4;
+    } else if (shape.lanes == 8 && !shape.scalable) {
+      // AVX2, 16 ymm registers: 6 x 2 tiles, 12 accumulators, so each weight vector
+      // feeds six FMAs (E2B-shaped bf16 pp512 +13-20% over 4 x 2).
+      tiles.tileRows = 6;
+      tiles.mBlock = 48;
+      tiles.tileCols = 2;
     } else {
       tiles.tileCols = shape.lanes >= 16 ? 4 : 2;
     }

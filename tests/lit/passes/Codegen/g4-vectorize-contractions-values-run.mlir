@@ -18,7 +18,7 @@
 // IR-LABEL: func.func @main(
 // IR:         memref.expand_shape %{{.+}} {{\[}}[0], [1, 2]] output_shape [40, 4, 8] : memref<40x32xbf16, strided<[64, 1], offset: ?>> into memref<40x4x8xbf16, strided<[64, 8, 1], offset: ?>>
 // IR:         memref.transpose %{{.+}} (d0, d1, d2) -> (d1, d0, d2) : memref<40x4x8xbf16, strided<[64, 8, 1], offset: ?>> to memref<4x40x8xbf16, strided<[8, 64, 1], offset: ?>>
-// IR:         scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// IR:         scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // IR:           vector.load %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] : memref<4x40x8xbf16, strided<[8, 64, 1], offset: ?>>, vector<8xbf16>
 // IR:           vector.broadcast %{{.+}} : f32 to vector<8xf32>
 // IR:           vector.fma

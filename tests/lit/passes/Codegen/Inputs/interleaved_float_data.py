@@ -9,8 +9,9 @@ import random
 import sys
 
 G = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+# G = 8: 7 rows are a 6-row tile (8 lanes) or a 4-row tile (16 lanes) and leftover rows;
 # G = 16: 13 rows are two 6-row tiles and a leftover row, 48 weight rows three groups.
-M, N, K = (5, 24, 40) if G == 8 else (13, 48, 40)
+M, N, K = (7, 24, 40) if G == 8 else (13, 48, 40)
 rng = random.Random(16)
 x = [[rng.randint(-9, 9) for _ in range(K)] for _ in range(M)]
 w = [[rng.randint(-9, 9) for _ in range(K)] for _ in range(N)]
