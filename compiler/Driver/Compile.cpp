@@ -218,8 +218,8 @@ llvm::Error compile(const CompileOptions &options) {
   bool interleaved = kernelShape.interleavedPacking;
   // bf16 matrices in transposed groups of one vector of outputs, for every bf16
   // projection and the tied head: decode reads each group as one stream (the row layout
-  // reads 8 rows at once), prefill runs 6 x 4 zmm or 4 x 2 ymm tiles. With AVX2 this
-  // beat the row layout in decode (+33% tg@0) and prefill (+3-7%, docs/performance.md).
+  // reads 8 rows at once), prefill runs 6 x 4 zmm or 6 x 2 ymm tiles. With AVX2 this
+  // beat the row layout in decode (+35% tg@0) and prefill (+20% pp512; performance.md).
   if (interleaved)
     buildOptions.interleavedFloat =
         kernelShape.lanes >= 16 ? gemma::WeightFormat::bf16x16 : gemma::WeightFormat::bf16x8;
