@@ -2,6 +2,7 @@
 
 #include "compiler/Artifact/Artifact.h"
 #include "compiler/Checkpoint/WeightBinder.h"
+#include "dialects/Gemma/IR/GemmaTypes.h"
 #include "runtime/g4rt/abi/model_abi.h"
 
 #include "llvm/ADT/APFloat.h"
@@ -147,17 +148,34 @@ std::vector<uint8_t> interleaveRows(const std::vector<uint8_t> &rows, int64_t bl
   return out;
 }
 
-/// Receives a float matrix row-major and writes its packed rows to `out`.
+/// A band of interleaved groups (interleaveRows, one after another) reordered by panels
+/// (gemma::PanelLayout): panel 0 of each group, then panel 1, ...
+std::vector<uint8_t> bandByPanels(const std::vector<uint8_t> &groups, int64_t blocks, bool q4,
+                                  const gemma::PanelLayout &layout) {
+  const size_t blockBytes = 8 * (q4 ? 18 : 34), groupBytes = size_t(blocks) * blockBytes;
+  const size_t panelBytes = size_t(layout.panelBlocks) * blockBytes;
+  std::vector<uint8_t> out;
+  out.reserve(groups.size());
+  for (int64_t panel = 0; panel < blocks / layout.panelBlocks; ++panel)
+    for (int64_t g = 0; g < layout.bandGroups; ++g) {
+      const uint8_t *start = groups.data() + size_t(g) * groupBytes + size_t(panel) * panelBytes;
+      out.insert(out.end(), start, start + panelBytes);
+    }
+  return out;
+}
+
+/// Receives a float matrix row-major and writes its packed rows to `out`: row by row,
+/// in interleaved groups of `rowGroup` rows, or in bands of such groups by panels.
 class PackingStream : public llvm::raw_ostream {
 public:
   PackingStream(llvm::raw_ostream &out, std::string elementType, int64_t rowLength, bool q4,
-                int64_t rowGroup)
+                int64_t rowGroup, gemma::PanelLayout layout)
       : out(out), elementType(std::move(elementType)), rowLength(rowLength), q4(q4),
-        rowGroup(rowGroup) {
+        rowGroup(rowGroup), layout(layout) {
     SetUnbuffered();
   }
-  /// Whether everything received made whole rows.
-  bool complete() const { return pending.empty() && grouped.empty(); }
+  /// Whether everything received made whole rows (and whole bands).
+  bool complete() const { return pending.empty() && grouped.empty() && band.empty(); }
   /// The first row that could not be quantised, if any.
   std::optional<int64_t> badRow() const { return firstBadRow; }
 
@@ -198,8 +216,17 @@ private:
       grouped.insert(grouped.end(), packed.begin(), packed.end());
       if (rowsDone % rowGroup == 0) {
         std::vector<uint8_t> interleaved = interleaveRows(grouped, rowLength / 32, q4);
-        out.write(reinterpret_cast<const char *>(interleaved.data()), interleaved.size());
         grouped.clear();
+        if (!layout.banded()) {
+          out.write(reinterpret_cast<const char *>(interleaved.data()), interleaved.size());
+          continue;
+        }
+        band.insert(band.end(), interleaved.begin(), interleaved.end());
+        if (rowsDone % (rowGroup * layout.bandGroups) == 0) {
+          std::vector<uint8_t> panels = bandByPanels(band, rowLength / 32, q4, layout);
+          out.write(reinterpret_cast<const char *>(panels.data()), panels.size());
+          band.clear();
+        }
       }
     }
     pending.erase(pending.begin(), pending.begin() + used);
@@ -211,7 +238,9 @@ private:
   int64_t rowLength;
   bool q4;
   int64_t rowGroup;
+  gemma::PanelLayout layout;
   std::vector<uint8_t> pending, grouped; // grouped: packed rows of an unfinished group
+  std::vector<uint8_t> band;             // the interleaved groups of an unfinished band
   uint64_t received = 0;
   int64_t rowsDone = 0;
   std::optional<int64_t> firstBadRow;
@@ -283,7 +312,12 @@ TensorFiller packingTensors(TensorFiller inner,
     source.bytes = elements * (source.elementType == "f32" ? 4 : 2);
     bool q4 = tensor.packedFormat == "q4_0" || tensor.packedFormat == "q4_0x8";
     int64_t rowGroup = tensor.packedFormat == "q8_0x8" || tensor.packedFormat == "q4_0x8" ? 8 : 1;
-    PackingStream packer(os, source.elementType, source.shape.back(), q4, rowGroup);
+    // A matrix's rows: an expert stack [E, N, K] is E matrices of N rows.
+    gemma::PanelLayout layout =
+        rowGroup == 8 ? gemma::interleavedPanelLayout(source.shape[source.shape.size() - 2],
+                                                      source.shape.back())
+                      : gemma::PanelLayout{1, source.shape.back() / 32};
+    PackingStream packer(os, source.elementType, source.shape.back(), q4, rowGroup, layout);
     if (llvm::Error e = inner(source, packer))
       return e;
     packer.flush();

@@ -238,11 +238,17 @@ Value roundDown(ImplicitLocOpBuilder &b, Value begin, Value end, int64_t multipl
 /// 17 KB, then a jump of 104 KB), which the hardware prefetcher follows badly. Every
 /// output still adds its k blocks to y in the same order, so the results do not change.
 /// The row block (x's quantisation) then covers all of k, before the tiles.
+///
+/// With `bandOutputs` > 1 (banded interleaved weights, WeightPanels), a single row
+/// takes the outputs a band at a time, and the band's tiles k block by k block: the
+/// weights are stored in that order, and each k block of x serves all of the band's
+/// outputs while it is in L1.
 struct Schedule {
   std::function<void(Value k0, Value kEnd)> beginKBlock;
   std::function<void(Value m0, Value mEnd)> beginRowBlock;
   std::function<void(int64_t rows, int64_t cols, Value m, Value n)> tile;
   bool singleRow = false;
+  int64_t bandOutputs = 1; // a multiple of the single row's tile width; divides outputs
 
   void emit(ImplicitLocOpBuilder &b, const KernelShape &shape, Value rows, Value outputs,
             Value units, int64_t kBlockUnits) {
@@ -260,6 +266,15 @@ struct Schedule {
       // The tiles the general schedule gives a single row: full tiles when they are one
       // row high, else row tiles; then one output at a time.
       int64_t cols = shape.tileRows == 1 ? shape.tileCols : shape.rowTileCols;
+      if (bandOutputs > 1) {
+        forRange(b, index(b, 0), outputs, index(b, bandOutputs), [&](Value n0) {
+          kBlocks([&] {
+            forRange(b, n0, arith::AddIOp::create(b, n0, index(b, bandOutputs)), index(b, cols),
+                     [&](Value n) { tile(1, cols, m, n); });
+          });
+        });
+        return;
+      }
       Value nTiled = roundDown(b, index(b, 0), outputs, cols);
       forRange(b, index(b, 0), nTiled, index(b, cols),
                [&](Value n) { kBlocks([&] { tile(1, cols, m, n); }); });
@@ -1045,6 +1060,16 @@ std::optional<Contraction> matchInterleavedFloatContraction(linalg::GenericOp op
   return Contraction{x, w, y};
 }
 
+/// The order of an interleaved packed weight's blocks (docs/dialects/gemma.md, "Panels";
+/// gemma::PanelLayout decides it): plain, each group of 8 rows over all of k in turn; or
+/// banded, bands of `bandGroups` groups whose blocks are stored panel by panel, panel 0
+/// of each group of the band, then panel 1, ..., `panelBlocks` blocks each.
+struct WeightPanels {
+  int64_t bandGroups = 1;
+  int64_t panelBlocks = 0;
+  bool banded() const { return bandGroups > 1; }
+};
+
 /// The interleaved packed microkernel (q8_0x8, q4_0x8): x [M, K] f32, w [T, K/32 blocks
 /// of 8 weight rows: 16 bytes of f16 scales, then 256 (q8) or 128 (q4) bytes of quanta],
 /// y [M, T, 8]. One vector<8xf32> accumulator per (row of x, group of 8 weight rows)
@@ -1054,14 +1079,17 @@ std::optional<Contraction> matchInterleavedFloatContraction(linalg::GenericOp op
 /// and prefill agree bit for bit.
 class InterleavedKernel {
 public:
+  /// `c.w` is [T, K/32 * block bytes], or banded [T / bandGroups, K/32 * bandGroups *
+  /// block bytes] (WeightPanels); `c.y` is [M, T, 8].
   InterleavedKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c, bool q4,
-                    bool quantize, Int8DotIdiom idiom, int64_t staticRows)
-      : b(b), shape(shape), c(c), q4(q4), quantize(quantize), idiom(idiom), staticRows(staticRows) {
-  }
+                    bool quantize, Int8DotIdiom idiom, int64_t staticRows, WeightPanels layout)
+      : b(b), shape(shape), c(c), q4(q4), quantize(quantize), idiom(idiom), staticRows(staticRows),
+        layout(layout) {}
 
   void emit() {
     int64_t inputs = cast<MemRefType>(c.x.getType()).getDimSize(1);
-    const int64_t blocksPerK = shape.kBlock / 32;
+    // Banded, the k blocks are the panels: a tile's blocks are then contiguous.
+    const int64_t blocksPerK = layout.banded() ? layout.panelBlocks : shape.kBlock / 32;
     if (quantize) {
       std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows, inputs);
       // Beside the scales: the sum of each block's quanta.
@@ -1090,7 +1118,8 @@ public:
                         tile(rows, cols, m, t, m0, k0, kEnd);
                       }};
     schedule.singleRow = staticRows == 1;
-    schedule.emit(b, tiles, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
+    schedule.bandOutputs = layout.bandGroups;
+    schedule.emit(b, tiles, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.y, 1),
                   index(b, inputs / 32), blocksPerK);
   }
 
@@ -1165,20 +1194,41 @@ private:
     Value zero =
         arith::ConstantOp::create(b, DenseElementsAttr::get(vector8(b.getF32Type()), 0.0f));
     SmallVector<Value> init(rows * cols, zero);
+    // Each column's row of c.w and, banded, where its panel starts there less k0's blocks:
+    // group g of a band holds panel p (blocks [k0, k0 + P), k0 = pP) at blocks
+    // (p bandGroups + g) P of the band's row, so block `blk` is at
+    // k0 (bandGroups - 1) + g P + blk.
+    SmallVector<Value> weightRows, panelStarts;
+    for (int64_t j = 0; j < cols; ++j) {
+      Value group = j ? arith::AddIOp::create(b, t, index(b, j)) : t;
+      if (!layout.banded()) {
+        weightRows.push_back(group);
+        continue;
+      }
+      weightRows.push_back(arith::DivUIOp::create(b, group, index(b, layout.bandGroups)));
+      Value inBand = arith::RemUIOp::create(b, group, index(b, layout.bandGroups));
+      panelStarts.push_back(
+          arith::AddIOp::create(b, arith::MulIOp::create(b, k0, index(b, layout.bandGroups - 1)),
+                                arith::MulIOp::create(b, inBand, index(b, layout.panelBlocks))));
+    }
     auto loop = scf::ForOp::create(
         b, k0, kEnd, index(b, 1), init,
         [&](OpBuilder &nested, Location loc, Value blk, ValueRange acc) {
           ImplicitLocOpBuilder nb(loc, nested);
-          Value base = arith::MulIOp::create(nb, blk, index(nb, blockBytes()));
-          SmallVector<Value> groups, weightScales;
+          SmallVector<Value> bases, weightScales;
+          Value plainBase =
+              layout.banded() ? Value() : arith::MulIOp::create(nb, blk, index(nb, blockBytes()));
           for (int64_t j = 0; j < cols; ++j) {
-            groups.push_back(j ? arith::AddIOp::create(nb, t, index(nb, j)) : t);
-            weightScales.push_back(loadScales(nb, groups[j], base));
+            bases.push_back(plainBase ? plainBase
+                                      : arith::MulIOp::create(
+                                            nb, arith::AddIOp::create(nb, panelStarts[j], blk),
+                                            index(nb, blockBytes())));
+            weightScales.push_back(loadScales(nb, weightRows[j], bases[j]));
           }
           SmallVector<Value> next =
-              quantize
-                  ? integerBlock(nb, rows, cols, m, m0, k0, blk, base, groups, weightScales, acc)
-                  : floatBlock(nb, rows, cols, m, blk, base, groups, weightScales, acc);
+              quantize ? integerBlock(nb, rows, cols, m, m0, k0, blk, bases, weightRows,
+                                      weightScales, acc)
+                       : floatBlock(nb, rows, cols, m, blk, bases, weightRows, weightScales, acc);
           scf::YieldOp::create(nb, next);
         });
     addGroupTiles(b, c.y, m, t, rows, cols, loop.getResults());
@@ -1187,8 +1237,9 @@ private:
   /// One block with integer dot products: two chains per output (even and odd groups of
   /// 4 inputs; q4: low and high nibbles) so consecutive dot instructions are independent.
   SmallVector<Value> integerBlock(ImplicitLocOpBuilder &nb, int64_t rows, int64_t cols, Value m,
-                                  Value m0, Value k0, Value blk, Value base, ArrayRef<Value> groups,
-                                  ArrayRef<Value> weightScales, ValueRange acc) {
+                                  Value m0, Value k0, Value blk, ArrayRef<Value> bases,
+                                  ArrayRef<Value> groups, ArrayRef<Value> weightScales,
+                                  ValueRange acc) {
     Type i32 = nb.getI32Type();
     Value localBlock = arith::SubIOp::create(nb, blk, quantizedBase);
     Value byteOffset = arith::MulIOp::create(nb, localBlock, index(nb, 32));
@@ -1221,7 +1272,7 @@ private:
       for (int64_t s = 0; s < 4; ++s) {
         SmallVector<Value> low, high;
         for (int64_t j = 0; j < cols; ++j) {
-          Value packed = loadQuanta(nb, groups[j], base, 16 + 32 * s);
+          Value packed = loadQuanta(nb, groups[j], bases[j], 16 + 32 * s);
           low.push_back(arith::AndIOp::create(nb, packed, splat8(nb, packed, 15)));
           high.push_back(arith::ShRUIOp::create(nb, packed, splat8(nb, packed, 4)));
         }
@@ -1244,7 +1295,7 @@ private:
       for (int64_t g = 0; g < 8; ++g) {
         SmallVector<Value> quanta;
         for (int64_t j = 0; j < cols; ++j) {
-          Value q = loadQuanta(nb, groups[j], base, 16 + 32 * g);
+          Value q = loadQuanta(nb, groups[j], bases[j], 16 + 32 * g);
           quanta.push_back(signedQuanta() ? arith::XOrIOp::create(nb, q, splat8(nb, q, -128)) : q);
         }
         for (int64_t i = 0; i < rows; ++i) {
@@ -1281,7 +1332,7 @@ private:
   /// One block dequantised in registers (--packed-activations=f32): per input k, the 8
   /// weights q * s (exact in f32) times x[k], in input order.
   SmallVector<Value> floatBlock(ImplicitLocOpBuilder &nb, int64_t rows, int64_t cols, Value m,
-                                Value blk, Value base, ArrayRef<Value> groups,
+                                Value blk, ArrayRef<Value> bases, ArrayRef<Value> groups,
                                 ArrayRef<Value> weightScales, ValueRange acc) {
     Type f32 = nb.getF32Type();
     Value inputStart = arith::MulIOp::create(nb, blk, index(nb, 32));
@@ -1290,7 +1341,7 @@ private:
       // The chunk's 32 bytes: 4 inputs of each row (q4: 8, in two nibbles).
       SmallVector<SmallVector<Value>> halves(cols);
       for (int64_t j = 0; j < cols; ++j) {
-        Value bytes = loadQuanta(nb, groups[j], base, 16 + 32 * chunk);
+        Value bytes = loadQuanta(nb, groups[j], bases[j], 16 + 32 * chunk);
         if (q4) {
           halves[j].push_back(arith::AndIOp::create(nb, bytes, splat8(nb, bytes, 15)));
           halves[j].push_back(arith::ShRUIOp::create(nb, bytes, splat8(nb, bytes, 4)));
@@ -1335,16 +1386,20 @@ private:
   bool q4, quantize;
   Int8DotIdiom idiom;
   int64_t staticRows;
+  WeightPanels layout;
   Value quantized, scales, sums;
   Value quantizedBase; // the first block of x in `quantized`
 };
 
 /// The interleaved packed contraction (g4.packed_format q8_0x8 / q4_0x8): x
 /// [M, K/32, 8, 4] (q4: [M, K/32, 4, 2, 4]) f32, w [T, K/32, 272 or 144] i8 (read three
-/// times, as in the plain form), y [M, T, 8] f32.
+/// times, as in the plain form), y [M, T, 8] f32; or banded (WeightPanels) w
+/// [T/B, K/32/P, B, P * (272 or 144)] and y [M, T/B, B, 8] for B groups per band and P
+/// blocks per panel.
 struct InterleavedContraction {
   Value x, w, y;
   bool q4;
+  WeightPanels layout;
 };
 
 std::optional<InterleavedContraction> matchInterleavedContraction(linalg::GenericOp op) {
@@ -1358,21 +1413,36 @@ std::optional<InterleavedContraction> matchInterleavedContraction(linalg::Generi
   Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1], y = op.getDpsInits()[0];
   auto xType = cast<MemRefType>(x.getType()), wType = cast<MemRefType>(w.getType()),
        yType = cast<MemRefType>(y.getType());
-  ArrayRef<int64_t> inner = xType.getShape().drop_front(2);
-  if (xType.getRank() != (q4 ? 5 : 4) || wType.getRank() != 3 || yType.getRank() != 3 ||
-      !xType.getElementType().isF32() || !wType.getElementType().isInteger(8) ||
-      !yType.getElementType().isF32() || ShapedType::isDynamic(xType.getDimSize(1)) ||
-      wType.getDimSize(1) != xType.getDimSize(1) || wType.getDimSize(2) != (q4 ? 144 : 272) ||
-      yType.getDimSize(2) != 8 ||
+  const int64_t blockBytes = q4 ? 144 : 272;
+  const bool banded = wType.getRank() == 4;
+  // Banded, x's blocks are [K/32/P, P].
+  ArrayRef<int64_t> inner = xType.getShape().drop_front(banded ? 3 : 2);
+  if (xType.getRank() != (q4 ? 5 : 4) + (banded ? 1 : 0) || wType.getRank() != (banded ? 4 : 3) ||
+      yType.getRank() != (banded ? 4 : 3) || !xType.getElementType().isF32() ||
+      !wType.getElementType().isInteger(8) || !yType.getElementType().isF32() ||
+      ShapedType::isDynamic(xType.getDimSize(1)) || yType.getShape().back() != 8 ||
       (q4 ? inner != ArrayRef<int64_t>{4, 2, 4} : inner != ArrayRef<int64_t>{8, 4}))
     return std::nullopt;
-  ReassociationIndices xInner =
-      q4 ? ReassociationIndices{1, 2, 3, 4} : ReassociationIndices{1, 2, 3};
+  WeightPanels layout{1, xType.getDimSize(1)};
+  if (banded) {
+    layout = {wType.getDimSize(2), wType.getDimSize(3) / blockBytes};
+    if (ShapedType::isDynamic(layout.bandGroups) || layout.bandGroups < 2 ||
+        yType.getDimSize(2) != layout.bandGroups || wType.getDimSize(3) % blockBytes != 0 ||
+        wType.getDimSize(1) != xType.getDimSize(1) || xType.getDimSize(2) != layout.panelBlocks)
+      return std::nullopt;
+  } else if (wType.getDimSize(1) != xType.getDimSize(1) || wType.getDimSize(2) != blockBytes) {
+    return std::nullopt;
+  }
+  ReassociationIndices xInner;
+  for (int64_t dim = 1; dim < xType.getRank(); ++dim)
+    xInner.push_back(dim);
+  ReassociationIndices wInner = banded ? ReassociationIndices{1, 2, 3} : ReassociationIndices{1, 2};
   if (!memref::CollapseShapeOp::isGuaranteedCollapsible(xType, {{0}, xInner}) ||
-      !memref::CollapseShapeOp::isGuaranteedCollapsible(wType, {{0}, {1, 2}}) ||
+      !memref::CollapseShapeOp::isGuaranteedCollapsible(wType, {{0}, wInner}) ||
+      (banded && !memref::CollapseShapeOp::isGuaranteedCollapsible(yType, {{0}, {1, 2}, {3}})) ||
       !hasUnitInnerStride(y))
     return std::nullopt;
-  return InterleavedContraction{x, w, y, q4};
+  return InterleavedContraction{x, w, y, q4, layout};
 }
 
 /// The packed contraction g4-gemma-to-linalg marks with g4.packed_format: inputs
@@ -1485,16 +1555,23 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
       } else if (std::optional<Contraction> interleaved = matchInterleavedFloatContraction(op)) {
         InterleavedFloatKernel(b, shape, *interleaved).emit();
       } else if (std::optional<InterleavedContraction> packed = matchInterleavedContraction(op)) {
-        int64_t rows = cast<MemRefType>(packed->x.getType()).getDimSize(0);
-        Value x = memref::CollapseShapeOp::create(
-            b, packed->x,
-            SmallVector<ReassociationIndices>{{0},
-                                              packed->q4 ? ReassociationIndices{1, 2, 3, 4}
-                                                         : ReassociationIndices{1, 2, 3}});
-        Value w = memref::CollapseShapeOp::create(b, packed->w,
-                                                  SmallVector<ReassociationIndices>{{0}, {1, 2}});
-        InterleavedKernel(b, shape, Contraction{x, w, packed->y}, packed->q4, quantizeActivations,
-                          *idiom, rows)
+        auto xType = cast<MemRefType>(packed->x.getType());
+        ReassociationIndices xInner;
+        for (int64_t dim = 1; dim < xType.getRank(); ++dim)
+          xInner.push_back(dim);
+        Value x = memref::CollapseShapeOp::create(b, packed->x,
+                                                  SmallVector<ReassociationIndices>{{0}, xInner});
+        int64_t rows = xType.getDimSize(0);
+        bool banded = packed->layout.banded();
+        Value w = memref::CollapseShapeOp::create(
+            b, packed->w,
+            SmallVector<ReassociationIndices>{
+                {0}, banded ? ReassociationIndices{1, 2, 3} : ReassociationIndices{1, 2}});
+        Value y = banded ? memref::CollapseShapeOp::create(
+                               b, packed->y, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}})
+                         : packed->y;
+        InterleavedKernel(b, shape, Contraction{x, w, y}, packed->q4, quantizeActivations, *idiom,
+                          rows, packed->layout)
             .emit();
       } else {
         continue;

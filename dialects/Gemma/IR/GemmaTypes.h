@@ -36,6 +36,37 @@ inline int64_t interleavedRows(WeightFormat format) {
              ? 8
              : 1;
 }
+/// How an 8-row interleaved packed matrix (q8_0x8, q4_0x8) orders its groups' blocks
+/// (docs/dialects/gemma.md, "Panels"). Plain: each group's blocks in input order, one
+/// group after another. Banded: bands of `bandGroups` groups, and within a band the
+/// blocks by panels of `panelBlocks` blocks: panel 0 of each group of the band, then
+/// panel 1, ... Decode then reads a band panel by panel, and the panel's quantised x
+/// stays in L1 for all the band's groups; in the plain order a group of a long row (a
+/// 12288-input q4 projection: 55 KB) pushed x out of L1 before the next group read it.
+struct PanelLayout {
+  int64_t bandGroups = 1;
+  int64_t panelBlocks = 0; // a whole row's blocks when not banded
+  bool banded() const { return bandGroups > 1; }
+  bool operator==(const PanelLayout &other) const {
+    return bandGroups == other.bandGroups && panelBlocks == other.panelBlocks;
+  }
+  bool operator!=(const PanelLayout &other) const { return !(*this == other); }
+};
+/// The layout of an interleaved packed matrix of `rows` x `inputs` (inputs % 32 == 0):
+/// banded, 4 groups per band, when a row has more than 64 blocks (the kernels' k block
+/// of 2048 inputs), `rows` is a multiple of 32 and the blocks split into panels of 16 to
+/// 64 blocks (the largest such divisor); plain otherwise.
+inline PanelLayout interleavedPanelLayout(int64_t rows, int64_t inputs) {
+  constexpr int64_t kBandGroups = 4, kMaxPanelBlocks = 64, kMinPanelBlocks = 16;
+  const int64_t blocks = inputs / 32;
+  PanelLayout plain{1, blocks};
+  if (blocks <= kMaxPanelBlocks || rows % (8 * kBandGroups) != 0)
+    return plain;
+  for (int64_t panel = kMaxPanelBlocks; panel >= kMinPanelBlocks; --panel)
+    if (blocks % panel == 0)
+      return {kBandGroups, panel};
+  return plain;
+}
 /// bf16 rows in transposed groups (bf16x8, bf16x16).
 inline bool isInterleavedFloat(WeightFormat format) {
   return format == WeightFormat::bf16x8 || format == WeightFormat::bf16x16;

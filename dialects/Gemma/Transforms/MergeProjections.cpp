@@ -75,6 +75,20 @@ private:
         return success();
     }
 
+    // A merged interleaved matrix holds its parts' bytes one after another only when each
+    // part has the merged matrix's panel layout (docs/dialects/gemma.md, "Panels").
+    if (std::optional<WeightFormat> format = parts[0].getFormat();
+        format && isPackedFormat(*format) && interleavedRows(*format) == 8) {
+      const int64_t inputs = first.getDimSize(1) / packedBlockBytes(*format) * 32;
+      int64_t total = 0;
+      for (ParamOp part : parts)
+        total += cast<RankedTensorType>(part.getType()).getDimSize(0);
+      const PanelLayout layout = interleavedPanelLayout(total, inputs);
+      for (ParamOp part : parts)
+        if (interleavedPanelLayout(cast<RankedTensorType>(part.getType()).getDimSize(0), inputs) !=
+            layout)
+          return success();
+    }
     ParamOp merged = findOrDeclare(parts, symbols);
     if (!merged)
       return failure();

@@ -499,7 +499,7 @@ private:
   void splitAcrossHeads(Operation *op) {
     bool byHeads = kvHeads >= group;
     op->setAttr(lowering::kParallelDimAttr, b.getI64IntegerAttr(byHeads ? 0 : 1));
-    op->setAttr("g4.min_task_size",
+    op->setAttr(lowering::kMinTaskSizeAttr,
                 b.getI64IntegerAttr(byHeads ? 1 : std::max<int64_t>(1, group / 2)));
   }
 

@@ -74,11 +74,14 @@ Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale, int6
 /// dequantised table's row, as the head reads it.
 ///   q8_0:   row r, block b at byte 34 b: d, then the 32 signed quanta.
 ///   q8_0x8: the 8 rows of group r / 8 block by block, 272 bytes per block: the 8 rows'
-///           d, then 4 inputs of each row in turn, stored as quantum + 128.
+///           d, then 4 inputs of each row in turn, stored as quantum + 128; a banded
+///           table (interleavedPanelLayout) orders a band's blocks by panels.
 Value gatherPackedRows(TensorEmitter &e, Value tokens, Value table, double scale,
                        WeightFormat format) {
   const int64_t width = cast<RankedTensorType>(table.getType()).getDimSize(1);
   const bool interleaved = format == WeightFormat::q8_0x8;
+  const PanelLayout layout = interleavedPanelLayout(
+      cast<RankedTensorType>(table.getType()).getDimSize(0), width / 34 * 32);
   return gatherTokenRows(
       e, tokens, width / 34 * 32, scale, [&](ImplicitLocOpBuilder &nb, Value row, Value col) {
         TensorEmitter ne(nb);
@@ -92,8 +95,23 @@ Value gatherPackedRows(TensorEmitter &e, Value tokens, Value table, double scale
         Value scaleAt, quantumAt, rowStart;
         if (interleaved) {
           Value lane = arith::RemUIOp::create(nb, row, ne.index(8));
-          rowStart = arith::SubIOp::create(nb, row, lane);
-          Value blockStart = mul(block, 272);
+          Value blockStart;
+          if (layout.banded()) {
+            // The band's rows are contiguous, its blocks panel by panel, and each panel
+            // group by group.
+            Value inBand = arith::RemUIOp::create(nb, row, ne.index(8 * layout.bandGroups));
+            rowStart = arith::SubIOp::create(nb, row, inBand);
+            Value group = arith::DivUIOp::create(nb, inBand, ne.index(8));
+            Value panel = arith::DivUIOp::create(nb, block, ne.index(layout.panelBlocks));
+            Value inPanel = arith::RemUIOp::create(nb, block, ne.index(layout.panelBlocks));
+            blockStart = mul(add(add(mul(panel, layout.bandGroups * layout.panelBlocks),
+                                     mul(group, layout.panelBlocks)),
+                                 inPanel),
+                             272);
+          } else {
+            rowStart = arith::SubIOp::create(nb, row, lane);
+            blockStart = mul(block, 272);
+          }
           scaleAt = add(blockStart, mul(lane, 2));
           quantumAt =
               add(add(blockStart, ne.index(16)),

@@ -211,52 +211,94 @@ Value TensorEmitter::matmulInterleavedWeight(Value x, Value w, bool q4) {
   assert(rowBytes == blocks * (q4 ? 18 : 34) && rows % 8 == 0 && inputs % 32 == 0 &&
          "interleaved weight shape");
   Type i8 = wType.getElementType();
+  const gemma::PanelLayout layout = gemma::interleavedPanelLayout(rows, inputs);
+  const int64_t band = layout.bandGroups, panel = layout.panelBlocks;
 
   // w [N, blocks * bytes] -> [N/8, 8 * blocks * bytes] (a group's rows are contiguous)
-  // -> [N/8, blocks, 8 * bytes]; x [M, K] -> [M, blocks, 8, 4] (q8: input 4g + i) or
-  // [M, blocks, 4, 2, 4] (q4: input 8s + 4h + i); y [M, N/8, 8].
-  Value grouped =
-      tensor::ExpandShapeOp::create(b, RankedTensorType::get({rows / 8, 8, rowBytes}, i8), w,
-                                    SmallVector<ReassociationIndices>{{0, 1}, {2}});
-  Value flat =
-      tensor::CollapseShapeOp::create(b, RankedTensorType::get({rows / 8, 8 * rowBytes}, i8),
-                                      grouped, SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  // -> [N/8, blocks, 8 * bytes]; banded: [N/8/band, blocks/panel, band, panel * 8 * bytes]
+  // (a band's rows are contiguous, its blocks panel by panel). x [M, K] -> [M, blocks, 8,
+  // 4] (q8: input 4g + i) or [M, blocks, 4, 2, 4] (q4: input 8s + 4h + i); y [M, N/8, 8],
+  // banded [M, N/8/band, band, 8].
+  const int64_t groupRows = 8 * band;
+  Value grouped = tensor::ExpandShapeOp::create(
+      b, RankedTensorType::get({rows / groupRows, groupRows, rowBytes}, i8), w,
+      SmallVector<ReassociationIndices>{{0, 1}, {2}});
+  Value flat = tensor::CollapseShapeOp::create(
+      b, RankedTensorType::get({rows / groupRows, groupRows * rowBytes}, i8), grouped,
+      SmallVector<ReassociationIndices>{{0}, {1, 2}});
   Value blocked =
-      tensor::ExpandShapeOp::create(b, RankedTensorType::get({rows / 8, blocks, blockBytes}, i8),
-                                    flat, SmallVector<ReassociationIndices>{{0}, {1, 2}});
-  SmallVector<int64_t> inner = q4 ? SmallVector<int64_t>{4, 2, 4} : SmallVector<int64_t>{8, 4};
-  SmallVector<int64_t> xShape{xType.getShape()[0], blocks};
-  xShape.append(inner.begin(), inner.end());
-  SmallVector<OpFoldResult> xSizes{sizes(x)[0], b.getIndexAttr(blocks)};
-  for (int64_t d : inner)
-    xSizes.push_back(b.getIndexAttr(d));
-  ReassociationIndices kDims{1, 2, 3};
-  if (q4)
-    kDims.push_back(4);
+      layout.banded()
+          ? tensor::ExpandShapeOp::create(
+                b,
+                RankedTensorType::get({rows / groupRows, blocks / panel, band, panel * blockBytes},
+                                      i8),
+                flat, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}})
+          : tensor::ExpandShapeOp::create(b,
+                                          RankedTensorType::get({rows / 8, blocks, blockBytes}, i8),
+                                          flat, SmallVector<ReassociationIndices>{{0}, {1, 2}});
+  // x's blocks, banded as [blocks/P, P]: every loop is then a dim of some operand.
+  SmallVector<int64_t> xShape{xType.getShape()[0]};
+  if (layout.banded())
+    xShape.append({blocks / panel, panel});
+  else
+    xShape.push_back(blocks);
+  xShape.append(q4 ? SmallVector<int64_t>{4, 2, 4} : SmallVector<int64_t>{8, 4});
+  SmallVector<OpFoldResult> xSizes{sizes(x)[0]};
+  ReassociationIndices kDims;
+  for (size_t dim = 1; dim < xShape.size(); ++dim) {
+    xSizes.push_back(b.getIndexAttr(xShape[dim]));
+    kDims.push_back(int64_t(dim));
+  }
   Value xBlocked =
       tensor::ExpandShapeOp::create(b, RankedTensorType::get(xShape, b.getF32Type()), x,
                                     SmallVector<ReassociationIndices>{{0}, kDims}, xSizes);
 
   // Loops (m, t, r, block, g, i) for q8 and (m, t, r, block, s, h, i) for q4: output
-  // 8t + r, input 32 block + 4g + i (8s + 4h + i). Every weight byte is read where it is
-  // stored: scale r at bytes 2r, 2r + 1; then byte 16 + 32g + 4r + i (16 + 32s + 4r + i,
-  // nibble h). g4-vectorize-contractions replaces these loops with a microkernel.
-  const unsigned loops = q4 ? 7 : 6;
+  // 8t + r, input 32 block + 4g + i (8s + 4h + i). Banded, the group t is (band, t') and
+  // the block (panel, block'): (m, band, t', r, panel, block', ...), output
+  // 8 (band * bandGroups + t') + r, block panel * panelBlocks + block'. Every weight byte
+  // is read where it is stored: scale r at bytes 2r, 2r + 1 of its block; then byte
+  // 16 + 32g + 4r + i (16 + 32s + 4r + i, nibble h). g4-vectorize-contractions replaces
+  // these loops with a microkernel.
+  const unsigned front = layout.banded() ? 6 : 4; // loops before the block's inner ones
+  const unsigned loops = front + (q4 ? 3 : 2);
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr m = d(0), t = d(1), r = d(2), blk = d(3), g = d(4), i = d(loops - 1);
-  SmallVector<AffineExpr> xExprs{m, blk, g};
+  AffineExpr m = d(0), g = d(front), i = d(loops - 1);
+  AffineExpr r = layout.banded() ? d(3) : d(2);
+  SmallVector<AffineExpr> xExprs{m};
+  if (layout.banded())
+    xExprs.append({d(4), d(5)});
+  else
+    xExprs.push_back(d(3));
+  xExprs.push_back(g);
   if (q4)
-    xExprs.push_back(d(5));
+    xExprs.push_back(d(front + 1));
   xExprs.push_back(i);
-  SmallVector<AffineMap> maps{
-      AffineMap::get(loops, 0, xExprs, ctx),
-      AffineMap::get(loops, 0, {t, blk, 16 + 32 * g + 4 * r + i}, ctx), // quanta
-      AffineMap::get(loops, 0, {t, blk, 2 * r}, ctx),                   // scale lo
-      AffineMap::get(loops, 0, {t, blk, 2 * r + 1}, ctx),               // scale hi
-      AffineMap::get(loops, 0, {m, t, r}, ctx)};
+  // The weight's indices before the byte, and the byte offset of the block in them.
+  SmallVector<AffineExpr> wAt = layout.banded() ? SmallVector<AffineExpr>{d(1), d(4), d(2)}
+                                                : SmallVector<AffineExpr>{d(1), d(3)};
+  AffineExpr blockByte = layout.banded() ? d(5) * blockBytes : getAffineConstantExpr(0, ctx);
+  auto wMap = [&](AffineExpr byte) {
+    SmallVector<AffineExpr> exprs(wAt);
+    exprs.push_back(blockByte + byte);
+    return AffineMap::get(loops, 0, exprs, ctx);
+  };
+  SmallVector<AffineExpr> yExprs = layout.banded() ? SmallVector<AffineExpr>{m, d(1), d(2), r}
+                                                   : SmallVector<AffineExpr>{m, d(1), r};
+  SmallVector<AffineMap> maps{AffineMap::get(loops, 0, xExprs, ctx),
+                              wMap(16 + 32 * g + 4 * r + i), // quanta
+                              wMap(2 * r),                   // scale lo
+                              wMap(2 * r + 1),               // scale hi
+                              AffineMap::get(loops, 0, yExprs, ctx)};
   SmallVector<utils::IteratorType> iterators(loops, utils::IteratorType::reduction);
-  iterators[0] = iterators[1] = iterators[2] = utils::IteratorType::parallel;
-  Value init = filled({sizes(x)[0], b.getIndexAttr(rows / 8), b.getIndexAttr(8)}, 0.0);
+  for (unsigned parallelLoop = 0; parallelLoop < (layout.banded() ? 4u : 3u); ++parallelLoop)
+    iterators[parallelLoop] = utils::IteratorType::parallel;
+  SmallVector<OpFoldResult> ySizes{sizes(x)[0], b.getIndexAttr(rows / groupRows)};
+  if (layout.banded())
+    ySizes.push_back(b.getIndexAttr(band));
+  ySizes.push_back(b.getIndexAttr(8));
+  Value init = filled(ySizes, 0.0);
+  const int64_t nibbleLoop = front + 1; // q4's h
   auto matmul = linalg::GenericOp::create(
       b, init.getType(), ValueRange{xBlocked, blocked, blocked, blocked}, ValueRange{init}, maps,
       iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
@@ -267,7 +309,7 @@ Value TensorEmitter::matmulInterleavedWeight(Value x, Value w, bool q4) {
         if (q4) {
           // (b >> 4h) & 15, minus 8.
           Value shift = arith::MulIOp::create(
-              nb, arith::IndexCastOp::create(nb, i32, linalg::IndexOp::create(nb, 5)),
+              nb, arith::IndexCastOp::create(nb, i32, linalg::IndexOp::create(nb, nibbleLoop)),
               arith::ConstantIntOp::create(nb, i32, 4));
           Value nibble = arith::AndIOp::create(nb, arith::ShRUIOp::create(nb, byte, shift),
                                                arith::ConstantIntOp::create(nb, i32, 15));
@@ -284,10 +326,17 @@ Value TensorEmitter::matmulInterleavedWeight(Value x, Value w, bool q4) {
         linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[4], product, fast)});
       });
   matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
+  // Banded, the split loop counts bands: tasks keep at least the 32 groups that
+  // g4-outline-parallel-tasks' default gives the plain form's loop over groups.
+  if (layout.banded())
+    matmul->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(std::max<int64_t>(1, 32 / band)));
   matmul->setAttr(kPackedFormatAttr, b.getStringAttr(q4 ? "q4_0x8" : "q8_0x8"));
+  SmallVector<ReassociationIndices> yFlat{{0}, {1, 2}};
+  if (layout.banded())
+    yFlat = {{0}, {1, 2, 3}};
   return tensor::CollapseShapeOp::create(
       b, RankedTensorType::get({xType.getShape()[0], rows}, b.getF32Type()), matmul.getResult(0),
-      SmallVector<ReassociationIndices>{{0}, {1, 2}});
+      yFlat);
 }
 
 Value TensorEmitter::rmsNorm(Value x, Value weight, double epsilon) {

@@ -19,6 +19,8 @@ namespace g4::lowering {
 
 /// On a linalg op: the loop dimension whose iterations may run as parallel tasks.
 inline constexpr llvm::StringLiteral kParallelDimAttr = "g4.parallel_dim";
+/// With it: the fewest iterations of that loop per task (g4-outline-parallel-tasks).
+inline constexpr llvm::StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
 /// On a contraction with a bf16x8 or bf16x16 weight [N/G, K, G] (the loops are (m, t, r, k)).
 inline constexpr llvm::StringLiteral kInterleavedFloatAttr = "g4.interleaved_float";
 /// On a packed contraction: its weight format ("q8_0", "q4_0", "q8_0x8" or "q4_0x8").

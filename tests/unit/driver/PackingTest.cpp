@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Artifact/Artifact.h"
+#include "dialects/Gemma/IR/GemmaTypes.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -167,6 +168,70 @@ TEST(Packing, InterleavedGroupsHoldThePlainBlocksBytes) {
         }
       }
     }
+  }
+}
+
+} // namespace
+
+namespace g4::gemma {
+// What a failed expectation prints.
+void PrintTo(const PanelLayout &layout, std::ostream *os) {
+  *os << "{bandGroups " << layout.bandGroups << ", panelBlocks " << layout.panelBlocks << "}";
+}
+} // namespace g4::gemma
+
+namespace {
+
+// Which interleaved matrices are banded (docs/dialects/gemma.md, "Panels"): rows of more
+// than 64 blocks, whole bands of 4 groups, panels of 16 to 64 blocks.
+TEST(Packing, PanelLayoutBandsLongRowsOfWholeBands) {
+  using g4::gemma::interleavedPanelLayout;
+  using g4::gemma::PanelLayout;
+  EXPECT_EQ(interleavedPanelLayout(1536, 12288), (PanelLayout{4, 64})); // E2B's down_proj
+  EXPECT_EQ(interleavedPanelLayout(2560, 10240), (PanelLayout{4, 64})); // E4B's
+  EXPECT_EQ(interleavedPanelLayout(5376, 21504), (PanelLayout{4, 56})); // 31B's: 672 blocks
+  EXPECT_EQ(interleavedPanelLayout(704, 2816), (PanelLayout{4, 44}));   // 26B's experts
+  EXPECT_EQ(interleavedPanelLayout(64, 3168), (PanelLayout{4, 33}));
+  EXPECT_EQ(interleavedPanelLayout(12288, 1536), (PanelLayout{1, 48})); // one k block
+  EXPECT_EQ(interleavedPanelLayout(1536, 2048), (PanelLayout{1, 64}));  // 64 blocks
+  EXPECT_EQ(interleavedPanelLayout(40, 3168), (PanelLayout{1, 99}));    // 5 groups
+  EXPECT_EQ(interleavedPanelLayout(64, 67 * 32), (PanelLayout{1, 67})); // 67 is prime
+  EXPECT_EQ(interleavedPanelLayout(64, 2 * 67 * 32), (PanelLayout{1, 134}));
+}
+
+// A banded matrix holds its groups' interleaved bytes (as 8 rows packed alone give them)
+// reordered band by band: panel 0 of the band's 4 groups, then panel 1, ... 64 rows of
+// 3168 inputs: 2 bands, 3 panels of 33 blocks.
+TEST(Packing, BandedMatricesOrderEachBandByPanels) {
+  const int64_t rows = 64, inputs = 3168, blocks = 99, panel = 33, band = 4;
+  std::vector<float> values(rows * inputs);
+  for (int64_t i = 0; i < rows * inputs; ++i)
+    values[i] = float((i * 37 + i / 7) % 15) - 7.0f + float(i % 3) * 0.25f;
+  for (bool q4 : {false, true}) {
+    const std::string format = q4 ? "q4_0x8" : "q8_0x8";
+    const size_t panelBytes = panel * 8 * (q4 ? 18 : 34);
+    llvm::Expected<std::string> banded = packRows(values, rows, format);
+    ASSERT_TRUE(bool(banded)) << llvm::toString(banded.takeError());
+    std::string expected;
+    for (int64_t first = 0; first < rows / 8; first += band) {
+      std::vector<std::string> groups;
+      for (int64_t g = first; g < first + band; ++g) {
+        // 8 rows alone are one group, not banded.
+        std::vector<float> group(values.begin() + g * 8 * inputs,
+                                 values.begin() + (g + 1) * 8 * inputs);
+        llvm::Expected<std::string> bytes = packRows(group, 8, format);
+        ASSERT_TRUE(bool(bytes)) << llvm::toString(bytes.takeError());
+        groups.push_back(*bytes);
+      }
+      for (int64_t p = 0; p < blocks / panel; ++p)
+        for (const std::string &group : groups)
+          expected += group.substr(p * panelBytes, panelBytes);
+    }
+    ASSERT_EQ(banded->size(), expected.size());
+    for (size_t i = 0; i < expected.size(); ++i)
+      ASSERT_EQ(uint8_t((*banded)[i]), uint8_t(expected[i]))
+          << format << ": byte " << i << " (band " << i / (band * 8 * blocks * (q4 ? 18 : 34))
+          << ")";
   }
 }
 

@@ -3,11 +3,16 @@
 // gemma.qkv_project whose queries the attention reads; the plain Q/K/V params and their
 // reads go. Layer 0 merges three matrices; layer 1 (global, k_eq_v) merges [Wq; Wk];
 // layer 2 reads layer 0's K/V (KV sharing) and keeps its own Q projection; layer 3's
-// matrices differ in format and stay apart.
+// matrices differ in format and stay apart. Layer 4's q4_0x8 matrices have 66-block
+// rows: the merged 128 rows would be banded (docs/dialects/gemma.md, "Panels") but the
+// 16-row K and V are not, so the merged bytes would not be the parts' bytes: they stay
+// apart.
 // RUN: g4-opt %s --g4-gemma-merge-projections | FileCheck %s
+// RUN: g4-opt %s --g4-gemma-merge-projections | FileCheck %s --check-prefix=PANELS
 
 !kv0 = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
 !kv1 = !gemma.kv_cache<layer = 1, kind = global, capacity = 64, kv_heads = 1, head_dim = 32, element_type = f32>
+!kv4 = !gemma.kv_cache<layer = 4, kind = sliding, capacity = 8, kv_heads = 1, head_dim = 16, element_type = f32>
 !kv3 = !gemma.kv_cache<layer = 3, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
 
 // CHECK-NOT:   @layers.0.self_attn.q_proj.weight :
@@ -98,4 +103,33 @@ func.func @decode(%x: tensor<1x96xf32>, %s: index, %c0: !kv0) -> tensor<1x96xf32
   %a0 = gemma.attention %x, %s, %c0, %k0, %v0 q(%wq0) q_norm(%qn0) o(%wo0) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
       : (tensor<1x96xf32>, index, !kv0, tensor<1x2x16xf32>, tensor<1x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<1x96xf32>
   return %a0 : tensor<1x96xf32>
+}
+
+// PANELS-NOT:  layers.4.self_attn.qkv_proj
+// PANELS:      gemma.param @layers.4.self_attn.q_proj.weight : tensor<96x1188xi8>
+// PANELS:      gemma.param @layers.4.self_attn.k_proj.weight : tensor<16x1188xi8>
+// PANELS:      gemma.param @layers.4.self_attn.v_proj.weight : tensor<16x1188xi8>
+// PANELS-LABEL: func.func @panels
+// PANELS:        gemma.kv_project
+// PANELS:        gemma.attention {{.+}} q(%{{.+}}) q_norm(
+// PANELS-NOT:  layers.4.self_attn.qkv_proj
+gemma.param @layers.4.self_attn.q_proj.weight : tensor<96x1188xi8> {format = #gemma.weight_format<q4_0x8>}
+gemma.param @layers.4.self_attn.q_norm.weight : tensor<16xbf16>
+gemma.param @layers.4.self_attn.k_proj.weight : tensor<16x1188xi8> {format = #gemma.weight_format<q4_0x8>}
+gemma.param @layers.4.self_attn.v_proj.weight : tensor<16x1188xi8> {format = #gemma.weight_format<q4_0x8>}
+gemma.param @layers.4.self_attn.k_norm.weight : tensor<16xbf16>
+gemma.param @layers.4.self_attn.o_proj.weight : tensor<2112x54xi8> {format = #gemma.weight_format<q4_0x8>}
+
+func.func @panels(%x: tensor<?x2112xf32>, %s: index, %c4: !kv4) -> tensor<?x2112xf32> {
+  %wq = gemma.weight @layers.4.self_attn.q_proj.weight : tensor<96x1188xi8>
+  %qn = gemma.weight @layers.4.self_attn.q_norm.weight : tensor<16xbf16>
+  %wk = gemma.weight @layers.4.self_attn.k_proj.weight : tensor<16x1188xi8>
+  %wv = gemma.weight @layers.4.self_attn.v_proj.weight : tensor<16x1188xi8>
+  %kn = gemma.weight @layers.4.self_attn.k_norm.weight : tensor<16xbf16>
+  %wo = gemma.weight @layers.4.self_attn.o_proj.weight : tensor<2112x54xi8>
+  %k, %v = gemma.kv_project %x, %s k(%wk) v(%wv) k_norm(%kn) {layer = 4 : i64, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<q4_0x8>, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x2112xf32>, index, tensor<16x1188xi8>, tensor<16x1188xi8>, tensor<16xbf16>) -> (tensor<?x1x16xf32>, tensor<?x1x16xf32>)
+  %a = gemma.attention %x, %s, %c4, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 4 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 6 : i64, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<q4_0x8>, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x2112xf32>, index, !kv4, tensor<?x1x16xf32>, tensor<?x1x16xf32>, tensor<96x1188xi8>, tensor<16xbf16>, tensor<2112x54xi8>) -> tensor<?x2112xf32>
+  return %a : tensor<?x2112xf32>
 }

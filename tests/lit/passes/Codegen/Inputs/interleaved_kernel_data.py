@@ -4,10 +4,17 @@ q8_0 quantisation is exact (integers, every 32-block holding a +-127, so its sca
 weights in the 8-row interleaved formats q8_0x8 and q4_0x8 (docs/dialects/gemma.md) with
 f16 scales 1, 0.5 and 2, and the exact products
 y[m, n] = sum_b s[n, b] * sum_j x[m, 32b + j] * q[n, b, j], printed times 2 (integers).
-Run it to regenerate the globals and CHECK lines."""
-import random
+Run it to regenerate the globals and CHECK lines.
 
-M, N, K = 5, 24, 96
+With --banded, the data of g4-vectorize-contractions-banded-run.mlir instead: 32 weight
+rows of 192 inputs in the banded layout (docs/dialects/gemma.md, "Panels"), 2 groups per
+band and 3 panels of 2 blocks, stored as the same [N, K/32 * 34 (18)] bytes."""
+import random
+import sys
+
+BANDED = "--banded" in sys.argv[1:]
+M, N, K = (5, 32, 192) if BANDED else (5, 24, 96)
+BAND_GROUPS, PANEL_BLOCKS = (2, 2) if BANDED else (1, K // 32)
 BLOCKS = K // 32
 SCALES = [(1.0, 0x3C00), (0.5, 0x3800), (2.0, 0x4000)]
 
@@ -34,7 +41,7 @@ def weights(q4):
     quanta[1][1] = [7 if q4 else 127] * 32
     # One group of 8 rows is 8 * BLOCKS blocks of (8 scales, quanta); stored as the 8
     # rows' bytes, i.e. [N, BLOCKS * 34 (18)].
-    stored = []
+    stored, groups = [], []
     for g in range(N // 8):
         group = []
         for b in range(BLOCKS):
@@ -51,8 +58,18 @@ def weights(q4):
                 for s in range(8):
                     for r in range(8):
                         group += [q[r][4 * s + i] + 128 for i in range(4)]
-        width = len(group) // 8
-        stored += [group[r * width:(r + 1) * width] for r in range(8)]
+        groups.append(group)
+    for first in range(0, len(groups), BAND_GROUPS):
+        # A band: panel by panel, each panel group by group; its bytes run on through its
+        # rows like a group's.
+        band = []
+        block_bytes = len(groups[first]) // BLOCKS
+        for panel in range(BLOCKS // PANEL_BLOCKS):
+            for group in groups[first:first + BAND_GROUPS]:
+                band += group[panel * PANEL_BLOCKS * block_bytes:
+                              (panel + 1) * PANEL_BLOCKS * block_bytes]
+        width = len(band) // (8 * BAND_GROUPS)
+        stored += [band[r * width:(r + 1) * width] for r in range(8 * BAND_GROUPS)]
     stored = [[v - 256 if v > 127 else v for v in row] for row in stored]
     y = [[sum(scales[n][b][0] * sum(x[m][32 * b + j] * quanta[n][b][j] for j in range(32))
               for b in range(BLOCKS)) for n in range(N)] for m in range(M)]

@@ -26,6 +26,11 @@ func.func @interleaved_linear(%x: tensor<?x96xf32>) -> (tensor<?x40xf32>, tensor
 // q4_0x8: input 8s + 4h + i of x [M, 3, 4, 2, 4]; nibble h of byte 16 + 32s + 4r + i.
 // CHECK-DAG: #[[X4:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3, d4, d5, d6)>
 // CHECK-DAG: #[[Q4:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d3, d4 * 32 + d2 * 4 + d6 + 16)>
+// Banded (below): x [M, panel, block, 4, 2, 4], w [band, panel, group, bytes], y [M, band, group, 8].
+// CHECK-DAG: #[[XB4:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d0, d4, d5, d6, d7, d8)>
+// CHECK-DAG: #[[QB4:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d1, d4, d2, d5 * 144 + d6 * 32 + d3 * 4 + d8 + 16)>
+// CHECK-DAG: #[[LOB4:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d1, d4, d2, d5 * 144 + d3 * 2)>
+// CHECK-DAG: #[[YB4:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d0, d1, d2, d3)>
 
 // CHECK-LABEL: func.func private @kernel_linear(
 // CHECK-SAME:      %[[X:.+]]: tensor<?x96xf32>, %[[W:.+]]: tensor<40x102xi8>) -> tensor<?x40xf32>
@@ -84,4 +89,58 @@ func.func @packed_tables(%t: tensor<?xi32>, %a: tensor<40x102xi8>, %b: tensor<40
   %h = gemma.embed %t, %a {scale = 2.0 : f32, format = #gemma.weight_format<q8_0x8>} : (tensor<?xi32>, tensor<40x102xi8>) -> tensor<?x96xf32>
   %g = gemma.embed %t, %b {scale = 2.0 : f32, format = #gemma.weight_format<q8_0>} : (tensor<?xi32>, tensor<40x102xi8>) -> tensor<?x96xf32>
   return %h, %g : tensor<?x96xf32>, tensor<?x96xf32>
+}
+
+// -----
+
+// Rows of more than 64 blocks, banded (docs/dialects/gemma.md, "Panels"): 2112 inputs
+// are 66 blocks, 2 panels of 33. The 64-row q4 weight is 2 bands of 4 groups, viewed as
+// [band, panel, group, 33 blocks of bytes]; x's blocks as [panel, block]. The loops are
+// (m, band, group, row, panel, block, s, h, i), the output [M, band, group, 8], and the
+// split loop counts bands: at least 8 per task (32 groups). 40 rows are not a multiple of
+// 4 groups: plain.
+// CHECK-LABEL: func.func private @kernel_linear_1(
+// CHECK-SAME:      %[[X:.+]]: tensor<?x2112xf32>, %[[W:.+]]: tensor<64x1188xi8>) -> tensor<?x64xf32>
+// CHECK:         %[[G:.+]] = tensor.expand_shape %[[W]] {{\[\[}}0, 1], [2]] output_shape [2, 32, 1188]
+// CHECK:         %[[F:.+]] = tensor.collapse_shape %[[G]] {{\[\[}}0], [1, 2]] : tensor<2x32x1188xi8> into tensor<2x38016xi8>
+// CHECK:         %[[WB:.+]] = tensor.expand_shape %[[F]] {{\[\[}}0], [1, 2, 3]] output_shape [2, 2, 4, 4752]
+// CHECK:         %[[XB:.+]] = tensor.expand_shape %[[X]] {{\[\[}}0], [1, 2, 3, 4, 5]] output_shape [%{{.+}}, 2, 33, 4, 2, 4]
+// CHECK:         %[[Y:.+]] = linalg.generic {indexing_maps = [#[[XB4]], #[[QB4]], #[[LOB4]], #{{.+}}, #[[YB4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction", "reduction"]}
+// CHECK-SAME:        ins(%[[XB]], %[[WB]], %[[WB]], %[[WB]] : tensor<?x2x33x4x2x4xf32>, tensor<2x2x4x4752xi8>, tensor<2x2x4x4752xi8>, tensor<2x2x4x4752xi8>)
+// CHECK-SAME:        outs(%{{.+}} : tensor<?x2x4x8xf32>) attrs = {g4.min_task_size = 8 : i64, g4.packed_format = "q4_0x8", g4.parallel_dim = 1 : i64}
+// CHECK:           linalg.index 7 : index
+// CHECK:         tensor.collapse_shape %[[Y]] {{\[\[}}0], [1, 2, 3]] : tensor<?x2x4x8xf32> into tensor<?x64xf32>
+// CHECK-LABEL: func.func private @kernel_linear_2(
+// CHECK:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2]] output_shape [5, 66, 272]
+// CHECK:         linalg.generic
+// CHECK-SAME:        attrs = {g4.packed_format = "q8_0x8", g4.parallel_dim = 1 : i64}
+gemma.param @wide4.weight : tensor<64x1188xi8> {format = #gemma.weight_format<q4_0x8>}
+gemma.param @wide8.weight : tensor<40x2244xi8> {format = #gemma.weight_format<q8_0x8>}
+func.func @banded_linear(%x: tensor<?x2112xf32>) -> (tensor<?x64xf32>, tensor<?x40xf32>) {
+  %w4 = gemma.weight @wide4.weight : tensor<64x1188xi8>
+  %y4 = gemma.linear %x, %w4 {format = #gemma.weight_format<q4_0x8>} : (tensor<?x2112xf32>, tensor<64x1188xi8>) -> tensor<?x64xf32>
+  %w8 = gemma.weight @wide8.weight : tensor<40x2244xi8>
+  %y8 = gemma.linear %x, %w8 {format = #gemma.weight_format<q8_0x8>} : (tensor<?x2112xf32>, tensor<40x2244xi8>) -> tensor<?x40xf32>
+  return %y4, %y8 : tensor<?x64xf32>, tensor<?x40xf32>
+}
+
+// A banded table (32 rows, one band of 4 groups; 66 blocks, 2 panels of 33): row r's
+// band starts at row r - r mod 32, and block h / 32 of its group (r mod 32) / 8 is at
+// block ((h / 32) / 33 * 4 + (r mod 32) / 8) * 33 + (h / 32) mod 33 of the band.
+// CHECK-LABEL: func.func private @kernel_embed_1(
+// CHECK-SAME:      %[[TOK:[^:]+]]: tensor<?xi32>, %[[TABLE:[^:]+]]: tensor<32x2244xi8>)
+// CHECK:           %[[ROW:.+]] = arith.index_cast
+// CHECK:           %[[BLOCK:.+]] = arith.divui %{{.+}}, %c32
+// CHECK:           %[[INBAND:.+]] = arith.remui %[[ROW]], %c32
+// CHECK:           %[[BAND:.+]] = arith.subi %[[ROW]], %[[INBAND]]
+// CHECK:           %[[GROUP:.+]] = arith.divui %[[INBAND]], %c8
+// CHECK:           %[[PANEL:.+]] = arith.divui %[[BLOCK]], %c33
+// CHECK:           %[[INPANEL:.+]] = arith.remui %[[BLOCK]], %c33
+// CHECK:           arith.muli %[[PANEL]], %c132
+// CHECK:           arith.muli %[[GROUP]], %c33
+// CHECK:           arith.constant 272 : index
+// CHECK:           tensor.extract %[[TABLE]]
+func.func @banded_table(%t: tensor<?xi32>, %a: tensor<32x2244xi8>) -> tensor<?x2112xf32> {
+  %h = gemma.embed %t, %a {scale = 2.0 : f32, format = #gemma.weight_format<q8_0x8>} : (tensor<?xi32>, tensor<32x2244xi8>) -> tensor<?x2112xf32>
+  return %h : tensor<?x2112xf32>
 }
