@@ -51,7 +51,7 @@ TensorFiller randomTensors(uint64_t seed);
 /// (element type `sourceType(tensor)`: "f32", "bf16" or "f16") and quantised row by row on
 /// the way out: q8_0 blocks get the scale max|w|/127 and round(w/scale), q4_0 blocks the
 /// scale -m/8 for the w of largest magnitude m and min(15, w/scale + 8.5) (ggml's rules),
-/// scales stored as f16. bf16x8 / bf16x16 tensors are asked of `inner` as plain rows and
+/// scales stored as f16. bf16x8 ... bf16x64 tensors are asked of `inner` as plain rows and
 /// written with each group of 8 / 16 rows transposed. Other tensors pass through.
 TensorFiller packingTensors(TensorFiller inner,
                             std::function<std::string(const WeightPlan &)> sourceType);

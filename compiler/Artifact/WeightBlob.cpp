@@ -246,7 +246,7 @@ private:
   std::optional<int64_t> firstBadRow;
 };
 
-/// Receives a 2-byte float matrix row-major and writes it in bf16x8 / bf16x16 groups:
+/// Receives a 2-byte float matrix row-major and writes it in bf16x8 ... bf16x64 groups:
 /// each group of G rows transposed, so input k of the G rows is G consecutive values.
 class GroupTransposingStream : public llvm::raw_ostream {
 public:
@@ -289,10 +289,12 @@ TensorFiller packingTensors(TensorFiller inner,
   return [inner, sourceType](const WeightPlan &tensor, llvm::raw_ostream &os) -> llvm::Error {
     if (tensor.packedFormat.empty())
       return inner(tensor, os);
-    if (tensor.packedFormat == "bf16x8" || tensor.packedFormat == "bf16x16") {
+    if (std::optional<gemma::WeightFormat> format =
+            gemma::symbolizeWeightFormat(tensor.packedFormat);
+        format && gemma::isInterleavedFloat(*format)) {
       WeightPlan source = tensor;
       source.packedFormat.clear();
-      int64_t groupRows = tensor.packedFormat == "bf16x8" ? 8 : 16;
+      int64_t groupRows = gemma::interleavedRows(*format);
       GroupTransposingStream transposer(os, tensor.shape.back(), groupRows);
       if (llvm::Error e = inner(source, transposer))
         return e;

@@ -16,6 +16,7 @@
 #include "mlir/IR/Builders.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cmath>
 #include <cstring>
@@ -73,11 +74,41 @@ std::string packGroup(llvm::StringRef name) {
   return "";
 }
 
-/// Whether the embedding table of `type` is stored in BuildOptions::interleavedFloat.
-bool interleavedTable(const ModelDef &def, const BuildOptions &options, RankedTensorType type) {
-  return type && options.interleavedFloat && def.text().tie_word_embeddings() &&
-         type.getElementType().isBF16() &&
-         type.getDimSize(0) % interleavedRows(*options.interleavedFloat) == 0;
+/// The group whose bf16 matrices take one interleaved float format: packGroup's, except
+/// that a layer's attention and K/V matrices decide together (g4-gemma-merge-projections
+/// merges Q, K and V only when they share a format).
+std::string floatGroup(llvm::StringRef name) {
+  std::string group = packGroup(name);
+  llvm::StringRef ref(group);
+  if (ref.ends_with(".attention") || ref.ends_with(".kv"))
+    return (ref.substr(0, ref.rfind('.')) + ".self_attn").str();
+  return group;
+}
+
+/// The interleaved float format for bf16 matrices whose output dims are all multiples
+/// of `rows`: BuildOptions::interleavedFloat, else the format with a quarter of its
+/// group (bf16x64: bf16x16), if either divides them.
+std::optional<WeightFormat> interleavedFloatFor(const BuildOptions &options,
+                                                ArrayRef<int64_t> rows) {
+  if (!options.interleavedFloat)
+    return std::nullopt;
+  auto divides = [&](WeightFormat format) {
+    return llvm::all_of(rows, [&](int64_t r) { return r % interleavedRows(format) == 0; });
+  };
+  if (divides(*options.interleavedFloat))
+    return options.interleavedFloat;
+  std::optional<WeightFormat> quarter = quarterGroupFormat(*options.interleavedFloat);
+  if (quarter && divides(*quarter))
+    return quarter;
+  return std::nullopt;
+}
+
+/// The interleaved float format of the embedding table of `type`, if it has one.
+std::optional<WeightFormat> interleavedTable(const ModelDef &def, const BuildOptions &options,
+                                             RankedTensorType type) {
+  if (!type || !def.text().tie_word_embeddings() || !type.getElementType().isBF16())
+    return std::nullopt;
+  return interleavedFloatFor(options, {type.getDimSize(0)});
 }
 
 /// A cache-owning layer's incoming cache and the K/V block it computes in this call.
@@ -364,20 +395,24 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
     return options.paramElementType ? options.paramElementType(&context, spec) : b.getBF16Type();
   };
   // The interleaved float format also takes the bf16 projections left unpacked: an op's
-  // group when every matrix in it is bf16 with an output dim divisible by the group (the
-  // experts' 3-D stacks stay plain).
-  llvm::StringMap<bool> interleavable;
+  // group when every matrix in it is bf16 with an output dim divisible by the group, or
+  // by a quarter of it (the experts' 3-D stacks stay plain).
+  llvm::StringMap<SmallVector<int64_t>> groupRows;
+  llvm::StringSet<> notInterleavable;
   if (options.interleavedFloat)
     for (const ParamSpec &spec : specs)
-      if (std::string group = packGroup(spec.name);
+      if (std::string group = floatGroup(spec.name);
           !group.empty() && !llvm::is_contained(packedNames, spec.name)) {
-        bool ok = spec.shape.size() == 2 &&
-                  spec.shape[0] % interleavedRows(*options.interleavedFloat) == 0 &&
-                  elementOf(spec).isBF16();
-        auto [it, inserted] = interleavable.try_emplace(group, ok);
-        if (!inserted)
-          it->second = it->second && ok;
+        if (spec.shape.size() != 2 || !elementOf(spec).isBF16())
+          notInterleavable.insert(group);
+        else
+          groupRows[group].push_back(spec.shape[0]);
       }
+  llvm::StringMap<WeightFormat> interleavable;
+  for (const auto &entry : groupRows)
+    if (!notInterleavable.contains(entry.getKey()))
+      if (std::optional<WeightFormat> format = interleavedFloatFor(options, entry.getValue()))
+        interleavable[entry.getKey()] = *format;
   llvm::StringMap<RankedTensorType> params;
   llvm::StringMap<WeightFormat> formats;
   for (const ParamSpec &spec : specs) {
@@ -393,10 +428,10 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
       type = RankedTensorType::get(
           {spec.shape[0], spec.shape[1] / 32 * packedBlockBytes(*tableFormat)}, b.getI8Type());
       format = tableFormat;
-    } else if (interleavable.lookup(packGroup(spec.name))) {
-      format = options.interleavedFloat;
-    } else if (spec.name == "embed_tokens.weight" && interleavedTable(def, options, type)) {
-      format = options.interleavedFloat;
+    } else if (auto it = interleavable.find(floatGroup(spec.name)); it != interleavable.end()) {
+      format = it->second;
+    } else if (spec.name == "embed_tokens.weight") {
+      format = interleavedTable(def, options, type);
     }
     params[spec.name] = type;
     auto param = ParamOp::create(b, loc, spec.name, type);

@@ -35,11 +35,12 @@ struct BuildOptions {
   /// table (also the LM head) is stored in q8_0 / q8_0x8 (packedTableFormat); the per-layer
   /// embeddings, norms and scalars keep their float type.
   std::optional<gemma::WeightFormat> packedFormat;
-  /// bf16x8 or bf16x16 (the x86 kernels read such a matrix as one stream, 8 or 16
-  /// outputs per vector): the tied embedding table (also the LM head) is stored so when
-  /// it is bf16 and its vocab a multiple of the group; so is every bf16 projection
-  /// matrix left unpacked, an op's group when all its matrices have output dims
-  /// divisible by the group (not the experts' stacks).
+  /// bf16x32 or bf16x64 (the x86 kernels read such a matrix as one stream, 4 vectors of
+  /// 8 or 16 outputs per input): the tied embedding table (also the LM head) is stored
+  /// so when it is bf16 and its vocab a multiple of the group; so is every bf16
+  /// projection matrix left unpacked, an op's group when all its matrices have output
+  /// dims divisible by the group (not the experts' stacks). Where they are multiples of
+  /// a quarter of the group only, bf16x8 or bf16x16.
   std::optional<gemma::WeightFormat> interleavedFloat;
 };
 

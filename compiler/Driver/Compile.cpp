@@ -216,13 +216,16 @@ llvm::Error compile(const CompileOptions &options) {
     return machine.takeError();
   ContractionKernelShape kernelShape = contractionKernelShape(**machine);
   bool interleaved = kernelShape.interleavedPacking;
-  // bf16 matrices in transposed groups of one vector of outputs, for every bf16
-  // projection and the tied head: decode reads each group as one stream (the row layout
-  // reads 8 rows at once), prefill runs 6 x 4 zmm or 6 x 2 ymm tiles. With AVX2 this
-  // beat the row layout in decode (+35% tg@0) and prefill (+20% pp512; performance.md).
+  // bf16 matrices in transposed groups of four vectors of outputs, for every bf16
+  // projection and the tied head: decode reads a group's four vectors per input as one
+  // stream (the row layout read 8 rows at once, groups of one vector four streams),
+  // prefill runs 6 x 4 zmm or 6 x 2 ymm tiles. With AVX2, groups of one vector beat the
+  // row layout in decode (+35% tg@0) and prefill (+20% pp512); groups of four beat
+  // those in decode (performance.md). A matrix whose rows are not a multiple of the
+  // group takes groups of one vector (bf16x16, bf16x8).
   if (interleaved)
     buildOptions.interleavedFloat =
-        kernelShape.lanes >= 16 ? gemma::WeightFormat::bf16x16 : gemma::WeightFormat::bf16x8;
+        kernelShape.lanes >= 16 ? gemma::WeightFormat::bf16x64 : gemma::WeightFormat::bf16x32;
   buildOptions.packedFormat = packedFormatOf(options.weightsFormat, interleaved);
   auto started = std::chrono::steady_clock::now();
   mlir::OwningOpRef<mlir::ModuleOp> module = buildModel(context, input->def, buildOptions);
@@ -293,7 +296,7 @@ llvm::Error compile(const CompileOptions &options) {
                                                   : TensorFiller();
   if (fill) {
     // Packed matrices are quantised from the checkpoint's float tensor (or bf16 random
-    // values) as the blob is written; bf16x8 / bf16x16 ones are regrouped.
+    // values) as the blob is written; bf16x8 ... bf16x64 ones are regrouped.
     const BoundWeights *bound = useCheckpoint ? &*input->weights : nullptr;
     fill = packingTensors(fill, [bound](const WeightPlan &tensor) -> std::string {
       const BoundParam *param = bound ? bound->lookup(tensor.name) : nullptr;

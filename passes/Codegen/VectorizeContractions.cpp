@@ -98,7 +98,7 @@ struct MatchedContraction {
 };
 
 std::optional<MatchedContraction> matchContraction(linalg::GenericOp op) {
-  // A bf16x8/bf16x16 weight's groups are a layout of their own (its matcher).
+  // A bf16x8 ... bf16x64 weight's groups are a layout of their own (its matcher).
   if (op->hasAttr("g4.interleaved_float") || !op.hasPureBufferSemantics() ||
       op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return std::nullopt;
@@ -910,20 +910,26 @@ private:
   Value quantizedBase; // the first block of x in `quantized`
 };
 
-/// The bf16x8 / bf16x16 float microkernel: x [M, K] f32, w [T, K, G] (G = 8 or 16
-/// weight rows per group, transposed), y [M, T, G]. Per input k, one vector of the G
-/// rows' weights meets x[m, k] broadcast, so each vector<Gxf32> accumulator holds G
-/// outputs, summed over k in order: the same sequence in every tile shape (decode equals
-/// prefill). G = 8: tiles of 6 rows by two groups with 8 lanes (AVX2), else of
-/// `tile-rows` rows by two groups (four with 32 registers).
+/// The bf16x8 ... bf16x64 float microkernel: x [M, K] f32, w [T', K, G'] (G' weight rows
+/// per stored group, transposed), y [M, T', G']. The kernel's groups are vectors of G
+/// outputs: G = G' for bf16x8 and bf16x16, G' / 4 for bf16x32 and bf16x64, whose stored
+/// group holds four vector groups side by side (group t is t / 4's lanes G (t mod 4)
+/// onwards). Per input k, one vector of the G rows' weights meets x[m, k] broadcast, so
+/// each vector<Gxf32> accumulator holds G outputs, summed over k in order: the same
+/// sequence in every tile shape (decode equals prefill). G = 8: tiles of 6 rows by two
+/// groups with 8 lanes (AVX2), else of `tile-rows` rows by two groups (four with 32
+/// registers).
 /// G = 16 (one zmm per group): 6 rows by four groups, 24 accumulators, so each x
 /// broadcast feeds four FMAs (a C model of the tile on Zen 4, weights in L2: 6 x 4 at
-/// 100% of the FMA peak, 6 x 2 at 84%, 4 x 4 at 93%). Decode takes four groups, four
-/// FMA chains of four streams.
+/// 100% of the FMA peak, 6 x 2 at 84%, 4 x 4 at 93%). Decode takes four groups: in
+/// bf16x32 / bf16x64 one stored group, read as one stream (in a C model of the decode
+/// tile on Zen 4, one thread, K = 1536: 28.4 GB/s as four streams, 32 as one, against
+/// 30 for a plain read loop).
 class InterleavedFloatKernel {
 public:
   InterleavedFloatKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c)
-      : b(b), shape(shape), c(c), group(cast<MemRefType>(c.w.getType()).getDimSize(2)) {}
+      : b(b), shape(shape), c(c), stored(cast<MemRefType>(c.w.getType()).getDimSize(2)),
+        group(stored >= 32 ? stored / 4 : stored) {}
 
   void emit() {
     KernelShape tiles = shape;
@@ -950,19 +956,31 @@ public:
         [&](Value, Value) {},
         [&](int64_t rows, int64_t cols, Value m, Value t) { tile(rows, cols, m, t, k0, kEnd); }};
     schedule.singleRow = hasSingleRow(c.x);
-    schedule.emit(b, tiles, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
+    Value groups = memref::DimOp::create(b, c.w, 0);
+    if (stored != group)
+      groups = arith::MulIOp::create(b, groups, index(b, stored / group));
+    schedule.emit(b, tiles, memref::DimOp::create(b, c.x, 0), groups,
                   memref::DimOp::create(b, c.x, 1), shape.kBlock);
   }
 
 private:
   VectorType groupVector(Type element) { return VectorType::get({group}, element); }
 
-  /// Input k of group t's G rows, widened to f32 (bf16 by an integer shift, as
-  /// FloatKernel::loadW).
-  Value loadWeights(ImplicitLocOpBuilder &nb, Value t, Value k) {
+  /// Where vector group t is in w and y: the stored group and its first lane.
+  std::pair<Value, Value> locate(ImplicitLocOpBuilder &nb, Value t) {
+    if (stored == group)
+      return {t, index(nb, 0)};
+    Value perStored = index(nb, stored / group);
+    return {arith::DivUIOp::create(nb, t, perStored),
+            arith::MulIOp::create(nb, arith::RemUIOp::create(nb, t, perStored), index(nb, group))};
+  }
+
+  /// Input k of the G rows of the vector group at `where` (locate), widened to f32
+  /// (bf16 by an integer shift, as FloatKernel::loadW).
+  Value loadWeights(ImplicitLocOpBuilder &nb, std::pair<Value, Value> where, Value k) {
     Type element = cast<MemRefType>(c.w.getType()).getElementType();
-    Value raw =
-        vector::LoadOp::create(nb, groupVector(element), c.w, ValueRange{t, k, index(nb, 0)});
+    Value raw = vector::LoadOp::create(nb, groupVector(element), c.w,
+                                       ValueRange{where.first, k, where.second});
     if (element.isF32())
       return raw;
     if (element.isF16())
@@ -982,9 +1000,12 @@ private:
   /// prefill, gives the same bits in both.
   void tile(int64_t rows, int64_t cols, Value m, Value t, Value k0, Value kEnd) {
     auto accType = groupVector(b.getF32Type());
+    SmallVector<std::pair<Value, Value>> columns;
+    for (int64_t j = 0; j < cols; ++j)
+      columns.push_back(locate(b, j ? arith::AddIOp::create(b, t, index(b, j)) : t));
     auto at = [&](int64_t i, int64_t j) {
-      return SmallVector<Value>{i ? arith::AddIOp::create(b, m, index(b, i)) : m,
-                                j ? arith::AddIOp::create(b, t, index(b, j)) : t, index(b, 0)};
+      return SmallVector<Value>{i ? arith::AddIOp::create(b, m, index(b, i)) : m, columns[j].first,
+                                columns[j].second};
     };
     SmallVector<Value> init;
     for (int64_t i = 0; i < rows; ++i)
@@ -996,8 +1017,7 @@ private:
           ImplicitLocOpBuilder nb(loc, nested);
           SmallVector<Value> weights;
           for (int64_t j = 0; j < cols; ++j)
-            weights.push_back(
-                loadWeights(nb, j ? arith::AddIOp::create(nb, t, index(nb, j)) : t, k));
+            weights.push_back(loadWeights(nb, columns[j], k));
           SmallVector<Value> next(rows * cols);
           for (int64_t i = 0; i < rows; ++i) {
             Value row = i ? arith::AddIOp::create(nb, m, index(nb, i)) : m;
@@ -1017,7 +1037,8 @@ private:
   ImplicitLocOpBuilder &b;
   const KernelShape &shape;
   Contraction c;
-  int64_t group;
+  int64_t stored; // rows per stored group (G')
+  int64_t group;  // outputs per vector group (G)
 };
 
 /// x [M, K], w [K, N] and y [M, N] as the interleaved float kernel's operands: w viewed
@@ -1039,9 +1060,9 @@ Contraction asWeightGroups(ImplicitLocOpBuilder &b, Contraction c, int64_t group
   return Contraction{c.x, w, y};
 }
 
-/// The bf16x8 / bf16x16 contraction g4-gemma-to-linalg marks g4.interleaved_float: x
-/// [M, K] f32, w [T, K, G] (f32, bf16 or f16; G = 8 or 16), y [M, T, G] f32, all with
-/// unit inner strides.
+/// The bf16x8 ... bf16x64 contraction g4-gemma-to-linalg marks g4.interleaved_float: x
+/// [M, K] f32, w [T, K, G] (f32, bf16 or f16; G = 8, 16, 32 or 64), y [M, T, G] f32, all
+/// with unit inner strides.
 std::optional<Contraction> matchInterleavedFloatContraction(linalg::GenericOp op) {
   if (!op->hasAttr("g4.interleaved_float") || !op.hasPureBufferSemantics() ||
       op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
@@ -1053,7 +1074,7 @@ std::optional<Contraction> matchInterleavedFloatContraction(linalg::GenericOp op
   if (xType.getRank() != 2 || wType.getRank() != 3 || yType.getRank() != 3 ||
       !xType.getElementType().isF32() || !yType.getElementType().isF32() ||
       !(wElement.isF32() || wElement.isBF16() || wElement.isF16()) ||
-      (wType.getDimSize(2) != 8 && wType.getDimSize(2) != 16) ||
+      !llvm::is_contained({8, 16, 32, 64}, wType.getDimSize(2)) ||
       yType.getDimSize(2) != wType.getDimSize(2) || !hasUnitInnerStride(x) ||
       !hasUnitInnerStride(w) || !hasUnitInnerStride(y))
     return std::nullopt;

@@ -44,7 +44,12 @@ def Gemma_WeightFormat : I32EnumAttr<"WeightFormat", "storage format of a weight
     I32EnumAttrCase<"bf16x8", 7>,
     // The same with groups of 16 rows (one 512-bit vector of outputs): element
     // (16t + r, k) at 16 * K * t + 16 * k + r.
-    I32EnumAttrCase<"bf16x16", 8>
+    I32EnumAttrCase<"bf16x16", 8>,
+    // Groups of 32 rows transposed (element (32t + r, k) at 32 * K * t + 32 * k + r):
+    // the x86 AVX2 kernels read a group as 4 vectors of 8 outputs from one stream.
+    I32EnumAttrCase<"bf16x32", 9>,
+    // Groups of 64 rows transposed: 4 vectors of 16 outputs (AVX-512) per input.
+    I32EnumAttrCase<"bf16x64", 10>
   ]> {
   let cppNamespace = "::g4::gemma";
   let genSpecializedAttr = 0;

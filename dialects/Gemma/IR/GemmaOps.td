@@ -71,8 +71,8 @@ def Gemma_EmbedOp : Gemma_PureOp<"embed"> {
   let description = [{
     `result[t, :] = f32(table[tokens[t], :]) * scale`. Gemma 4 uses the bf16-rounded
     sqrt(hidden) as `scale`. `format` (optional) is the table's layout when it is not
-    plain rows: `bf16x8` or `bf16x16`, for a table that is also the tied head of an
-    x86 target.
+    plain rows: `bf16x8`, `bf16x16`, `bf16x32` or `bf16x64`, for a table that is also
+    the tied head of an x86 target.
 
     ```mlir
     %h = gemma.embed %tokens, %table {scale = 3.925000e+01 : f32}

@@ -8,6 +8,8 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/Types.h"
 
+#include <optional>
+
 #include "dialects/Gemma/IR/GemmaEnums.h.inc"
 
 namespace g4::gemma {
@@ -25,16 +27,25 @@ inline bool isQ4Format(WeightFormat format) {
 inline int64_t packedBlockBytes(WeightFormat format) {
   return !isPackedFormat(format) ? 0 : isQ4Format(format) ? 18 : 34;
 }
-/// Rows interleaved per group: 8 for the x8 formats (q8_0x8, q4_0x8, bf16x8), 16 for
-/// bf16x16, 1 otherwise. The group's bytes are those its rows would take in the plain
-/// layout, so row ranges aligned to a group keep their offsets.
+/// Rows interleaved per group: 8 for the x8 formats (q8_0x8, q4_0x8, bf16x8), 16, 32
+/// and 64 for bf16x16, bf16x32 and bf16x64, 1 otherwise. The group's bytes are those its
+/// rows would take in the plain layout, so row ranges aligned to a group keep their
+/// offsets.
 inline int64_t interleavedRows(WeightFormat format) {
-  if (format == WeightFormat::bf16x16)
+  switch (format) {
+  case WeightFormat::bf16x16:
     return 16;
-  return format == WeightFormat::q8_0x8 || format == WeightFormat::q4_0x8 ||
-                 format == WeightFormat::bf16x8
-             ? 8
-             : 1;
+  case WeightFormat::bf16x32:
+    return 32;
+  case WeightFormat::bf16x64:
+    return 64;
+  case WeightFormat::q8_0x8:
+  case WeightFormat::q4_0x8:
+  case WeightFormat::bf16x8:
+    return 8;
+  default:
+    return 1;
+  }
 }
 /// How an 8-row interleaved packed matrix (q8_0x8, q4_0x8) orders its groups' blocks
 /// (docs/dialects/gemma.md, "Panels"). Plain: each group's blocks in input order, one
@@ -67,9 +78,19 @@ inline PanelLayout interleavedPanelLayout(int64_t rows, int64_t inputs) {
       return {kBandGroups, panel};
   return plain;
 }
-/// bf16 rows in transposed groups (bf16x8, bf16x16).
+/// bf16 rows in transposed groups (bf16x8, bf16x16, bf16x32, bf16x64).
 inline bool isInterleavedFloat(WeightFormat format) {
-  return format == WeightFormat::bf16x8 || format == WeightFormat::bf16x16;
+  return format == WeightFormat::bf16x8 || format == WeightFormat::bf16x16 ||
+         format == WeightFormat::bf16x32 || format == WeightFormat::bf16x64;
+}
+/// The format with a quarter of the rows per group (bf16x32: bf16x8, bf16x64: bf16x16):
+/// a matrix's fallback when its rows are not a multiple of the larger group.
+inline std::optional<WeightFormat> quarterGroupFormat(WeightFormat format) {
+  if (format == WeightFormat::bf16x32)
+    return WeightFormat::bf16x8;
+  if (format == WeightFormat::bf16x64)
+    return WeightFormat::bf16x16;
+  return std::nullopt;
 }
 } // namespace g4::gemma
 

@@ -48,8 +48,8 @@ Value gatherTokenRows(TensorEmitter &e, Value tokens, int64_t width, double scal
 }
 
 /// out[t, h] = f32(table[tokens[t], h]) * scale. A table in transposed groups of `group`
-/// rows (bf16x8, bf16x16) holds row i's value h at offset group * h + i % group of group
-/// i / group.
+/// rows (bf16x8, bf16x16, bf16x32, bf16x64) holds row i's value h at offset group * h + i % group
+/// of group i / group.
 Value gatherRows(TensorEmitter &e, Value tokens, Value table, double scale, int64_t group = 1) {
   auto tableType = cast<RankedTensorType>(table.getType());
   const int64_t width = tableType.getDimSize(1);

@@ -163,7 +163,7 @@ Value TensorEmitter::matmulInterleavedFloat(Value x, Value w, int64_t group) {
   auto xType = cast<RankedTensorType>(x.getType());
   auto wType = cast<RankedTensorType>(w.getType());
   const int64_t rows = wType.getShape()[0], inputs = wType.getShape()[1], G = group;
-  assert(rows % G == 0 && "bf16x8/bf16x16 weight shape");
+  assert(rows % G == 0 && "bf16x8 ... bf16x64 weight shape");
   Type element = wType.getElementType();
   // w [N, K] -> [N/G, G * K] (a group's rows are contiguous) -> [N/G, K, G].
   Value grouped =
@@ -195,6 +195,10 @@ Value TensorEmitter::matmulInterleavedFloat(Value x, Value w, int64_t group) {
         linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], product, fast)});
       });
   matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
+  // Groups of four vectors (bf16x32, bf16x64): tasks keep at least the 32 groups of one
+  // vector that g4-outline-parallel-tasks' default gives bf16x8 and bf16x16.
+  if (G >= 32)
+    matmul->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(8));
   matmul->setAttr(kInterleavedFloatAttr, b.getUnitAttr());
   return tensor::CollapseShapeOp::create(
       b, RankedTensorType::get({xType.getShape()[0], rows}, b.getF32Type()), matmul.getResult(0),

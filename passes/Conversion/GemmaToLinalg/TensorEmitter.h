@@ -21,7 +21,7 @@ namespace g4::lowering {
 inline constexpr llvm::StringLiteral kParallelDimAttr = "g4.parallel_dim";
 /// With it: the fewest iterations of that loop per task (g4-outline-parallel-tasks).
 inline constexpr llvm::StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
-/// On a contraction with a bf16x8 or bf16x16 weight [N/G, K, G] (the loops are (m, t, r, k)).
+/// On a contraction with a bf16x8 ... bf16x64 weight [N/G, K, G] (the loops are (m, t, r, k)).
 inline constexpr llvm::StringLiteral kInterleavedFloatAttr = "g4.interleaved_float";
 /// On a packed contraction: its weight format ("q8_0", "q4_0", "q8_0x8" or "q4_0x8").
 inline constexpr llvm::StringLiteral kPackedFormatAttr = "g4.packed_format";
@@ -53,7 +53,7 @@ public:
   mlir::Value matmulPackedWeight(mlir::Value x, mlir::Value w);
   /// The 8-row interleaved formats (q8_0x8, q4_0x8) of matmulPackedWeight.
   mlir::Value matmulInterleavedWeight(mlir::Value x, mlir::Value w, bool q4);
-  /// matmulTransposedWeight for a bf16x8 or bf16x16 w, in transposed groups of `group`
+  /// matmulTransposedWeight for a bf16x8 ... bf16x64 w, in transposed groups of `group`
   /// rows (docs/dialects/gemma.md).
   mlir::Value matmulInterleavedFloat(mlir::Value x, mlir::Value w, int64_t group);
   /// RMSNorm over the last (static) dimension, optionally times f32(weight).

@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -235,10 +236,10 @@ TEST(Packing, BandedMatricesOrderEachBandByPanels) {
   }
 }
 
-// bf16x8 / bf16x16 tensors pass their 2-byte values through, each group of G rows
+// bf16x8 ... bf16x64 tensors pass their 2-byte values through, each group of G rows
 // transposed: row G t + r, input k lands at G * K * t + G * k + r.
 void expectGroupsTransposed(const std::string &format, int64_t group) {
-  const int64_t rows = 32, inputs = 5;
+  const int64_t rows = std::max<int64_t>(32, 2 * group), inputs = 5;
   g4::WeightPlan plan;
   plan.name = "embed_tokens.weight";
   plan.elementType = "bf16";
@@ -271,6 +272,8 @@ void expectGroupsTransposed(const std::string &format, int64_t group) {
 
 TEST(Packing, Bf16x8GroupsAreTransposed) { expectGroupsTransposed("bf16x8", 8); }
 TEST(Packing, Bf16x16GroupsAreTransposed) { expectGroupsTransposed("bf16x16", 16); }
+TEST(Packing, Bf16x32GroupsAreTransposed) { expectGroupsTransposed("bf16x32", 32); }
+TEST(Packing, Bf16x64GroupsAreTransposed) { expectGroupsTransposed("bf16x64", 64); }
 
 } // namespace
 

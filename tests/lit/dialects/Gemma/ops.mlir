@@ -112,6 +112,16 @@ func.func @interleaved_projection(%x: tensor<4x96xf32>, %w: tensor<48x96xbf16>) 
   return %y : tensor<4x48xf32>
 }
 
+// bf16x32 and bf16x64 projections: groups of 32 and 64 rows transposed.
+// CHECK-LABEL: func.func @four_vector_groups
+func.func @four_vector_groups(%x: tensor<4x96xf32>, %w: tensor<64x96xbf16>) -> (tensor<4x64xf32>, tensor<4x64xf32>) {
+  // CHECK: gemma.linear {{.+}} {format = #gemma.weight_format<bf16x32>} : (tensor<4x96xf32>, tensor<64x96xbf16>) -> tensor<4x64xf32>
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<bf16x32>} : (tensor<4x96xf32>, tensor<64x96xbf16>) -> tensor<4x64xf32>
+  // CHECK: gemma.linear {{.+}} {format = #gemma.weight_format<bf16x64>} : (tensor<4x96xf32>, tensor<64x96xbf16>) -> tensor<4x64xf32>
+  %z = gemma.linear %x, %w {format = #gemma.weight_format<bf16x64>} : (tensor<4x96xf32>, tensor<64x96xbf16>) -> tensor<4x64xf32>
+  return %y, %z : tensor<4x64xf32>, tensor<4x64xf32>
+}
+
 // A bf16x8 table: the embedding and the tied head read it in that layout.
 // CHECK-LABEL: func.func @interleaved_table
 func.func @interleaved_table(%tokens: tensor<?xi32>, %table: tensor<512x96xbf16>) -> tensor<?x512xf32> {

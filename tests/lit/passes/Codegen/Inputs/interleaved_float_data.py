@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 """Writes the data of g4-vectorize-contractions-interleaved-float-run.mlir (default: G = 8)
-and of g4-vectorize-contractions-interleaved-float16-run.mlir (argument 16): x [M, 40] and
-bf16x8 / bf16x16 weights (docs/dialects/gemma.md) of N rows, stored [N/G, 40, G] (group t,
-input k, row r of the group), all small integers so every sum is exact in f32, and the
-products y[m, G t + r] = sum_k x[m, k] * w[G t + r, k]. Run it to regenerate the globals
-and CHECK lines."""
+and of g4-vectorize-contractions-interleaved-float{16,32,64}-run.mlir (argument 16, 32,
+64): x [M, 40] and bf16x8 ... bf16x64 weights (docs/dialects/gemma.md) of N rows, stored
+[N/G, 40, G] (group t, input k, row r of the group), all small integers so every sum is
+exact in f32, and the products y[m, G t + r] = sum_k x[m, k] * w[G t + r, k]. Run it to
+regenerate the globals and CHECK lines."""
 import random
 import sys
 
 G = int(sys.argv[1]) if len(sys.argv) > 1 else 8
 # G = 8: 7 rows are a 6-row tile (8 lanes) or a 4-row tile (16 lanes) and leftover rows;
 # G = 16: 13 rows are two 6-row tiles and a leftover row, 48 weight rows three groups.
-M, N, K = (7, 24, 40) if G == 8 else (13, 48, 40)
+# G = 32 and 64: two stored groups, 8 vector groups of 8 or 16 outputs.
+M, N, K = {8: (7, 24, 40), 16: (13, 48, 40), 32: (7, 64, 40), 64: (13, 128, 40)}[G]
 rng = random.Random(16)
 x = [[rng.randint(-9, 9) for _ in range(K)] for _ in range(M)]
 w = [[rng.randint(-9, 9) for _ in range(K)] for _ in range(N)]
