@@ -9,6 +9,7 @@
 #ifndef G4_COMPILER_ARTIFACT_ARTIFACT_H
 #define G4_COMPILER_ARTIFACT_ARTIFACT_H
 
+#include "dialects/Gemma/IR/GemmaTypes.h"
 #include "passes/Memory/MemoryPlan.h"
 
 #include "llvm/IR/Module.h"
@@ -32,6 +33,12 @@ struct ModelFacts {
 /// FNV-1a over everything the compiled code assumes about the weight data: tensor names,
 /// shapes, element types and offsets, the KV plan and the model facts.
 uint64_t computeFingerprint(const ModelFacts &facts, const MemoryPlan &plan);
+
+/// The block order of packed tensor `tensor`: gemma::interleavedPanelLayout of each of
+/// its matrices (an expert stack [E, N, K] is E matrices of N rows) for q8_0x8 / q4_0x8,
+/// plain (one band of one group) for any other format. The packer writes it and the
+/// fingerprint covers it.
+gemma::PanelLayout packedPanelLayout(const WeightPlan &tensor);
 
 /// Adds the `g4_model_info` constant (g4_model_info_t) and its KV plan to `module`.
 void addModelInfo(llvm::Module &module, const ModelFacts &facts, const MemoryPlan &plan,

@@ -1,7 +1,6 @@
 //===- Fingerprint.cpp - Identity of a compiled model's weight layout -----===//
 
 #include "compiler/Artifact/Artifact.h"
-#include "dialects/Gemma/IR/GemmaTypes.h"
 
 namespace g4 {
 
@@ -33,13 +32,9 @@ uint64_t computeFingerprint(const ModelFacts &facts, const MemoryPlan &plan) {
     h.string(w.packedFormat);
     // A banded interleaved matrix orders its groups' blocks by panels: a blob packed in
     // the plain order must not load.
-    if ((w.packedFormat == "q8_0x8" || w.packedFormat == "q4_0x8") && w.logicalShape.size() >= 2) {
-      gemma::PanelLayout layout = gemma::interleavedPanelLayout(
-          w.logicalShape[w.logicalShape.size() - 2], w.logicalShape.back());
-      if (layout.banded()) {
-        h.integer(layout.bandGroups);
-        h.integer(layout.panelBlocks);
-      }
+    if (gemma::PanelLayout layout = packedPanelLayout(w); layout.banded()) {
+      h.integer(layout.bandGroups);
+      h.integer(layout.panelBlocks);
     }
     h.integer(w.offset);
     for (int64_t d : w.shape)

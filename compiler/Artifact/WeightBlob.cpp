@@ -2,7 +2,6 @@
 
 #include "compiler/Artifact/Artifact.h"
 #include "compiler/Checkpoint/WeightBinder.h"
-#include "dialects/Gemma/IR/GemmaTypes.h"
 #include "runtime/g4rt/abi/model_abi.h"
 
 #include "llvm/ADT/APFloat.h"
@@ -284,6 +283,15 @@ private:
 
 } // namespace
 
+gemma::PanelLayout packedPanelLayout(const WeightPlan &tensor) {
+  const std::vector<int64_t> &shape = tensor.logicalShape;
+  if (shape.size() < 2)
+    return {1, shape.empty() ? 0 : shape.back() / 32};
+  if (tensor.packedFormat != "q8_0x8" && tensor.packedFormat != "q4_0x8")
+    return {1, shape.back() / 32};
+  return gemma::interleavedPanelLayout(shape[shape.size() - 2], shape.back());
+}
+
 TensorFiller packingTensors(TensorFiller inner,
                             std::function<std::string(const WeightPlan &)> sourceType) {
   return [inner, sourceType](const WeightPlan &tensor, llvm::raw_ostream &os) -> llvm::Error {
@@ -314,12 +322,8 @@ TensorFiller packingTensors(TensorFiller inner,
     source.bytes = elements * (source.elementType == "f32" ? 4 : 2);
     bool q4 = tensor.packedFormat == "q4_0" || tensor.packedFormat == "q4_0x8";
     int64_t rowGroup = tensor.packedFormat == "q8_0x8" || tensor.packedFormat == "q4_0x8" ? 8 : 1;
-    // A matrix's rows: an expert stack [E, N, K] is E matrices of N rows.
-    gemma::PanelLayout layout =
-        rowGroup == 8 ? gemma::interleavedPanelLayout(source.shape[source.shape.size() - 2],
-                                                      source.shape.back())
-                      : gemma::PanelLayout{1, source.shape.back() / 32};
-    PackingStream packer(os, source.elementType, source.shape.back(), q4, rowGroup, layout);
+    PackingStream packer(os, source.elementType, source.shape.back(), q4, rowGroup,
+                         packedPanelLayout(tensor));
     if (llvm::Error e = inner(source, packer))
       return e;
     packer.flush();
