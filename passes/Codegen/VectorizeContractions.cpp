@@ -49,15 +49,18 @@ Value multiplyAdd(ImplicitLocOpBuilder &b, const KernelShape &shape, Value a, Va
 
 /// Decode's packed 1 x cols tiles stream `cols` weight rows side by side, 34 (18) bytes
 /// per row and block. A row is only a few KB, too short for the hardware prefetcher to
-/// learn each stream before the tile moves on, so every block also prefetches the next
-/// tile's rows at `column` (q8 decode, E2B-shaped, one thread: 17.0 -> 19.1 tokens/s in
-/// back-to-back runs). Not for bf16 rows: there it measured slower.
-void prefetchNextRows(ImplicitLocOpBuilder &b, Value w, Value n, int64_t cols, Value column) {
+/// learn each stream before the tile moves on, so every block also prefetches the rows
+/// of the tile `tilesAhead` on at `column` (q8 decode, E2B-shaped, one thread: 17.0 ->
+/// 19.1 tokens/s in back-to-back runs, one tile ahead). Not for bf16 rows: there it
+/// measured slower.
+void prefetchNextRows(ImplicitLocOpBuilder &b, Value w, Value n, int64_t cols, Value column,
+                      int64_t tilesAhead = 1) {
   Value last = arith::SubIOp::create(b, memref::DimOp::create(b, w, 0),
                                      arith::ConstantIndexOp::create(b, 1));
   for (int64_t j = 0; j < cols; ++j) {
     Value ahead = arith::MinUIOp::create(
-        b, arith::AddIOp::create(b, n, arith::ConstantIndexOp::create(b, j + cols)), last);
+        b, arith::AddIOp::create(b, n, arith::ConstantIndexOp::create(b, j + tilesAhead * cols)),
+        last);
     memref::PrefetchOp::create(b, w, ValueRange{ahead, column}, /*isWrite=*/false,
                                /*localityHint=*/3, /*isDataCache=*/true);
   }
@@ -249,6 +252,7 @@ struct Schedule {
   std::function<void(int64_t rows, int64_t cols, Value m, Value n)> tile;
   bool singleRow = false;
   int64_t bandOutputs = 1; // a multiple of the single row's tile width; divides outputs
+  bool leftoverRowTiles = false; // leftover rows in tiles of 4 and 2 before single rows
 
   void emit(ImplicitLocOpBuilder &b, const KernelShape &shape, Value rows, Value outputs,
             Value units, int64_t kBlockUnits) {
@@ -297,6 +301,22 @@ struct Schedule {
           forRange(b, m0, mTiled, index(b, shape.tileRows),
                    [&](Value m) { tile(shape.tileRows, 1, m, n); });
         });
+        // Leftover rows in tiles of 4 and 2 rows, where asked: each such tile reads the
+        // weights once for all its rows (attention's 8 grouped query heads, 4 per task
+        // with two threads: V was read once per leftover row).
+        for (int64_t height : {4, 2}) {
+          if (!leftoverRowTiles || height >= shape.tileRows)
+            continue;
+          Value mStart = mTiled;
+          mTiled = roundDown(b, mStart, mEnd, height);
+          forRange(b, index(b, 0), nTiled, index(b, shape.tileCols), [&](Value n) {
+            forRange(b, mStart, mTiled, index(b, height),
+                     [&](Value m) { tile(height, shape.tileCols, m, n); });
+          });
+          forRange(b, nTiled, outputs, index(b, 1), [&](Value n) {
+            forRange(b, mStart, mTiled, index(b, height), [&](Value m) { tile(height, 1, m, n); });
+          });
+        }
         // Leftover rows one at a time: more weight rows in flight.
         Value nRowTiled = roundDown(b, index(b, 0), outputs, shape.rowTileCols);
         forRange(b, mTiled, mEnd, index(b, 1), [&](Value m) {
@@ -401,11 +421,20 @@ void addGroupTiles(ImplicitLocOpBuilder &b, Value y, Value m, Value t, int64_t r
   }
 }
 
-/// The float microkernel: y[m, n] += x[m, k] * ext(w[n, k]).
+/// Tiles ahead that a `g4.streamed_weights` contraction prefetches its weight rows: decode
+/// attention's keys, 4 rows a tile, 32 rows (32-64 KB) ahead. A tile reads 4 rows of 1-2
+/// KB side by side, too short for the hardware prefetcher (E2B-shaped q4, one thread,
+/// tg@1024: 72.8 -> 75.4 tokens/s, medians of 5 interleaved runs; one tile ahead gained
+/// half of that).
+constexpr int64_t kStreamedTilesAhead = 8;
+
+/// The float microkernel: y[m, n] += x[m, k] * ext(w[n, k]). With `streamedWeights` its
+/// unmasked steps prefetch the weight rows kStreamedTilesAhead tiles on.
 class FloatKernel {
 public:
-  FloatKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c)
-      : b(b), shape(shape), c(c) {
+  FloatKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c,
+              bool streamedWeights = false)
+      : b(b), shape(shape), c(c), streamedWeights(streamedWeights) {
     Type wElement = cast<MemRefType>(c.w.getType()).getElementType();
     f32Vector = VectorType::get({shape.lanes}, b.getF32Type(), {shape.scalable});
     wVector = VectorType::get({shape.lanes}, wElement, {shape.scalable});
@@ -430,6 +459,7 @@ public:
                         tile(rows, cols, m, n, k0, kMain, kEnd);
                       }};
     schedule.singleRow = hasSingleRow(c.x);
+    schedule.leftoverRowTiles = true;
     schedule.emit(b, shape, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
                   memref::DimOp::create(b, c.x, 1), shape.kBlock);
   }
@@ -484,6 +514,8 @@ private:
               xs.push_back(loadX(nb, i ? arith::AddIOp::create(nb, m, index(nb, i)) : m, k, mask));
             for (int64_t j = 0; j < cols; ++j)
               ws.push_back(loadW(nb, j ? arith::AddIOp::create(nb, n, index(nb, j)) : n, k, mask));
+            if (streamedWeights && !masked)
+              prefetchNextRows(nb, c.w, n, cols, k, kStreamedTilesAhead);
             SmallVector<Value> next;
             for (int64_t i = 0; i < rows; ++i)
               for (int64_t j = 0; j < cols; ++j)
@@ -500,6 +532,7 @@ private:
   ImplicitLocOpBuilder &b;
   const KernelShape &shape;
   Contraction c;
+  bool streamedWeights;
   VectorType f32Vector, wVector, maskVector;
   Value step, zero;
 };
@@ -956,6 +989,7 @@ public:
         [&](Value, Value) {},
         [&](int64_t rows, int64_t cols, Value m, Value t) { tile(rows, cols, m, t, k0, kEnd); }};
     schedule.singleRow = hasSingleRow(c.x);
+    schedule.leftoverRowTiles = true;
     Value groups = memref::DimOp::create(b, c.w, 0);
     if (stored != group)
       groups = arith::MulIOp::create(b, groups, index(b, stored / group));
@@ -1551,7 +1585,7 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
             if (c->sumsOuterDimOfW)
               InterleavedFloatKernel(b, shape, asWeightGroups(b, slices, group)).emit();
             else
-              FloatKernel(b, shape, slices).emit();
+              FloatKernel(b, shape, slices, op->hasAttr("g4.streamed_weights")).emit();
             return;
           }
           unsigned d = c->batch[level];

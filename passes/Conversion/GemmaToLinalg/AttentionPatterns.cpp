@@ -313,8 +313,10 @@ private:
         SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
     scores = linalg::FillOp::create(b, e.f32(0.0), scores).getResult(0);
     SmallVector<AffineMap> scoreMaps{map({h, mm, k}), map({j, h, k}), map({h, mm, j})};
+    // Decode (a static row count) reads the cached keys from memory, once for the group.
+    bool streamed = getConstantIntValue(rows).has_value();
     scores = intoColumns(scores, e.index(0), fromCache, [&](Value columns) {
-      return contraction(q, cacheSlots(cache, 0, slot, fromCache), columns, scoreMaps);
+      return contraction(q, cacheSlots(cache, 0, slot, fromCache), columns, scoreMaps, streamed);
     });
     scores = intoColumns(scores, fromCache, fromBlock, [&](Value columns) {
       return contraction(q, blockRows(blockKeys, blockFirst, fromBlock), columns, scoreMaps);
@@ -475,7 +477,8 @@ private:
   /// init + sum over loop 3 of x * w (maps over (h, m, *, *)), reassociable like the
   /// weight contractions: g4-vectorize-contractions makes it a microkernel per KV head
   /// with the same operations for every query row, so decode and prefill agree.
-  Value contraction(Value x, Value w, Value init, ArrayRef<AffineMap> maps) {
+  /// `streamed` marks it g4.streamed_weights.
+  Value contraction(Value x, Value w, Value init, ArrayRef<AffineMap> maps, bool streamed = false) {
     auto fast = arith::FastMathFlags::reassoc | arith::FastMathFlags::contract;
     auto op = linalg::GenericOp::create(
         b, init.getType(), ValueRange{x, w}, ValueRange{init}, maps, iterators(3, 1),
@@ -485,6 +488,8 @@ private:
               arith::MulFOp::create(nb, args[0], lowering::TensorEmitter(nb).toF32(args[1]), fast);
           linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p, fast)});
         });
+    if (streamed)
+      op->setAttr(lowering::kStreamedWeightsAttr, b.getUnitAttr());
     splitAcrossHeads(op);
     return op.getResult(0);
   }

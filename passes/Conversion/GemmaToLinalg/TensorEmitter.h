@@ -23,6 +23,9 @@ inline constexpr llvm::StringLiteral kParallelDimAttr = "g4.parallel_dim";
 inline constexpr llvm::StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
 /// On a contraction with a bf16x8 ... bf16x64 weight [N/G, K, G] (the loops are (m, t, r, k)).
 inline constexpr llvm::StringLiteral kInterleavedFloatAttr = "g4.interleaved_float";
+/// On a contraction whose weight rows are read from memory once per call, by a few rows of
+/// x (decode attention's keys): g4-vectorize-contractions prefetches rows ahead.
+inline constexpr llvm::StringLiteral kStreamedWeightsAttr = "g4.streamed_weights";
 /// On a packed contraction: its weight format ("q8_0", "q4_0", "q8_0x8" or "q4_0x8").
 inline constexpr llvm::StringLiteral kPackedFormatAttr = "g4.packed_format";
 

@@ -44,8 +44,13 @@
 // CHECK-NEXT:            %[[OLD:.+]] = memref.load %[[Y]]
 // CHECK-NEXT:            %[[NEW:.+]] = arith.addf %[[OLD]], %[[LANE]] : f32
 // CHECK-NEXT:            memref.store %[[NEW]], %[[Y]]
-// Leftover rows of x, one at a time against 8 weight rows (N = 12: one tile of 8, then
-// 4 single rows).
+// Leftover rows of x: a 2 x 3 tile where two are left (each weight panel read once for
+// both), then one at a time against 8 weight rows (N = 12: one tile of 8, then 4 single
+// rows).
+// CHECK:             scf.for %{{.+}} = %c0 to %c12 step %c3
+// CHECK:               scf.for %{{.+}} step %c2
+// CHECK:                 %{{.+}}:6 = scf.for
+// CHECK-NOT:           memref.prefetch
 // CHECK:             scf.for %[[R:.+]] = %{{.+}} to %{{.+}} step %c1
 // CHECK:               %{{.+}}:8 = scf.for {{.+}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // CHECK:               scf.for %{{.+}} = %c8 to %c12 step %c1
@@ -168,6 +173,38 @@ func.func @strided(%x: memref<?x64xf32>, %w: memref<16x64xf32, strided<[1, 16]>>
     %m = arith.mulf %a, %b fastmath<reassoc,contract> : f32
     %s = arith.addf %acc, %m fastmath<reassoc,contract> : f32
     linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Decode's scores, marked g4.streamed_weights by g4-gemma-to-linalg: each unmasked step
+// also prefetches the key rows 8 tiles (24 rows) on, clamped to the last row; the masked
+// step does not.
+// CHECK-LABEL: func.func @streamed_scores(
+// CHECK-SAME:      %[[Q:.+]]: memref<8x100xf32>, %[[K:.+]]: memref<?x100xf32>, %[[S:.+]]: memref<8x?xf32>)
+// CHECK:         %{{.+}}:12 = scf.for %[[KK:.+]] = {{.+}} step %c8
+// CHECK-COUNT-3:   vector.load %[[K]]
+// CHECK:           %[[AHEAD:.+]] = arith.addi %{{.+}}, %c24 : index
+// CHECK:           %[[ROW:.+]] = arith.minui %[[AHEAD]], %{{.+}} : index
+// CHECK:           memref.prefetch %[[K]][%[[ROW]], %[[KK]]], read, locality<3>, data : memref<?x100xf32>
+// CHECK-COUNT-2:   memref.prefetch %[[K]]
+// CHECK:           vector.fma
+// CHECK:         vector.create_mask
+// CHECK-NOT:     memref.prefetch
+// CHECK:         vector.fma
+#sx = affine_map<(m, n, k) -> (m, k)>
+#sw = affine_map<(m, n, k) -> (n, k)>
+#sy = affine_map<(m, n, k) -> (m, n)>
+func.func @streamed_scores(%q: memref<8x100xf32>, %keys: memref<?x100xf32>, %s: memref<8x?xf32>) {
+  linalg.generic {indexing_maps = [#sx, #sw, #sy], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%q, %keys : memref<8x100xf32>, memref<?x100xf32>) outs(%s : memref<8x?xf32>)
+      attrs = {g4.streamed_weights} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b fastmath<reassoc,contract> : f32
+    %r = arith.addf %acc, %m fastmath<reassoc,contract> : f32
+    linalg.yield %r : f32
   }
   return
 }

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Writes the data of g4-vectorize-contractions-values-run.mlir: attention weights
-p [kv_heads = 2, M = 7, J = 40] and a bf16 KV cache [2, 44 slots, 2 kv heads, 32] whose
+p [kv_heads = 2, M = 11, J = 40] and a bf16 KV cache [2, 44 slots, 2 kv heads, 32] whose
 values (cache[1]) are read in place, all small integers so every sum is exact in f32,
 and out[h, m, n] = sum_j p[h, m, j] * cache[1, j, h, n]. Run it to regenerate the
 globals and CHECK lines."""
 import random
 
-H, M, J, SLOTS, D = 2, 7, 40, 44, 32
+H, M, J, SLOTS, D = 2, 11, 40, 44, 32
 rng = random.Random(41)
 p = [[[rng.randint(-9, 9) for _ in range(J)] for _ in range(M)] for _ in range(H)]
 cache = [[[[rng.randint(-9, 9) for _ in range(D)] for _ in range(H)] for _ in range(SLOTS)]

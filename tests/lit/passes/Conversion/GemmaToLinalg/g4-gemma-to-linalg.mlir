@@ -239,6 +239,28 @@ func.func @qkv_project(%x: tensor<?x96xf32>, %start: index, %c0: !kv0q, %w: tens
 
 // -----
 
+// Decode (one token, a static row count): the scores against the cached keys are marked
+// g4.streamed_weights (g4-vectorize-contractions prefetches key rows ahead), P x V is not.
+// CHECK-LABEL: func.func private @kernel_attention(
+// CHECK-SAME:      %{{[^:]+}}: tensor<1x96xf32>
+// The cache's scores, then the block's (its keys were just computed: not marked), then
+// P x V over the cache and the block.
+// CHECK:         scf.for
+// CHECK:           linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %{{.+}} : tensor<2x4x16xf32>, tensor<?x2x16xf32>) outs(%{{.+}} : tensor<2x4x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64, g4.streamed_weights}
+// CHECK:           linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %{{.+}} : tensor<2x4x16xf32>, tensor<?x2x16xf32>) outs(%{{.+}} : tensor<2x4x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64} {
+// CHECK-COUNT-2:   linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %{{.+}} : tensor<2x4x?xf32>, tensor<?x2x16xf32>) outs(%{{.+}} : tensor<2x4x16xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64} {
+!kv0d = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
+func.func @attention_decode(%x: tensor<1x96xf32>, %start: index, %c0: !kv0d, %w: tensor<192x96xbf16>,
+    %qn: tensor<16xbf16>, %kn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<1x96xf32> {
+  %q, %k, %v = gemma.qkv_project %x, %start qkv(%w) q_norm(%qn) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<1x96xf32>, index, tensor<192x96xbf16>, tensor<16xbf16>, tensor<16xbf16>) -> (tensor<1x8x16xf32>, tensor<1x2x16xf32>, tensor<1x2x16xf32>)
+  %a = gemma.attention %x, %start, %c0, %k, %v queries(%q) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<1x96xf32>, index, !kv0d, tensor<1x2x16xf32>, tensor<1x2x16xf32>, tensor<1x8x16xf32>, tensor<96x128xbf16>) -> tensor<1x96xf32>
+  return %a : tensor<1x96xf32>
+}
+
+// -----
+
 // kv_project without a v weight (k_eq_v, f32 weights): a single contraction of the input
 // (no other op reads it); V is the weightless RMSNorm of the raw K projection, taken
 // before k_norm and RoPE.
