@@ -230,7 +230,8 @@ Value roundDown(ImplicitLocOpBuilder &b, Value begin, Value end, int64_t multipl
 /// The loop schedule the microkernels share, over `units` of reduction (elements or
 /// 32-weight blocks) in blocks of `kBlockUnits`:
 ///   for k blocks / for blocks of m-block rows / for weight panels / for row tiles,
-///   then the leftover weight rows, then the leftover rows one at a time.
+///   then the leftover weight rows, then the leftover rows (`leftoverRowTiles`: a tile
+///   of 4 and one of 2 rows first), one at a time.
 /// The weight panel is outside the rows of the block, so it stays in cache while they
 /// pass it.
 ///
