@@ -423,10 +423,11 @@ void addGroupTiles(ImplicitLocOpBuilder &b, Value y, Value m, Value t, int64_t r
 }
 
 /// Tiles ahead that a `g4.streamed_weights` contraction prefetches its weight rows: decode
-/// attention's keys, 4 rows a tile, 32 rows (32-64 KB) ahead. A tile reads 4 rows of 1-2
-/// KB side by side, too short for the hardware prefetcher (E2B-shaped q4, one thread,
-/// tg@1024: 72.8 -> 75.4 tokens/s, medians of 5 interleaved runs; one tile ahead gained
-/// half of that).
+/// attention's keys, 3-4 rows a tile, 24-32 rows (24-64 KB) ahead. A tile reads its rows
+/// of 1-2 KB side by side, too short for the hardware prefetcher (E2B-shaped q4, one
+/// thread, tg@1024: 72.8 -> 75.4 tokens/s over the leftover-row tiles alone, medians of
+/// 5 interleaved runs; in `perf`, 1 and 8 tiles ahead cut the scores' time alike, and a
+/// C model of the loop read 4-7% faster with 8).
 constexpr int64_t kStreamedTilesAhead = 8;
 
 /// The float microkernel: y[m, n] += x[m, k] * ext(w[n, k]). With `streamedWeights` its
