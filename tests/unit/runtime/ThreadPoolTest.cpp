@@ -1,9 +1,10 @@
 //===- ThreadPoolTest.cpp - The POSIX thread pool behind g4_parallel_t -----===//
 //
-// Every index runs exactly once for any thread count, the caller and every worker
-// take tasks, the call returns only after all tasks, sleeping workers wake up, nested
-// and concurrent calls fall back to the calling thread, and create's errors. Ends with
-// a small overhead measurement that is printed, never asserted.
+// Every index runs exactly once for any thread count, each thread runs its home range
+// in order before stealing, the caller and every worker take tasks, the call returns
+// only after all tasks, sleeping workers wake up, nested and concurrent calls fall back
+// to the calling thread, and create's errors. Ends with a small overhead measurement
+// that is printed, never asserted.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/g4rt/base/arena.h"
@@ -19,9 +20,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -72,6 +75,65 @@ TEST(G4rtThreadPoolTest, EveryIndexRunsExactlyOnce) {
             << "threads " << threads << " count " << count << " round " << round;
       }
     }
+  }
+}
+
+/// Each thread's task indices, in the order that thread ran them.
+struct RunOrder {
+  static void task(void *ctx, int64_t index) {
+    auto *self = static_cast<RunOrder *>(ctx);
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    std::lock_guard<std::mutex> lock(self->mutex);
+    self->byThread[std::this_thread::get_id()].push_back(index);
+  }
+  std::mutex mutex;
+  std::map<std::thread::id, std::vector<int64_t>> byThread;
+};
+
+/// Checks one thread's order: first its home range [lo, hi) from lo up, consecutively
+/// (nobody else claims a range's front), then indices of the other range stolen from
+/// its back, so strictly decreasing. Returns what broke the rule, or "".
+std::string checkHomeThenStolen(const std::vector<int64_t> &order, int64_t lo, int64_t hi) {
+  size_t i = 0;
+  for (; i < order.size() && order[i] >= lo && order[i] < hi; ++i)
+    if (order[i] != lo + int64_t(i))
+      return "home task " + std::to_string(i) + " is " + std::to_string(order[i]) + ", expected " +
+             std::to_string(lo + int64_t(i));
+  for (size_t j = i; j < order.size(); ++j) {
+    if (order[j] >= lo && order[j] < hi)
+      return "home index " + std::to_string(order[j]) + " ran after stolen ones";
+    if (j > i && order[j] >= order[j - 1])
+      return "stolen " + std::to_string(order[j]) + " after " + std::to_string(order[j - 1]) +
+             ": steals take the last unclaimed index first";
+  }
+  return "";
+}
+
+// Two threads, 16 tasks: the caller runs its home range [0, 8) from index 0 in order
+// and the worker [8, 16) from 8 (a thread's tasks are then consecutive slices of the
+// model's weights, one stream); whichever finishes first takes the other's remaining
+// tasks from the back. A shared counter would deal the indices alternately instead.
+TEST(G4rtThreadPoolTest, ThreadsRunTheirHomeRangesInOrder) {
+  Pool pool = makePool(2);
+  for (int round = 0; round < 5; ++round) {
+    RunOrder order;
+    g4rt_thread_pool_parallel_for(pool.get(), 16, RunOrder::task, &order);
+    std::set<int64_t> seen;
+    for (const auto &[thread, indices] : order.byThread) {
+      bool caller = thread == std::this_thread::get_id();
+      std::string indicesText;
+      for (int64_t index : indices) {
+        indicesText += " " + std::to_string(index);
+        EXPECT_TRUE(seen.insert(index).second) << "index " << index << " ran twice";
+      }
+      EXPECT_EQ(checkHomeThenStolen(indices, caller ? 0 : 8, caller ? 8 : 16), "")
+          << (caller ? "caller" : "worker") << " ran" << indicesText << " (round " << round << ")";
+      if (caller) {
+        ASSERT_FALSE(indices.empty());
+        EXPECT_EQ(indices.front(), 0) << "the caller starts its own range at once";
+      }
+    }
+    EXPECT_EQ(seen.size(), 16u) << "round " << round;
   }
 }
 

@@ -4,9 +4,11 @@
  * g4_parallel_t the session was given (model_abi.h). This pool implements it
  * on POSIX threads: a pool of N threads runs the tasks of one parallel_for on
  * N - 1 worker threads and on the calling thread, which takes tasks too.
- * Tasks are claimed one index at a time from a shared atomic counter (dynamic
- * scheduling), and parallel_for returns once every task has finished; the
- * tasks' writes are then visible to the caller.
+ * Each thread first runs the consecutive indices of its own share of the count
+ * (its home range, in order), then takes the unclaimed indices left at the end
+ * of the other shares one at a time (dynamic balancing); parallel_for returns
+ * once every task has finished, and the tasks' writes are then visible to the
+ * caller.
  *
  * Cost: no allocation per call, and no system call to start awake workers
  * (one atomic store publishes the job). Between calls a worker spins for about
