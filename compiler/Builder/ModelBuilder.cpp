@@ -121,9 +121,9 @@ class FunctionEmitter {
 public:
   FunctionEmitter(OpBuilder &b, const ModelDef &def,
                   const llvm::StringMap<RankedTensorType> &params, int64_t maxContext,
-                  const llvm::StringMap<WeightFormat> &formats)
-      : b(b), def(def), text(def.text()), params(params), maxContext(maxContext), formats(formats),
-        loc(b.getUnknownLoc()) {}
+                  bool kvCacheF16, const llvm::StringMap<WeightFormat> &formats)
+      : b(b), def(def), text(def.text()), params(params), maxContext(maxContext),
+        kvCacheF16(kvCacheF16), formats(formats), loc(b.getUnknownLoc()) {}
 
   void emit(StringRef name, int64_t numTokens);
 
@@ -164,6 +164,7 @@ private:
   const modeldef::TextDecoderDef &text;
   const llvm::StringMap<RankedTensorType> &params;
   int64_t maxContext;
+  bool kvCacheF16;
   const llvm::StringMap<WeightFormat> &formats; // of the params that carry one
   Location loc;
   int64_t numTokens = 0;
@@ -184,7 +185,7 @@ KVCacheType FunctionEmitter::cacheType(int layer) {
   return KVCacheType::get(b.getContext(), layer,
                           global ? AttentionKind::global : AttentionKind::sliding,
                           global ? maxContext : int64_t(text.sliding_window()), l.num_kv_heads(),
-                          l.head_dim(), b.getF32Type());
+                          l.head_dim(), kvCacheF16 ? Type(b.getF16Type()) : Type(b.getF32Type()));
 }
 
 /// h + post_attention_norm(attention(input_norm(h))). A layer that owns a cache first
@@ -441,7 +442,7 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
     }
   }
 
-  FunctionEmitter emitter(b, def, params, options.maxContext, formats);
+  FunctionEmitter emitter(b, def, params, options.maxContext, options.kvCacheF16, formats);
   emitter.emit("prefill", ShapedType::kDynamic);
   emitter.emit("decode", 1);
   return module;

@@ -42,6 +42,9 @@ struct BuildOptions {
   /// dims divisible by the group (not the experts' stacks). Where they are multiples of
   /// a quarter of the group only, bf16x8 or bf16x16.
   std::optional<gemma::WeightFormat> interleavedFloat;
+  /// The KV caches' element type: f32, or f16 when set (keys and values are rounded to
+  /// nearest even when stored, and attention reads the block's own K/V so rounded too).
+  bool kvCacheF16 = false;
 };
 
 /// The parameters packed `format` packs for `def` (names), in the order of

@@ -40,7 +40,8 @@ struct TempFiles {
 } // namespace
 
 int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
-                            std::optional<gemma::WeightFormat> packedFormat) {
+                            std::optional<gemma::WeightFormat> packedFormat,
+                            int64_t kvElementBytes) {
   const auto &t = def.text();
   // What the builder packs under this format: the interleaved forms leave a group whose
   // output dims are not multiples of 8 unpacked, and the table when its vocab is not.
@@ -67,12 +68,12 @@ int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
     else
       bytes += llvm::is_contained(packed, spec.name) ? elements / 32 * blockBytes : elements * 2;
   }
-  // K and V (f32) of every position each layer attends to, shared layers included.
+  // K and V of every position each layer attends to, shared layers included.
   for (const auto &layer : t.layers()) {
     int64_t positions = depth + 1;
     if (layer.attention() == modeldef::SLIDING)
       positions = std::min<int64_t>(positions, t.sliding_window());
-    bytes += 2 * positions * int64_t(layer.num_kv_heads()) * layer.head_dim() * 4;
+    bytes += 2 * positions * int64_t(layer.num_kv_heads()) * layer.head_dim() * kvElementBytes;
   }
   return bytes;
 }
@@ -121,6 +122,7 @@ llvm::Error bench(const BenchOptions &options) {
   compileOptions.maxPrefillTokens = 512;
   compileOptions.weightsFormat = options.weightsFormat;
   compileOptions.packedActivations = options.packedActivations;
+  compileOptions.kvCacheType = options.kvCacheType;
   if (llvm::Error e = compile(compileOptions))
     return e;
   compileOptions.emit = EmitKind::Weights;
@@ -137,26 +139,31 @@ llvm::Error bench(const BenchOptions &options) {
       packedWeightFormat(options.weightsFormat, compileOptions.target);
   if (!packedFormat)
     return packedFormat.takeError();
-  std::string bytesPerToken = std::to_string(decodeBytesPerToken(def, 0, *packedFormat)) + "," +
-                              std::to_string(decodeBytesPerToken(def, 1024, *packedFormat));
-  std::vector<std::string> args{
-      *program,
-      "--weights",
-      *blob,
-      "--model",
-      def.name(),
-      "--format",
-      options.weightsFormat,
-      "--threads-list",
-      options.threadsList,
-      "--depths",
-      "0,1024",
-      "--bytes-per-token",
-      bytesPerToken,
-      "--flops-per-token",
-      std::to_string(prefillFlopsPerToken(def)),
-      "--head-flops",
-      std::to_string(headFlopsPerToken(def))};
+  int64_t kvElementBytes = options.kvCacheType == "f16" ? 2 : 4;
+  std::string bytesPerToken =
+      std::to_string(decodeBytesPerToken(def, 0, *packedFormat, kvElementBytes)) + "," +
+      std::to_string(decodeBytesPerToken(def, 1024, *packedFormat, kvElementBytes));
+  // The format names the KV caches' type when it is not the default f32.
+  std::string format = options.weightsFormat;
+  if (options.kvCacheType != "f32")
+    format += "+kv-" + options.kvCacheType;
+  std::vector<std::string> args{*program,
+                                "--weights",
+                                *blob,
+                                "--model",
+                                def.name(),
+                                "--format",
+                                format,
+                                "--threads-list",
+                                options.threadsList,
+                                "--depths",
+                                "0,1024",
+                                "--bytes-per-token",
+                                bytesPerToken,
+                                "--flops-per-token",
+                                std::to_string(prefillFlopsPerToken(def)),
+                                "--head-flops",
+                                std::to_string(headFlopsPerToken(def))};
   if (options.json)
     args.push_back("--json");
   args.insert(args.end(), options.extraArgs.begin(), options.extraArgs.end());

@@ -24,6 +24,7 @@ struct BenchOptions {
   std::string threadsList = "1,2";
   std::string weightsFormat = "bf16";
   std::string packedActivations = "q8";
+  std::string kvCacheType = "f32";
   bool json = false;
   uint64_t seed = 1;
   std::string g4cPath;
@@ -36,9 +37,11 @@ struct BenchOptions {
 /// share of the expert weights, and the K/V positions each attention layer reads.
 /// With `packedFormat` (as packedWeightFormat gives it for the target) the matrices the
 /// builder packs in it count 34/32 (q8) or 18/32 (q4) bytes per weight, and the tied
-/// table 34/32 where packedTableFormat packs it; everything else 2 (bf16).
+/// table 34/32 where packedTableFormat packs it; everything else 2 (bf16). K and V take
+/// `kvElementBytes` each (4: f32 caches, 2: f16).
 int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
-                            std::optional<gemma::WeightFormat> packedFormat = std::nullopt);
+                            std::optional<gemma::WeightFormat> packedFormat = std::nullopt,
+                            int64_t kvElementBytes = 4);
 /// Floating-point operations per prompt token in the weight contractions (2 per weight
 /// element touched; attention's score and value products are not counted), the head
 /// aside: a prefill call runs the head for its last token only.

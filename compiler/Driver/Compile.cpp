@@ -154,6 +154,9 @@ llvm::Error compile(const CompileOptions &options) {
   if (options.packedActivations != "q8" && options.packedActivations != "f32")
     return error("--packed-activations=" + options.packedActivations +
                  ": expected q8 (int8 activations, integer dot products) or f32");
+  if (options.kvCacheType != "f32" && options.kvCacheType != "f16")
+    return error("--kv-cache-type=" + options.kvCacheType +
+                 ": expected f32 or f16 (keys and values stored rounded to half precision)");
   if (options.maxPrefillTokens <= 0)
     return error("--max-prefill-tokens must be positive; found " +
                  llvm::Twine(options.maxPrefillTokens));
@@ -208,6 +211,7 @@ llvm::Error compile(const CompileOptions &options) {
       useCheckpoint ? input->buildOptions(options.maxContext) : BuildOptions{};
   buildOptions.maxContext = options.maxContext;
   buildOptions.maxPrefillTokens = options.maxPrefillTokens;
+  buildOptions.kvCacheF16 = options.kvCacheType == "f16";
   // The target is resolved before the model is built: its kernels choose the packed
   // layout, and its vector width and registers shape the contraction microkernels.
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =

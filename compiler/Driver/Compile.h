@@ -39,6 +39,8 @@ struct CompileOptions {
   std::string weightsFormat = "bf16";
   /// With packed weights: "q8" (int8 activations, integer dot products) or "f32".
   std::string packedActivations = "q8";
+  /// The KV caches' element type: "f32" or "f16" (half the KV bytes and arena).
+  std::string kvCacheType = "f32";
   std::optional<uint64_t> randomWeightsSeed;
   bool printMemoryPlan = false;
   int optLevel = 3;

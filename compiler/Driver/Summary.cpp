@@ -72,15 +72,19 @@ void printLayers(ArrayRef<LayerStructure> layers, raw_ostream &os) {
 
 void printCaches(func::FuncOp func, raw_ostream &os) {
   int64_t total = 0, sliding = 0, global = 0;
+  Type element;
   for (Type t : func.getArgumentTypes()) {
     auto cache = dyn_cast<KVCacheType>(t);
     if (!cache)
       continue;
     total += cache.getStorageBytes();
+    element = cache.getElementType();
     (cache.getKind() == AttentionKind::sliding ? sliding : global) += 1;
   }
-  os << "kv caches: " << sliding << " sliding + " << global << " global layers own one, "
-     << humanBytes(total) << " in all\n";
+  os << "kv caches: " << sliding << " sliding + " << global << " global layers own one, ";
+  if (element)
+    os << element << ", ";
+  os << humanBytes(total) << " in all\n";
 }
 
 } // namespace

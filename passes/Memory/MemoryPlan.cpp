@@ -50,15 +50,23 @@ FailureOr<MemoryPlan> readMemoryPlan(ModuleOp module) {
   for (Attribute entry : kvPlan) {
     auto dict = cast<DictionaryAttr>(entry);
     auto get = [&](StringRef key) { return cast<IntegerAttr>(dict.get(key)).getInt(); };
-    plan.kv.push_back({get("layer"), cast<StringAttr>(dict.get("kind")).getValue() == "sliding",
-                       get("capacity"), get("kv_heads"), get("head_dim"), get("offset"),
-                       get("bytes")});
+    KVBufferPlan kv{get("layer"),    cast<StringAttr>(dict.get("kind")).getValue() == "sliding",
+                    get("capacity"), get("kv_heads"),
+                    get("head_dim"), get("offset"),
+                    get("bytes")};
+    if (auto element = dyn_cast_or_null<TypeAttr>(dict.get("element_type"))) {
+      kv.elementType.clear();
+      llvm::raw_string_ostream(kv.elementType) << element.getValue();
+    }
+    plan.kv.push_back(std::move(kv));
   }
   return plan;
 }
 
 void printMemoryPlan(const MemoryPlan &plan, raw_ostream &os) {
-  os << "kv arena (f32 K and V per layer that owns a cache):\n";
+  // Every cache of a module has the same element type (g4c --kv-cache-type).
+  os << "kv arena (" << (plan.kv.empty() ? "f32" : plan.kv.front().elementType)
+     << " K and V per layer that owns a cache):\n";
   os << "layer  kind     positions  kv_heads  head_dim      offset        bytes\n";
   for (const KVBufferPlan &kv : plan.kv)
     os << llvm::format("%5lld  %-7s  %9lld  %8lld  %8lld  %10lld  %11lld\n", (long long)kv.layer,

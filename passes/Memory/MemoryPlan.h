@@ -22,6 +22,8 @@ struct KVBufferPlan {
   bool sliding = false;
   int64_t capacity = 0, kvHeads = 0, headDim = 0;
   int64_t offset = 0, bytes = 0;
+  /// "f32" or "f16" (g4c --kv-cache-type).
+  std::string elementType = "f32";
 };
 
 struct WeightPlan {

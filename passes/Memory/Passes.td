@@ -12,7 +12,7 @@ def GemmaPlanMemoryPass : Pass<"g4-gemma-plan-memory", "::mlir::ModuleOp"> {
     arena. The plan is exact: sliding layers get a ring of `window` positions, global
     layers `max_context` positions, KV-shared layers nothing. Recorded as module
     attributes `gemma.weights_bytes`, `gemma.kv_bytes` and `gemma.kv_plan` (one dictionary
-    per cache: layer, kind, capacity, kv_heads, head_dim, offset, bytes).
+    per cache: layer, kind, capacity, kv_heads, head_dim, element_type, offset, bytes).
   }];
 }
 

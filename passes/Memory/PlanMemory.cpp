@@ -51,6 +51,7 @@ struct GemmaPlanMemoryPass : impl::GemmaPlanMemoryPassBase<GemmaPlanMemoryPass> 
           b.getNamedAttr("capacity", b.getI64IntegerAttr(cache.getCapacity())),
           b.getNamedAttr("kv_heads", b.getI64IntegerAttr(cache.getKvHeads())),
           b.getNamedAttr("head_dim", b.getI64IntegerAttr(cache.getHeadDim())),
+          b.getNamedAttr("element_type", TypeAttr::get(cache.getElementType())),
           b.getNamedAttr("offset", b.getI64IntegerAttr(offset)),
           b.getNamedAttr("bytes", b.getI64IntegerAttr(bytes)),
       }));

@@ -5,6 +5,7 @@ fixture's golden.json (computed by an independent float64 reference).
 usage: check_fixture.py --g4c PATH --fixture DIR --workdir DIR
                         [--target TRIPLE --compile-arg=--mattr=+sve
                          --run-prefix "qemu-aarch64 -L /usr/aarch64-linux-gnu"]
+                        [--logit-atol X --argmax-min-margin M]
 
 Checks, with the tolerances of the fixtures' README for a float32 implementation:
   1. the executable still runs when copied alone into another directory;
@@ -17,6 +18,11 @@ Checks, with the tolerances of the fixtures' README for a float32 implementation
      injected thread pool): bit-identical to --threads 1;
   5. bad input: a token id >= vocab, an empty prompt and a prompt longer than the
      context are each a clear error with a non-zero exit.
+A build that rounds by design (--compile-arg=--kv-cache-type=f16) passes a looser
+--logit-atol for the golden comparisons of 2 and 3, and --argmax-min-margin to check the
+argmax only where the golden top-2 margin exceeds it; the CMake test states the measured
+values. Decode equals prefill (1e-4), threads stay bit-identical and the greedy tokens
+exact.
 Every difference is printed; the exit status is the number of failed checks.
 """
 import argparse
@@ -61,9 +67,11 @@ class Checker:
             print(f"PASS {name}")
 
 
-def compare_to_golden(rows, golden):
+def compare_to_golden(rows, golden, atol, min_margin):
     problems = []
     for p, expected in enumerate(golden["argmax"]):
+        if golden["top2_margin"][p] <= min_margin:
+            continue
         r = rows[p]
         got = max(range(len(r)), key=lambda v: r[v])
         if got != expected:
@@ -74,8 +82,8 @@ def compare_to_golden(rows, golden):
     for p, values in zip(last4["positions"], last4["values"]):
         for v, (a, e) in enumerate(zip(rows[p], values)):
             worst = max(worst, abs(a - e))
-            if abs(a - e) > LOGIT_ATOL:
-                problems.append(f"position {p} token {v}: logit {a:.6f}, golden {e:.6f} (|diff| {abs(a - e):.2e} > {LOGIT_ATOL})")
+            if abs(a - e) > atol:
+                problems.append(f"position {p} token {v}: logit {a:.6f}, golden {e:.6f} (|diff| {abs(a - e):.2e} > {atol})")
     return problems, worst
 
 
@@ -87,6 +95,10 @@ def main():
     parser.add_argument("--target", help="compile for this target triple (e.g. aarch64-linux-gnu)")
     parser.add_argument("--run-prefix", default="", help="run the executable through this (an emulator)")
     parser.add_argument("--compile-arg", action="append", default=[], help="extra g4c argument (e.g. --mattr=+sve)")
+    parser.add_argument("--logit-atol", type=float, default=LOGIT_ATOL,
+                        help="largest |logit - golden| (default: the f32 path's 1e-3)")
+    parser.add_argument("--argmax-min-margin", type=float, default=0.0,
+                        help="check the argmax only where the golden top-2 margin exceeds this")
     args = parser.parse_args()
     prefix = args.run_prefix.split()
 
@@ -102,6 +114,16 @@ def main():
         print(f"FAIL compile: g4c exited {compiled.returncode}\n{compiled.stderr}")
         return 1
     print("PASS compile")
+
+    # The KV caches' type asked for is the one planned (else the looser tolerances of a
+    # rounding build would pass an f32 one).
+    for arg in args.compile_arg:
+        if arg.startswith("--kv-cache-type="):
+            kind = arg.split("=", 1)[1]
+            plan = run([args.g4c, "--print-memory-plan", args.fixture] + target)
+            header = f"kv arena ({kind} K and V"
+            problems = [] if header in plan.stdout else [f"no '{header}' in: {plan.stdout[:200]!r} {plan.stderr.strip()}"]
+            c.check(f"the KV arena holds {kind}", problems)
 
     # 1. Self-contained: the executable alone in a fresh directory.
     alone_dir = os.path.join(args.workdir, "alone")
@@ -125,15 +147,15 @@ def main():
     # 2. One prefill call.
     prefill, problems = logits([], "prefill")
     if prefill is not None:
-        problems, worst = compare_to_golden(prefill, golden)
+        problems, worst = compare_to_golden(prefill, golden, args.logit_atol, args.argmax_min_margin)
         print(f"     prefill: last-4 max |diff| vs golden {worst:.2e}")
-    c.check("prefill logits match golden (argmax, last-4 within 1e-3)", problems)
+    c.check(f"prefill logits match golden (argmax, last-4 within {args.logit_atol:g})", problems)
 
     # 3. Decode one token at a time, and blocks of 5.
     for chunk in (1, 5):
         rows, problems = logits(["--prefill-chunk", str(chunk)], f"chunk{chunk}")
         if rows is not None:
-            problems, _ = compare_to_golden(rows, golden)
+            problems, _ = compare_to_golden(rows, golden, args.logit_atol, args.argmax_min_margin)
             if prefill is not None:
                 worst = max(abs(a - b) for ra, rb in zip(rows, prefill) for a, b in zip(ra, rb))
                 print(f"     chunk {chunk}: max |diff| vs one-call prefill {worst:.2e}")

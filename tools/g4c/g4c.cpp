@@ -83,6 +83,11 @@ cl::opt<std::string> packedActivations(
     cl::desc("with q8/q4 weights: q8 (activations quantised per 32 to int8, integer dot "
              "products; the default) or f32 (weights dequantised in registers, f32 FMAs)"),
     cl::init("q8"), cl::cat(g4cOptions));
+cl::opt<std::string> kvCacheType(
+    "kv-cache-type",
+    cl::desc("the KV caches' element type: f32 (the default) or f16 (keys and values "
+             "rounded to half precision: half the KV arena and the bytes attention reads)"),
+    cl::init("f32"), cl::cat(g4cOptions));
 cl::list<std::string> benchArgs("bench-arg", cl::desc("bench: pass an argument to the benchmark"),
                                 cl::Hidden, cl::cat(g4cOptions));
 
@@ -151,6 +156,7 @@ int main(int argc, char **argv) {
     bench.json = benchJson;
     bench.weightsFormat = weightsFormat;
     bench.packedActivations = packedActivations;
+    bench.kvCacheType = kvCacheType;
     if (randomWeights.getNumOccurrences())
       bench.seed = randomWeights.getValue();
     bench.g4cPath = g4cPath;
@@ -172,6 +178,7 @@ int main(int argc, char **argv) {
   options.maxPrefillTokens = maxPrefillTokens;
   options.weightsFormat = weightsFormat;
   options.packedActivations = packedActivations;
+  options.kvCacheType = kvCacheType;
   if (randomWeights.getNumOccurrences())
     options.randomWeightsSeed = randomWeights.getValue();
   options.printMemoryPlan = printMemoryPlan;

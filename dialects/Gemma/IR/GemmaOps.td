@@ -247,7 +247,8 @@ def Gemma_KVAppendOp : Gemma_PureOp<"kv_append", [AllTypesMatch<["cache", "resul
     The result holds the cache's positions `0 .. start-1` and the block's positions
     `start .. start+T-1`. Storage keeps the last `capacity` positions: a sliding cache is
     a ring of exactly `window` entries (position `p` in slot `p mod window`), so older
-    positions are no longer stored.
+    positions are no longer stored. An f16 cache stores the f32 block rounded to nearest
+    even.
 
     ```mlir
     %c = gemma.kv_append %cache, %start, %k, %v : (!kv13, index, tensor<?x1x256xf32>, tensor<?x1x256xf32>) -> !kv13
@@ -273,7 +274,8 @@ def Gemma_AttentionOp : Gemma_PureOp<"attention", [AttrSizedOperandSegments]> {
     donor for KV-shared layers). Query head `n` reads KV head `n / (heads / kv_heads)`;
     scores `q . k` with scale 1.0 (QK-norm replaces 1/sqrt(d)) over key positions
     `k <= p` (global) or `p - window < k <= p` (sliding: exactly `window` keys including
-    self); f32 softmax; `o = (P @ V).reshape(T, heads*d) @ Wo^T`.
+    self); f32 softmax; `o = (P @ V).reshape(T, heads*d) @ Wo^T`. With an f16 cache the
+    block's keys and values are first rounded to f16, as the cache will hold them.
     With `queries(%q)` in place of `q(..) q_norm(..)`, `q` comes from the
     `gemma.qkv_project` that also produced the block K/V.
 

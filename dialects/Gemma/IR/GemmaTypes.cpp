@@ -33,9 +33,10 @@ LogicalResult KVCacheType::verify(function_ref<InFlightDiagnostic()> emitError, 
   if (headDim % 2 != 0)
     return emitError() << "T3: kv_cache head_dim must be even (RoPE pairs dims); found "
                        << headDim;
-  // The runtime ABI stores K and V as f32 (runtime/g4rt/abi/model_abi.h).
-  if (!elementType.isF32())
-    return emitError() << "T4: kv_cache element_type must be f32; found " << elementType;
+  // f32, or f16 (K and V are RMS-normed: f16's range holds them, and its 11-bit
+  // significand halves the bytes decode attention reads).
+  if (!elementType.isF32() && !elementType.isF16())
+    return emitError() << "T4: kv_cache element_type must be f32 or f16; found " << elementType;
   return success();
 }
 

@@ -12,7 +12,8 @@ def Gemma_KVCacheType : Gemma_Type<"KVCache", "kv_cache"> {
     values that layer `layer` has written for positions `0 .. n-1`. Storage keeps the
     last `capacity` positions: for a sliding layer `capacity` equals its window (a ring),
     for a global layer it is the maximum context. Layers that share KV (E2B/E4B) own no
-    cache of this type; they read their donor's.
+    cache of this type; they read their donor's. `element_type` is f32, or f16 (values
+    rounded to nearest even when stored).
 
     Example: `!gemma.kv_cache<layer = 3, kind = sliding, capacity = 512, kv_heads = 1, head_dim = 256, element_type = f32>`
   }];

@@ -103,7 +103,8 @@ struct QKVProjectLowering : KernelPattern<QKVProjectOp> {
 };
 
 /// Writes block rows t in [max(0, T - C), T) to slot (start + t) mod C: earlier rows of a
-/// block longer than a ring would be overwritten within the same block.
+/// block longer than a ring would be overwritten within the same block. An f16 cache
+/// stores the rows rounded to nearest even.
 struct KVAppendLowering : KernelPattern<KVAppendOp> {
   using KernelPattern::KernelPattern;
   SmallVector<Value> lower(KVAppendOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
@@ -113,6 +114,10 @@ struct KVAppendLowering : KernelPattern<KVAppendOp> {
     int64_t capacity = cacheType.getDimSize(1), kvHeads = cacheType.getDimSize(2),
             d = cacheType.getDimSize(3);
     Value keys = adaptor.getKeys(), values = adaptor.getValues();
+    if (!cacheType.getElementType().isF32()) {
+      keys = e.truncateTo(keys, cacheType.getElementType());
+      values = e.truncateTo(values, cacheType.getElementType());
+    }
     Value tokens = tensor::DimOp::create(b, keys, 0);
     Value capacityValue = e.index(capacity);
     Value first =
@@ -552,9 +557,15 @@ struct AttentionLowering : KernelPattern<AttentionOp> {
       q = e.rope(e.rmsNorm(q, adaptor.getQNorm(), eps), start, op.getRope());
     }
     int64_t window = op.getKind() == AttentionKind::sliding ? int64_t(op.getWindow()) : 0;
+    // The block's own K/V as the cache stores them: a later call reads these positions
+    // from the cache, so prefill and decode see the same values (and bytes).
+    Value keys = adaptor.getKeys(), values = adaptor.getValues();
+    if (!cacheType.getElementType().isF32()) {
+      keys = e.truncateTo(keys, cacheType.getElementType());
+      values = e.truncateTo(values, cacheType.getElementType());
+    }
     AttentionCoreEmitter core(e, start, window, kvh, group);
-    Value attended = core.attend(core.groupQueries(q), adaptor.getCache(), adaptor.getKeys(),
-                                 adaptor.getValues());
+    Value attended = core.attend(core.groupQueries(q), adaptor.getCache(), keys, values);
     Value merged = core.ungroup(attended, e.sizes(adaptor.getInput())[0]);
     Value out = e.matmulTransposedWeight(merged, adaptor.getOWeight());
     return {out};

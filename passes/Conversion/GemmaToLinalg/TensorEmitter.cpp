@@ -481,6 +481,21 @@ Value TensorEmitter::map(ValueRange inputs, const ScalarFn &fn) {
   return mapped.getResult(0);
 }
 
+Value TensorEmitter::truncateTo(Value x, Type element) {
+  unsigned rank = cast<RankedTensorType>(x.getType()).getRank();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+  Value out = tensor::EmptyOp::create(b, sizes(x), element);
+  auto truncated = linalg::GenericOp::create(
+      b, out.getType(), ValueRange{x}, ValueRange{out}, SmallVector<AffineMap>(2, identity),
+      parallel(rank), [&](OpBuilder &nested, Location loc, ValueRange args) {
+        ImplicitLocOpBuilder nb(loc, nested);
+        linalg::YieldOp::create(nb, ValueRange{arith::TruncFOp::create(nb, element, args[0])});
+      });
+  if (rank > 0)
+    splitTokens(truncated);
+  return truncated.getResult(0);
+}
+
 Value TensorEmitter::geluTanh(Value x) {
   // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
   Value x3 = arith::MulFOp::create(b, arith::MulFOp::create(b, x, x), x);

@@ -65,6 +65,8 @@ public:
   mlir::Value rope(mlir::Value x, mlir::Value start, gemma::RopeAttr rope);
   /// Applies `fn` element-wise to same-shaped `inputs`, producing an f32 tensor.
   mlir::Value map(mlir::ValueRange inputs, const ScalarFn &fn);
+  /// f32 x rounded to the narrower float `element` (to nearest even), element-wise.
+  mlir::Value truncateTo(mlir::Value x, mlir::Type element);
   /// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) on an f32 scalar.
   mlir::Value geluTanh(mlir::Value x);
 

@@ -86,7 +86,9 @@ typedef struct g4_model_info_t {
 } g4_model_info_t;
 
 /* One layer's KV cache inside the KV arena: K then V, each
- * [capacity][kv_heads][head_dim] of f32. Layers that share KV own no buffer. */
+ * [capacity][kv_heads][head_dim] of f32, or of f16 in a model compiled with
+ * --kv-cache-type=f16 (bytes = 2 * capacity * kv_heads * head_dim * 4 or 2).
+ * Layers that share KV own no buffer. */
 typedef struct g4_kv_buffer_t {
   int32_t layer;
   int32_t is_sliding;         /* 1: ring of `capacity` == window positions */

@@ -29,6 +29,18 @@ TEST(Bench, DecodeBytesPerTokenCountWhatDecodeReads) {
   EXPECT_EQ(g4::decodeBytesPerToken(def, 1024), 2653752);
 }
 
+// f16 caches (--kv-cache-type=f16) halve the K/V bytes (at 0 bytes per element only the
+// weights remain), at every depth.
+TEST(Bench, DecodeBytesPerTokenCountF16Caches) {
+  g4::modeldef::ModelDef def = tinyMoE();
+  int64_t weights = g4::decodeBytesPerToken(def, 0, {}, 0);
+  int64_t kv0 = g4::decodeBytesPerToken(def, 0) - weights,
+          kv1024 = g4::decodeBytesPerToken(def, 1024) - weights;
+  EXPECT_GT(kv0, 0);
+  EXPECT_EQ(g4::decodeBytesPerToken(def, 0, {}, 2), weights + kv0 / 2);
+  EXPECT_EQ(g4::decodeBytesPerToken(def, 1024, {}, 2), weights + kv1024 / 2);
+}
+
 // Packed formats count their blocks: tiny-moe packs nothing (hidden 72 is not a multiple
 // of 32), tiny-e2b packs its projections, q4_0 blocks (18 bytes) below q8_0 (34) below
 // bf16 (64 bytes per 32 weights), and its tied table (the head, plus one row) in q8_0

@@ -256,8 +256,8 @@ func.func @kv_cache_t3(%c: !gemma.kv_cache<layer = 0, kind = sliding, capacity =
 
 // -----
 
-// kv_cache_t4: caches hold f32 (the runtime ABI's K/V layout).
-// expected-error@+1 {{T4: kv_cache element_type must be f32; found 'i8'}}
+// kv_cache_t4: caches hold f32 or f16.
+// expected-error@+1 {{T4: kv_cache element_type must be f32 or f16; found 'i8'}}
 func.func @kv_cache_t4(%c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = i8>)
 
 // -----
@@ -668,8 +668,8 @@ func.func @activation_rank(%x: tensor<f32>, %w: tensor<4x4xbf16>) -> tensor<4xf3
 
 // -----
 
-// kv_cache_t4_bf16: a bf16 cache is rejected too (the lowering and the ABI store f32).
-// expected-error@+1 {{T4: kv_cache element_type must be f32; found 'bf16'}}
+// kv_cache_t4_bf16: a bf16 cache is rejected too (its 8-bit significand; g4c offers f16).
+// expected-error@+1 {{T4: kv_cache element_type must be f32 or f16; found 'bf16'}}
 func.func @kv_cache_t4_bf16(%c: !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = bf16>)
 
 // -----

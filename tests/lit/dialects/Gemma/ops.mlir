@@ -6,6 +6,8 @@
 !kv0 = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
 !kv1 = !gemma.kv_cache<layer = 1, kind = global, capacity = 64, kv_heads = 1, head_dim = 32, element_type = f32>
 
+// The f16 cache of @f16_cache below (element_type f32 or f16, constraint T4).
+// CHECK: ![[KV16:[a-z0-9_]+]] = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f16>
 // CHECK-LABEL: gemma.param @embed_tokens.weight : tensor<512x96xbf16>
 gemma.param @embed_tokens.weight : tensor<512x96xbf16>
 gemma.param @norm.weight : tensor<96xbf16>
@@ -46,6 +48,24 @@ func.func @merged_projections(%x: tensor<?x96xf32>, %start: index, %c0: !kv0,
   %a = gemma.attention %x, %start, %c0, %k, %v queries(%q) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
       : (tensor<?x96xf32>, index, !kv0, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<?x8x16xf32>, tensor<96x128xbf16>) -> tensor<?x96xf32>
   return %a : tensor<?x96xf32>
+}
+
+// An f16 cache (g4c --kv-cache-type=f16): the block K/V stay f32 tensors; appending
+// and attention round them to the cache's type.
+!kv16 = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f16>
+// CHECK-LABEL: func.func @f16_cache
+// CHECK-SAME: %{{.+}}: ![[KV16]],
+func.func @f16_cache(%x: tensor<?x96xf32>, %start: index, %c0: !kv16,
+    %w: tensor<192x96xbf16>, %kn: tensor<16xbf16>, %qn: tensor<16xbf16>,
+    %wo: tensor<96x128xbf16>) -> (tensor<?x96xf32>, !kv16) {
+  %q, %k, %v = gemma.qkv_project %x, %start qkv(%w) q_norm(%qn) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<192x96xbf16>, tensor<16xbf16>, tensor<16xbf16>) -> (tensor<?x8x16xf32>, tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  // CHECK: gemma.attention {{.+}} : (tensor<?x96xf32>, index, ![[KV16]], tensor<?x2x16xf32>
+  %a = gemma.attention %x, %start, %c0, %k, %v queries(%q) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, !kv16, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<?x8x16xf32>, tensor<96x128xbf16>) -> tensor<?x96xf32>
+  // CHECK: gemma.kv_append {{.+}} : (![[KV16]], index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> ![[KV16]]
+  %c1 = gemma.kv_append %c0, %start, %k, %v : (!kv16, index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> !kv16
+  return %a, %c1 : tensor<?x96xf32>, !kv16
 }
 
 // k_eq_v on a global layer: the merged matrix is [Wq; Wk].

@@ -7,7 +7,7 @@
 // cache of !kv1 that only @other mentions gets no buffer.
 // CHECK-LABEL: module attributes
 // CHECK-SAME: gemma.kv_bytes = 2048 : i64
-// CHECK-SAME: gemma.kv_plan = [{bytes = 2048 : i64, capacity = 8 : i64, head_dim = 16 : i64, kind = "sliding", kv_heads = 2 : i64, layer = 0 : i64, offset = 0 : i64}]
+// CHECK-SAME: gemma.kv_plan = [{bytes = 2048 : i64, capacity = 8 : i64, element_type = f32, head_dim = 16 : i64, kind = "sliding", kv_heads = 2 : i64, layer = 0 : i64, offset = 0 : i64}]
 // CHECK-SAME: gemma.weights_bytes = 4480 : i64
 // CHECK: gemma.param @a : tensor<3xbf16> {offset = 0 : i64}
 // CHECK: gemma.param @b : tensor<5x7xf32> {offset = 64 : i64}
@@ -40,7 +40,7 @@ func.func @other(%c1: !kv1) -> !kv1 {
 // the weight data is empty.
 // CHECK-LABEL: module attributes
 // CHECK-SAME: gemma.kv_bytes = 18496 : i64
-// CHECK-SAME: gemma.kv_plan = [{bytes = 2048 : i64, capacity = 8 : i64, head_dim = 16 : i64, kind = "sliding", kv_heads = 2 : i64, layer = 0 : i64, offset = 0 : i64}, {bytes = 48 : i64, capacity = 3 : i64, head_dim = 2 : i64, kind = "sliding", kv_heads = 1 : i64, layer = 1 : i64, offset = 2048 : i64}, {bytes = 16384 : i64, capacity = 64 : i64, head_dim = 32 : i64, kind = "global", kv_heads = 1 : i64, layer = 2 : i64, offset = 2112 : i64}]
+// CHECK-SAME: gemma.kv_plan = [{bytes = 2048 : i64, capacity = 8 : i64, element_type = f32, head_dim = 16 : i64, kind = "sliding", kv_heads = 2 : i64, layer = 0 : i64, offset = 0 : i64}, {bytes = 48 : i64, capacity = 3 : i64, element_type = f32, head_dim = 2 : i64, kind = "sliding", kv_heads = 1 : i64, layer = 1 : i64, offset = 2048 : i64}, {bytes = 16384 : i64, capacity = 64 : i64, element_type = f32, head_dim = 32 : i64, kind = "global", kv_heads = 1 : i64, layer = 2 : i64, offset = 2112 : i64}]
 // CHECK-SAME: gemma.weights_bytes = 0 : i64
 !kv0 = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f32>
 !kv1 = !gemma.kv_cache<layer = 1, kind = sliding, capacity = 3, kv_heads = 1, head_dim = 2, element_type = f32>
@@ -53,6 +53,19 @@ func.func @prefill(%x: tensor<?x96xf32>, %start: index, %c0: !kv0, %c1: !kv1, %c
   %a = gemma.attention %x, %start, %c0, %k, %v q(%wq) q_norm(%qn) o(%wo) {layer = 3 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
       : (tensor<?x96xf32>, index, !kv0, tensor<?x2x16xf32>, tensor<?x2x16xf32>, tensor<128x96xbf16>, tensor<16xbf16>, tensor<96x128xbf16>) -> tensor<?x96xf32>
   return %a, %c0, %c1, %c2 : tensor<?x96xf32>, !kv0, !kv1, !kv2
+}
+
+// -----
+
+// f16 caches (g4c --kv-cache-type=f16) take 2 bytes per element: 2*8*2*16*2 = 1024 for
+// the ring, 2*64*1*32*2 = 8192 for the global cache; element_type names the type.
+// CHECK-LABEL: module attributes
+// CHECK-SAME: gemma.kv_bytes = 9216 : i64
+// CHECK-SAME: gemma.kv_plan = [{bytes = 1024 : i64, capacity = 8 : i64, element_type = f16, head_dim = 16 : i64, kind = "sliding", kv_heads = 2 : i64, layer = 0 : i64, offset = 0 : i64}, {bytes = 8192 : i64, capacity = 64 : i64, element_type = f16, head_dim = 32 : i64, kind = "global", kv_heads = 1 : i64, layer = 1 : i64, offset = 1024 : i64}]
+!kv0 = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f16>
+!kv1 = !gemma.kv_cache<layer = 1, kind = global, capacity = 64, kv_heads = 1, head_dim = 32, element_type = f16>
+func.func @prefill(%tokens: tensor<?xi32>, %start: index, %c0: !kv0, %c1: !kv1) -> (!kv0, !kv1) {
+  return %c0, %c1 : !kv0, !kv1
 }
 
 // -----

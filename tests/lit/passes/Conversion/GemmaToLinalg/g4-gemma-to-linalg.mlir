@@ -261,6 +261,57 @@ func.func @attention_decode(%x: tensor<1x96xf32>, %start: index, %c0: !kv0d, %w:
 
 // -----
 
+// An f16 cache (g4c --kv-cache-type=f16) becomes tensor<2 x C x kv_heads x d x f16>. The
+// attention rounds the block's own K and V to f16 first (a later call reads those
+// positions from the cache, so decode equals prefill), and every contraction then reads
+// f16 keys and values, widened in its body; the scores against the cache stay marked.
+// CHECK-LABEL: func.func private @kernel_attention(
+// CHECK-SAME:      %{{[^:]+}}: tensor<1x96xf32>, %{{[^:]+}}: index, %{{[^:]+}}: tensor<2x8x2x16xf16>, %[[K:[^:]+]]: tensor<1x2x16xf32>, %[[V:[^:]+]]: tensor<1x2x16xf32>
+// CHECK:         %[[K16:.+]] = linalg.generic {{.+}} ins(%[[K]] : tensor<1x2x16xf32>) outs(%{{.+}} : tensor<1x2x16xf16>)
+// CHECK:           arith.truncf %{{.+}} : f32 to f16
+// CHECK:         %[[V16:.+]] = linalg.generic {{.+}} ins(%[[V]] : tensor<1x2x16xf32>) outs(%{{.+}} : tensor<1x2x16xf16>)
+// CHECK:           arith.truncf %{{.+}} : f32 to f16
+// CHECK:         scf.for
+// CHECK:           linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<2x4x16xf32>, tensor<?x2x16xf16>) outs(%{{.+}} : tensor<2x4x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64, g4.streamed_weights}
+// CHECK:             arith.extf %{{.+}} : f16 to f32
+// CHECK:           linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<2x4x16xf32>, tensor<?x2x16xf16>) outs(%{{.+}} : tensor<2x4x?xf32>) attrs = {g4.min_task_size = 2 : i64, g4.parallel_dim = 1 : i64} {
+// CHECK:             arith.extf %{{.+}} : f16 to f32
+// CHECK-COUNT-2:   linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<2x4x?xf32>, tensor<?x2x16xf16>) outs(%{{.+}} : tensor<2x4x16xf32>)
+!kv16 = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f16>
+func.func @attention_decode_f16(%x: tensor<1x96xf32>, %start: index, %c0: !kv16, %w: tensor<192x96xbf16>,
+    %qn: tensor<16xbf16>, %kn: tensor<16xbf16>, %wo: tensor<96x128xbf16>) -> tensor<1x96xf32> {
+  %q, %k, %v = gemma.qkv_project %x, %start qkv(%w) q_norm(%qn) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<1x96xf32>, index, tensor<192x96xbf16>, tensor<16xbf16>, tensor<16xbf16>) -> (tensor<1x8x16xf32>, tensor<1x2x16xf32>, tensor<1x2x16xf32>)
+  %a = gemma.attention %x, %start, %c0, %k, %v queries(%q) o(%wo) {layer = 0 : i64, kind = #gemma.attention_kind<sliding>, window = 8 : i64, num_heads = 8 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<1x96xf32>, index, !kv16, tensor<1x2x16xf32>, tensor<1x2x16xf32>, tensor<1x8x16xf32>, tensor<96x128xbf16>) -> tensor<1x96xf32>
+  return %a : tensor<1x96xf32>
+}
+
+// -----
+
+// kv_append into an f16 cache: the block's K and V are rounded to f16 (to nearest even,
+// arith.truncf), then their rows go into the ring as in the f32 case.
+// CHECK-LABEL: func.func private @kernel_kv_append(
+// CHECK-SAME:      %[[KC:[^:]+]]: tensor<2x8x2x16xf16>, %[[START:[^:]+]]: index, %[[K:[^:]+]]: tensor<?x2x16xf32>, %[[V:[^:]+]]: tensor<?x2x16xf32>) -> tensor<2x8x2x16xf16>
+// CHECK:         %[[K16:.+]] = linalg.generic {{.+}} ins(%[[K]] : tensor<?x2x16xf32>) outs(%{{.+}} : tensor<?x2x16xf16>)
+// CHECK:           arith.truncf %{{.+}} : f32 to f16
+// CHECK:         %[[V16:.+]] = linalg.generic {{.+}} ins(%[[V]] : tensor<?x2x16xf32>) outs(%{{.+}} : tensor<?x2x16xf16>)
+// CHECK:         scf.for
+// CHECK:           %[[KROW:.+]] = tensor.extract_slice %[[K16]][%{{.+}}, 0, 0] [1, 2, 16] [1, 1, 1] : tensor<?x2x16xf16> to tensor<2x16xf16>
+// CHECK:           tensor.insert_slice %[[KROW]] into %{{.+}}[0, %{{.+}}, 0, 0] [1, 1, 2, 16] [1, 1, 1, 1] : tensor<2x16xf16> into tensor<2x8x2x16xf16>
+// CHECK:           %[[VROW:.+]] = tensor.extract_slice %[[V16]][%{{.+}}, 0, 0] [1, 2, 16] [1, 1, 1] : tensor<?x2x16xf16> to tensor<2x16xf16>
+// CHECK:           tensor.insert_slice %[[VROW]] into %{{.+}}[1, %{{.+}}, 0, 0] [1, 1, 2, 16] [1, 1, 1, 1] : tensor<2x16xf16> into tensor<2x8x2x16xf16>
+!kv16a = !gemma.kv_cache<layer = 0, kind = sliding, capacity = 8, kv_heads = 2, head_dim = 16, element_type = f16>
+func.func @kv_append_f16(%x: tensor<?x96xf32>, %start: index, %cache: !kv16a, %wk: tensor<32x96xbf16>,
+    %kn: tensor<16xbf16>) -> !kv16a {
+  %k, %v = gemma.kv_project %x, %start k(%wk) v(%wk) k_norm(%kn) {layer = 0 : i64, epsilon = 1.0e-6 : f32, rope = #gemma.rope<default, theta = 1.0e4, rotated_pairs = 8>}
+      : (tensor<?x96xf32>, index, tensor<32x96xbf16>, tensor<32x96xbf16>, tensor<16xbf16>) -> (tensor<?x2x16xf32>, tensor<?x2x16xf32>)
+  %c = gemma.kv_append %cache, %start, %k, %v : (!kv16a, index, tensor<?x2x16xf32>, tensor<?x2x16xf32>) -> !kv16a
+  return %c : !kv16a
+}
+
+// -----
+
 // kv_project without a v weight (k_eq_v, f32 weights): a single contraction of the input
 // (no other op reads it); V is the weightless RMSNorm of the raw K projection, taken
 // before k_norm and RoPE.
