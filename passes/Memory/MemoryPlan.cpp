@@ -50,10 +50,14 @@ FailureOr<MemoryPlan> readMemoryPlan(ModuleOp module) {
   for (Attribute entry : kvPlan) {
     auto dict = cast<DictionaryAttr>(entry);
     auto get = [&](StringRef key) { return cast<IntegerAttr>(dict.get(key)).getInt(); };
-    KVBufferPlan kv{get("layer"),    cast<StringAttr>(dict.get("kind")).getValue() == "sliding",
-                    get("capacity"), get("kv_heads"),
-                    get("head_dim"), get("offset"),
-                    get("bytes")};
+    KVBufferPlan kv;
+    kv.layer = get("layer");
+    kv.sliding = cast<StringAttr>(dict.get("kind")).getValue() == "sliding";
+    kv.capacity = get("capacity");
+    kv.kvHeads = get("kv_heads");
+    kv.headDim = get("head_dim");
+    kv.offset = get("offset");
+    kv.bytes = get("bytes");
     if (auto element = dyn_cast_or_null<TypeAttr>(dict.get("element_type"))) {
       kv.elementType.clear();
       llvm::raw_string_ostream(kv.elementType) << element.getValue();

@@ -48,6 +48,14 @@ SmallVector<Value> normedKeysAndValues(TensorEmitter &e, Value kRaw, Value vRaw,
   return {tensor::CastOp::create(b, blockType, keys), tensor::CastOp::create(b, blockType, values)};
 }
 
+/// A block's keys and values as a cache of `element` holds them: unchanged in an f32
+/// cache, rounded to nearest even in an f16 one.
+std::pair<Value, Value> asStored(TensorEmitter &e, Value keys, Value values, Type element) {
+  if (element.isF32())
+    return {keys, values};
+  return {e.truncateTo(keys, element), e.truncateTo(values, element)};
+}
+
 struct KVProjectLowering : KernelPattern<KVProjectOp> {
   using KernelPattern::KernelPattern;
   SmallVector<Value> lower(KVProjectOp op, Adaptor adaptor,
@@ -113,11 +121,8 @@ struct KVAppendLowering : KernelPattern<KVAppendOp> {
     auto cacheType = cast<RankedTensorType>(cache.getType());
     int64_t capacity = cacheType.getDimSize(1), kvHeads = cacheType.getDimSize(2),
             d = cacheType.getDimSize(3);
-    Value keys = adaptor.getKeys(), values = adaptor.getValues();
-    if (!cacheType.getElementType().isF32()) {
-      keys = e.truncateTo(keys, cacheType.getElementType());
-      values = e.truncateTo(values, cacheType.getElementType());
-    }
+    auto [keys, values] =
+        asStored(e, adaptor.getKeys(), adaptor.getValues(), cacheType.getElementType());
     Value tokens = tensor::DimOp::create(b, keys, 0);
     Value capacityValue = e.index(capacity);
     Value first =
@@ -559,11 +564,8 @@ struct AttentionLowering : KernelPattern<AttentionOp> {
     int64_t window = op.getKind() == AttentionKind::sliding ? int64_t(op.getWindow()) : 0;
     // The block's own K/V as the cache stores them: a later call reads these positions
     // from the cache, so prefill and decode see the same values (and bytes).
-    Value keys = adaptor.getKeys(), values = adaptor.getValues();
-    if (!cacheType.getElementType().isF32()) {
-      keys = e.truncateTo(keys, cacheType.getElementType());
-      values = e.truncateTo(values, cacheType.getElementType());
-    }
+    auto [keys, values] =
+        asStored(e, adaptor.getKeys(), adaptor.getValues(), cacheType.getElementType());
     AttentionCoreEmitter core(e, start, window, kvh, group);
     Value attended = core.attend(core.groupQueries(q), adaptor.getCache(), keys, values);
     Value merged = core.ungroup(attended, e.sizes(adaptor.getInput())[0]);
