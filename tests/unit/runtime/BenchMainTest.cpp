@@ -157,6 +157,7 @@ protected:
     writeFile(*blobFile, fakeBlob());
   }
   static void TearDownTestSuite() {
+    removeTempDir(*dir);
     delete dir;
     delete blobFile;
   }

@@ -40,6 +40,7 @@ protected:
     writeFile(*blobFile, fakeBlob());
   }
   static void TearDownTestSuite() {
+    removeTempDir(*dir);
     delete dir;
     delete exe;
     delete blobFile;

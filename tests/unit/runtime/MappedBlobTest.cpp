@@ -34,7 +34,10 @@ protected:
     program = dir + "/program";
     writeFile(program, std::vector<uint8_t>(5000, 0x7f)); // stands in for an ELF
   }
-  void TearDown() override { g4rt_posix_unmap(&mapped); }
+  void TearDown() override {
+    g4rt_posix_unmap(&mapped);
+    removeTempDir(dir);
+  }
 
   std::string dir, program;
   g4rt_mapped_blob_t mapped{};

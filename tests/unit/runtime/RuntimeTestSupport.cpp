@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <spawn.h>
@@ -88,6 +89,13 @@ std::string makeTempDir() {
   if (!mkdtemp(buffer.data()))
     ADD_FAILURE() << "mkdtemp failed for " << pattern;
   return buffer.data();
+}
+
+void removeTempDir(const std::string &dir) {
+  std::error_code error;
+  std::filesystem::remove_all(dir, error);
+  if (error)
+    ADD_FAILURE() << "cannot remove " << dir << ": " << error.message();
 }
 
 std::string readFile(const std::string &path) {
@@ -177,6 +185,7 @@ RunResult runProgram(const std::string &exe, const std::vector<std::string> &arg
     result.signal = WTERMSIG(status);
   result.out = readFile(outPath);
   result.err = readFile(errPath);
+  removeTempDir(dir);
   return result;
 }
 

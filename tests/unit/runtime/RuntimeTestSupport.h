@@ -48,8 +48,12 @@ std::vector<int32_t> fakeGreedy(const std::vector<int32_t> &prompt, int64_t maxN
 /// The fake model's reference logits for every prompt position, row-major.
 std::vector<float> fakePromptLogits(const std::vector<int32_t> &prompt);
 
-/// A fresh directory under the test temp dir, unique per call.
+/// A fresh directory under the test temp dir, unique per call. Whoever made it removes
+/// it with removeTempDir, so repeated test runs leave nothing behind.
 std::string makeTempDir();
+
+/// Removes `dir` (from makeTempDir) and everything in it; reports a failure if it cannot.
+void removeTempDir(const std::string &dir);
 
 std::string readFile(const std::string &path);
 void writeFile(const std::string &path, const std::vector<uint8_t> &bytes);

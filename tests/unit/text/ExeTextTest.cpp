@@ -87,6 +87,7 @@ protected:
                            textSection(fakeTokenizer()));
   }
   static void TearDownTestSuite() {
+    g4rt::test::removeTempDir(*dir);
     delete dir;
     delete exe;
     delete tokenizer;

@@ -103,6 +103,7 @@ TEST(G4TextAssetsTest, EmptyThoughtDetection) {
 class G4TextAssetsDirTest : public ::testing::Test {
 protected:
   void SetUp() override { dir = g4rt::test::makeTempDir(); }
+  void TearDown() override { g4rt::test::removeTempDir(dir); }
 
   llvm::Expected<std::optional<TextAssets>> load(int64_t vocab = 512) {
     return loadTextAssets(dir, vocab, 1);
