@@ -18,6 +18,11 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     once the module is in the LLVM dialect. `scalars` are the integer, index and float
     values the body reads from the kernel (constants are rebuilt in the task instead);
     a `linalg.index` of loop `d` in the body gets the task's first row added back.
+    A `linalg.fill` of the generic's init with a constant, right before it (only ops
+    without memory effects between), moves into the task, which fills its own rows:
+    a contraction's zeroed accumulator is then cleared in parallel and in the cache of
+    the core that accumulates into it. It stays when loop `d` does not index the init or
+    an input reads the init.
     A static trip count N splits into min(`max-tasks`, N / `min-task-size`) tasks, and
     not at all below 2 * `min-task-size`; a dynamic N into max(1, min(`max-tasks`,
     N / `min-task-size`)) tasks computed where the loop was. Either count depends on N

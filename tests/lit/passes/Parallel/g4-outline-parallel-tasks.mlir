@@ -189,3 +189,78 @@ func.func private @kernel_experts(%x: memref<8x96xf32>, %w: memref<4x192x96xbf16
   }
   return
 }
+
+// -----
+
+// The constant fill of the accumulator right before the matmul (a view between, no
+// memory effects) moves into the tasks: each zeroes its own rows of the output, then
+// accumulates into them. The kernel no longer fills.
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func private @kernel_filled(
+// CHECK-NOT:     linalg.fill
+// CHECK:         call @kernel_filled_parallel0(
+// CHECK-NOT:     linalg.fill
+// CHECK:       func.func private @kernel_filled_task0(%{{.+}}: index, %{{.+}}: index, %{{.+}}: memref<?x96xf32>, %{{.+}}: memref<192x96xbf16>, %[[TY:.+]]: memref<?x192xf32>)
+// CHECK:         %[[B:.+]] = arith.divui
+// CHECK:         %[[ROWS:.+]] = memref.subview %[[TY]][0, %[[B]]] [%{{.+}}, %{{.+}}] [1, 1]
+// CHECK:         %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT:    linalg.fill ins(%[[ZERO]] : f32) outs(%[[ROWS]] :
+// CHECK-NEXT:    linalg.generic {{.+}} outs(%[[ROWS]] :
+func.func private @kernel_filled(%x: memref<?x96xf32>, %w: memref<192x96xbf16>, %y: memref<?x192xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<?x192xf32>)
+  %wv = memref.collapse_shape %w [[0, 1]] : memref<192x96xbf16> into memref<18432xbf16>
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x96xf32>, memref<192x96xbf16>) outs(%y : memref<?x192xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A fill the tasks cannot take stays in the kernel: a value computed there (not a
+// constant), or a fill of another buffer, or one with a store between.
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func private @kernel_kept_fills(
+// CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%[[Y:.+]] : memref<?x192xf32>)
+// CHECK-NEXT:    arith.constant 6 : index
+// CHECK-NEXT:    call @kernel_kept_fills_parallel0(
+// CHECK-NEXT:    linalg.fill ins(%{{.+}} : f32) outs(%[[Y]] : memref<?x192xf32>)
+// CHECK-NEXT:    memref.store
+// CHECK-NEXT:    arith.constant 6 : index
+// CHECK-NEXT:    call @kernel_kept_fills_parallel1(
+// CHECK-NOT:     linalg.fill
+// CHECK:       func.func private @kernel_kept_fills_parallel1(
+func.func private @kernel_kept_fills(%x: memref<?x96xf32>, %w: memref<192x96xbf16>, %y: memref<?x192xf32>, %bias: f32, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  linalg.fill ins(%bias : f32) outs(%y : memref<?x192xf32>)
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x96xf32>, memref<192x96xbf16>) outs(%y : memref<?x192xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%y : memref<?x192xf32>)
+  memref.store %bias, %y[%c0, %c0] : memref<?x192xf32>
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x96xf32>, memref<192x96xbf16>) outs(%y : memref<?x192xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
