@@ -215,8 +215,10 @@ struct SoftcapLowering : KernelPattern<SoftcapOp> {
           Value t = math::TanhOp::create(nb, arith::MulFOp::create(nb, args[0], invCap));
           linalg::YieldOp::create(nb, ValueRange{arith::MulFOp::create(nb, t, capValue)});
         });
+    // Split across the vocabulary: the head's output is one token's logits in decode,
+    // and a prefill call caps only its last token's (32768 to 262144 tanh on one thread).
     if (rank > 0)
-      e.splitTokens(capped);
+      capped->setAttr(lowering::kParallelDimAttr, b.getI64IntegerAttr(rank - 1));
     return {capped.getResult(0)};
   }
 };

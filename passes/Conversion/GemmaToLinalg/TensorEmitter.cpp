@@ -330,10 +330,12 @@ Value TensorEmitter::matmulInterleavedWeight(Value x, Value w, bool q4) {
         linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[4], product, fast)});
       });
   matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
-  // Banded, the split loop counts bands: tasks keep at least the 32 groups that
-  // g4-outline-parallel-tasks' default gives the plain form's loop over groups.
-  if (layout.banded())
-    matmul->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(std::max<int64_t>(1, 32 / band)));
+  // Banded, the split loop counts bands: tasks keep at least 32 groups. The plain
+  // form's loop counts groups: tasks of 16 (110 KB of q4 at 1536 inputs) still amortise
+  // the task's quantisation of x, and split decode's smallest matvecs, the PLE gates'
+  // 256 rows, which ran on the kernel's thread alone (100 us of a 7 ms token on two).
+  matmul->setAttr(kMinTaskSizeAttr,
+                  b.getI64IntegerAttr(layout.banded() ? std::max<int64_t>(1, 32 / band) : 16));
   matmul->setAttr(kPackedFormatAttr, b.getStringAttr(q4 ? "q4_0x8" : "q8_0x8"));
   SmallVector<ReassociationIndices> yFlat{{0}, {1, 2}};
   if (layout.banded())

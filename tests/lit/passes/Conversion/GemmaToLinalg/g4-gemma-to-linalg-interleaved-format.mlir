@@ -40,7 +40,8 @@ func.func @interleaved_linear(%x: tensor<?x96xf32>) -> (tensor<?x40xf32>, tensor
 // CHECK:         %[[XB:.+]] = tensor.expand_shape %[[X]] {{\[\[}}0], [1, 2, 3]] output_shape [%{{.+}}, 3, 8, 4]
 // CHECK:         %[[Y:.+]] = linalg.generic {indexing_maps = [#[[X8]], #[[Q8]], #[[LO8]], #[[HI8]], #[[Y8]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
 // CHECK-SAME:        ins(%[[XB]], %[[WB]], %[[WB]], %[[WB]] : tensor<?x3x8x4xf32>, tensor<5x3x272xi8>, tensor<5x3x272xi8>, tensor<5x3x272xi8>)
-// CHECK-SAME:        outs(%{{.+}} : tensor<?x5x8xf32>) attrs = {g4.packed_format = "q8_0x8", g4.parallel_dim = 1 : i64}
+// CHECK-SAME:        outs(%{{.+}} : tensor<?x5x8xf32>) attrs = {g4.min_task_size = 16 : i64, g4.packed_format = "q8_0x8", g4.parallel_dim = 1 : i64}
+// Tasks of at least 16 groups (g4.min_task_size): 110 KB of q4 at 1536 inputs.
 // The stored byte is the quantum + 128.
 // CHECK:           arith.extui %{{.+}} : i8 to i32
 // CHECK:           arith.subi %{{.+}}, %c128_i32 : i32
@@ -53,7 +54,7 @@ func.func @interleaved_linear(%x: tensor<?x96xf32>) -> (tensor<?x40xf32>, tensor
 // CHECK:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2]] output_shape [5, 3, 144]
 // CHECK:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2, 3, 4]] output_shape [%{{.+}}, 3, 4, 2, 4]
 // CHECK:         linalg.generic {indexing_maps = [#[[X4]], #[[Q4]], {{.+}}], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
-// CHECK-SAME:        attrs = {g4.packed_format = "q4_0x8", g4.parallel_dim = 1 : i64}
+// CHECK-SAME:        attrs = {g4.min_task_size = 16 : i64, g4.packed_format = "q4_0x8", g4.parallel_dim = 1 : i64}
 // The nibble of half h: (b >> 4h) & 15, minus 8.
 // CHECK:           linalg.index 5 : index
 // CHECK:           arith.shrui
@@ -113,7 +114,7 @@ func.func @packed_tables(%t: tensor<?xi32>, %a: tensor<40x102xi8>, %b: tensor<40
 // CHECK-LABEL: func.func private @kernel_linear_2(
 // CHECK:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2]] output_shape [5, 66, 272]
 // CHECK:         linalg.generic
-// CHECK-SAME:        attrs = {g4.packed_format = "q8_0x8", g4.parallel_dim = 1 : i64}
+// CHECK-SAME:        attrs = {g4.min_task_size = 16 : i64, g4.packed_format = "q8_0x8", g4.parallel_dim = 1 : i64}
 gemma.param @wide4.weight : tensor<64x1188xi8> {format = #gemma.weight_format<q4_0x8>}
 gemma.param @wide8.weight : tensor<40x2244xi8> {format = #gemma.weight_format<q8_0x8>}
 func.func @banded_linear(%x: tensor<?x2112xf32>) -> (tensor<?x64xf32>, tensor<?x40xf32>) {

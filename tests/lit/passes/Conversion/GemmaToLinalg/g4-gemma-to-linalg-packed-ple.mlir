@@ -29,17 +29,17 @@ func.func @per_layer(%tokens: tensor<?xi32>, %h: tensor<?x96xf32>) -> tensor<?x9
 // CHECK:         arith.extf %{{.+}} : bf16 to f32
 // CHECK:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2]] output_shape [40, 3, 272]
 // CHECK:         linalg.generic
-// CHECK-SAME:        attrs = {g4.packed_format = "q8_0x8"
+// CHECK-SAME:        attrs = {g4.min_task_size = 16 : i64, g4.packed_format = "q8_0x8"
 
 // The gate [32, 96] (4 groups, 3 blocks), then the projection back [96, 32] (12 groups,
 // 1 block) on the gated values.
 // CHECK-LABEL: func.func private @kernel_ple_branch(
 // CHECK:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2]] output_shape [4, 3, 272]
 // CHECK:         linalg.generic
-// CHECK-SAME:        outs(%{{.+}} : tensor<?x4x8xf32>) attrs = {g4.packed_format = "q8_0x8"
+// CHECK-SAME:        outs(%{{.+}} : tensor<?x4x8xf32>) attrs = {g4.min_task_size = 16 : i64, g4.packed_format = "q8_0x8"
 // CHECK:         math.tanh
 // CHECK:         tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2]] output_shape [12, 1, 272]
 // CHECK:         linalg.generic
-// CHECK-SAME:        outs(%{{.+}} : tensor<?x12x8xf32>) attrs = {g4.packed_format = "q8_0x8"
+// CHECK-SAME:        outs(%{{.+}} : tensor<?x12x8xf32>) attrs = {g4.min_task_size = 16 : i64, g4.packed_format = "q8_0x8"
 // CHECK-NOT:     arith.extf
 // CHECK:         return

@@ -147,7 +147,8 @@ func.func @rope(%q: tensor<?x8x32xf32>, %start: index) -> (tensor<?x8x32xf32>, t
 
 // layer_scalar reads the one-element bf16 weight once, outside the element-wise loop;
 // softcap is cap * tanh(x / cap) with 1/cap folded into a constant, in place on its
-// input (the head's product, which then needs no buffer of its own).
+// input (the head's product, which then needs no buffer of its own). Its tasks split the
+// vocabulary (loop 1): the head caps one token's logits at a time.
 // CHECK-LABEL: func.func @scalar_softcap(
 // CHECK:         %[[Y:.+]] = call @kernel_layer_scalar(%{{.+}}, %{{.+}}) : (tensor<?x96xf32>, tensor<1xbf16>) -> tensor<?x96xf32>
 // CHECK:         call @kernel_softcap(%[[Y]]) : (tensor<?x96xf32>) -> tensor<?x96xf32>
@@ -163,7 +164,7 @@ func.func @rope(%q: tensor<?x8x32xf32>, %start: index) -> (tensor<?x8x32xf32>, t
 // CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>)
 // CHECK:         %[[CAP:.+]] = arith.constant 3.000000e+01 : f32
 // CHECK:         %[[INV:.+]] = arith.constant 0.0333333351 : f32
-// CHECK:         linalg.generic {{.+}} outs(%[[X]] : tensor<?x96xf32>)
+// CHECK:         linalg.generic {{.+}} outs(%[[X]] : tensor<?x96xf32>) attrs = {g4.parallel_dim = 1 : i64}
 // CHECK-NEXT:    ^bb0(%[[IN:.+]]: f32):
 // CHECK-NEXT:      %[[D:.+]] = arith.mulf %[[IN]], %[[INV]] : f32
 // CHECK-NEXT:      %[[TH:.+]] = math.tanh %[[D]] : f32
