@@ -37,6 +37,29 @@ def InlineLibmPass : Pass<"g4-math-inline-libm", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
+def VectorizeRowReductionsPass : Pass<"g4-vectorize-row-reductions", "::mlir::ModuleOp"> {
+  let summary = "Sums each row of a reassociable row reduction in vector lanes";
+  let description = [{
+    Runs on buffers, after g4-outline-parallel-tasks. A `linalg.generic` computing
+    `y[i...] += f(x[i..., k])` over its last loop (f32, identity maps, a static width
+    that is a multiple of `lanes`, unit innermost stride, an `arith.addf` with
+    `reassoc`, f element-wise in x and values from above) becomes a loop over the rows
+    whose body sums the row in `lanes` vector lanes carried in registers (lane l adds
+    k = l, l + lanes, ... in order), then reduces the lanes once and adds the total to
+    y. RMSNorm's sum of squares is such a reduction: scalar, it stored its accumulator
+    after every element (LLVM cannot prove the scratch it lives in does not alias the
+    row), 2.2 us for 1536 elements, 51 times in a decode step, all on one thread.
+    Every row gets the same operations whatever the batch or task, so decode, prefill
+    and any thread count agree bit for bit.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"8",
+           "f32 lanes of the partial sums (a multiple of the target's vector width)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
+}
+
 def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::ModuleOp"> {
   let summary = "Rewrites weight contractions as register-blocked vector microkernels";
   let description = [{

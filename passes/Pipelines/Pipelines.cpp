@@ -36,6 +36,8 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       {"g4-outline-parallel-tasks", "g4-outline-parallel-tasks"},
       // Weight contractions as register-blocked vector loops, shaped by the target.
       {"g4-vectorize-contractions", "g4-vectorize-contractions"},
+      // Row sums (RMSNorm's sum of squares) in vector lanes carried in registers.
+      {"g4-vectorize-row-reductions", "g4-vectorize-row-reductions"},
       {"convert-linalg-to-loops", "func.func(convert-linalg-to-loops)"},
       // LLVM dialect.
       {"convert-scf-to-cf", "convert-scf-to-cf"},

@@ -353,7 +353,8 @@ Value TensorEmitter::rmsNorm(Value x, Value weight, double epsilon) {
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
   AffineMap rows = identity.dropResult(rank - 1);
 
-  // Sum of squares per row.
+  // Sum of squares per row: reassociable, so g4-vectorize-row-reductions sums it in
+  // vector lanes (the same order for every row, so decode equals prefill).
   SmallVector<OpFoldResult> rowShape = sizes(x);
   rowShape.pop_back();
   Value init = filled(rowShape, 0.0);
@@ -364,7 +365,8 @@ Value TensorEmitter::rmsNorm(Value x, Value weight, double epsilon) {
       iterators, [&](OpBuilder &nested, Location loc, ValueRange args) {
         ImplicitLocOpBuilder nb(loc, nested);
         Value sq = arith::MulFOp::create(nb, args[0], args[0]);
-        linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[1], sq)});
+        linalg::YieldOp::create(
+            nb, ValueRange{arith::AddFOp::create(nb, args[1], sq, arith::FastMathFlags::reassoc)});
       });
   splitTokens(sumSquaresOp);
   Value sumSquares = sumSquaresOp.getResult(0);
