@@ -8,6 +8,7 @@
 
 #include "passes/Codegen/Passes.h"
 #include "passes/Utils/HalfFloat.h"
+#include "passes/Utils/MemRefLayout.h"
 #include "targets/Kernels/Int8Dot.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -70,14 +71,6 @@ void prefetchNextRows(ImplicitLocOpBuilder &b, Value w, Value n, int64_t cols, V
 struct Contraction {
   Value x, w, y;
 };
-
-bool hasUnitInnerStride(Value memref) {
-  auto type = cast<MemRefType>(memref.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  return succeeded(type.getStridesAndOffset(strides, offset)) && !strides.empty() &&
-         strides.back() == 1;
-}
 
 /// `value` is `arg` itself (f32 weights) or `arith.extf arg` (bf16/f16).
 bool isWidened(Value value, Value arg) {

@@ -1,6 +1,7 @@
 //===- VectorizeRowReductions.cpp - g4-vectorize-row-reductions -----------===//
 
 #include "passes/Codegen/Passes.h"
+#include "passes/Utils/MemRefLayout.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -29,13 +30,6 @@ struct RowSum {
   Value term;
 };
 
-bool hasUnitInnerStride(MemRefType type) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  return succeeded(type.getStridesAndOffset(strides, offset)) && !strides.empty() &&
-         strides.back() == 1;
-}
-
 std::optional<RowSum> matchRowSum(linalg::GenericOp generic, int64_t lanes) {
   if (!generic.hasPureBufferSemantics() || generic.getNumDpsInputs() != 1 ||
       generic.getNumDpsInits() != 1)
@@ -53,7 +47,7 @@ std::optional<RowSum> matchRowSum(linalg::GenericOp generic, int64_t lanes) {
   auto inputType = dyn_cast<MemRefType>(generic.getDpsInputs()[0].getType());
   auto initType = dyn_cast<MemRefType>(generic.getDpsInits()[0].getType());
   if (!inputType || !initType || !inputType.getElementType().isF32() ||
-      !initType.getElementType().isF32() || !hasUnitInnerStride(inputType))
+      !initType.getElementType().isF32() || !hasUnitInnerStride(generic.getDpsInputs()[0]))
     return std::nullopt;
   int64_t width = inputType.getShape().back();
   if (ShapedType::isDynamic(width) || width % lanes != 0)
