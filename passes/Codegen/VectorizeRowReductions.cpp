@@ -91,58 +91,51 @@ void vectorize(linalg::GenericOp generic, const RowSum &match, int64_t lanes) {
   Value zeros = arith::ConstantOp::create(b, vectorType, DenseElementsAttr::get(vectorType, 0.0f));
   arith::FastMathFlags flags = arith::AddFOp(match.add).getFastmath();
 
-  SmallVector<Value> index;
-  std::function<void(OpBuilder &, unsigned)> emitRows = [&](OpBuilder &builder, unsigned dim) {
-    ImplicitLocOpBuilder nb(generic.getLoc(), builder);
-    if (dim < rows) {
-      Value extent = memref::DimOp::create(nb, input, dim);
-      scf::ForOp::create(nb, zero, extent, one, ValueRange{},
-                         [&](OpBuilder &inner, Location, Value iv, ValueRange) {
-                           index.push_back(iv);
-                           emitRows(inner, dim + 1);
-                           index.pop_back();
-                           scf::YieldOp::create(inner, generic.getLoc());
-                         });
-      return;
-    }
-    auto sum = scf::ForOp::create(
-        nb, zero, width, step, ValueRange{zeros},
-        [&](OpBuilder &inner, Location loc, Value k, ValueRange carried) {
-          ImplicitLocOpBuilder ib(loc, inner);
-          SmallVector<Value> at(index);
-          at.push_back(k);
-          IRMapping mapping;
-          mapping.map(generic.getBody()->getArgument(0),
-                      vector::LoadOp::create(ib, vectorType, input, at));
-          for (Operation *op : match.termOps) {
-            // Scalars from above the body are broadcast; the body's own values are
-            // already vectors.
-            SmallVector<Value> operands;
-            for (Value operand : op->getOperands()) {
-              if (Value mapped = mapping.lookupOrNull(operand)) {
-                operands.push_back(mapped);
-                continue;
+  SmallVector<Value> lower(rows, zero), upper, steps(rows, one);
+  for (unsigned dim = 0; dim < rows; ++dim)
+    upper.push_back(memref::DimOp::create(b, input, dim));
+  scf::buildLoopNest(
+      b, generic.getLoc(), lower, upper, steps,
+      [&](OpBuilder &builder, Location loc, ValueRange index) {
+        ImplicitLocOpBuilder nb(loc, builder);
+        auto sum = scf::ForOp::create(
+            nb, zero, width, step, ValueRange{zeros},
+            [&](OpBuilder &inner, Location loc, Value k, ValueRange carried) {
+              ImplicitLocOpBuilder ib(loc, inner);
+              SmallVector<Value> at(index.begin(), index.end());
+              at.push_back(k);
+              IRMapping mapping;
+              mapping.map(generic.getBody()->getArgument(0),
+                          vector::LoadOp::create(ib, vectorType, input, at));
+              for (Operation *op : match.termOps) {
+                // Scalars from above the body are broadcast; the body's own values are
+                // already vectors.
+                SmallVector<Value> operands;
+                for (Value operand : op->getOperands()) {
+                  if (Value mapped = mapping.lookupOrNull(operand)) {
+                    operands.push_back(mapped);
+                    continue;
+                  }
+                  operands.push_back(vector::BroadcastOp::create(
+                      ib, VectorType::get({lanes}, operand.getType()), operand));
+                }
+                OperationState state(loc, op->getName());
+                state.addOperands(operands);
+                state.addTypes(VectorType::get({lanes}, op->getResult(0).getType()));
+                state.addAttributes(op->getAttrs());
+                mapping.map(op->getResult(0), ib.create(state)->getResult(0));
               }
-              operands.push_back(vector::BroadcastOp::create(
-                  ib, VectorType::get({lanes}, operand.getType()), operand));
-            }
-            OperationState state(loc, op->getName());
-            state.addOperands(operands);
-            state.addTypes(VectorType::get({lanes}, op->getResult(0).getType()));
-            state.addAttributes(op->getAttrs());
-            mapping.map(op->getResult(0), ib.create(state)->getResult(0));
-          }
-          Value term = mapping.lookupOrDefault(match.term);
-          if (term == match.term) // f(x) is a value from above: the same for every k
-            term = vector::BroadcastOp::create(ib, vectorType, term);
-          scf::YieldOp::create(ib, ValueRange{arith::AddFOp::create(ib, carried[0], term, flags)});
-        });
-    Value total =
-        vector::ReductionOp::create(nb, vector::CombiningKind::ADD, sum.getResult(0), flags);
-    Value before = memref::LoadOp::create(nb, init, index);
-    memref::StoreOp::create(nb, arith::AddFOp::create(nb, before, total, flags), init, index);
-  };
-  emitRows(b, 0);
+              Value term = mapping.lookupOrDefault(match.term);
+              if (term == match.term) // f(x) is a value from above: the same for every k
+                term = vector::BroadcastOp::create(ib, vectorType, term);
+              scf::YieldOp::create(ib,
+                                   ValueRange{arith::AddFOp::create(ib, carried[0], term, flags)});
+            });
+        Value total =
+            vector::ReductionOp::create(nb, vector::CombiningKind::ADD, sum.getResult(0), flags);
+        Value before = memref::LoadOp::create(nb, init, index);
+        memref::StoreOp::create(nb, arith::AddFOp::create(nb, before, total, flags), init, index);
+      });
   generic.erase();
 }
 
