@@ -1142,10 +1142,10 @@ public:
     const int64_t blocksPerK = layout.banded() ? layout.panelBlocks : shape.kBlock / 32;
     if (quantize) {
       std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows, inputs);
-      // Beside the scales: the sum of each block's quanta.
+      // Beside the scales: each block's offset correction (see quantizeRows).
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointAfterValue(scales);
-      sums = memref::AllocaOp::create(
+      offsetCorrections = memref::AllocaOp::create(
           b, MemRefType::get(cast<MemRefType>(scales.getType()).getShape(), b.getI32Type()));
     }
     // Two groups of 8 weight rows per tile with 32 vector registers, one with 16. Decode
@@ -1180,8 +1180,9 @@ private:
   /// the quanta are made signed again and multiplied with the sign trick.
   bool signedQuanta() const { return !q4 && idiom == Int8DotIdiom::X86MaddUbs; }
 
-  /// As PackedKernel::quantizeRows, plus the sum of each block's quanta (the stored
-  /// weights carry an offset of 8 or 128, which the dot then includes times this sum).
+  /// As PackedKernel::quantizeRows, plus each block's offset correction: the stored
+  /// weights carry an offset of 8 or 128, which the dot then includes times the sum of
+  /// the block's x quanta, so the dot starts from minus that product.
   void quantizeRows(Value m0, Value mEnd, Value k0, Value kEnd) {
     forRange(b, m0, mEnd, index(b, 1), [&](Value row) {
       forRange(b, k0, kEnd, index(b, 1), [&](Value blk) {
@@ -1195,7 +1196,9 @@ private:
         Value sum = vector::ReductionOp::create(
             b, vector::CombiningKind::ADD,
             arith::ExtSIOp::create(b, VectorType::get({32}, b.getI32Type()), q));
-        memref::StoreOp::create(b, sum, sums, ValueRange{localRow, localBlock});
+        Value correction = arith::MulIOp::create(
+            b, sum, arith::ConstantIntOp::create(b, b.getI32Type(), q4 ? -8 : -128));
+        memref::StoreOp::create(b, correction, offsetCorrections, ValueRange{localRow, localBlock});
       });
     });
   }
@@ -1293,21 +1296,29 @@ private:
     Type i32 = nb.getI32Type();
     Value localBlock = arith::SubIOp::create(nb, blk, quantizedBase);
     Value byteOffset = arith::MulIOp::create(nb, localBlock, index(nb, 32));
-    SmallVector<Value> localRows, xScales, xSums;
+    Value zeroSums =
+        arith::ConstantOp::create(nb, DenseElementsAttr::get(vector8(i32), int32_t(0)));
+    // Each row's dot starts from its offset correction (zero for signed quanta): one
+    // broadcast load per block instead of a multiply and a subtraction.
+    SmallVector<Value> localRows, xScales, dotStarts;
     for (int64_t i = 0; i < rows; ++i) {
       localRows.push_back(
           arith::SubIOp::create(nb, i ? arith::AddIOp::create(nb, m, index(nb, i)) : m, m0));
       xScales.push_back(memref::LoadOp::create(nb, scales, ValueRange{localRows[i], localBlock}));
-      if (!signedQuanta())
-        xSums.push_back(memref::LoadOp::create(nb, sums, ValueRange{localRows[i], localBlock}));
+      dotStarts.push_back(signedQuanta()
+                              ? zeroSums
+                              : vector::BroadcastOp::create(
+                                    nb, vector8(i32),
+                                    memref::LoadOp::create(nb, offsetCorrections,
+                                                           ValueRange{localRows[i], localBlock})));
     }
     auto xAt = [&](int64_t i, int64_t byte) {
       return broadcastFour(nb, localRows[i],
                            arith::AddIOp::create(nb, byteOffset, index(nb, byte)));
     };
-    Value zeroSums =
-        arith::ConstantOp::create(nb, DenseElementsAttr::get(vector8(i32), int32_t(0)));
-    SmallVector<Value> even(rows * cols, zeroSums), odd(rows * cols, zeroSums);
+    SmallVector<Value> even, odd(rows * cols, zeroSums);
+    for (int64_t i = 0; i < rows; ++i)
+      even.append(cols, dotStarts[i]);
     auto accumulate = [&](Value sum, Value quanta, Value x) {
       return signedQuanta() ? emitSignedDot4Accumulate(nb, idiom, sum, quanta, x)
                             : emitUnsignedDot4Accumulate(nb, idiom, sum, quanta, x);
@@ -1359,18 +1370,11 @@ private:
     }
     SmallVector<Value> next;
     for (int64_t i = 0; i < rows; ++i) {
-      Value offsetSum;
-      if (!signedQuanta()) // the stored offset (8 or 128) times the block's x quanta
-        offsetSum = vector::BroadcastOp::create(
-            nb, vector8(i32),
-            arith::MulIOp::create(nb, xSums[i],
-                                  arith::ConstantIntOp::create(nb, i32, q4 ? 8 : 128)));
       Value xScale = vector::BroadcastOp::create(nb, vector8(nb.getF32Type()), xScales[i]);
       for (int64_t j = 0; j < cols; ++j) {
-        Value dot = i16PairSums ? emitX86WidenPairsAccumulate(nb, zeroSums, pairSums[i * cols + j])
-                                : arith::AddIOp::create(nb, even[i * cols + j], odd[i * cols + j]);
-        if (offsetSum)
-          dot = arith::SubIOp::create(nb, dot, offsetSum);
+        Value dot = i16PairSums
+                        ? emitX86WidenPairsAccumulate(nb, dotStarts[i], pairSums[i * cols + j])
+                        : arith::AddIOp::create(nb, even[i * cols + j], odd[i * cols + j]);
         next.push_back(
             multiplyAdd(nb, shape, arith::SIToFPOp::create(nb, vector8(nb.getF32Type()), dot),
                         arith::MulFOp::create(nb, weightScales[j], xScale), acc[i * cols + j]));
@@ -1437,7 +1441,7 @@ private:
   Int8DotIdiom idiom;
   int64_t staticRows;
   WeightPanels layout;
-  Value quantized, scales, sums;
+  Value quantized, scales, offsetCorrections;
   Value quantizedBase; // the first block of x in `quantized`
 };
 

@@ -27,19 +27,21 @@
 
 // The kernel's shape: vector<8xf32> accumulators written back 8 outputs at a time (no
 // lane sums), per block the 8 scales in one conversion, x's quantised bytes broadcast 4
-// at a time, and the stored offset (128) removed once per block with the block's x sum.
+// at a time, and the stored offset (128) removed by starting the block's dot from
+// -128 times its x sum, computed once when x is quantised: no per-block subtraction.
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" | FileCheck %s --check-prefix=IR
 // IR-LABEL: func.func @q8(
 // IR:         memref.alloca() {alignment = 32 : i64} : memref<5x64xi8>
 // IR:         memref.alloca() : memref<5x2xi32>
 // IR:         vector.reduction <add>, %{{.+}} : vector<32xi32> into i32
+// IR:         arith.muli %{{.+}}, %c-128_i32 : i32
 // IR:         scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // IR:           %[[SCALES:.+]] = vector.bitcast %{{.+}} : vector<16xi8> to vector<8xf16>
 // IR-NEXT:      arith.extf %[[SCALES]] : vector<8xf16> to vector<8xf32>
+// IR:           %[[START:.+]] = vector.broadcast %{{.+}} : i32 to vector<8xi32>
 // IR:           vector.bitcast %{{.+}} : vector<4xi8> to vector<1xi32>
-// IR:           llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
-// IR:           arith.muli %{{.+}}, %c128_i32 : i32
-// IR:           arith.subi %{{.+}}, %{{.+}} : vector<8xi32>
+// IR:           llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"(%[[START]],
+// IR-NOT:       arith.subi %{{.+}}, %{{.+}} : vector<8xi32>
 // IR:           arith.sitofp %{{.+}} : vector<8xi32> to vector<8xf32>
 // IR:           vector.fma
 // IR-NOT:     vector.reduction <add>, %{{.+}} : vector<8xf32>
