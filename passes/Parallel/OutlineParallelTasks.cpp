@@ -8,6 +8,8 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 
+#include <variant>
+
 #define DEBUG_TYPE "g4-outline-parallel-tasks"
 
 namespace g4 {
@@ -60,6 +62,249 @@ linalg::FillOp fillOfInit(linalg::GenericOp generic, unsigned dim) {
   return fill;
 }
 
+/// `v` without the subviews that keep its dimension `position` whole (same rank, offset
+/// 0, the same static size, unit stride): a slice along `position` of the result is the
+/// same slice of the source.
+Value baseAlong(Value v, unsigned position) {
+  while (auto subview = v.getDefiningOp<memref::SubViewOp>()) {
+    MemRefType source = subview.getSourceType(), result = subview.getType();
+    if (source.getRank() != result.getRank() || position >= source.getRank() ||
+        ShapedType::isDynamic(source.getDimSize(position)) ||
+        result.getDimSize(position) != source.getDimSize(position) ||
+        subview.getStaticOffsets()[position] != 0 || subview.getStaticStrides()[position] != 1)
+      break;
+    v = subview.getSource();
+  }
+  return v;
+}
+
+/// The buffer `v` views: a `memref.view` of the scratch arena (its own buffer, at a byte
+/// range of the arena), or what the other view-like ops end at (an argument, an alloca).
+Value rootOf(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (isa<memref::ViewOp>(def))
+      return v;
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      return v;
+    v = view.getViewSource();
+  }
+  return v;
+}
+
+/// The bytes [begin, end) of the arena that `root`, a `memref.view` with a constant
+/// shift and a static shape, covers.
+std::optional<std::pair<int64_t, int64_t>> arenaBytes(Value root) {
+  auto view = root.getDefiningOp<memref::ViewOp>();
+  if (!view)
+    return std::nullopt;
+  std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
+  MemRefType type = view.getType();
+  if (!shift || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+    return std::nullopt;
+  int64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
+  return std::make_pair(*shift, *shift + bytes);
+}
+
+/// A splittable op of a run that shares one dispatch: a generic split along loop `dim`,
+/// or a fill of a buffer the run's generics split along its dimension `dim`.
+struct RunMember {
+  Operation *op;
+  unsigned dim;
+};
+
+/// Consecutive splittable ops of one block (only ops without memory effects between)
+/// that run as one dispatch: each task runs all of them, in order, on its slice. That
+/// is only sound when a task reads back nothing that another task wrote, so every
+/// buffer the run writes is an arena view that all the run's accesses slice along the
+/// same dimension of the same view, and it overlaps no other buffer the run touches.
+/// Decode attention's dozen steps over 8 heads (scores, mask, max, exp, sums, P·V)
+/// were a dozen dispatches of about 1 µs of work each.
+class SplitRun {
+public:
+  SplitRun(int64_t trip, int64_t taskCount) : trip(trip), taskCount(taskCount) {}
+
+  int64_t getTrip() const { return trip; }
+  int64_t getTaskCount() const { return taskCount; }
+  ArrayRef<RunMember> getMembers() const { return members; }
+  unsigned countGenerics() const {
+    return llvm::count_if(members, [](RunMember m) { return isa<linalg::GenericOp>(m.op); });
+  }
+
+  /// Adds `generic` (split along loop `dim`) if its accesses keep the run sound.
+  bool tryAddGeneric(linalg::GenericOp generic, unsigned dim) {
+    SmallVector<Access> accesses;
+    for (OpOperand &operand : generic->getOpOperands()) {
+      AffineMap map = generic.getMatchingIndexingMap(&operand);
+      std::optional<unsigned> position =
+          map.getResultPosition(getAffineDimExpr(dim, generic.getContext()));
+      bool writes = generic.isDpsInit(&operand);
+      Value value = operand.get();
+      accesses.push_back({rootOf(value), position ? baseAlong(value, *position) : value, position,
+                          writes, nullptr});
+    }
+    if (!admit(accesses))
+      return false;
+    members.push_back({generic, dim});
+    return true;
+  }
+
+  /// Adds a fill whose dimension is not known yet: the first generic that splits its
+  /// buffer decides it, and a fill no generic decides stays where it is (it touches
+  /// nothing the run touches, so it commutes with the run).
+  bool tryAddFill(linalg::FillOp fill) {
+    Value value = fill.getDpsInits()[0];
+    if (!admit({Access{rootOf(value), value, std::nullopt, true, fill}}))
+      return false;
+    pendingFills.push_back(fill);
+    return true;
+  }
+
+  /// The members in program order, with the fills that a generic resolved.
+  void finish() {
+    SmallVector<RunMember> ordered;
+    for (RunMember member : members)
+      ordered.push_back(member);
+    for (linalg::FillOp fill : pendingFills)
+      if (auto found = resolvedFills.find(fill); found != resolvedFills.end())
+        ordered.push_back({fill, found->second});
+    llvm::sort(ordered, [](RunMember a, RunMember b) { return a.op->isBeforeInBlock(b.op); });
+    members = std::move(ordered);
+  }
+
+private:
+  struct Access {
+    Value root, base;
+    std::optional<unsigned> position;
+    bool writes;
+    linalg::FillOp fill; // an unresolved fill's write: base is its operand
+  };
+
+  bool admit(ArrayRef<Access> added) {
+    SmallVector<Access> all(accesses);
+    all.append(added.begin(), added.end());
+    DenseMap<linalg::FillOp, unsigned> resolved(resolvedFills);
+    for (const Access &access : all) {
+      if (!access.writes)
+        continue;
+      // A written buffer: an arena view, sliced the same way by every access.
+      std::optional<std::pair<int64_t, int64_t>> bytes = arenaBytes(access.root);
+      if (!bytes)
+        return false;
+      std::optional<std::pair<Value, unsigned>> slicing;
+      for (const Access &other : all) {
+        if (other.root != access.root || other.fill)
+          continue;
+        if (!other.position)
+          return false;
+        std::pair<Value, unsigned> here{other.base, *other.position};
+        if (slicing && *slicing != here)
+          return false;
+        slicing = here;
+      }
+      for (const Access &other : all) {
+        if (other.root == access.root && other.fill && slicing) {
+          if (baseAlong(other.base, slicing->second) != slicing->first)
+            return false;
+          resolved[other.fill] = slicing->second;
+        }
+        if (other.root == access.root)
+          continue;
+        std::optional<std::pair<int64_t, int64_t>> otherBytes = arenaBytes(other.root);
+        auto otherView = other.root.getDefiningOp<memref::ViewOp>();
+        auto view = access.root.getDefiningOp<memref::ViewOp>();
+        if (other.root == view.getSource())
+          return false; // the arena itself
+        if (!otherView || otherView.getSource() != view.getSource())
+          continue; // arguments and allocas are not in the arena
+        if (!otherBytes || (otherBytes->first < bytes->second && bytes->first < otherBytes->second))
+          return false;
+      }
+    }
+    accesses = std::move(all);
+    resolvedFills = std::move(resolved);
+    return true;
+  }
+
+  int64_t trip, taskCount;
+  SmallVector<RunMember> members;
+  SmallVector<linalg::FillOp> pendingFills;
+  DenseMap<linalg::FillOp, unsigned> resolvedFills;
+  SmallVector<Access> accesses;
+};
+
+/// A task's slices of its arguments, [begin, begin + size) along one dimension, each
+/// made once (the ops of a run share them).
+class TaskSlices {
+public:
+  TaskSlices(Value begin, Value size) : begin(begin), size(size) {}
+
+  Value getBegin() const { return begin; }
+
+  /// `full` sliced along its dimension `position`.
+  Value along(ImplicitLocOpBuilder &b, Value full, unsigned position) {
+    Value &slice = slices[{full, position}];
+    if (slice)
+      return slice;
+    auto type = cast<MemRefType>(full.getType());
+    SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes = memref::getMixedSizes(b, b.getLoc(), full);
+    SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+    offsets[position] = begin;
+    sizes[position] = size;
+    slice = memref::SubViewOp::create(b, full, offsets, sizes, strides);
+    return slice;
+  }
+
+private:
+  Value begin, size;
+  DenseMap<std::pair<Value, unsigned>, Value> slices;
+};
+
+/// Emits `generic` restricted to rows [begin, begin + size) of loop `dim`, on slices of
+/// the task's copies of its operands (`args`, in operand order). The scalars its body
+/// reads from the kernel map through `captured`; constants are rebuilt in the task.
+void emitSlicedGeneric(ImplicitLocOpBuilder &b, linalg::GenericOp generic, unsigned dim,
+                       ArrayRef<Value> args, TaskSlices &slices, IRMapping captured) {
+  Value begin = slices.getBegin();
+  SmallVector<Value> operands;
+  for (auto [index, map] : llvm::enumerate(generic.getIndexingMapsArray())) {
+    std::optional<unsigned> position = map.getResultPosition(getAffineDimExpr(dim, b.getContext()));
+    // An operand that does not depend on the split loop is used whole.
+    operands.push_back(position ? slices.along(b, args[index], *position) : args[index]);
+  }
+  SetVector<Value> above;
+  getUsedValuesDefinedAbove(generic->getRegions(), above);
+  for (Value value : above)
+    if (!captured.contains(value))
+      captured.map(value, b.clone(*value.getDefiningOp())->getResult(0));
+  Operation *clone = b.clone(*generic, captured);
+  clone->setOperands(operands);
+  // linalg.index of the split loop counts from the task's first row: add `begin` back
+  // (an attention mask reads its query row's position).
+  clone->walk([&](linalg::IndexOp index) {
+    if (index.getDim() != dim)
+      return;
+    OpBuilder after(index->getContext());
+    after.setInsertionPointAfter(index);
+    auto global = arith::AddIOp::create(after, index.getLoc(), index, begin);
+    index.getResult().replaceAllUsesExcept(global, global);
+  });
+  clone->removeAttr(kParallelDimAttr);
+  clone->removeAttr(kMinTaskSizeAttr);
+}
+
+/// The task's rows of an N-row loop: [chunk*N/tasks, (chunk+1)*N/tasks).
+std::pair<Value, Value> taskRows(ImplicitLocOpBuilder &b, Value chunk, Value tasks, Value n) {
+  Value begin = arith::DivUIOp::create(b, arith::MulIOp::create(b, chunk, n), tasks);
+  Value end = arith::DivUIOp::create(
+      b,
+      arith::MulIOp::create(
+          b, arith::AddIOp::create(b, chunk, arith::ConstantIndexOp::create(b, 1)), n),
+      tasks);
+  return {begin, arith::SubIOp::create(b, end, begin)};
+}
+
 /// Builds the body of a task: the rows [chunk*N/tasks, (chunk+1)*N/tasks) of loop `dim`
 /// of `generic`, run on subviews of its operands (the block arguments after chunk/tasks),
 /// then the scalars its body reads from the kernel (`passed`). N is `trip`, or read from
@@ -77,62 +322,43 @@ void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, i
   } else {
     n = arith::ConstantIndexOp::create(b, trip);
   }
-  Value begin = arith::DivUIOp::create(b, arith::MulIOp::create(b, chunk, n), tasks);
-  Value end = arith::DivUIOp::create(
-      b,
-      arith::MulIOp::create(
-          b, arith::AddIOp::create(b, chunk, arith::ConstantIndexOp::create(b, 1)), n),
-      tasks);
-  Value size = arith::SubIOp::create(b, end, begin);
-
-  SmallVector<Value> operands;
-  for (auto [index, map] : llvm::enumerate(generic.getIndexingMapsArray())) {
-    Value full = body->getArgument(2 + index);
-    std::optional<unsigned> position = map.getResultPosition(getAffineDimExpr(dim, b.getContext()));
-    if (!position) {
-      operands.push_back(full); // this operand does not depend on the split loop
-      continue;
-    }
-    auto type = cast<MemRefType>(full.getType());
-    SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes = memref::getMixedSizes(b, b.getLoc(), full);
-    SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-    offsets[*position] = begin;
-    sizes[*position] = size;
-    operands.push_back(memref::SubViewOp::create(b, full, offsets, sizes, strides));
-  }
-  // Constants the body uses from the kernel (canonicalize hoists them there) are
-  // rebuilt in the task; the other scalars arrive as arguments.
+  auto [begin, size] = taskRows(b, chunk, tasks, n);
+  SmallVector<Value> args(body->getArguments().slice(2, generic->getNumOperands()));
   IRMapping captured;
+  for (auto [index, value] : llvm::enumerate(passed))
+    captured.map(value, body->getArgument(2 + generic->getNumOperands() + index));
+  TaskSlices slices(begin, size);
+  // The operands' slices first, so that the fill and the generic share the init's.
+  for (auto [index, map] : llvm::enumerate(generic.getIndexingMapsArray()))
+    if (std::optional<unsigned> position =
+            map.getResultPosition(getAffineDimExpr(dim, b.getContext())))
+      slices.along(b, args[index], *position);
+  if (initFill) {
+    unsigned init = generic.getDpsInitOperand(0)->getOperandNumber();
+    AffineMap map = generic.getIndexingMapsArray()[init];
+    Value rows =
+        slices.along(b, args[init], *map.getResultPosition(getAffineDimExpr(dim, b.getContext())));
+    Value value = b.clone(*initFill.value().getDefiningOp())->getResult(0);
+    linalg::FillOp::create(b, value, rows);
+  }
+  emitSlicedGeneric(b, generic, dim, args, slices, captured);
+  func::ReturnOp::create(b);
+}
+
+/// The non-constant values `generic`'s body reads from the kernel, if all are integer,
+/// index or float scalars (a task can receive them); nullopt otherwise.
+std::optional<SmallVector<Value>> passedScalars(linalg::GenericOp generic) {
   SetVector<Value> above;
   getUsedValuesDefinedAbove(generic->getRegions(), above);
-  unsigned firstPassed = 2 + generic->getNumOperands();
+  SmallVector<Value> passed;
   for (Value value : above) {
-    auto found = llvm::find(passed, value);
-    if (found != passed.end())
-      captured.map(value, body->getArgument(firstPassed + (found - passed.begin())));
-    else
-      captured.map(value, b.clone(*value.getDefiningOp())->getResult(0));
+    if (value.getDefiningOp() && value.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())
+      continue;
+    if (!value.getType().isIntOrIndexOrFloat())
+      return std::nullopt;
+    passed.push_back(value);
   }
-  if (initFill) {
-    Value value = b.clone(*initFill.value().getDefiningOp())->getResult(0);
-    linalg::FillOp::create(b, value, operands[generic.getDpsInitOperand(0)->getOperandNumber()]);
-  }
-  Operation *clone = b.clone(*generic, captured);
-  clone->setOperands(operands);
-  // linalg.index of the split loop counts from the task's first row: add `begin` back
-  // (an attention mask reads its query row's position).
-  clone->walk([&](linalg::IndexOp index) {
-    if (index.getDim() != dim)
-      return;
-    OpBuilder after(index->getContext());
-    after.setInsertionPointAfter(index);
-    auto global = arith::AddIOp::create(after, index.getLoc(), index, begin);
-    index.getResult().replaceAllUsesExcept(global, global);
-  });
-  clone->removeAttr(kParallelDimAttr);
-  clone->removeAttr(kMinTaskSizeAttr);
-  func::ReturnOp::create(b);
+  return passed;
 }
 
 struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlineParallelTasksPass> {
@@ -149,14 +375,166 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
       Value parallel = kernel.getArgument(kernel.getNumArguments() - 1);
       // Also inside loops: an MoE kernel runs each expert's contractions in its loop
       // over experts and chunks of tokens.
-      SmallVector<linalg::GenericOp> splittable;
-      kernel.walk([&](linalg::GenericOp generic) {
-        if (generic->hasAttr(kParallelDimAttr) && generic.hasPureBufferSemantics())
-          splittable.push_back(generic);
-      });
-      for (auto [k, generic] : llvm::enumerate(splittable))
-        outline(symbols, kernel, generic, parallel, k);
+      SmallVector<Block *> blocks;
+      kernel.walk([&](Block *block) { blocks.push_back(block); });
+      SmallVector<std::variant<linalg::GenericOp, SplitRun>> work;
+      for (Block *block : blocks)
+        collectWork(*block, work);
+      for (auto [k, item] : llvm::enumerate(work)) {
+        if (auto *generic = std::get_if<linalg::GenericOp>(&item))
+          outline(symbols, kernel, *generic, parallel, k);
+        else
+          outlineRun(symbols, kernel, std::get<SplitRun>(item), parallel, k);
+      }
     }
+  }
+
+  int64_t minSizeOf(linalg::GenericOp generic) {
+    if (auto own = generic->getAttrOfType<IntegerAttr>(kMinTaskSizeAttr))
+      return std::max<int64_t>(1, own.getInt());
+    return minTaskSize;
+  }
+
+  /// The splittable generics of `block` in order: runs of two or more that can share a
+  /// dispatch (`merge-runs`), and the others one by one.
+  void collectWork(Block &block, SmallVectorImpl<std::variant<linalg::GenericOp, SplitRun>> &work) {
+    std::optional<SplitRun> run;
+    SmallVector<linalg::FillOp> leadingFills; // fills since the last op that ends a run
+    auto finishRun = [&]() {
+      if (!run)
+        return;
+      run->finish();
+      if (run->countGenerics() >= 2) {
+        work.push_back(*run);
+      } else {
+        for (RunMember member : run->getMembers())
+          if (auto generic = dyn_cast<linalg::GenericOp>(member.op))
+            work.push_back(generic);
+      }
+      run.reset();
+    };
+    for (Operation &op : block) {
+      auto generic = dyn_cast<linalg::GenericOp>(&op);
+      if (generic && generic->hasAttr(kParallelDimAttr) && generic.hasPureBufferSemantics()) {
+        unsigned dim = unsigned(generic->getAttrOfType<IntegerAttr>(kParallelDimAttr).getInt());
+        int64_t trip = generic.getStaticLoopRanges()[dim];
+        int64_t minSize = minSizeOf(generic);
+        bool joinable = mergeRuns && !ShapedType::isDynamic(trip) && trip >= 2 * minSize &&
+                        passedScalars(generic).has_value();
+        if (!joinable) {
+          finishRun();
+          leadingFills.clear();
+          work.push_back(generic);
+          continue;
+        }
+        int64_t taskCount = std::min<int64_t>(maxTasks, trip / minSize);
+        if (run && (run->getTrip() != trip || run->getTaskCount() != taskCount ||
+                    !run->tryAddGeneric(generic, dim)))
+          finishRun();
+        if (!run) {
+          run.emplace(trip, taskCount);
+          for (linalg::FillOp fill : leadingFills)
+            if (!run->tryAddFill(fill))
+              break;
+          leadingFills.clear();
+          if (!run->tryAddGeneric(generic, dim)) {
+            run.reset();
+            work.push_back(generic);
+          }
+        }
+        continue;
+      }
+      auto fill = dyn_cast<linalg::FillOp>(&op);
+      if (fill && fill.hasPureBufferSemantics() && fill.value().getDefiningOp() &&
+          fill.value().getDefiningOp()->hasTrait<OpTrait::ConstantLike>()) {
+        if (!run)
+          leadingFills.push_back(fill);
+        else if (!run->tryAddFill(fill))
+          finishRun();
+        continue;
+      }
+      if (isMemoryEffectFree(&op))
+        continue;
+      finishRun();
+      leadingFills.clear();
+    }
+    finishRun();
+  }
+
+  /// One dispatch for the run: each task runs every member on its rows, in order.
+  void outlineRun(SymbolTable &symbols, func::FuncOp kernel, const SplitRun &run, Value parallel,
+                  size_t k) {
+    ArrayRef<RunMember> members = run.getMembers();
+    // The task's arguments: every operand of the members, then the scalars their bodies
+    // read from the kernel, each once.
+    SetVector<Value> values;
+    for (RunMember member : members)
+      values.insert(member.op->operand_begin(), member.op->operand_end());
+    for (RunMember member : members)
+      if (auto generic = dyn_cast<linalg::GenericOp>(member.op)) {
+        SmallVector<Value> passed = *passedScalars(generic);
+        values.insert(passed.begin(), passed.end());
+      }
+    // The fill values are rebuilt in the task.
+    for (RunMember member : members)
+      if (auto fill = dyn_cast<linalg::FillOp>(member.op))
+        values.remove(fill.value());
+
+    Operation *last = members.back().op;
+    OpBuilder b(kernel.getContext());
+    b.setInsertionPointAfter(kernel);
+    SmallVector<Type> operandTypes;
+    for (Value value : values)
+      operandTypes.push_back(value.getType());
+    SmallVector<Type> taskArgs{b.getIndexType(), b.getIndexType()};
+    taskArgs.append(operandTypes);
+    std::string base = (kernel.getName() + "_task" + std::to_string(k)).str();
+    auto task = func::FuncOp::create(b, last->getLoc(), base, b.getFunctionType(taskArgs, {}));
+    task.setPrivate();
+    symbols.insert(task);
+
+    Block *body = task.addEntryBlock();
+    ImplicitLocOpBuilder tb(last->getLoc(), OpBuilder::atBlockBegin(body));
+    IRMapping arguments;
+    for (auto [index, value] : llvm::enumerate(values))
+      arguments.map(value, body->getArgument(2 + index));
+    auto [begin, size] = taskRows(tb, body->getArgument(0), body->getArgument(1),
+                                  arith::ConstantIndexOp::create(tb, run.getTrip()));
+    TaskSlices slices(begin, size);
+    for (RunMember member : members) {
+      tb.setLoc(member.op->getLoc());
+      if (auto fill = dyn_cast<linalg::FillOp>(member.op)) {
+        Value value = tb.clone(*fill.value().getDefiningOp())->getResult(0);
+        linalg::FillOp::create(
+            tb, value, slices.along(tb, arguments.lookup(fill.getDpsInits()[0]), member.dim));
+        continue;
+      }
+      auto generic = cast<linalg::GenericOp>(member.op);
+      SmallVector<Value> args;
+      for (Value operand : generic->getOperands())
+        args.push_back(arguments.lookup(operand));
+      emitSlicedGeneric(tb, generic, member.dim, args, slices, arguments);
+    }
+    func::ReturnOp::create(tb);
+
+    SmallVector<Type> dispatchArgs{parallel.getType(), b.getIndexType()};
+    dispatchArgs.append(operandTypes);
+    auto dispatch = func::FuncOp::create(b, last->getLoc(),
+                                         (kernel.getName() + "_parallel" + std::to_string(k)).str(),
+                                         b.getFunctionType(dispatchArgs, {}));
+    dispatch.setPrivate();
+    dispatch->setAttr("g4.parallel_task", FlatSymbolRefAttr::get(task));
+    symbols.insert(dispatch);
+
+    // Where the last member was: every operand is defined by then, and the ops the
+    // members move past have no memory effects.
+    b.setInsertionPointAfter(last);
+    SmallVector<Value> args{parallel,
+                            arith::ConstantIndexOp::create(b, last->getLoc(), run.getTaskCount())};
+    args.append(values.begin(), values.end());
+    func::CallOp::create(b, last->getLoc(), dispatch, args);
+    for (RunMember member : members)
+      member.op->erase();
   }
 
   void outline(SymbolTable &symbols, func::FuncOp kernel, linalg::GenericOp generic, Value parallel,
@@ -164,9 +542,7 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     unsigned dim = unsigned(generic->getAttrOfType<IntegerAttr>(kParallelDimAttr).getInt());
     SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
     int64_t trip = ranges[dim];
-    int64_t minSize = minTaskSize;
-    if (auto own = generic->getAttrOfType<IntegerAttr>(kMinTaskSizeAttr))
-      minSize = std::max<int64_t>(1, own.getInt());
+    int64_t minSize = minSizeOf(generic);
     generic->removeAttr(kMinTaskSizeAttr);
     if (!ShapedType::isDynamic(trip) && trip < 2 * minSize) {
       generic->removeAttr(kParallelDimAttr);
@@ -175,24 +551,17 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     // The task gets the operands and the scalars the body reads from the kernel (the
     // start position of an attention mask); constants it rebuilds. Anything else keeps
     // the loop serial.
-    SetVector<Value> above;
-    getUsedValuesDefinedAbove(generic->getRegions(), above);
-    SmallVector<Value> passed;
-    for (Value value : above) {
-      if (value.getDefiningOp() && value.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())
-        continue;
-      if (!value.getType().isIntOrIndexOrFloat()) {
-        generic->removeAttr(kParallelDimAttr);
-        return;
-      }
-      passed.push_back(value);
+    std::optional<SmallVector<Value>> passed = passedScalars(generic);
+    if (!passed) {
+      generic->removeAttr(kParallelDimAttr);
+      return;
     }
 
     MLIRContext *ctx = kernel.getContext();
     OpBuilder b(ctx);
     b.setInsertionPointAfter(kernel);
     SmallVector<Type> operandTypes(generic->getOperandTypes());
-    for (Value value : passed)
+    for (Value value : *passed)
       operandTypes.push_back(value.getType());
     SmallVector<Type> taskArgs{b.getIndexType(), b.getIndexType()};
     taskArgs.append(operandTypes);
@@ -204,7 +573,7 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     // of the core that then accumulates into them (a serial fill of decode's 48 KB
     // MLP accumulator took 13 us on the kernel's thread between two matvecs).
     linalg::FillOp initFill = fillOfInit(generic, dim);
-    buildTaskBody(task, generic, dim, trip, passed, initFill);
+    buildTaskBody(task, generic, dim, trip, *passed, initFill);
     if (initFill)
       initFill.erase();
 
@@ -220,7 +589,7 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     b.setInsertionPoint(generic);
     SmallVector<Value> args{parallel, taskCount(b, generic, dim, trip, minSize)};
     args.append(generic->getOperands().begin(), generic->getOperands().end());
-    args.append(passed);
+    args.append(*passed);
     func::CallOp::create(b, generic.getLoc(), dispatch, args);
     generic.erase();
   }

@@ -28,12 +28,23 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     N / `min-task-size`)) tasks computed where the loop was. Either count depends on N
     alone, and tasks write disjoint parts of the output, so results do not depend on the
     number of threads.
+    With `merge-runs`, consecutive such generics of one block (only ops without memory
+    effects between, and constant fills) with the same static N and task count share
+    one dispatch, called where the last of them was: each task runs all of them in
+    order on its rows. Only when no task can read what another wrote: every buffer the
+    run writes is a `memref.view` of the arena with a constant shift and static shape,
+    every access to it slices the same view (up to subviews that keep that dimension
+    whole) along the same dimension, and it overlaps no other arena view the run uses.
+    A fill joins when a generic of the run slices its buffer. Decode attention's steps
+    over the heads and the gate and up projections become one dispatch each.
   }];
   let options = [
     Option<"minTaskSize", "min-task-size", "int64_t", /*default=*/"32",
            "fewest iterations of the split loop per task">,
     Option<"maxTasks", "max-tasks", "int64_t", /*default=*/"16",
-           "most tasks one loop is split into">
+           "most tasks one loop is split into">,
+    Option<"mergeRuns", "merge-runs", "bool", /*default=*/"true",
+           "run consecutive splittable loops that slice their buffers alike as one dispatch">
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect"];

@@ -264,3 +264,139 @@ func.func private @kernel_kept_fills(%x: memref<?x96xf32>, %w: memref<192x96xbf1
   }
   return
 }
+
+// -----
+
+// A run of splittable ops that slice their buffers alike shares one dispatch (decode's
+// gate and up projections): both contractions write arena views split along the same
+// loop, the same N and task count, so each task zeroes and accumulates its rows of both,
+// in program order. The view between them has no memory effects.
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func private @kernel_gate_up(
+// CHECK-SAME:      %[[X:[^:]+]]: memref<1x96xf32>, %[[W1:[^:]+]]: memref<192x96xbf16>, %[[W2:[^:]+]]: memref<192x96xbf16>, %[[A:[^:]+]]: memref<?xi8> {g4.scratch}, %[[P:[^:]+]]: !llvm.ptr)
+// CHECK:         %[[G:.+]] = memref.view %[[A]][%{{.+}}][] : memref<?xi8> to memref<1x192xf32>
+// CHECK:         %[[U:.+]] = memref.view %[[A]][%{{.+}}][] : memref<?xi8> to memref<1x192xf32>
+// CHECK-NEXT:    %[[TASKS:.+]] = arith.constant 6 : index
+// CHECK-NEXT:    call @kernel_gate_up_parallel0(%[[P]], %[[TASKS]], %[[G]], %[[X]], %[[W1]], %[[U]], %[[W2]])
+// CHECK-NOT:     linalg
+// CHECK:         return
+// CHECK:       func.func private @kernel_gate_up_task0(%{{.+}}: index, %{{.+}}: index, %[[TG:[^:]+]]: memref<1x192xf32>, %[[TX:[^:]+]]: memref<1x96xf32>, %[[TW1:[^:]+]]: memref<192x96xbf16>, %[[TU:[^:]+]]: memref<1x192xf32>, %[[TW2:[^:]+]]: memref<192x96xbf16>)
+// CHECK:         %[[B:.+]] = arith.divui
+// CHECK:         %[[GROWS:.+]] = memref.subview %[[TG]][0, %[[B]]] [1, %{{.+}}] [1, 1]
+// CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%[[GROWS]] :
+// CHECK:         %[[W1ROWS:.+]] = memref.subview %[[TW1]][%[[B]], 0] [%{{.+}}, 96] [1, 1]
+// CHECK:         linalg.generic {{.+}} ins(%[[TX]], %[[W1ROWS]] : {{.+}}) outs(%[[GROWS]] :
+// CHECK:         %[[UROWS:.+]] = memref.subview %[[TU]][0, %[[B]]] [1, %{{.+}}] [1, 1]
+// CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%[[UROWS]] :
+// CHECK:         %[[W2ROWS:.+]] = memref.subview %[[TW2]][%[[B]], 0] [%{{.+}}, 96] [1, 1]
+// CHECK:         linalg.generic {{.+}} ins(%[[TX]], %[[W2ROWS]] : {{.+}}) outs(%[[UROWS]] :
+// CHECK-NEXT:      ^bb0
+// CHECK-NOT:     g4.parallel_dim
+// CHECK:       func.func private @kernel_gate_up_parallel0(
+// CHECK-NOT:   func.func private @kernel_gate_up_task1
+func.func private @kernel_gate_up(%x: memref<1x96xf32>, %w1: memref<192x96xbf16>, %w2: memref<192x96xbf16>, %arena: memref<?xi8> {g4.scratch}, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c768 = arith.constant 768 : index
+  %g = memref.view %arena[%c0][] : memref<?xi8> to memref<1x192xf32>
+  linalg.fill ins(%zero : f32) outs(%g : memref<1x192xf32>)
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x96xf32>, memref<192x96xbf16>) outs(%g : memref<1x192xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  %u = memref.view %arena[%c768][] : memref<?xi8> to memref<1x192xf32>
+  linalg.fill ins(%zero : f32) outs(%u : memref<1x192xf32>)
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<1x96xf32>, memref<192x96xbf16>) outs(%u : memref<1x192xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A run ends where a task could read what another task wrote. Here the second step
+// reads the scores along another dimension (its split loop j indexes dimension 2 of the
+// buffer the first step split along dimension 1), and the third writes arena bytes that
+// overlap the second's output: three dispatches, each after the previous one finished.
+#qk = affine_map<(t, h, j) -> (t, h, j)>
+#col = affine_map<(t, j, h) -> (t, h, j)>
+#out = affine_map<(t, j, h) -> (t, j)>
+// CHECK-LABEL: func.func private @kernel_unmergeable(
+// CHECK:         call @kernel_unmergeable_parallel0(
+// CHECK:         call @kernel_unmergeable_parallel1(
+// CHECK:         call @kernel_unmergeable_parallel2(
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func private @kernel_unmergeable(%arena: memref<?xi8> {g4.scratch}, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %c0 = arith.constant 0 : index
+  %c256 = arith.constant 256 : index
+  %c272 = arith.constant 272 : index
+  %two = arith.constant 2.0 : f32
+  %s = memref.view %arena[%c0][] : memref<?xi8> to memref<1x8x8xf32>
+  linalg.generic {indexing_maps = [#qk], iterator_types = ["parallel", "parallel", "parallel"]}
+      outs(%s : memref<1x8x8xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32):
+    %r = arith.mulf %v, %two : f32
+    linalg.yield %r : f32
+  }
+  %sums = memref.view %arena[%c256][] : memref<?xi8> to memref<1x8xf32>
+  linalg.generic {indexing_maps = [#col, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%s : memref<1x8x8xf32>) outs(%sums : memref<1x8xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32, %acc: f32):
+    %r = arith.addf %acc, %v : f32
+    linalg.yield %r : f32
+  }
+  %shifted = memref.view %arena[%c272][] : memref<?xi8> to memref<1x8xf32>
+  linalg.generic {indexing_maps = [affine_map<(t, j) -> (t, j)>], iterator_types = ["parallel", "parallel"]}
+      outs(%shifted : memref<1x8xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32):
+    %r = arith.mulf %v, %two : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// merge-runs=false: every splittable op gets its own dispatch, as before runs existed.
+// RUN: g4-opt %s --split-input-file --g4-outline-parallel-tasks=merge-runs=false | FileCheck %s --check-prefix=SINGLE
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+// SINGLE-LABEL: func.func private @kernel_two_dispatches(
+// SINGLE:         call @kernel_two_dispatches_parallel0(
+// SINGLE:         call @kernel_two_dispatches_parallel1(
+func.func private @kernel_two_dispatches(%x: memref<1x96xf32>, %w1: memref<192x96xbf16>, %w2: memref<192x96xbf16>, %arena: memref<?xi8> {g4.scratch}, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %c0 = arith.constant 0 : index
+  %c768 = arith.constant 768 : index
+  %g = memref.view %arena[%c0][] : memref<?xi8> to memref<1x192xf32>
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x96xf32>, memref<192x96xbf16>) outs(%g : memref<1x192xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  %u = memref.view %arena[%c768][] : memref<?xi8> to memref<1x192xf32>
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<1x96xf32>, memref<192x96xbf16>) outs(%u : memref<1x192xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
