@@ -8,6 +8,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 
+#include <map>
 #include <variant>
 
 #define DEBUG_TYPE "g4-outline-parallel-tasks"
@@ -106,46 +107,52 @@ std::optional<std::pair<int64_t, int64_t>> arenaBytes(Value root) {
   return std::make_pair(*shift, *shift + bytes);
 }
 
-/// A splittable op of a run that shares one dispatch: a generic split along loop `dim`,
-/// or a fill of a buffer the run's generics split along its dimension `dim`.
+/// A splittable op of a run that shares one dispatch: a generic split along loop `dim`
+/// (`trip` iterations), or a fill of a buffer the run's generics split along its
+/// dimension `dim`.
 struct RunMember {
   Operation *op;
   unsigned dim;
+  int64_t trip;
 };
+
+/// Task `t`'s part [t*N/T, (t+1)*N/T) of N rows split into T tasks.
+std::pair<int64_t, int64_t> taskPart(int64_t t, int64_t n, int64_t tasks) {
+  return {t * n / tasks, (t + 1) * n / tasks};
+}
 
 /// Consecutive splittable ops of one block (only ops without memory effects between)
 /// that run as one dispatch: each task runs all of them, in order, on its slice. That
 /// is only sound when a task reads back nothing that another task wrote, so every
-/// buffer the run writes is an arena view that all the run's accesses slice along the
-/// same dimension of the same view, and it overlaps no other buffer the run touches.
-/// Decode attention's dozen steps over 8 heads (scores, mask, max, exp, sums, P·V)
-/// were a dozen dispatches of about 1 µs of work each.
+/// buffer the run writes is an arena view that no task reaches outside its own part
+/// of, and it overlaps no other buffer the run touches. Decode attention's dozen steps
+/// over 8 heads (scores, mask, max, exp, sums, P·V) were a dozen dispatches of about
+/// 1 µs of work each.
 class SplitRun {
 public:
-  SplitRun(int64_t trip, int64_t taskCount) : trip(trip), taskCount(taskCount) {}
+  explicit SplitRun(int64_t taskCount) : taskCount(taskCount) {}
 
-  int64_t getTrip() const { return trip; }
   int64_t getTaskCount() const { return taskCount; }
   ArrayRef<RunMember> getMembers() const { return members; }
   unsigned countGenerics() const {
     return llvm::count_if(members, [](RunMember m) { return isa<linalg::GenericOp>(m.op); });
   }
 
-  /// Adds `generic` (split along loop `dim`) if its accesses keep the run sound.
-  bool tryAddGeneric(linalg::GenericOp generic, unsigned dim) {
+  /// Adds `generic` (split along loop `dim` of `trip` iterations) if its accesses keep
+  /// the run sound.
+  bool tryAddGeneric(linalg::GenericOp generic, unsigned dim, int64_t trip) {
     SmallVector<Access> accesses;
     for (OpOperand &operand : generic->getOpOperands()) {
       AffineMap map = generic.getMatchingIndexingMap(&operand);
       std::optional<unsigned> position =
           map.getResultPosition(getAffineDimExpr(dim, generic.getContext()));
-      bool writes = generic.isDpsInit(&operand);
       Value value = operand.get();
-      accesses.push_back({rootOf(value), position ? baseAlong(value, *position) : value, position,
-                          writes, nullptr});
+      accesses.push_back({rootOf(value), value, position ? baseAlong(value, *position) : value,
+                          position, trip, generic.isDpsInit(&operand), nullptr});
     }
     if (!admit(accesses))
       return false;
-    members.push_back({generic, dim});
+    members.push_back({generic, dim, trip});
     return true;
   }
 
@@ -154,7 +161,7 @@ public:
   /// nothing the run touches, so it commutes with the run).
   bool tryAddFill(linalg::FillOp fill) {
     Value value = fill.getDpsInits()[0];
-    if (!admit({Access{rootOf(value), value, std::nullopt, true, fill}}))
+    if (!admit({Access{rootOf(value), value, value, std::nullopt, 0, true, fill}}))
       return false;
     pendingFills.push_back(fill);
     return true;
@@ -162,61 +169,148 @@ public:
 
   /// The members in program order, with the fills that a generic resolved.
   void finish() {
-    SmallVector<RunMember> ordered;
-    for (RunMember member : members)
-      ordered.push_back(member);
+    SmallVector<RunMember> ordered(members);
     for (linalg::FillOp fill : pendingFills)
       if (auto found = resolvedFills.find(fill); found != resolvedFills.end())
-        ordered.push_back({fill, found->second});
+        ordered.push_back(found->second);
     llvm::sort(ordered, [](RunMember a, RunMember b) { return a.op->isBeforeInBlock(b.op); });
     members = std::move(ordered);
   }
 
 private:
   struct Access {
-    Value root, base;
+    Value root, value, base; // base: value without the subviews that keep `position` whole
     std::optional<unsigned> position;
+    int64_t trip;
     bool writes;
-    linalg::FillOp fill; // an unresolved fill's write: base is its operand
+    linalg::FillOp fill; // an unresolved fill's write
   };
+
+  /// The arena bytes [begin, end) that task `t` reaches through `access`, when that is
+  /// one interval: a static, row-major view whose dimensions before the split one are
+  /// 1, so that a part of the split dimension is a contiguous run of elements.
+  std::optional<std::pair<int64_t, int64_t>> taskBytes(const Access &access, int64_t t) {
+    auto type = dyn_cast<MemRefType>(access.value.getType());
+    if (!type || !type.hasStaticShape() || !access.position ||
+        !type.getElementType().isIntOrFloat())
+      return std::nullopt;
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(type.getStridesAndOffset(strides, offset)) || ShapedType::isDynamic(offset))
+      return std::nullopt;
+    unsigned p = *access.position;
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t inner = 1;
+    for (int64_t d = type.getRank() - 1; d > int64_t(p); --d) {
+      if (strides[d] != inner)
+        return std::nullopt;
+      inner *= shape[d];
+    }
+    if (strides[p] != inner || llvm::any_of(shape.take_front(p), [](int64_t n) { return n != 1; }))
+      return std::nullopt;
+    int64_t bytes = type.getElementTypeBitWidth() / 8;
+    auto [begin, end] = taskPart(t, access.trip, taskCount);
+    return std::make_pair((offset + begin * inner) * bytes, (offset + end * inner) * bytes);
+  }
+
+  /// Whether no task reaches, through `accesses` of one buffer, bytes another task
+  /// writes there.
+  bool tasksDisjoint(ArrayRef<const Access *> accesses) {
+    for (const Access *a : accesses)
+      for (const Access *b : accesses) {
+        if (!a->writes && !b->writes)
+          continue;
+        for (int64_t t = 0; t < taskCount; ++t)
+          for (int64_t u = 0; u < taskCount; ++u) {
+            if (t == u)
+              continue;
+            auto x = taskBytes(*a, t), y = taskBytes(*b, u);
+            if (!x || !y)
+              return false;
+            if (x->first < y->second && y->first < x->second && x->first < x->second &&
+                y->first < y->second)
+              return false;
+          }
+      }
+    return true;
+  }
 
   bool admit(ArrayRef<Access> added) {
     SmallVector<Access> all(accesses);
     all.append(added.begin(), added.end());
-    DenseMap<linalg::FillOp, unsigned> resolved(resolvedFills);
+    DenseMap<linalg::FillOp, RunMember> resolved(resolvedFills);
     for (const Access &access : all) {
       if (!access.writes)
         continue;
-      // A written buffer: an arena view, sliced the same way by every access.
+      // A written buffer: an arena view...
       std::optional<std::pair<int64_t, int64_t>> bytes = arenaBytes(access.root);
       if (!bytes)
         return false;
-      std::optional<std::pair<Value, unsigned>> slicing;
+      // ...that every access slices the same way (the same view, up to subviews that
+      // keep the split dimension whole, along the same dimension), so that tasks touch
+      // disjoint rows; or else whose per-task byte ranges are disjoint (the gated GELU
+      // reads the gate and up projections' outputs through a collapsed view).
+      // The accesses that slice it: the generics', and the fills a generic already
+      // decided, as slices along that dimension.
+      SmallVector<Access> sliced;
+      bool undecidedFill = false;
       for (const Access &other : all) {
-        if (other.root != access.root || other.fill)
+        if (other.root != access.root)
           continue;
-        if (!other.position)
-          return false;
+        if (!other.fill) {
+          sliced.push_back(other);
+          continue;
+        }
+        auto decided = resolved.find(other.fill);
+        if (decided == resolved.end()) {
+          undecidedFill = true;
+          continue;
+        }
+        Access fill = other;
+        fill.position = decided->second.dim;
+        fill.trip = decided->second.trip;
+        fill.base = baseAlong(fill.value, *fill.position);
+        sliced.push_back(fill);
+      }
+      std::optional<std::pair<Value, unsigned>> slicing;
+      bool sameSlicing = true;
+      for (const Access &other : sliced) {
+        if (!other.position) {
+          sameSlicing = false;
+          break;
+        }
         std::pair<Value, unsigned> here{other.base, *other.position};
         if (slicing && *slicing != here)
-          return false;
+          sameSlicing = false;
         slicing = here;
       }
+      if (!sameSlicing) {
+        SmallVector<const Access *> pointers;
+        for (const Access &other : sliced)
+          pointers.push_back(&other);
+        if (undecidedFill || !tasksDisjoint(pointers))
+          return false;
+        slicing.reset();
+      }
       for (const Access &other : all) {
-        if (other.root == access.root && other.fill && slicing) {
-          if (baseAlong(other.base, slicing->second) != slicing->first)
+        if (other.root == access.root && other.fill && slicing && !resolved.count(other.fill)) {
+          if (baseAlong(other.value, slicing->second) != slicing->first)
             return false;
-          resolved[other.fill] = slicing->second;
+          auto generic = llvm::find_if(sliced, [](const Access &a) { return !a.fill; });
+          if (generic == sliced.end())
+            return false;
+          resolved[other.fill] = {other.fill, slicing->second, generic->trip};
         }
         if (other.root == access.root)
           continue;
-        std::optional<std::pair<int64_t, int64_t>> otherBytes = arenaBytes(other.root);
-        auto otherView = other.root.getDefiningOp<memref::ViewOp>();
+        // ...and that overlaps no other arena view of the run.
         auto view = access.root.getDefiningOp<memref::ViewOp>();
         if (other.root == view.getSource())
           return false; // the arena itself
+        auto otherView = other.root.getDefiningOp<memref::ViewOp>();
         if (!otherView || otherView.getSource() != view.getSource())
           continue; // arguments and allocas are not in the arena
+        std::optional<std::pair<int64_t, int64_t>> otherBytes = arenaBytes(other.root);
         if (!otherBytes || (otherBytes->first < bytes->second && bytes->first < otherBytes->second))
           return false;
       }
@@ -226,10 +320,10 @@ private:
     return true;
   }
 
-  int64_t trip, taskCount;
+  int64_t taskCount;
   SmallVector<RunMember> members;
   SmallVector<linalg::FillOp> pendingFills;
-  DenseMap<linalg::FillOp, unsigned> resolvedFills;
+  DenseMap<linalg::FillOp, RunMember> resolvedFills;
   SmallVector<Access> accesses;
 };
 
@@ -428,16 +522,15 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
           continue;
         }
         int64_t taskCount = std::min<int64_t>(maxTasks, trip / minSize);
-        if (run && (run->getTrip() != trip || run->getTaskCount() != taskCount ||
-                    !run->tryAddGeneric(generic, dim)))
+        if (run && (run->getTaskCount() != taskCount || !run->tryAddGeneric(generic, dim, trip)))
           finishRun();
         if (!run) {
-          run.emplace(trip, taskCount);
+          run.emplace(taskCount);
           for (linalg::FillOp fill : leadingFills)
             if (!run->tryAddFill(fill))
               break;
           leadingFills.clear();
-          if (!run->tryAddGeneric(generic, dim)) {
+          if (!run->tryAddGeneric(generic, dim, trip)) {
             run.reset();
             work.push_back(generic);
           }
@@ -498,11 +591,18 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     IRMapping arguments;
     for (auto [index, value] : llvm::enumerate(values))
       arguments.map(value, body->getArgument(2 + index));
-    auto [begin, size] = taskRows(tb, body->getArgument(0), body->getArgument(1),
-                                  arith::ConstantIndexOp::create(tb, run.getTrip()));
-    TaskSlices slices(begin, size);
+    // Each member's rows of its own loop: the same task count, and the same part of
+    // every buffer the run writes (SplitRun checked that).
+    std::map<int64_t, TaskSlices> slicesByTrip;
     for (RunMember member : members) {
       tb.setLoc(member.op->getLoc());
+      auto found = slicesByTrip.find(member.trip);
+      if (found == slicesByTrip.end()) {
+        auto [begin, size] = taskRows(tb, body->getArgument(0), body->getArgument(1),
+                                      arith::ConstantIndexOp::create(tb, member.trip));
+        found = slicesByTrip.emplace(member.trip, TaskSlices(begin, size)).first;
+      }
+      TaskSlices &slices = found->second;
       if (auto fill = dyn_cast<linalg::FillOp>(member.op)) {
         Value value = tb.clone(*fill.value().getDefiningOp())->getResult(0);
         linalg::FillOp::create(

@@ -29,14 +29,16 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     alone, and tasks write disjoint parts of the output, so results do not depend on the
     number of threads.
     With `merge-runs`, consecutive such generics of one block (only ops without memory
-    effects between, and constant fills) with the same static N and task count share
-    one dispatch, called where the last of them was: each task runs all of them in
-    order on its rows. Only when no task can read what another wrote: every buffer the
-    run writes is a `memref.view` of the arena with a constant shift and static shape,
-    every access to it slices the same view (up to subviews that keep that dimension
-    whole) along the same dimension, and it overlaps no other arena view the run uses.
-    A fill joins when a generic of the run slices its buffer. Decode attention's steps
-    over the heads and the gate and up projections become one dispatch each.
+    effects between, and constant fills) with static trip counts and the same task
+    count share one dispatch, called where the last of them was: each task runs all of
+    them in order, each on its part of its own loop. Only when no task can read what
+    another wrote: every buffer the run writes is a `memref.view` of the arena with a
+    constant shift and static shape that overlaps no other arena view the run uses,
+    and every access to it either slices the same view (up to subviews that keep that
+    dimension whole) along the same dimension, or reaches per task a byte range of the
+    arena that no other task writes. A fill joins when a generic of the run slices its
+    buffer. Decode attention's steps over the heads, and the gate and up projections
+    with the gated GELU, become one dispatch each.
   }];
   let options = [
     Option<"minTaskSize", "min-task-size", "int64_t", /*default=*/"32",

@@ -369,6 +369,83 @@ func.func private @kernel_unmergeable(%arena: memref<?xi8> {g4.scratch}, %p: !ll
 
 // -----
 
+// A run may read a buffer through another view when each task's bytes are still its
+// own: the contraction writes 24 groups of 8 features, 6 tasks of 4 groups, and the
+// gating step reads the same bytes as 192 features, 6 tasks of 32 (task t: bytes
+// [128 t, 128 (t + 1)) both times). One dispatch; each member splits its own loop.
+#x = affine_map<(m, n, r, k) -> (m, k)>
+#w = affine_map<(m, n, r, k) -> (n, r, k)>
+#y = affine_map<(m, n, r, k) -> (m, n, r)>
+#e = affine_map<(m, f) -> (m, f)>
+// CHECK-LABEL: func.func private @kernel_gated(
+// CHECK:         call @kernel_gated_parallel0(%{{.+}}, %{{.+}},
+// CHECK-NOT:     call
+// CHECK:         return
+// CHECK:       func.func private @kernel_gated_task0(
+// CHECK:         arith.constant 24 : index
+// CHECK:         linalg.generic
+// CHECK:         arith.constant 192 : index
+// CHECK:         linalg.generic
+// CHECK:         return
+func.func private @kernel_gated(%x: memref<1x96xf32>, %w: memref<24x8x96xbf16>, %arena: memref<?xi8> {g4.scratch}, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %c0 = arith.constant 0 : index
+  %c768 = arith.constant 768 : index
+  %g = memref.view %arena[%c0][] : memref<?xi8> to memref<1x24x8xf32>
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x96xf32>, memref<24x8x96xbf16>) outs(%g : memref<1x24x8xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 1 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %f = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %f : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  %flat = memref.collapse_shape %g [[0], [1, 2]] : memref<1x24x8xf32> into memref<1x192xf32>
+  %out = memref.view %arena[%c768][] : memref<?xi8> to memref<1x192xf32>
+  linalg.generic {indexing_maps = [#e, #e], iterator_types = ["parallel", "parallel"]}
+      ins(%flat : memref<1x192xf32>) outs(%out : memref<1x192xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.mulf %v, %v : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// The same with 25 groups (200 features): the contraction's task 1 writes features
+// [32, 64), the gating step's task 0 reads [0, 33). Two dispatches.
+#x = affine_map<(m, n, r, k) -> (m, k)>
+#w = affine_map<(m, n, r, k) -> (n, r, k)>
+#y = affine_map<(m, n, r, k) -> (m, n, r)>
+#e = affine_map<(m, f) -> (m, f)>
+// CHECK-LABEL: func.func private @kernel_gated_misaligned(
+// CHECK:         call @kernel_gated_misaligned_parallel0(
+// CHECK:         call @kernel_gated_misaligned_parallel1(
+func.func private @kernel_gated_misaligned(%x: memref<1x96xf32>, %w: memref<25x8x96xbf16>, %arena: memref<?xi8> {g4.scratch}, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %c0 = arith.constant 0 : index
+  %c800 = arith.constant 800 : index
+  %g = memref.view %arena[%c0][] : memref<?xi8> to memref<1x25x8xf32>
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x96xf32>, memref<25x8x96xbf16>) outs(%g : memref<1x25x8xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 1 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %f = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %f : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  %flat = memref.collapse_shape %g [[0], [1, 2]] : memref<1x25x8xf32> into memref<1x200xf32>
+  %out = memref.view %arena[%c800][] : memref<?xi8> to memref<1x200xf32>
+  linalg.generic {indexing_maps = [#e, #e], iterator_types = ["parallel", "parallel"]}
+      ins(%flat : memref<1x200xf32>) outs(%out : memref<1x200xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.mulf %v, %v : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
 // merge-runs=false: every splittable op gets its own dispatch, as before runs existed.
 // RUN: g4-opt %s --split-input-file --g4-outline-parallel-tasks=merge-runs=false | FileCheck %s --check-prefix=SINGLE
 #x = affine_map<(m, n, k) -> (m, k)>
