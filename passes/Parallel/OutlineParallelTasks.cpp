@@ -554,6 +554,32 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     finishRun();
   }
 
+  /// The private task `@<kernel>_task<k>(chunk, tasks, operandTypes...)` and its
+  /// dispatcher declaration `@<kernel>_parallel<k>(parallel, tasks, operandTypes...)`,
+  /// after the kernel; the task has no body yet.
+  std::pair<func::FuncOp, func::FuncOp> declareTask(SymbolTable &symbols, func::FuncOp kernel,
+                                                    Value parallel, Location loc, size_t k,
+                                                    ArrayRef<Type> operandTypes) {
+    OpBuilder b(kernel.getContext());
+    b.setInsertionPointAfter(kernel);
+    SmallVector<Type> taskArgs{b.getIndexType(), b.getIndexType()};
+    taskArgs.append(operandTypes.begin(), operandTypes.end());
+    auto task = func::FuncOp::create(b, loc, (kernel.getName() + "_task" + std::to_string(k)).str(),
+                                     b.getFunctionType(taskArgs, {}));
+    task.setPrivate();
+    symbols.insert(task);
+    SmallVector<Type> dispatchArgs{parallel.getType(), b.getIndexType()};
+    dispatchArgs.append(operandTypes.begin(), operandTypes.end());
+    b.setInsertionPointAfter(task);
+    auto dispatch =
+        func::FuncOp::create(b, loc, (kernel.getName() + "_parallel" + std::to_string(k)).str(),
+                             b.getFunctionType(dispatchArgs, {}));
+    dispatch.setPrivate();
+    dispatch->setAttr("g4.parallel_task", FlatSymbolRefAttr::get(task));
+    symbols.insert(dispatch);
+    return {task, dispatch};
+  }
+
   /// One dispatch for the run: each task runs every member on its rows, in order.
   void outlineRun(SymbolTable &symbols, func::FuncOp kernel, const SplitRun &run, Value parallel,
                   size_t k) {
@@ -574,17 +600,10 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
         values.remove(fill.value());
 
     Operation *last = members.back().op;
-    OpBuilder b(kernel.getContext());
-    b.setInsertionPointAfter(kernel);
     SmallVector<Type> operandTypes;
     for (Value value : values)
       operandTypes.push_back(value.getType());
-    SmallVector<Type> taskArgs{b.getIndexType(), b.getIndexType()};
-    taskArgs.append(operandTypes);
-    std::string base = (kernel.getName() + "_task" + std::to_string(k)).str();
-    auto task = func::FuncOp::create(b, last->getLoc(), base, b.getFunctionType(taskArgs, {}));
-    task.setPrivate();
-    symbols.insert(task);
+    auto [task, dispatch] = declareTask(symbols, kernel, parallel, last->getLoc(), k, operandTypes);
 
     Block *body = task.addEntryBlock();
     ImplicitLocOpBuilder tb(last->getLoc(), OpBuilder::atBlockBegin(body));
@@ -617,17 +636,9 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     }
     func::ReturnOp::create(tb);
 
-    SmallVector<Type> dispatchArgs{parallel.getType(), b.getIndexType()};
-    dispatchArgs.append(operandTypes);
-    auto dispatch = func::FuncOp::create(b, last->getLoc(),
-                                         (kernel.getName() + "_parallel" + std::to_string(k)).str(),
-                                         b.getFunctionType(dispatchArgs, {}));
-    dispatch.setPrivate();
-    dispatch->setAttr("g4.parallel_task", FlatSymbolRefAttr::get(task));
-    symbols.insert(dispatch);
-
     // Where the last member was: every operand is defined by then, and the ops the
     // members move past have no memory effects.
+    OpBuilder b(last->getContext());
     b.setInsertionPointAfter(last);
     SmallVector<Value> args{parallel,
                             arith::ConstantIndexOp::create(b, last->getLoc(), run.getTaskCount())};
@@ -657,18 +668,11 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
       return;
     }
 
-    MLIRContext *ctx = kernel.getContext();
-    OpBuilder b(ctx);
-    b.setInsertionPointAfter(kernel);
     SmallVector<Type> operandTypes(generic->getOperandTypes());
     for (Value value : *passed)
       operandTypes.push_back(value.getType());
-    SmallVector<Type> taskArgs{b.getIndexType(), b.getIndexType()};
-    taskArgs.append(operandTypes);
-    std::string base = (kernel.getName() + "_task" + std::to_string(k)).str();
-    auto task = func::FuncOp::create(b, generic.getLoc(), base, b.getFunctionType(taskArgs, {}));
-    task.setPrivate();
-    symbols.insert(task);
+    auto [task, dispatch] =
+        declareTask(symbols, kernel, parallel, generic.getLoc(), k, operandTypes);
     // The tasks zero their own rows of the accumulator: in parallel, and in the cache
     // of the core that then accumulates into them (a serial fill of decode's 48 KB
     // MLP accumulator took 13 us on the kernel's thread between two matvecs).
@@ -677,15 +681,7 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     if (initFill)
       initFill.erase();
 
-    SmallVector<Type> dispatchArgs{parallel.getType(), b.getIndexType()};
-    dispatchArgs.append(operandTypes);
-    auto dispatch = func::FuncOp::create(b, generic.getLoc(),
-                                         (kernel.getName() + "_parallel" + std::to_string(k)).str(),
-                                         b.getFunctionType(dispatchArgs, {}));
-    dispatch.setPrivate();
-    dispatch->setAttr("g4.parallel_task", FlatSymbolRefAttr::get(task));
-    symbols.insert(dispatch);
-
+    OpBuilder b(generic->getContext());
     b.setInsertionPoint(generic);
     SmallVector<Value> args{parallel, taskCount(b, generic, dim, trip, minSize)};
     args.append(generic->getOperands().begin(), generic->getOperands().end());
