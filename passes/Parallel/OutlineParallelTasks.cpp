@@ -308,8 +308,18 @@ private:
         if (other.root == view.getSource())
           return false; // the arena itself
         auto otherView = other.root.getDefiningOp<memref::ViewOp>();
-        if (!otherView || otherView.getSource() != view.getSource())
-          continue; // arguments and allocas are not in the arena
+        if (!otherView) {
+          // The caller's buffers and the kernel's own allocations are not in the
+          // arena; any other root might be.
+          Operation *def = other.root.getDefiningOp();
+          auto argument = dyn_cast<BlockArgument>(other.root);
+          if (def ? isa<memref::AllocaOp, memref::AllocOp, memref::GetGlobalOp>(def)
+                  : argument && isa<func::FuncOp>(argument.getOwner()->getParentOp()))
+            continue;
+          return false;
+        }
+        if (otherView.getSource() != view.getSource())
+          return false;
         std::optional<std::pair<int64_t, int64_t>> otherBytes = arenaBytes(other.root);
         if (!otherBytes || (otherBytes->first < bytes->second && bytes->first < otherBytes->second))
           return false;

@@ -446,6 +446,34 @@ func.func private @kernel_gated_misaligned(%x: memref<1x96xf32>, %w: memref<25x8
 
 // -----
 
+// An arena view at a shift known only at run time might overlap the first step's
+// output, so it cannot join the run.
+#e = affine_map<(m, f) -> (m, f)>
+// CHECK-LABEL: func.func private @kernel_dynamic_shift(
+// CHECK:         call @kernel_dynamic_shift_parallel0(
+// CHECK:         call @kernel_dynamic_shift_parallel1(
+func.func private @kernel_dynamic_shift(%shift: index, %arena: memref<?xi8> {g4.scratch}, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %c0 = arith.constant 0 : index
+  %two = arith.constant 2.0 : f32
+  %a = memref.view %arena[%c0][] : memref<?xi8> to memref<1x192xf32>
+  linalg.generic {indexing_maps = [#e], iterator_types = ["parallel", "parallel"]}
+      outs(%a : memref<1x192xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32):
+    %r = arith.mulf %v, %two : f32
+    linalg.yield %r : f32
+  }
+  %b = memref.view %arena[%shift][] : memref<?xi8> to memref<1x192xf32>
+  linalg.generic {indexing_maps = [#e], iterator_types = ["parallel", "parallel"]}
+      outs(%b : memref<1x192xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32):
+    %r = arith.mulf %v, %two : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
 // merge-runs=false: every splittable op gets its own dispatch, as before runs existed.
 // RUN: g4-opt %s --split-input-file --g4-outline-parallel-tasks=merge-runs=false | FileCheck %s --check-prefix=SINGLE
 #x = affine_map<(m, n, k) -> (m, k)>
