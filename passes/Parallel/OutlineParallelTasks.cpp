@@ -101,7 +101,8 @@ std::optional<std::pair<int64_t, int64_t>> arenaBytes(Value root) {
     return std::nullopt;
   std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
   MemRefType type = view.getType();
-  if (!shift || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+  if (!shift || !type.hasStaticShape() || !type.getElementType().isIntOrFloat() ||
+      type.getElementTypeBitWidth() % 8 != 0)
     return std::nullopt;
   int64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
   return std::make_pair(*shift, *shift + bytes);
@@ -183,7 +184,7 @@ private:
     std::optional<unsigned> position;
     int64_t trip;
     bool writes;
-    linalg::FillOp fill; // an unresolved fill's write
+    linalg::FillOp fill; // a fill's write; its slicing is in resolvedFills once decided
   };
 
   /// The arena bytes [begin, end) that task `t` reaches through `access`, when that is
@@ -192,7 +193,7 @@ private:
   std::optional<std::pair<int64_t, int64_t>> taskBytes(const Access &access, int64_t t) {
     auto type = dyn_cast<MemRefType>(access.value.getType());
     if (!type || !type.hasStaticShape() || !access.position ||
-        !type.getElementType().isIntOrFloat())
+        !type.getElementType().isIntOrFloat() || type.getElementTypeBitWidth() % 8 != 0)
       return std::nullopt;
     SmallVector<int64_t> strides;
     int64_t offset;
@@ -239,23 +240,24 @@ private:
     SmallVector<Access> all(accesses);
     all.append(added.begin(), added.end());
     DenseMap<linalg::FillOp, RunMember> resolved(resolvedFills);
-    for (const Access &access : all) {
-      if (!access.writes)
-        continue;
+    SetVector<Value> writtenRoots;
+    for (const Access &access : all)
+      if (access.writes)
+        writtenRoots.insert(access.root);
+    for (Value root : writtenRoots) {
       // A written buffer: an arena view...
-      std::optional<std::pair<int64_t, int64_t>> bytes = arenaBytes(access.root);
+      std::optional<std::pair<int64_t, int64_t>> bytes = arenaBytes(root);
       if (!bytes)
         return false;
       // ...that every access slices the same way (the same view, up to subviews that
       // keep the split dimension whole, along the same dimension), so that tasks touch
       // disjoint rows; or else whose per-task byte ranges are disjoint (the gated GELU
-      // reads the gate and up projections' outputs through a collapsed view).
-      // The accesses that slice it: the generics', and the fills a generic already
-      // decided, as slices along that dimension.
+      // reads the gate and up projections' outputs through a collapsed view). The
+      // accesses that slice it are the generics' and the fills a generic decided.
       SmallVector<Access> sliced;
       bool undecidedFill = false;
       for (const Access &other : all) {
-        if (other.root != access.root)
+        if (other.root != root)
           continue;
         if (!other.fill) {
           sliced.push_back(other);
@@ -293,7 +295,7 @@ private:
         slicing.reset();
       }
       for (const Access &other : all) {
-        if (other.root == access.root && other.fill && slicing && !resolved.count(other.fill)) {
+        if (other.root == root && other.fill && slicing && !resolved.count(other.fill)) {
           if (baseAlong(other.value, slicing->second) != slicing->first)
             return false;
           auto generic = llvm::find_if(sliced, [](const Access &a) { return !a.fill; });
@@ -301,10 +303,10 @@ private:
             return false;
           resolved[other.fill] = {other.fill, slicing->second, generic->trip};
         }
-        if (other.root == access.root)
+        if (other.root == root)
           continue;
         // ...and that overlaps no other arena view of the run.
-        auto view = access.root.getDefiningOp<memref::ViewOp>();
+        auto view = root.getDefiningOp<memref::ViewOp>();
         if (other.root == view.getSource())
           return false; // the arena itself
         auto otherView = other.root.getDefiningOp<memref::ViewOp>();
