@@ -321,6 +321,8 @@ llvm::Error compile(const CompileOptions &options) {
   kernelShape.quantizeActivations = options.packedActivations == "q8";
   llvm::StringMap<std::string> stepOptions;
   stepOptions["g4-vectorize-contractions"] = kernelShape.passOptions();
+  if (!kernelShape.quantizeActivations)
+    stepOptions["g4-prequantize-activations"] = "max-stack-bytes=0";
   if (!kernelShape.fusedMultiplyAdd)
     stepOptions["g4-math-approximate-tanh"] = "fused-multiply-add=false";
   if (llvm::Error e =

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Codegen/Passes.h"
+#include "passes/Utils/ActivationQuanta.h"
 #include "passes/Utils/HalfFloat.h"
 #include "passes/Utils/MemRefLayout.h"
 #include "targets/Kernels/Int8Dot.h"
@@ -532,33 +533,19 @@ private:
   Value step, zero;
 };
 
-/// Block `blk` of row `row` of x (f32 [M, K]) quantised: q = round(x / d) as
-/// vector<32xi8> with d = max|x| / 127 (d = 0 gives q = 0), q8_0's rule.
-std::pair<Value, Value> quantizeBlock(ImplicitLocOpBuilder &b, Value x, Value row, Value blk) {
-  auto v32 = VectorType::get({32}, b.getF32Type());
-  Value values = vector::LoadOp::create(
-      b, v32, x, ValueRange{row, arith::MulIOp::create(b, blk, index(b, 32))});
-  // max |x| as the largest magnitude bit pattern: non-negative floats order like
-  // their bits, a NaN sorts above infinity and propagates into the scale, and an
-  // unsigned integer max avoids the float max's NaN handling in every block.
-  auto i32x32 = VectorType::get({32}, b.getI32Type());
-  Value magnitudes = arith::AndIOp::create(
-      b, arith::BitcastOp::create(b, i32x32, values),
-      arith::ConstantOp::create(b, DenseElementsAttr::get(i32x32, int32_t(0x7fffffff))));
-  Value amax = arith::BitcastOp::create(
-      b, b.getF32Type(), vector::ReductionOp::create(b, vector::CombiningKind::MAXUI, magnitudes));
-  Value d = arith::DivFOp::create(b, amax, arith::ConstantOp::create(b, b.getF32FloatAttr(127.0f)));
-  Value zeroScalar = arith::ConstantOp::create(b, b.getF32FloatAttr(0.0f));
-  Value inverse = arith::SelectOp::create(
-      b, arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, d, zeroScalar),
-      arith::DivFOp::create(b, arith::ConstantOp::create(b, b.getF32FloatAttr(1.0f)), d),
-      zeroScalar);
-  Value scaled = arith::MulFOp::create(b, values, vector::BroadcastOp::create(b, v32, inverse));
-  // Round to nearest even by adding and removing 1.5 * 2^23 (|scaled| <= 127.5):
-  // exact, vectorisable, and no roundevenf call where SSE4.1 is missing.
-  Value magic = arith::ConstantOp::create(b, DenseElementsAttr::get(v32, 0x1.8p23f));
-  Value rounded = arith::SubFOp::create(b, arith::AddFOp::create(b, scaled, magic), magic);
-  return {arith::FPToSIOp::create(b, VectorType::get({32}, b.getI8Type()), rounded), d};
+/// The rows and columns of one row block and k block of x's quanta (see
+/// allocateQuantizedRows).
+std::pair<int64_t, int64_t> quantizedRowsShape(const KernelShape &shape, int64_t staticRows,
+                                               int64_t inputs) {
+  int64_t rows =
+      ShapedType::isDynamic(staticRows) ? shape.mBlock : std::min(staticRows, shape.mBlock);
+  return {rows, staticRows == 1 ? inputs : shape.kBlock};
+}
+
+/// The entry block of the function being built into.
+Block &functionEntry(ImplicitLocOpBuilder &b) {
+  auto function = b.getInsertionBlock()->getParent()->getParentOfType<FunctionOpInterface>();
+  return function.getFunctionBody().front();
 }
 
 /// The stack buffers x's quantised rows of one row block and k block go to: m-block x
@@ -568,12 +555,9 @@ std::pair<Value, Value> quantizeBlock(ImplicitLocOpBuilder &b, Value x, Value ro
 /// an alloca there would grow the stack every iteration.
 std::pair<Value, Value> allocateQuantizedRows(ImplicitLocOpBuilder &b, const KernelShape &shape,
                                               int64_t staticRows, int64_t inputs) {
-  int64_t rows =
-      ShapedType::isDynamic(staticRows) ? shape.mBlock : std::min(staticRows, shape.mBlock);
-  int64_t columns = staticRows == 1 ? inputs : shape.kBlock;
+  auto [rows, columns] = quantizedRowsShape(shape, staticRows, inputs);
   OpBuilder::InsertionGuard guard(b);
-  auto function = b.getInsertionBlock()->getParent()->getParentOfType<FunctionOpInterface>();
-  b.setInsertionPointToStart(&function.getFunctionBody().front());
+  b.setInsertionPointToStart(&functionEntry(b));
   Value bytes = memref::AllocaOp::create(b, MemRefType::get({rows, columns}, b.getI8Type()),
                                          ValueRange{}, ValueRange{}, b.getI64IntegerAttr(32));
   Value scales = memref::AllocaOp::create(b, MemRefType::get({rows, columns / 32}, b.getF32Type()));
@@ -1130,23 +1114,31 @@ struct WeightPanels {
 class InterleavedKernel {
 public:
   /// `c.w` is [T, K/32 * block bytes], or banded [T / bandGroups, K/32 * bandGroups *
-  /// block bytes] (WeightPanels); `c.y` is [M, T, 8].
+  /// block bytes] (WeightPanels); `c.y` is [M, T, 8]. With `givenScales` ([M, K/32] f32),
+  /// `c.x` is already quantised ([M, K] i8, g4-prequantize-activations): the kernel reads
+  /// it in place and only derives each block's offset correction.
   InterleavedKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c, bool q4,
-                    bool quantize, Int8DotIdiom idiom, int64_t staticRows, WeightPanels layout)
-      : b(b), shape(shape), c(c), q4(q4), quantize(quantize), idiom(idiom), staticRows(staticRows),
-        layout(layout) {}
+                    bool quantize, Int8DotIdiom idiom, int64_t staticRows, WeightPanels layout,
+                    Value givenScales = {})
+      : b(b), shape(shape), c(c), q4(q4), quantize(quantize || givenScales), idiom(idiom),
+        staticRows(staticRows), layout(layout), givenScales(givenScales) {}
 
   void emit() {
     int64_t inputs = cast<MemRefType>(c.x.getType()).getDimSize(1);
     // Banded, the k blocks are the panels: a tile's blocks are then contiguous.
     const int64_t blocksPerK = layout.banded() ? layout.panelBlocks : shape.kBlock / 32;
     if (quantize) {
-      std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows, inputs);
-      // Beside the scales: each block's offset correction (see quantizeRows).
+      if (!givenScales)
+        std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows, inputs);
+      // Each block's offset correction (see quantizeRows), beside the scales.
+      auto [rows, columns] = quantizedRowsShape(shape, staticRows, inputs);
       OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointAfterValue(scales);
-      offsetCorrections = memref::AllocaOp::create(
-          b, MemRefType::get(cast<MemRefType>(scales.getType()).getShape(), b.getI32Type()));
+      if (scales)
+        b.setInsertionPointAfterValue(scales);
+      else
+        b.setInsertionPointToStart(&functionEntry(b));
+      offsetCorrections =
+          memref::AllocaOp::create(b, MemRefType::get({rows, columns / 32}, b.getI32Type()));
     }
     // Two groups of 8 weight rows per tile with 32 vector registers, one with 16. Decode
     // takes one group at a time: the weights are a single stream either way.
@@ -1161,7 +1153,9 @@ public:
                       [&](Value rowStart, Value rowEnd) {
                         m0 = rowStart;
                         quantizedBase = k0;
-                        if (quantize)
+                        if (givenScales)
+                          readQuantizedRows(rowStart, rowEnd, k0, kEnd);
+                        else if (quantize)
                           quantizeRows(rowStart, rowEnd, k0, kEnd);
                       },
                       [&](int64_t rows, int64_t cols, Value m, Value t) {
@@ -1193,14 +1187,44 @@ private:
             b, q, quantized,
             ValueRange{localRow, arith::MulIOp::create(b, localBlock, index(b, 32))});
         memref::StoreOp::create(b, d, scales, ValueRange{localRow, localBlock});
-        Value sum = vector::ReductionOp::create(
-            b, vector::CombiningKind::ADD,
-            arith::ExtSIOp::create(b, VectorType::get({32}, b.getI32Type()), q));
-        Value correction = arith::MulIOp::create(
-            b, sum, arith::ConstantIntOp::create(b, b.getI32Type(), q4 ? -8 : -128));
-        memref::StoreOp::create(b, correction, offsetCorrections, ValueRange{localRow, localBlock});
+        storeOffsetCorrection(q, localRow, localBlock);
       });
     });
+  }
+
+  /// Rows [m0, mEnd) and blocks [k0, kEnd) of the given quanta and scales, as the views
+  /// the tiles index from (row - m0, block - k0), and each block's offset correction.
+  void readQuantizedRows(Value m0, Value mEnd, Value k0, Value kEnd) {
+    Value rows = arith::SubIOp::create(b, mEnd, m0);
+    Value blocks = arith::SubIOp::create(b, kEnd, k0);
+    Value one = index(b, 1);
+    SmallVector<OpFoldResult> unitStrides(2, b.getIndexAttr(1));
+    quantized = memref::SubViewOp::create(
+        b, c.x, SmallVector<OpFoldResult>{m0, Value(arith::MulIOp::create(b, k0, index(b, 32)))},
+        SmallVector<OpFoldResult>{rows, Value(arith::MulIOp::create(b, blocks, index(b, 32)))},
+        unitStrides);
+    scales = memref::SubViewOp::create(b, givenScales, SmallVector<OpFoldResult>{m0, k0},
+                                       SmallVector<OpFoldResult>{rows, blocks}, unitStrides);
+    if (signedQuanta())
+      return; // no stored offset
+    forRange(b, index(b, 0), rows, one, [&](Value localRow) {
+      forRange(b, index(b, 0), blocks, one, [&](Value localBlock) {
+        Value q = vector::LoadOp::create(
+            b, VectorType::get({32}, b.getI8Type()), quantized,
+            ValueRange{localRow, arith::MulIOp::create(b, localBlock, index(b, 32))});
+        storeOffsetCorrection(q, localRow, localBlock);
+      });
+    });
+  }
+
+  /// Block `localBlock`'s offset correction, `-offset * sum(q)`, for its quanta `q`.
+  void storeOffsetCorrection(Value q, Value localRow, Value localBlock) {
+    Value sum = vector::ReductionOp::create(
+        b, vector::CombiningKind::ADD,
+        arith::ExtSIOp::create(b, VectorType::get({32}, b.getI32Type()), q));
+    Value correction = arith::MulIOp::create(
+        b, sum, arith::ConstantIntOp::create(b, b.getI32Type(), q4 ? -8 : -128));
+    memref::StoreOp::create(b, correction, offsetCorrections, ValueRange{localRow, localBlock});
   }
 
   /// The 8 scales of group `t`'s block at byte `base`, as vector<8xf32>.
@@ -1441,6 +1465,7 @@ private:
   Int8DotIdiom idiom;
   int64_t staticRows;
   WeightPanels layout;
+  Value givenScales; // x's scales when x comes quantised
   Value quantized, scales, offsetCorrections;
   Value quantizedBase; // the first block of x in `quantized`
 };
@@ -1449,30 +1474,47 @@ private:
 /// [M, K/32, 8, 4] (q4: [M, K/32, 4, 2, 4]) f32, w [T, K/32, 272 or 144] i8 (read three
 /// times, as in the plain form), y [M, T, 8] f32; or banded (WeightPanels) w
 /// [T/B, K/32/P, B, P * (272 or 144)] and y [M, T/B, B, 8] for B groups per band and P
-/// blocks per panel.
+/// blocks per panel. Or x comes quantised (g4-prequantize-activations): inputs (x
+/// quanta in x's shape, i8; their scales [M, K/32] (banded [M, K/32/P, P]), f32; w, w, w).
 struct InterleavedContraction {
   Value x, w, y;
   bool q4;
   WeightPanels layout;
+  Value xScales; // set when x is quantised
 };
 
 std::optional<InterleavedContraction> matchInterleavedContraction(linalg::GenericOp op) {
   auto format = op->getAttrOfType<StringAttr>("g4.packed_format");
-  if (!format || !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 4 ||
+  const unsigned inputs = op.getNumDpsInputs();
+  if (!format || !op.hasPureBufferSemantics() || (inputs != 4 && inputs != 5) ||
       op.getNumDpsInits() != 1)
     return std::nullopt;
   bool q4 = format.getValue() == "q4_0x8";
   if (!q4 && format.getValue() != "q8_0x8")
     return std::nullopt;
-  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1], y = op.getDpsInits()[0];
+  const bool quantizedX = inputs == 5;
+  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[quantizedX ? 2 : 1],
+        y = op.getDpsInits()[0];
+  Value xScales = quantizedX ? op.getDpsInputs()[1] : Value();
   auto xType = cast<MemRefType>(x.getType()), wType = cast<MemRefType>(w.getType()),
        yType = cast<MemRefType>(y.getType());
   const int64_t blockBytes = q4 ? 144 : 272;
   const bool banded = wType.getRank() == 4;
   // Banded, x's blocks are [K/32/P, P].
   ArrayRef<int64_t> inner = xType.getShape().drop_front(banded ? 3 : 2);
+  if (quantizedX) {
+    auto scalesType = cast<MemRefType>(xScales.getType());
+    ReassociationIndices blocks;
+    for (int64_t dim = 1; dim < scalesType.getRank(); ++dim)
+      blocks.push_back(dim);
+    if (!scalesType.getElementType().isF32() || xType.getRank() < 3 ||
+        scalesType.getShape() != xType.getShape().drop_back(q4 ? 3 : 2) ||
+        !memref::CollapseShapeOp::isGuaranteedCollapsible(scalesType, {{0}, blocks}))
+      return std::nullopt;
+  }
   if (xType.getRank() != (q4 ? 5 : 4) + (banded ? 1 : 0) || wType.getRank() != (banded ? 4 : 3) ||
-      yType.getRank() != (banded ? 4 : 3) || !xType.getElementType().isF32() ||
+      yType.getRank() != (banded ? 4 : 3) ||
+      !(quantizedX ? xType.getElementType().isInteger(8) : xType.getElementType().isF32()) ||
       !wType.getElementType().isInteger(8) || !yType.getElementType().isF32() ||
       ShapedType::isDynamic(xType.getDimSize(1)) || yType.getShape().back() != 8 ||
       (q4 ? inner != ArrayRef<int64_t>{4, 2, 4} : inner != ArrayRef<int64_t>{8, 4}))
@@ -1496,7 +1538,7 @@ std::optional<InterleavedContraction> matchInterleavedContraction(linalg::Generi
       (banded && !memref::CollapseShapeOp::isGuaranteedCollapsible(yType, {{0}, {1, 2}, {3}})) ||
       !hasUnitInnerStride(y))
     return std::nullopt;
-  return InterleavedContraction{x, w, y, q4, layout};
+  return InterleavedContraction{x, w, y, q4, layout, xScales};
 }
 
 /// The packed contraction g4-gemma-to-linalg marks with g4.packed_format: inputs
@@ -1609,6 +1651,9 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
       } else if (std::optional<Contraction> interleaved = matchInterleavedFloatContraction(op)) {
         InterleavedFloatKernel(b, shape, *interleaved).emit();
       } else if (std::optional<InterleavedContraction> packed = matchInterleavedContraction(op)) {
+        // Quantised x without integer dot products: left to the loops.
+        if (packed->xScales && !quantizeActivations)
+          continue;
         auto xType = cast<MemRefType>(packed->x.getType());
         ReassociationIndices xInner;
         for (int64_t dim = 1; dim < xType.getRank(); ++dim)
@@ -1624,8 +1669,12 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
         Value y = banded ? memref::CollapseShapeOp::create(
                                b, packed->y, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}})
                          : packed->y;
+        Value xScales = packed->xScales;
+        if (xScales && cast<MemRefType>(xScales.getType()).getRank() > 2)
+          xScales = memref::CollapseShapeOp::create(b, xScales,
+                                                    SmallVector<ReassociationIndices>{{0}, {1, 2}});
         InterleavedKernel(b, shape, Contraction{x, w, y}, packed->q4, quantizeActivations, *idiom,
-                          rows, packed->layout)
+                          rows, packed->layout, xScales)
             .emit();
       } else {
         continue;

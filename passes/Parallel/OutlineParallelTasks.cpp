@@ -1,6 +1,7 @@
 //===- OutlineParallelTasks.cpp - g4-outline-parallel-tasks ---------------===//
 
 #include "passes/Parallel/Passes.h"
+#include "passes/Utils/ArenaViews.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -77,35 +78,6 @@ Value baseAlong(Value v, unsigned position) {
     v = subview.getSource();
   }
   return v;
-}
-
-/// The buffer `v` views: a `memref.view` of the scratch arena (its own buffer, at a byte
-/// range of the arena), or what the other view-like ops end at (an argument, an alloca).
-Value rootOf(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (isa<memref::ViewOp>(def))
-      return v;
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      return v;
-    v = view.getViewSource();
-  }
-  return v;
-}
-
-/// The bytes [begin, end) of the arena that `root`, a `memref.view` with a constant
-/// shift and a static shape, covers.
-std::optional<std::pair<int64_t, int64_t>> arenaBytes(Value root) {
-  auto view = root.getDefiningOp<memref::ViewOp>();
-  if (!view)
-    return std::nullopt;
-  std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
-  MemRefType type = view.getType();
-  if (!shift || !type.hasStaticShape() || !type.getElementType().isIntOrFloat() ||
-      type.getElementTypeBitWidth() % 8 != 0)
-    return std::nullopt;
-  int64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
-  return std::make_pair(*shift, *shift + bytes);
 }
 
 /// A splittable op of a run that shares one dispatch: a generic split along loop `dim`
@@ -305,25 +277,8 @@ private:
         }
         if (other.root == root)
           continue;
-        // ...and that overlaps no other arena view of the run.
-        auto view = root.getDefiningOp<memref::ViewOp>();
-        if (other.root == view.getSource())
-          return false; // the arena itself
-        auto otherView = other.root.getDefiningOp<memref::ViewOp>();
-        if (!otherView) {
-          // The caller's buffers and the kernel's own allocations are not in the
-          // arena; any other root might be.
-          Operation *def = other.root.getDefiningOp();
-          auto argument = dyn_cast<BlockArgument>(other.root);
-          if (def ? isa<memref::AllocaOp, memref::AllocOp, memref::GetGlobalOp>(def)
-                  : argument && isa<func::FuncOp>(argument.getOwner()->getParentOp()))
-            continue;
-          return false;
-        }
-        if (otherView.getSource() != view.getSource())
-          return false;
-        std::optional<std::pair<int64_t, int64_t>> otherBytes = arenaBytes(other.root);
-        if (!otherBytes || (otherBytes->first < bytes->second && bytes->first < otherBytes->second))
+        // ...and that overlaps no other buffer of the run.
+        if (!apartFromArenaView(root, other.root))
           return false;
       }
     }

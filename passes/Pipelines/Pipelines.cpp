@@ -32,6 +32,8 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       // the copy of a buffer onto itself that bufferization left there.
       {"g4-plan-scratch", "g4-plan-scratch,cse,canonicalize"},
       {"convert-bufferization-to-memref", "convert-bufferization-to-memref"},
+      // x of each small packed contraction quantised once, not once per task.
+      {"g4-prequantize-activations", "g4-prequantize-activations"},
       // Large independent loops become tasks for the caller's injected thread pool.
       {"g4-outline-parallel-tasks", "g4-outline-parallel-tasks"},
       // Weight contractions as register-blocked vector loops, shaped by the target.

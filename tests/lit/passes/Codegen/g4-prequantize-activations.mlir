@@ -1,0 +1,197 @@
+// RUN: g4-opt %s --split-input-file --g4-prequantize-activations | FileCheck %s
+// RUN: g4-opt %s --split-input-file --g4-prequantize-activations=max-stack-bytes=71 | FileCheck %s --check-prefix=SMALL
+// RUN: g4-opt %s --split-input-file --g4-prequantize-activations=max-stack-bytes=0 | FileCheck %s --check-prefix=OFF
+
+// Gate and up read the same x (K = 64: 64 quanta and 2 scales, 72 bytes). x is quantised
+// once, into two buffers at the function's entry, by a loop placed above the views and
+// the fill of gate's accumulator (so the fill stays next to its contraction); both
+// contractions then read the quanta and scales, their body computing q * d for x.
+// With a 71-byte budget, or the pass off, nothing changes.
+#x = affine_map<(m, t, r, b, s, h, i) -> (m, b, s, h, i)>
+#w = affine_map<(m, t, r, b, s, h, i) -> (t, b, 16 + s * 32 + r * 4 + i)>
+#s = affine_map<(m, t, r, b, s, h, i) -> (t, b, r * 2)>
+#y = affine_map<(m, t, r, b, s, h, i) -> (m, t, r)>
+// CHECK-DAG:   #[[XMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3, d4, d5, d6)>
+// CHECK-DAG:   #[[DMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3)>
+// CHECK-LABEL: func.func private @gate_up(
+// CHECK-SAME:      %[[X:.+]]: memref<1x64xf32>, %[[W:.+]]: memref<3x2x144xi8>, %[[ARENA:.+]]: memref<?xi8> {g4.scratch})
+// CHECK:         %[[QROWS:.+]] = memref.alloca() {alignment = 32 : i64} : memref<1x64xi8>
+// CHECK:         %[[D:.+]] = memref.alloca() : memref<1x2xf32>
+// CHECK:         %[[Q:.+]] = memref.expand_shape %[[QROWS]] {{\[}}[0], [1, 2, 3, 4]] output_shape [1, 2, 4, 2, 4] : memref<1x64xi8> into memref<1x2x4x2x4xi8>
+// CHECK:         %[[XB:.+]] = memref.expand_shape %[[X]]
+// CHECK:         %[[FLAT:.+]] = memref.collapse_shape %[[XB]] {{\[}}[0], [1, 2, 3, 4]] : memref<1x2x4x2x4xf32> into memref<1x64xf32>
+// CHECK:         scf.for %[[ROW:.+]] = %{{.+}} to %{{.+}} step
+// CHECK:           scf.for %[[BLK:.+]] = %{{.+}} to %{{.+}} step
+// CHECK:             vector.load %[[FLAT]][%[[ROW]], %{{.+}}] : memref<1x64xf32>, vector<32xf32>
+// CHECK:             vector.reduction <maxui>
+// CHECK:             arith.fptosi %{{.+}} : vector<32xf32> to vector<32xi8>
+// CHECK:             vector.store %{{.+}}, %[[QROWS]][%[[ROW]], %{{.+}}] : memref<1x64xi8>, vector<32xi8>
+// CHECK:             memref.store %{{.+}}, %[[D]][%[[ROW]], %[[BLK]]] : memref<1x2xf32>
+// CHECK:         %[[GATE:.+]] = memref.view %[[ARENA]]
+// CHECK-NEXT:    linalg.fill ins(%{{.+}} : f32) outs(%[[GATE]] : memref<1x3x8xf32>)
+// CHECK-NEXT:    linalg.generic {indexing_maps = [#[[XMAP]], #[[DMAP]], {{.+}}]
+// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[W]], %[[W]], %[[W]] : memref<1x2x4x2x4xi8>, memref<1x2xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+// CHECK-SAME:        outs(%[[GATE]] : memref<1x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"}
+// CHECK-NEXT:    ^bb0(%[[QI:.+]]: i8, %[[DI:.+]]: f32, %[[WI:.+]]: i8, %{{.+}}: i8, %{{.+}}: i8, %[[ACC:.+]]: f32):
+// CHECK-NEXT:      %[[QF:.+]] = arith.sitofp %[[QI]] : i8 to f32
+// CHECK-NEXT:      %[[XI:.+]] = arith.mulf %[[QF]], %[[DI]] : f32
+// CHECK-NEXT:      %[[WF:.+]] = arith.sitofp %[[WI]] : i8 to f32
+// CHECK-NEXT:      arith.mulf %[[XI]], %[[WF]] : f32
+// CHECK:         %[[UP:.+]] = memref.view %[[ARENA]]
+// CHECK-NOT:     scf.for
+// CHECK:         linalg.generic
+// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[W]], %[[W]], %[[W]] :
+// CHECK-SAME:        outs(%[[UP]] : memref<1x3x8xf32>)
+// SMALL-LABEL: func.func private @gate_up(
+// SMALL-NOT:     memref.alloca
+// SMALL-NOT:     scf.for
+// SMALL:         linalg.generic
+// SMALL-SAME:        ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xf32>,
+// OFF-LABEL:   func.func private @gate_up(
+// OFF-NOT:       memref.alloca
+// OFF:           linalg.generic
+// OFF-SAME:          ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xf32>,
+func.func private @gate_up(%x: memref<1x64xf32>, %w: memref<3x2x144xi8>, %arena: memref<?xi8> {g4.scratch}) {
+  %c0 = arith.constant 0 : index
+  %c96 = arith.constant 96 : index
+  %zero = arith.constant 0.0 : f32
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 2, 4, 2, 4] : memref<1x64xf32> into memref<1x2x4x2x4xf32>
+  %gate = memref.view %arena[%c0][] : memref<?xi8> to memref<1x3x8xf32>
+  linalg.fill ins(%zero : f32) outs(%gate : memref<1x3x8xf32>)
+  linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w, %w, %w : memref<1x2x4x2x4xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+      outs(%gate : memref<1x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  }
+  %up = memref.view %arena[%c96][] : memref<?xi8> to memref<1x3x8xf32>
+  linalg.fill ins(%zero : f32) outs(%up : memref<1x3x8xf32>)
+  linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w, %w, %w : memref<1x2x4x2x4xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+      outs(%up : memref<1x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  }
+  return
+}
+
+// -----
+
+// x is an arena view (bytes [0, 256)), and between the two contractions a fill writes
+// bytes [128, 224) of the arena: the second contraction quantises x again, after that
+// fill. The fill of its own accumulator (bytes [352, 448)) stays below the loop.
+#x = affine_map<(m, t, r, b, s, h, i) -> (m, b, s, h, i)>
+#w = affine_map<(m, t, r, b, s, h, i) -> (t, b, 16 + s * 32 + r * 4 + i)>
+#s = affine_map<(m, t, r, b, s, h, i) -> (t, b, r * 2)>
+#y = affine_map<(m, t, r, b, s, h, i) -> (m, t, r)>
+// CHECK-LABEL: func.func private @x_written_between(
+// CHECK:         memref.alloca() {alignment = 32 : i64} : memref<1x64xi8>
+// CHECK:         memref.alloca() {alignment = 32 : i64} : memref<1x64xi8>
+// CHECK:         scf.for
+// CHECK:         linalg.generic
+// CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : memref<1x24xf32>)
+// CHECK:         scf.for
+// CHECK:         %[[Y2:.+]] = memref.view
+// CHECK-NEXT:    linalg.fill ins(%{{.+}} : f32) outs(%[[Y2]] : memref<1x3x8xf32>)
+// CHECK-NEXT:    linalg.generic
+func.func private @x_written_between(%w: memref<3x2x144xi8>, %arena: memref<?xi8> {g4.scratch}) {
+  %c0 = arith.constant 0 : index
+  %c128 = arith.constant 128 : index
+  %c256 = arith.constant 256 : index
+  %c352 = arith.constant 352 : index
+  %zero = arith.constant 0.0 : f32
+  %x = memref.view %arena[%c0][] : memref<?xi8> to memref<1x64xf32>
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 2, 4, 2, 4] : memref<1x64xf32> into memref<1x2x4x2x4xf32>
+  %y1 = memref.view %arena[%c256][] : memref<?xi8> to memref<1x3x8xf32>
+  linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w, %w, %w : memref<1x2x4x2x4xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+      outs(%y1 : memref<1x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  }
+  %over = memref.view %arena[%c128][] : memref<?xi8> to memref<1x24xf32>
+  linalg.fill ins(%zero : f32) outs(%over : memref<1x24xf32>)
+  %y2 = memref.view %arena[%c352][] : memref<?xi8> to memref<1x3x8xf32>
+  linalg.fill ins(%zero : f32) outs(%y2 : memref<1x3x8xf32>)
+  linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w, %w, %w : memref<1x2x4x2x4xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+      outs(%y2 : memref<1x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  }
+  return
+}
+
+// -----
+
+// A banded q8_0x8 contraction: x [M, panels, blocks per panel, 8, 4], so the scales are
+// [M, panels, blocks per panel], a view of the [M, K/32] buffer.
+#x = affine_map<(m, t, u, r, p, b, g, i) -> (m, p, b, g, i)>
+#w = affine_map<(m, t, u, r, p, b, g, i) -> (t, p, u, b * 272 + 16 + g * 32 + r * 4 + i)>
+#s = affine_map<(m, t, u, r, p, b, g, i) -> (t, p, u, b * 272 + r * 2)>
+#y = affine_map<(m, t, u, r, p, b, g, i) -> (m, t, u, r)>
+// CHECK-DAG:   #[[DMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d4, d5)>
+// CHECK-LABEL: func.func private @banded(
+// CHECK:         %[[QROWS:.+]] = memref.alloca() {alignment = 32 : i64} : memref<1x128xi8>
+// CHECK:         %[[DROWS:.+]] = memref.alloca() : memref<1x4xf32>
+// CHECK:         %[[Q:.+]] = memref.expand_shape %[[QROWS]] {{\[}}[0], [1, 2, 3, 4]] output_shape [1, 2, 2, 8, 4]
+// CHECK:         %[[D:.+]] = memref.expand_shape %[[DROWS]] {{\[}}[0], [1, 2]] output_shape [1, 2, 2] : memref<1x4xf32> into memref<1x2x2xf32>
+// CHECK:         scf.for
+// CHECK:         linalg.generic {indexing_maps = [#{{.+}}, #[[DMAP]],
+// CHECK-SAME:        ins(%[[Q]], %[[D]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x2x8x4xi8>, memref<1x2x2xf32>,
+func.func private @banded(%x: memref<1x128xf32>, %w: memref<1x2x2x544xi8>, %y: memref<1x1x2x8xf32>) {
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 2, 2, 8, 4] : memref<1x128xf32> into memref<1x2x2x8x4xf32>
+  linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w, %w, %w : memref<1x2x2x8x4xf32>, memref<1x2x2x544xi8>, memref<1x2x2x544xi8>, memref<1x2x2x544xi8>)
+      outs(%y : memref<1x1x2x8xf32>) attrs = {g4.packed_format = "q8_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  }
+  return
+}
+
+// -----
+
+// Prefill's rows are dynamic: each task keeps quantising its own row blocks.
+#x = affine_map<(m, t, r, b, s, h, i) -> (m, b, s, h, i)>
+#w = affine_map<(m, t, r, b, s, h, i) -> (t, b, 16 + s * 32 + r * 4 + i)>
+#s = affine_map<(m, t, r, b, s, h, i) -> (t, b, r * 2)>
+#y = affine_map<(m, t, r, b, s, h, i) -> (m, t, r)>
+// CHECK-LABEL: func.func private @dynamic_rows(
+// CHECK-NOT:     memref.alloca
+// CHECK-NOT:     scf.for
+// CHECK:         linalg.generic
+// CHECK-SAME:        ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : memref<?x2x4x2x4xf32>,
+func.func private @dynamic_rows(%xb: memref<?x2x4x2x4xf32>, %w: memref<3x2x144xi8>, %y: memref<?x3x8xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w, %w, %w : memref<?x2x4x2x4xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+      outs(%y : memref<?x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  }
+  return
+}
