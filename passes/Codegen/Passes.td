@@ -38,15 +38,17 @@ def InlineLibmPass : Pass<"g4-math-inline-libm", "::mlir::ModuleOp"> {
 }
 
 def VectorizeRowReductionsPass : Pass<"g4-vectorize-row-reductions", "::mlir::ModuleOp"> {
-  let summary = "Sums each row of a reassociable row reduction in vector lanes";
+  let summary = "Reduces each row of a reassociable row reduction in vector lanes";
   let description = [{
     Runs on buffers, after g4-outline-parallel-tasks. A `linalg.generic` computing
-    `y[i...] += f(x[i..., k])` over its last loop (f32, identity maps, a static width
-    that is a multiple of `lanes`, unit innermost stride, an `arith.addf` with
-    `reassoc`, f element-wise in x and values from above) becomes a loop over the rows
-    whose body sums the row in `lanes` vector lanes carried in registers (lane l adds
-    k = l, l + lanes, ... in order), then reduces the lanes once and adds the total to
-    y. RMSNorm's sum of squares is such a reduction: scalar, it stored its accumulator
+    `y[i...] = combine(y[i...], f(x[i..., k]))` over its last loop (f32, identity maps, a
+    static width that is a multiple of `lanes`, unit innermost stride, combine an
+    `arith.addf` with `reassoc` or an `arith.maximumf` (exact in any order), f
+    element-wise in x and values from above) becomes a loop over the rows whose body
+    combines the row in `lanes` vector lanes carried in registers (lane l takes k = l,
+    l + lanes, ... in order), then reduces the lanes once and combines the result with
+    y. The scales of g4-prequantize-activations (each block's largest |x| / 127) are
+    such a maximum. RMSNorm's sum of squares is such a reduction: scalar, it stored its accumulator
     after every element (LLVM cannot prove the scratch it lives in does not alias the
     row), 2.2 us for 1536 elements, 51 times in a decode step, all on one thread.
     Every row gets the same operations whatever the batch or task, so decode, prefill
@@ -63,33 +65,42 @@ def VectorizeRowReductionsPass : Pass<"g4-vectorize-row-reductions", "::mlir::Mo
 def PrequantizeActivationsPass : Pass<"g4-prequantize-activations", "::mlir::ModuleOp"> {
   let summary = "Quantises the activations of interleaved packed contractions once, ahead";
   let description = [{
-    Runs on buffers, before g4-outline-parallel-tasks. An interleaved packed contraction
-    (`g4.packed_format` = `q8_0x8` or `q4_0x8`) with a static f32 x of at most
-    `max-stack-bytes` quantised becomes two steps:
+    Runs on buffers, before g4-plan-scratch. An interleaved packed contraction
+    (`g4.packed_format` = `q8_0x8` or `q4_0x8`) on an f32 x becomes two steps: x
+    quantised to int8 with one f32 scale per 32 (q8_0's rule, rounding to nearest even:
+    g4-vectorize-contractions' own), then the contraction on the quanta and scales:
+    inputs (quanta in x's shape, scales in x's shape without the block's inner dims, w,
+    w, w), the body computing `sitofp(q) * d` where it read x.
 
-    - a loop that quantises x to int8 with one f32 scale per 32 (q8_0's rule, rounding
-      to nearest even: g4-vectorize-contractions' own) into two stack buffers at the
-      function's entry;
-    - the contraction on those buffers: inputs (quanta in x's shape, scales in x's
-      shape without the block's inner dims, w, w, w), the body computing
-      `sitofp(q) * d` where it read x.
+    - **Static rows (decode)**, at most `max-stack-bytes` quantised: a loop fills two
+      stack buffers at the function's entry.
+    - **Dynamic rows (prefill)**, with `dynamic-rows`: two scratch buffers (`memref.alloc`
+      sized by x's rows, which g4-plan-scratch then places) are filled by two generics
+      marked `g4.parallel_dim = 0`, which g4-outline-parallel-tasks splits by rows: the
+      scales as the largest `|x| / 127` of each block (a max reduction, vectorised by
+      g4-vectorize-row-reductions), then the quanta. Only where x reshapes a buffer the
+      kernel allocates or receives, outside loops: an MoE expert's rows are loaded
+      from memory, and a frame cannot be sized by them.
 
     Without it every task of the split contraction quantised all of x again (16 tasks
     of a decode projection, 1,536 to 12,288 inputs each): E2B-shaped q4 decode gains
     3-4% at one and two threads.
     Contractions that read the same x (gate and up) share one quantisation when no op
-    between them may write x's bytes. The loop goes before the fills and view ops that
-    precede the contraction (after x's definition), so it stays out of the runs of
-    g4-outline-parallel-tasks. Results are bit-identical: the kernel reads the quanta
-    and scales it computed itself before. `max-stack-bytes=0` leaves every
-    contraction as it is (the driver's `--packed-activations=f32`).
+    between them may write x's bytes. The quantisation goes before the fills and view
+    ops that precede the contraction (after x's definition), so it stays out of the
+    runs of g4-outline-parallel-tasks. Results are bit-identical: the kernel reads the
+    quanta and scales it computed itself before. `max-stack-bytes=0 dynamic-rows=false`
+    leaves every contraction as it is (the driver's `--packed-activations=f32`).
   }];
   let options = [
     Option<"maxStackBytes", "max-stack-bytes", "int64_t", /*default=*/"65536",
-           "the largest quantised x (quanta and scales) to place on the kernel's stack; "
-           "0 disables the pass">
+           "the largest quantised x (quanta and scales) with static rows to place on the "
+           "kernel's stack; 0 leaves those contractions alone">,
+    Option<"dynamicRows", "dynamic-rows", "bool", /*default=*/"true",
+           "quantise x with a dynamic row count (prefill) into scratch buffers">
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
 }
 

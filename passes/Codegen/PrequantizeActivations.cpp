@@ -1,9 +1,10 @@
 //===- PrequantizeActivations.cpp - g4-prequantize-activations --------------===//
 //
-// A decode projection is split into tasks along its outputs, and each task quantised
+// A packed projection is split into tasks along its outputs, and each task quantised
 // all of x for its integer dot products: 16 times the same work, none of it reading
-// weights. Here x is quantised once, before the split, into stack buffers that the
-// tasks read.
+// weights. Here x is quantised once, before the split: decode's x into stack buffers by
+// a loop, prefill's (rows known at run time, megabytes) into scratch buffers by two
+// row-parallel generics that g4-outline-parallel-tasks splits like any other.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +14,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -29,13 +31,17 @@ using namespace mlir;
 namespace g4 {
 namespace {
 
+/// The loop g4-outline-parallel-tasks may split into tasks (set by g4-gemma-to-linalg).
+constexpr StringLiteral kParallelDimAttr = "g4.parallel_dim";
+
 /// An interleaved packed contraction whose x the pass quantises: x [M, ..., block dims]
-/// f32 with a static shape, where the trailing `blockDims` dims hold one block of 32
-/// (q8_0x8: 8 x 4, q4_0x8: 4 x 2 x 4).
+/// f32, where the trailing `blockDims` dims hold one block of 32 (q8_0x8: 8 x 4, q4_0x8:
+/// 4 x 2 x 4). M is static (decode: stack buffers) or dynamic (prefill: scratch).
 struct Candidate {
   linalg::GenericOp op;
-  int64_t rows, inputs; // M and K of x viewed as [M, K]
+  int64_t rows, inputs; // M (ShapedType::kDynamic for prefill) and K of x as [M, K]
   unsigned blockDims;
+  bool dynamicRows() const { return ShapedType::isDynamic(rows); }
 };
 
 /// x's dims after the first, which collapse into one row of K inputs.
@@ -46,43 +52,99 @@ ReassociationIndices rowDims(MemRefType type) {
   return dims;
 }
 
-std::optional<Candidate> matchCandidate(linalg::GenericOp op, int64_t maxStackBytes) {
+/// Whether x's rows can size a scratch buffer: x reshapes (no subview: an MoE expert's
+/// token count is loaded from memory, which g4-plan-scratch cannot size a frame by) a
+/// buffer the kernel allocates or its caller passes, and the contraction runs in the
+/// function's body, not in a loop.
+bool rowsSizeScratch(linalg::GenericOp op, Value x) {
+  if (!isa<FunctionOpInterface>(op->getParentOp()))
+    return false;
+  Value v = x;
+  while (Operation *def = v.getDefiningOp()) {
+    if (isa<memref::AllocOp>(def))
+      return true;
+    if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
+      return false;
+    v = def->getOperand(0);
+  }
+  return isa<FunctionOpInterface>(cast<BlockArgument>(v).getOwner()->getParentOp());
+}
+
+std::optional<Candidate> matchCandidate(linalg::GenericOp op, int64_t maxStackBytes,
+                                        bool dynamicRows) {
   auto format = op->getAttrOfType<StringAttr>("g4.packed_format");
   if (!format || (format.getValue() != "q8_0x8" && format.getValue() != "q4_0x8") ||
       !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 4 || op.getNumDpsInits() != 1)
     return std::nullopt;
   const unsigned blockDims = format.getValue() == "q4_0x8" ? 3 : 2;
-  auto xType = cast<MemRefType>(op.getDpsInputs()[0].getType());
-  if (!xType.getElementType().isF32() || !xType.hasStaticShape() ||
-      xType.getRank() < blockDims + 2 || xType.getDimSize(0) < 1 ||
+  Value x = op.getDpsInputs()[0];
+  auto xType = cast<MemRefType>(x.getType());
+  if (!xType.getElementType().isF32() || xType.getRank() < blockDims + 2 ||
+      !MemRefType::get(xType.getShape().drop_front(), xType.getElementType()).hasStaticShape() ||
       !memref::CollapseShapeOp::isGuaranteedCollapsible(xType, {{0}, rowDims(xType)}))
     return std::nullopt;
-  int64_t block = 1;
+  int64_t block = 1, inputs = 1;
   for (int64_t size : xType.getShape().take_back(blockDims))
     block *= size;
-  const int64_t rows = xType.getDimSize(0), inputs = xType.getNumElements() / rows;
-  // The quanta (a byte each) and one f32 scale per block.
-  if (block != 32 || rows * inputs + rows * (inputs / 32) * 4 > maxStackBytes)
+  for (int64_t size : xType.getShape().drop_front())
+    inputs *= size;
+  if (block != 32)
     return std::nullopt;
+  const int64_t rows = xType.getDimSize(0);
+  if (ShapedType::isDynamic(rows)) {
+    if (!dynamicRows || !rowsSizeScratch(op, x))
+      return std::nullopt;
+  } else if (rows < 1 || rows * inputs + rows * (inputs / 32) * 4 > maxStackBytes) {
+    // The quanta (a byte each) and one f32 scale per block.
+    return std::nullopt;
+  }
   return Candidate{op, rows, inputs, blockDims};
 }
 
-/// x quantised: quanta [M, K] i8 and scales [M, K/32] f32 (stack buffers at the
-/// function's entry) and their views in the contraction's shapes, filled by `loop`.
+/// x quantised: quanta [M, K] i8 and scales [M, K/32] f32 and their views in the
+/// contraction's shapes, filled by the ops `first` ... `last` of one block.
 struct QuantizedX {
   Value quanta, scales;
-  Operation *loop;
+  Operation *first, *last;
 };
 
-/// Whether `op` may write bytes of the buffer rooted at `root`.
+/// Whether `op` may write bytes of the buffer rooted at `root`: a linalg op whose inits
+/// may overlap it, or any other op with a write (or free) it does not pin to a buffer
+/// apart from it. Allocations and reads write nothing there.
 bool mayWrite(Operation *op, Value root) {
   if (isMemoryEffectFree(op))
     return false;
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (!linalgOp || !linalgOp.hasPureBufferSemantics())
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    if (!linalgOp.hasPureBufferSemantics())
+      return true;
+    return llvm::any_of(linalgOp.getDpsInits(),
+                        [&](Value init) { return !buffersApart(rootOf(init), root); });
+  }
+  auto withEffects = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!withEffects || op->getNumRegions() != 0)
     return true;
-  return llvm::any_of(linalgOp.getDpsInits(),
-                      [&](Value init) { return !buffersApart(rootOf(init), root); });
+  SmallVector<MemoryEffects::EffectInstance> effects;
+  withEffects.getEffects(effects);
+  return llvm::any_of(effects, [&](const MemoryEffects::EffectInstance &effect) {
+    if (isa<MemoryEffects::Allocate, MemoryEffects::Read>(effect.getEffect()))
+      return false;
+    Value buffer = effect.getValue();
+    return !buffer || !buffersApart(rootOf(buffer), root);
+  });
+}
+
+/// Whether `a` and `b` are the same value: equal, or made by equal side-effect-free ops
+/// (reshapes, their sizes' memref.dim) of the same values. Bufferization gives gate and
+/// up an expand_shape of x each, with a memref.dim each when the rows are dynamic.
+bool sameView(Value a, Value b) {
+  if (a == b)
+    return true;
+  Operation *defA = a.getDefiningOp(), *defB = b.getDefiningOp();
+  if (!defA || !defB || defA->getNumRegions() != 0 || !isMemoryEffectFree(defA))
+    return false;
+  return OperationEquivalence::isEquivalentTo(
+      defA, defB, [](Value x, Value y) { return success(x == y || sameView(x, y)); },
+      /*markEquivalent=*/nullptr, OperationEquivalence::IgnoreLocations);
 }
 
 /// Where x's quantisation goes: before `op` and the ops right above it that write
@@ -107,12 +169,10 @@ struct PrequantizeActivationsPass
 
   void runOnOperation() override {
     quantizedOf.clear();
-    quantizationLoops.clear();
-    if (maxStackBytes <= 0)
-      return;
+    quantizationOps.clear();
     SmallVector<Candidate> candidates;
     getOperation().walk([&](linalg::GenericOp op) {
-      if (std::optional<Candidate> candidate = matchCandidate(op, maxStackBytes))
+      if (std::optional<Candidate> candidate = matchCandidate(op, maxStackBytes, dynamicRows))
         candidates.push_back(*candidate);
     });
     for (const Candidate &candidate : candidates)
@@ -123,12 +183,12 @@ struct PrequantizeActivationsPass
   /// is in the same block, and nothing between may write x (contractions and fills of
   /// other buffers may run there).
   bool stillValid(const QuantizedX &quantized, Operation *op, Value x) {
-    Operation *loop = quantized.loop;
-    if (loop->getBlock() != op->getBlock() || !loop->isBeforeInBlock(op))
+    if (quantized.last->getBlock() != op->getBlock() || !quantized.last->isBeforeInBlock(op))
       return false;
     Value root = rootOf(x);
-    for (Operation *between = loop->getNextNode(); between != op; between = between->getNextNode())
-      if (!quantizationLoops.contains(between) && mayWrite(between, root))
+    for (Operation *between = quantized.last->getNextNode(); between != op;
+         between = between->getNextNode())
+      if (!quantizationOps.contains(between) && mayWrite(between, root))
         return false;
     return true;
   }
@@ -136,11 +196,11 @@ struct PrequantizeActivationsPass
   void rewrite(const Candidate &candidate) {
     linalg::GenericOp op = candidate.op;
     Value x = op.getDpsInputs()[0];
-    auto found = quantizedOf.find(x);
-    QuantizedX quantized = found != quantizedOf.end() && stillValid(found->second, op, x)
-                               ? found->second
-                               : quantize(candidate);
-    quantizedOf[x] = quantized;
+    auto found = llvm::find_if(quantizedOf, [&](const std::pair<Value, QuantizedX> &earlier) {
+      return sameView(earlier.first, x) && stillValid(earlier.second, op, x);
+    });
+    QuantizedX quantized = found != quantizedOf.end() ? found->second : quantize(candidate);
+    quantizedOf.emplace_back(x, quantized);
 
     // The contraction on the quanta and scales, in x's shapes.
     ImplicitLocOpBuilder b(op.getLoc(), op);
@@ -172,9 +232,13 @@ struct PrequantizeActivationsPass
     op.erase();
   }
 
+  QuantizedX quantize(const Candidate &candidate) {
+    return candidate.dynamicRows() ? quantizeIntoScratch(candidate) : quantizeOnStack(candidate);
+  }
+
   /// Stack buffers for x's quanta and scales, and the loop that fills them placed at
   /// insertionPoint.
-  QuantizedX quantize(const Candidate &candidate) {
+  QuantizedX quantizeOnStack(const Candidate &candidate) {
     linalg::GenericOp op = candidate.op;
     Value x = op.getDpsInputs()[0];
     auto xType = cast<MemRefType>(x.getType());
@@ -219,12 +283,96 @@ struct PrequantizeActivationsPass
           ValueRange{row, arith::MulIOp::create(b, blk, arith::ConstantIndexOp::create(b, 32))});
       memref::StoreOp::create(b, d, scaleRows, ValueRange{row, blk});
     }
-    quantizationLoops.insert(loop);
-    return {quanta, scales, loop};
+    quantizationOps.insert(loop);
+    return {quanta, scales, loop, loop};
   }
 
-  DenseMap<Value, QuantizedX> quantizedOf;
-  DenseSet<Operation *> quantizationLoops;
+  /// Scratch buffers (g4-plan-scratch places them) for x's quanta and scales, filled at
+  /// insertionPoint by two generics over x's rows, marked for g4-outline-parallel-tasks:
+  /// the scales as a max reduction (g4-vectorize-row-reductions), then the quanta.
+  /// Bit for bit quantizeBlock's numbers: a block's largest |x| / 127 is the largest of
+  /// its |x| / 127 (division by 127 is monotonic, and a NaN propagates either way).
+  QuantizedX quantizeIntoScratch(const Candidate &candidate) {
+    linalg::GenericOp op = candidate.op;
+    Value x = op.getDpsInputs()[0];
+    auto xType = cast<MemRefType>(x.getType());
+    const int64_t inputs = candidate.inputs, blocks = inputs / 32;
+    ImplicitLocOpBuilder b(op.getLoc(), insertionPoint(op, x));
+    MLIRContext *ctx = b.getContext();
+    Type f32 = b.getF32Type(), i8 = b.getI8Type();
+    Value rows = memref::DimOp::create(b, x, 0);
+    auto first = memref::AllocOp::create(b, MemRefType::get({ShapedType::kDynamic, inputs}, i8),
+                                         ValueRange{rows}, b.getI64IntegerAttr(64));
+    Value quantaRows = first;
+    Value scaleRows =
+        memref::AllocOp::create(b, MemRefType::get({ShapedType::kDynamic, blocks}, f32),
+                                ValueRange{rows}, b.getI64IntegerAttr(64));
+    Value flat = memref::CollapseShapeOp::create(
+        b, x, SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
+    const SmallVector<int64_t> blockShape{ShapedType::kDynamic, blocks, 32};
+    const SmallVector<ReassociationIndices> toBlocks{{0}, {1, 2}};
+    Value xBlocks = memref::ExpandShapeOp::create(b, blockShape, flat, toBlocks);
+    Value quantaBlocks = memref::ExpandShapeOp::create(b, blockShape, quantaRows, toBlocks);
+
+    AffineMap element = AffineMap::getMultiDimIdentityMap(3, ctx);
+    AffineMap perBlock = element.dropResult(2);
+    auto byRows = [&](linalg::GenericOp generic) {
+      generic->setAttr(kParallelDimAttr, b.getI64IntegerAttr(0));
+    };
+    auto constant = [&](float value) {
+      return arith::ConstantOp::create(b, b.getF32FloatAttr(value)).getResult();
+    };
+    Value zero = constant(0.0f), levels = constant(127.0f), one = constant(1.0f),
+          magic = constant(0x1.8p23f);
+    linalg::FillOp::create(b, zero, scaleRows);
+    byRows(linalg::GenericOp::create(
+        b, TypeRange{}, ValueRange{xBlocks}, ValueRange{scaleRows},
+        ArrayRef<AffineMap>{element, perBlock},
+        {utils::IteratorType::parallel, utils::IteratorType::parallel,
+         utils::IteratorType::reduction},
+        [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          Value share = arith::DivFOp::create(nb, math::AbsFOp::create(nb, args[0]), levels);
+          linalg::YieldOp::create(nb, ValueRange{arith::MaximumFOp::create(nb, args[1], share)});
+        }));
+    auto last = linalg::GenericOp::create(
+        b, TypeRange{}, ValueRange{xBlocks, scaleRows}, ValueRange{quantaBlocks},
+        ArrayRef<AffineMap>{element, perBlock, element},
+        SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+        [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          Value d = args[1];
+          Value inverse = arith::SelectOp::create(
+              nb, arith::CmpFOp::create(nb, arith::CmpFPredicate::OGT, d, zero),
+              arith::DivFOp::create(nb, one, d), zero);
+          Value scaled = arith::MulFOp::create(nb, args[0], inverse);
+          // Round to nearest even by adding and removing 1.5 * 2^23, as quantizeBlock.
+          Value rounded =
+              arith::SubFOp::create(nb, arith::AddFOp::create(nb, scaled, magic), magic);
+          linalg::YieldOp::create(nb, ValueRange{arith::FPToSIOp::create(nb, i8, rounded)});
+        });
+    byRows(last);
+
+    // The contraction's views: quanta in x's shape, scales without the block's dims.
+    Value quanta =
+        memref::ExpandShapeOp::create(b, SmallVector<int64_t>(xType.getShape()), quantaRows,
+                                      SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
+    ArrayRef<int64_t> scaleShape = xType.getShape().drop_back(candidate.blockDims);
+    Value scales = scaleRows;
+    if (scaleShape.size() > 2) {
+      ReassociationIndices inner;
+      for (int64_t dim = 1; dim < static_cast<int64_t>(scaleShape.size()); ++dim)
+        inner.push_back(dim);
+      scales = memref::ExpandShapeOp::create(b, SmallVector<int64_t>(scaleShape), scaleRows,
+                                             SmallVector<ReassociationIndices>{{0}, inner});
+    }
+    for (Operation *made = first; made != last->getNextNode(); made = made->getNextNode())
+      quantizationOps.insert(made);
+    return {quanta, scales, first, last};
+  }
+
+  SmallVector<std::pair<Value, QuantizedX>> quantizedOf; // x and its quantisation
+  DenseSet<Operation *> quantizationOps; // what quantize wrote, in the kernel's blocks
 };
 
 } // namespace

@@ -10,6 +10,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
+#include <limits>
+
 #define DEBUG_TYPE "g4-vectorize-row-reductions"
 
 namespace g4 {
@@ -22,12 +24,15 @@ using namespace mlir;
 namespace g4 {
 namespace {
 
-/// A generic `y[i...] += f(x[i..., k])` summed over its last loop: the reassociable add
-/// the body yields, and the ops computing f(x) from x and values defined above.
+/// A generic `y[i...] = combine(y[i...], f(x[i..., k]))` over its last loop, combine a
+/// reassociable add (a row sum) or a maximum (exact in any order: the largest value, or
+/// NaN if there is one): the op the body yields, and the ops computing f(x) from x and
+/// values defined above.
 struct RowSum {
-  arith::AddFOp add;
+  Operation *combine;               // arith.addf or arith.maximumf
   SmallVector<Operation *> termOps; // in body order
   Value term;
+  bool isMaximum() const { return isa<arith::MaximumFOp>(combine); }
 };
 
 std::optional<RowSum> matchRowSum(linalg::GenericOp generic, int64_t lanes) {
@@ -54,18 +59,20 @@ std::optional<RowSum> matchRowSum(linalg::GenericOp generic, int64_t lanes) {
     return std::nullopt;
 
   Block *body = generic.getBody();
-  auto add = dyn_cast<arith::AddFOp>(body->getTerminator()->getOperand(0).getDefiningOp());
-  if (!add || !bitEnumContainsAll(add.getFastmath(), arith::FastMathFlags::reassoc))
+  Operation *combine = body->getTerminator()->getOperand(0).getDefiningOp();
+  auto add = dyn_cast_or_null<arith::AddFOp>(combine);
+  if (!(add && bitEnumContainsAll(add.getFastmath(), arith::FastMathFlags::reassoc)) &&
+      !isa_and_nonnull<arith::MaximumFOp>(combine))
     return std::nullopt;
   Value accumulator = body->getArgument(1);
-  Value term = add.getLhs() == accumulator ? add.getRhs() : add.getLhs();
-  if ((add.getLhs() != accumulator && add.getRhs() != accumulator) || term == accumulator ||
-      !accumulator.hasOneUse())
+  Value lhs = combine->getOperand(0), rhs = combine->getOperand(1);
+  Value term = lhs == accumulator ? rhs : lhs;
+  if ((lhs != accumulator && rhs != accumulator) || term == accumulator || !accumulator.hasOneUse())
     return std::nullopt;
   // f(x): element-wise ops of x and values from above, nothing else of the body.
-  RowSum match{add, {}, term};
+  RowSum match{combine, {}, term};
   for (Operation &op : body->without_terminator()) {
-    if (&op == add.getOperation())
+    if (&op == combine)
       continue;
     if (!op.hasTrait<OpTrait::Vectorizable>() || op.getNumRegions() != 0 ||
         op.getNumResults() != 1 || !op.getResult(0).getType().isIntOrIndexOrFloat())
@@ -75,9 +82,9 @@ std::optional<RowSum> matchRowSum(linalg::GenericOp generic, int64_t lanes) {
   return match;
 }
 
-/// Replaces the generic by loops over its rows; each row's sum runs in `lanes` vector
-/// lanes (lane l sums k = l, l + lanes, ... in order), then one lane reduction, added to
-/// y. The same operations for every row, whatever the batch or task.
+/// Replaces the generic by loops over its rows; each row's sum (maximum) runs in `lanes`
+/// vector lanes (lane l takes k = l, l + lanes, ... in order), then one lane reduction,
+/// combined with y. The same operations for every row, whatever the batch or task.
 void vectorize(linalg::GenericOp generic, const RowSum &match, int64_t lanes) {
   ImplicitLocOpBuilder b(generic.getLoc(), generic);
   Value input = generic.getDpsInputs()[0], init = generic.getDpsInits()[0];
@@ -88,8 +95,16 @@ void vectorize(linalg::GenericOp generic, const RowSum &match, int64_t lanes) {
   Value one = arith::ConstantIndexOp::create(b, 1);
   Value step = arith::ConstantIndexOp::create(b, lanes);
   Value width = arith::ConstantIndexOp::create(b, inputType.getShape().back());
-  Value zeros = arith::ConstantOp::create(b, vectorType, DenseElementsAttr::get(vectorType, 0.0f));
-  arith::FastMathFlags flags = arith::AddFOp(match.add).getFastmath();
+  // The lanes start at the combination's identity: 0 for a sum, -inf for a maximum.
+  const float identity = match.isMaximum() ? -std::numeric_limits<float>::infinity() : 0.0f;
+  Value zeros =
+      arith::ConstantOp::create(b, vectorType, DenseElementsAttr::get(vectorType, identity));
+  auto flags = cast<arith::ArithFastMathInterface>(match.combine).getFastMathFlagsAttr().getValue();
+  auto combine = [&](ImplicitLocOpBuilder &cb, Value lhs, Value rhs) -> Value {
+    if (match.isMaximum())
+      return arith::MaximumFOp::create(cb, lhs, rhs, flags);
+    return arith::AddFOp::create(cb, lhs, rhs, flags);
+  };
 
   SmallVector<Value> lower(rows, zero), upper, steps(rows, one);
   for (unsigned dim = 0; dim < rows; ++dim)
@@ -128,13 +143,13 @@ void vectorize(linalg::GenericOp generic, const RowSum &match, int64_t lanes) {
               Value term = mapping.lookupOrDefault(match.term);
               if (term == match.term) // f(x) is a value from above: the same for every k
                 term = vector::BroadcastOp::create(ib, vectorType, term);
-              scf::YieldOp::create(ib,
-                                   ValueRange{arith::AddFOp::create(ib, carried[0], term, flags)});
+              scf::YieldOp::create(ib, ValueRange{combine(ib, carried[0], term)});
             });
-        Value total =
-            vector::ReductionOp::create(nb, vector::CombiningKind::ADD, sum.getResult(0), flags);
+        Value total = vector::ReductionOp::create(
+            nb, match.isMaximum() ? vector::CombiningKind::MAXIMUMF : vector::CombiningKind::ADD,
+            sum.getResult(0), flags);
         Value before = memref::LoadOp::create(nb, init, index);
-        memref::StoreOp::create(nb, arith::AddFOp::create(nb, before, total, flags), init, index);
+        memref::StoreOp::create(nb, combine(nb, before, total), init, index);
       });
   generic.erase();
 }

@@ -28,12 +28,13 @@ const std::vector<PipelineStep> &cpuLoweringSteps() {
       // No malloc in generated code: kernels write into their callers' buffers, and
       // every buffer becomes a view of the caller's scratch arena.
       {"g4-kernel-results-to-out-params", "g4-kernel-results-to-out-params,canonicalize"},
+      // x of each packed contraction quantised once, not once per task: decode's on the
+      // stack, prefill's in buffers that g4-plan-scratch places.
+      {"g4-prequantize-activations", "g4-prequantize-activations"},
       // cse merges the subviews of an in-place insert_slice; canonicalize then drops
       // the copy of a buffer onto itself that bufferization left there.
       {"g4-plan-scratch", "g4-plan-scratch,cse,canonicalize"},
       {"convert-bufferization-to-memref", "convert-bufferization-to-memref"},
-      // x of each small packed contraction quantised once, not once per task.
-      {"g4-prequantize-activations", "g4-prequantize-activations"},
       // Large independent loops become tasks for the caller's injected thread pool.
       {"g4-outline-parallel-tasks", "g4-outline-parallel-tasks"},
       // Weight contractions as register-blocked vector loops, shaped by the target.

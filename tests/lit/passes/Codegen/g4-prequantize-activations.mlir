@@ -1,6 +1,6 @@
 // RUN: g4-opt %s --split-input-file --g4-prequantize-activations | FileCheck %s
 // RUN: g4-opt %s --split-input-file --g4-prequantize-activations=max-stack-bytes=71 | FileCheck %s --check-prefix=SMALL
-// RUN: g4-opt %s --split-input-file --g4-prequantize-activations=max-stack-bytes=0 | FileCheck %s --check-prefix=OFF
+// RUN: g4-opt %s --split-input-file --g4-prequantize-activations="max-stack-bytes=0 dynamic-rows=false" | FileCheck %s --check-prefix=OFF
 
 // Gate and up read the same x (K = 64: 64 quanta and 2 scales, 72 bytes). x is quantised
 // once, into two buffers at the function's entry, by a loop placed above the views and
@@ -172,20 +172,91 @@ func.func private @banded(%x: memref<1x128xf32>, %w: memref<1x2x2x544xi8>, %y: m
 
 // -----
 
-// Prefill's rows are dynamic: each task keeps quantising its own row blocks.
+// Prefill's rows are dynamic: gate and up's x (a reshape of the kernel's argument) is
+// quantised once into two scratch buffers sized by its rows: the scales as the largest
+// |x| / 127 of each block (a max reduction), then the quanta, both split by rows
+// (g4.parallel_dim = 0). The two expand_shapes of x count as one x. Off, nothing changes.
 #x = affine_map<(m, t, r, b, s, h, i) -> (m, b, s, h, i)>
 #w = affine_map<(m, t, r, b, s, h, i) -> (t, b, 16 + s * 32 + r * 4 + i)>
 #s = affine_map<(m, t, r, b, s, h, i) -> (t, b, r * 2)>
 #y = affine_map<(m, t, r, b, s, h, i) -> (m, t, r)>
+// CHECK-DAG:   #[[ELEMENT:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG:   #[[BLOCK:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func.func private @dynamic_rows(
+// CHECK-SAME:      %[[X:.+]]: memref<?x64xf32>, %[[W:.+]]: memref<3x2x144xi8>, %[[M:.+]]: index)
 // CHECK-NOT:     memref.alloca
-// CHECK-NOT:     scf.for
+// CHECK:         %[[ROWS:.+]] = memref.dim %{{.+}}, %{{.+}} : memref<?x2x4x2x4xf32>
+// CHECK:         %[[QROWS:.+]] = memref.alloc(%[[ROWS]]) {alignment = 64 : i64} : memref<?x64xi8>
+// CHECK:         %[[D:.+]] = memref.alloc(%[[ROWS]]) {alignment = 64 : i64} : memref<?x2xf32>
+// CHECK:         %[[XBLOCKS:.+]] = memref.expand_shape %{{.+}} {{\[}}[0], [1, 2]] {{.+}} : memref<?x64xf32> into memref<?x2x32xf32>
+// CHECK:         %[[QBLOCKS:.+]] = memref.expand_shape %[[QROWS]] {{\[}}[0], [1, 2]] {{.+}} : memref<?x64xi8> into memref<?x2x32xi8>
+// CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%[[D]] : memref<?x2xf32>)
+// CHECK:         linalg.generic {indexing_maps = [#[[ELEMENT]], #[[BLOCK]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME:        ins(%[[XBLOCKS]] : memref<?x2x32xf32>) outs(%[[D]] : memref<?x2xf32>) attrs = {g4.parallel_dim = 0 : i64}
+// CHECK:           math.absf
+// CHECK:           arith.divf
+// CHECK:           arith.maximumf
+// CHECK:         linalg.generic {indexing_maps = [#[[ELEMENT]], #[[BLOCK]], #[[ELEMENT]]], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK-SAME:        ins(%[[XBLOCKS]], %[[D]] : memref<?x2x32xf32>, memref<?x2xf32>) outs(%[[QBLOCKS]] : memref<?x2x32xi8>) attrs = {g4.parallel_dim = 0 : i64}
+// CHECK:           arith.fptosi %{{.+}} : f32 to i8
+// CHECK:         %[[Q:.+]] = memref.expand_shape %[[QROWS]] {{\[}}[0], [1, 2, 3, 4]] {{.+}} : memref<?x64xi8> into memref<?x2x4x2x4xi8>
 // CHECK:         linalg.generic
-// CHECK-SAME:        ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : memref<?x2x4x2x4xf32>,
-func.func private @dynamic_rows(%xb: memref<?x2x4x2x4xf32>, %w: memref<3x2x144xi8>, %y: memref<?x3x8xf32>) {
+// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[W]], %[[W]], %[[W]] : memref<?x2x4x2x4xi8>, memref<?x2xf32>,
+// CHECK-NOT:     memref.alloc
+// CHECK:         linalg.generic
+// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[W]], %[[W]], %[[W]] : memref<?x2x4x2x4xi8>, memref<?x2xf32>,
+// OFF-LABEL:   func.func private @dynamic_rows(
+// OFF-NOT:       alignment = 64
+// OFF:           linalg.generic
+// OFF-SAME:          ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : memref<?x2x4x2x4xf32>,
+func.func private @dynamic_rows(%x: memref<?x64xf32>, %w: memref<3x2x144xi8>, %m: index) {
+  %c0 = arith.constant 0 : index
+  %rows = memref.dim %x, %c0 : memref<?x64xf32>
+  %gate = memref.alloc(%m) : memref<?x3x8xf32>
+  %up = memref.alloc(%m) : memref<?x3x8xf32>
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [%rows, 2, 4, 2, 4] : memref<?x64xf32> into memref<?x2x4x2x4xf32>
   linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
                   iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
       ins(%xb, %w, %w, %w : memref<?x2x4x2x4xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+      outs(%gate : memref<?x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  }
+  %xb2 = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [%rows, 2, 4, 2, 4] : memref<?x64xf32> into memref<?x2x4x2x4xf32>
+  linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb2, %w, %w, %w : memref<?x2x4x2x4xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+      outs(%up : memref<?x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  }
+  return
+}
+
+// -----
+
+// An MoE expert's rows are a slice of a buffer, counted at run time: a scratch frame
+// cannot be sized by them, so its tasks keep quantising their own row blocks.
+#x = affine_map<(m, t, r, b, s, h, i) -> (m, b, s, h, i)>
+#w = affine_map<(m, t, r, b, s, h, i) -> (t, b, 16 + s * 32 + r * 4 + i)>
+#s = affine_map<(m, t, r, b, s, h, i) -> (t, b, r * 2)>
+#y = affine_map<(m, t, r, b, s, h, i) -> (m, t, r)>
+// CHECK-LABEL: func.func private @expert_rows(
+// CHECK-NOT:     memref.alloc
+// CHECK:         linalg.generic
+// CHECK-SAME:        ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : memref<?x2x4x2x4xf32
+func.func private @expert_rows(%tokens: memref<8x64xf32>, %w: memref<3x2x144xi8>, %count: index, %y: memref<?x3x8xf32>) {
+  %x = memref.subview %tokens[0, 0] [%count, 64] [1, 1] : memref<8x64xf32> to memref<?x64xf32, strided<[64, 1]>>
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [%count, 2, 4, 2, 4] : memref<?x64xf32, strided<[64, 1]>> into memref<?x2x4x2x4xf32, strided<[64, 32, 8, 4, 1]>>
+  linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w, %w, %w : memref<?x2x4x2x4xf32, strided<[64, 32, 8, 4, 1]>>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
       outs(%y : memref<?x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
   ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
     %qf = arith.sitofp %q : i8 to f32

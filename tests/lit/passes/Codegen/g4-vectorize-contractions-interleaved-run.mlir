@@ -29,7 +29,7 @@
 // RUN: g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
 // RUN: %if host-avx2 %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-maddubs native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
 // RUN: %if host-vnni %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
-// RUN: g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
+// RUN: g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic" --g4-vectorize-row-reductions --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
 // RUN: %if host-avx2 %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-maddubs native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
 // RUN: %if host-vnni %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
 
@@ -71,6 +71,12 @@
 // Q4-NEXT: ( -190, 2406, 16827, 548, 7452, -3106, 2180, -10302, -11952, 5754, 9255, 4164, 5297, 4581, -5956, -5823, 744, 10830, 18392, -491, 1468, 4689, -13822, 3416 )
 // Q4: row 3 alone, * 2:
 // Q4-NEXT: ( 19300, 6589, 4979, 441, 12804, -2234, 7053, -4722, -3873, -15216, 9351, 4480, -1567, 3978, -19192, 1062, 9844, 9845, -9376, -15858, -5182, -4788, 7274, 74 )
+// Q4: rows known at run time, * 2:
+// Q4-NEXT: ( 132706, -7657, -9341, 3406, 1720, 5676, -17471, 4016, 1323, -21325, -9871, -4747, -9906, -5816, -19275, 16062, 26686, -6408, 7094, -3524, -6842, -23289, -6448, -3937 )
+// Q4-NEXT: ( 14872, -58095, 9282, 888, 22148, -10736, 16911, -762, -11313, -894, 13549, 11903, 3497, -3650, 3354, -181, 8368, 15477, 23362, -9090, 9007, 17314, -18172, -10209 )
+// Q4-NEXT: ( 5170, -6418, 14546, -689, 12964, 5754, 2912, -8629, 7201, -7993, 5114, 6797, -11361, 583, -6415, -2853, 3162, -2369, -3808, -2184, 3468, 5214, -2944, -1033 )
+// Q4-NEXT: ( 19300, 6589, 4979, 441, 12804, -2234, 7053, -4722, -3873, -15216, 9351, 4480, -1567, 3978, -19192, 1062, 9844, 9845, -9376, -15858, -5182, -4788, 7274, 74 )
+// Q4-NEXT: ( -190, 2406, 16827, 548, 7452, -3106, 2180, -10302, -11952, 5754, 9255, 4164, 5297, 4581, -5956, -5823, 744, 10830, 18392, -491, 1468, 4689, -13822, 3416 )
 
 #xq8 = affine_map<(m, t, r, b, g, i) -> (m, b, g, i)>
 #wq8 = affine_map<(m, t, r, b, g, i) -> (t, b, 16 + g * 32 + r * 4 + i)>
@@ -88,6 +94,21 @@ func.func private @print_doubled(%y: memref<5x3x8xf32>) {
   %flat = memref.collapse_shape %y [[0], [1, 2]] : memref<5x3x8xf32> into memref<5x24xf32>
   %two_v = arith.constant dense<2.0> : vector<24xf32>
   vector.print str "y * 2:\n"
+  scf.for %m = %c0 to %c5 step %c1 {
+    %row = vector.load %flat[%m, %c0] : memref<5x24xf32>, vector<24xf32>
+    %doubled = arith.mulf %row, %two_v : vector<24xf32>
+    %ints = arith.fptosi %doubled : vector<24xf32> to vector<24xi64>
+    vector.print %ints : vector<24xi64>
+  }
+  return
+}
+
+func.func private @print_values_doubled(%y: memref<5x3x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c5 = arith.constant 5 : index
+  %flat = memref.collapse_shape %y [[0], [1, 2]] : memref<5x3x8xf32> into memref<5x24xf32>
+  %two_v = arith.constant dense<2.0> : vector<24xf32>
   scf.for %m = %c0 to %c5 step %c1 {
     %row = vector.load %flat[%m, %c0] : memref<5x24xf32>, vector<24xf32>
     %doubled = arith.mulf %row, %two_v : vector<24xf32>
@@ -167,6 +188,33 @@ func.func @q4() {
   }
   call @print_doubled(%y) : (memref<5x3x8xf32>) -> ()
   call @q4_row(%wb) : (memref<3x3x144xi8>) -> ()
+  %xd = memref.cast %x : memref<5x96xf32> to memref<?x96xf32>
+  call @q4_dynamic(%xd, %wb) : (memref<?x96xf32>, memref<3x3x144xi8>) -> ()
+  return
+}
+
+/// The same contraction on an x whose rows are known at run time, as prefill's
+/// (g4-prequantize-activations quantises it into scratch by two row-parallel generics).
+func.func @q4_dynamic(%x: memref<?x96xf32>, %wb: memref<3x3x144xi8>) {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %x, %c0 : memref<?x96xf32>
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [%m, 3, 4, 2, 4] : memref<?x96xf32> into memref<?x3x4x2x4xf32>
+  %y = memref.alloca() : memref<5x3x8xf32>
+  %yd = memref.cast %y : memref<5x3x8xf32> to memref<?x3x8xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%yd : memref<?x3x8xf32>)
+  linalg.generic {indexing_maps = [#xq4, #wq4, #sq4, #sq4, #yq4],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %wb, %wb, %wb : memref<?x3x4x2x4xf32>, memref<3x3x144xi8>, memref<3x3x144xi8>, memref<3x3x144xi8>)
+      outs(%yd : memref<?x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  vector.print str "rows known at run time, * 2:\n"
+  call @print_values_doubled(%y) : (memref<5x3x8xf32>) -> ()
   return
 }
 

@@ -64,6 +64,44 @@ func.func @per_head(%x: memref<?x2x16xf32, strided<[64, 16, 1], offset: ?>>, %y:
 
 // -----
 
+// A block's largest |x| / 127 (g4-prequantize-activations' scales): a maximum is exact
+// in any order, so it needs no reassoc. The lanes start at -inf, the maximum's identity;
+// the row's maximum is then combined with y's.
+// CHECK-LABEL: func.func @block_maximum(
+// CHECK-SAME:      %[[X:.+]]: memref<?x2x32xf32>, %[[Y:.+]]: memref<?x2xf32>)
+// CHECK-DAG:     %[[LOWEST:.+]] = arith.constant dense<0xFF800000> : vector<8xf32>
+// CHECK-DAG:     %[[LEVELS:.+]] = arith.constant 1.270000e+02 : f32
+// CHECK:         scf.for %[[M:.+]] =
+// CHECK:           scf.for %[[B:.+]] =
+// CHECK:             %[[MAX:.+]] = scf.for %[[K:.+]] = {{.+}} iter_args(%[[ACC:.+]] = %[[LOWEST]]) -> (vector<8xf32>)
+// CHECK-NEXT:          %[[V:.+]] = vector.load %[[X]][%[[M]], %[[B]], %[[K]]] : memref<?x2x32xf32>, vector<8xf32>
+// CHECK-NEXT:          %[[ABS:.+]] = math.absf %[[V]] : vector<8xf32>
+// CHECK-NEXT:          %[[DIV:.+]] = vector.broadcast %[[LEVELS]] : f32 to vector<8xf32>
+// CHECK-NEXT:          %[[SHARE:.+]] = arith.divf %[[ABS]], %[[DIV]] : vector<8xf32>
+// CHECK-NEXT:          %[[NEXT:.+]] = arith.maximumf %[[ACC]], %[[SHARE]] : vector<8xf32>
+// CHECK-NEXT:          scf.yield %[[NEXT]]
+// CHECK:             %[[TOTAL:.+]] = vector.reduction <maximumf>, %[[MAX]] : vector<8xf32> into f32
+// CHECK-NEXT:        %[[OLD:.+]] = memref.load %[[Y]][%[[M]], %[[B]]]
+// CHECK-NEXT:        %[[NEW:.+]] = arith.maximumf %[[OLD]], %[[TOTAL]] : f32
+// CHECK-NEXT:        memref.store %[[NEW]], %[[Y]][%[[M]], %[[B]]]
+// CHECK-NOT:     linalg.generic
+#id3 = affine_map<(m, b, k) -> (m, b, k)>
+#block = affine_map<(m, b, k) -> (m, b)>
+func.func @block_maximum(%x: memref<?x2x32xf32>, %y: memref<?x2xf32>) {
+  %levels = arith.constant 127.0 : f32
+  linalg.generic {indexing_maps = [#id3, #block], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x : memref<?x2x32xf32>) outs(%y : memref<?x2xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %abs = math.absf %a : f32
+    %share = arith.divf %abs, %levels : f32
+    %r = arith.maximumf %acc, %share : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
 // Left alone: an add without reassoc (its order is the program's), a width that is not
 // a multiple of the lanes, a reduction that is not the last loop, and a body that reads
 // the accumulator twice.
