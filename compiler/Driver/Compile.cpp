@@ -322,7 +322,7 @@ llvm::Error compile(const CompileOptions &options) {
   llvm::StringMap<std::string> stepOptions;
   stepOptions["g4-vectorize-contractions"] = kernelShape.passOptions();
   if (!kernelShape.quantizeActivations)
-    stepOptions["g4-prequantize-activations"] = "max-stack-bytes=0 dynamic-rows=false";
+    stepOptions["g4-prequantize-activations"] = "max-stack-bytes=0 scratch=false";
   if (!kernelShape.fusedMultiplyAdd)
     stepOptions["g4-math-approximate-tanh"] = "fused-multiply-add=false";
   if (llvm::Error e =

@@ -72,15 +72,16 @@ def PrequantizeActivationsPass : Pass<"g4-prequantize-activations", "::mlir::Mod
     inputs (quanta in x's shape, scales in x's shape without the block's inner dims, w,
     w, w), the body computing `sitofp(q) * d` where it read x.
 
-    - **Static rows (decode)**, at most `max-stack-bytes` quantised: a loop fills two
+    - **Static rows within `max-stack-bytes` quantised (decode)**: a loop fills two
       stack buffers at the function's entry.
-    - **Dynamic rows (prefill)**, with `dynamic-rows`: two scratch buffers (`memref.alloc`
-      sized by x's rows, which g4-plan-scratch then places) are filled by two generics
-      marked `g4.parallel_dim = 0`, which g4-outline-parallel-tasks splits by rows: the
-      scales as the largest `|x| / 127` of each block (a max reduction, vectorised by
-      g4-vectorize-row-reductions), then the quanta. Only where x reshapes a buffer the
-      kernel allocates or receives, outside loops: an MoE expert's rows are loaded
-      from memory, and a frame cannot be sized by them.
+    - **Otherwise, with `scratch`**: two scratch buffers (`memref.alloc`, sized by x's
+      rows when those are dynamic; g4-plan-scratch then places them) are filled by two
+      generics marked `g4.parallel_dim = 0` (at least 4 rows a task), which
+      g4-outline-parallel-tasks splits by rows: the scales as the largest `|x| / 127`
+      of each block (a max reduction, vectorised by g4-vectorize-row-reductions), then
+      the quanta. This takes prefill's rows and an MoE expert's chunk of tokens. Dynamic
+      rows only where x reshapes a buffer the kernel allocates or receives, outside
+      loops: rows counted at run time inside a loop cannot size a frame.
 
     Without it every task of the split contraction quantised all of x again (16 tasks
     of a decode projection, 1,536 to 12,288 inputs each): E2B-shaped q4 decode gains
@@ -89,15 +90,16 @@ def PrequantizeActivationsPass : Pass<"g4-prequantize-activations", "::mlir::Mod
     between them may write x's bytes. The quantisation goes before the fills and view
     ops that precede the contraction (after x's definition), so it stays out of the
     runs of g4-outline-parallel-tasks. Results are bit-identical: the kernel reads the
-    quanta and scales it computed itself before. `max-stack-bytes=0 dynamic-rows=false`
+    quanta and scales it computed itself before. `max-stack-bytes=0 scratch=false`
     leaves every contraction as it is (the driver's `--packed-activations=f32`).
   }];
   let options = [
     Option<"maxStackBytes", "max-stack-bytes", "int64_t", /*default=*/"65536",
            "the largest quantised x (quanta and scales) with static rows to place on the "
-           "kernel's stack; 0 leaves those contractions alone">,
-    Option<"dynamicRows", "dynamic-rows", "bool", /*default=*/"true",
-           "quantise x with a dynamic row count (prefill) into scratch buffers">
+           "kernel's stack (larger ones go to scratch with `scratch`)">,
+    Option<"scratch", "scratch", "bool", /*default=*/"true",
+           "quantise an x that does not fit the stack budget (prefill's rows, an MoE "
+           "expert's chunk) into scratch buffers">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
                            "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",

@@ -3,8 +3,9 @@
 // A packed projection is split into tasks along its outputs, and each task quantised
 // all of x for its integer dot products: 16 times the same work, none of it reading
 // weights. Here x is quantised once, before the split: decode's x into stack buffers by
-// a loop, prefill's (rows known at run time, megabytes) into scratch buffers by two
-// row-parallel generics that g4-outline-parallel-tasks splits like any other.
+// a loop; prefill's (rows known at run time, megabytes) and an MoE expert's chunk of
+// tokens into scratch buffers, by two row-parallel generics that
+// g4-outline-parallel-tasks splits like any other.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,15 +34,18 @@ namespace {
 
 /// The loop g4-outline-parallel-tasks may split into tasks (set by g4-gemma-to-linalg).
 constexpr StringLiteral kParallelDimAttr = "g4.parallel_dim";
+/// With it: the fewest iterations of that loop per task.
+constexpr StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
 
 /// An interleaved packed contraction whose x the pass quantises: x [M, ..., block dims]
 /// f32, where the trailing `blockDims` dims hold one block of 32 (q8_0x8: 8 x 4, q4_0x8:
-/// 4 x 2 x 4). M is static (decode: stack buffers) or dynamic (prefill: scratch).
+/// 4 x 2 x 4). Quantised on the stack (decode's one row) or in scratch (prefill's rows,
+/// dynamic; an MoE expert's chunk of tokens, static but over the stack budget).
 struct Candidate {
   linalg::GenericOp op;
   int64_t rows, inputs; // M (ShapedType::kDynamic for prefill) and K of x as [M, K]
   unsigned blockDims;
-  bool dynamicRows() const { return ShapedType::isDynamic(rows); }
+  bool inScratch;
 };
 
 /// x's dims after the first, which collapse into one row of K inputs.
@@ -70,8 +74,7 @@ bool rowsSizeScratch(linalg::GenericOp op, Value x) {
   return isa<FunctionOpInterface>(cast<BlockArgument>(v).getOwner()->getParentOp());
 }
 
-std::optional<Candidate> matchCandidate(linalg::GenericOp op, int64_t maxStackBytes,
-                                        bool dynamicRows) {
+std::optional<Candidate> matchCandidate(linalg::GenericOp op, int64_t maxStackBytes, bool scratch) {
   auto format = op->getAttrOfType<StringAttr>("g4.packed_format");
   if (!format || (format.getValue() != "q8_0x8" && format.getValue() != "q4_0x8") ||
       !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 4 || op.getNumDpsInits() != 1)
@@ -91,14 +94,12 @@ std::optional<Candidate> matchCandidate(linalg::GenericOp op, int64_t maxStackBy
   if (block != 32)
     return std::nullopt;
   const int64_t rows = xType.getDimSize(0);
-  if (ShapedType::isDynamic(rows)) {
-    if (!dynamicRows || !rowsSizeScratch(op, x))
-      return std::nullopt;
-  } else if (rows < 1 || rows * inputs + rows * (inputs / 32) * 4 > maxStackBytes) {
-    // The quanta (a byte each) and one f32 scale per block.
+  // The quanta (a byte each) and one f32 scale per block.
+  const bool onStack = !ShapedType::isDynamic(rows) && rows >= 1 &&
+                       rows * inputs + rows * (inputs / 32) * 4 <= maxStackBytes;
+  if (!onStack && (!scratch || (ShapedType::isDynamic(rows) && !rowsSizeScratch(op, x))))
     return std::nullopt;
-  }
-  return Candidate{op, rows, inputs, blockDims};
+  return Candidate{op, rows, inputs, blockDims, !onStack};
 }
 
 /// x quantised: quanta [M, K] i8 and scales [M, K/32] f32 and their views in the
@@ -172,7 +173,7 @@ struct PrequantizeActivationsPass
     quantizationOps.clear();
     SmallVector<Candidate> candidates;
     getOperation().walk([&](linalg::GenericOp op) {
-      if (std::optional<Candidate> candidate = matchCandidate(op, maxStackBytes, dynamicRows))
+      if (std::optional<Candidate> candidate = matchCandidate(op, maxStackBytes, scratch))
         candidates.push_back(*candidate);
     });
     for (const Candidate &candidate : candidates)
@@ -233,7 +234,7 @@ struct PrequantizeActivationsPass
   }
 
   QuantizedX quantize(const Candidate &candidate) {
-    return candidate.dynamicRows() ? quantizeIntoScratch(candidate) : quantizeOnStack(candidate);
+    return candidate.inScratch ? quantizeIntoScratch(candidate) : quantizeOnStack(candidate);
   }
 
   /// Stack buffers for x's quanta and scales, and the loop that fills them placed at
@@ -289,7 +290,8 @@ struct PrequantizeActivationsPass
 
   /// Scratch buffers (g4-plan-scratch places them) for x's quanta and scales, filled at
   /// insertionPoint by two generics over x's rows, marked for g4-outline-parallel-tasks:
-  /// the scales as a max reduction (g4-vectorize-row-reductions), then the quanta.
+  /// the scales as a max reduction (g4-vectorize-row-reductions), then the quanta. In a
+  /// loop (an MoE expert's chunks) the buffers are allocated there, like the chunk's.
   /// Bit for bit quantizeBlock's numbers: a block's largest |x| / 127 is the largest of
   /// its |x| / 127 (division by 127 is monotonic, and a NaN propagates either way).
   QuantizedX quantizeIntoScratch(const Candidate &candidate) {
@@ -300,24 +302,28 @@ struct PrequantizeActivationsPass
     ImplicitLocOpBuilder b(op.getLoc(), insertionPoint(op, x));
     MLIRContext *ctx = b.getContext();
     Type f32 = b.getF32Type(), i8 = b.getI8Type();
-    Value rows = memref::DimOp::create(b, x, 0);
-    auto first = memref::AllocOp::create(b, MemRefType::get({ShapedType::kDynamic, inputs}, i8),
-                                         ValueRange{rows}, b.getI64IntegerAttr(64));
+    const int64_t rowCount = candidate.rows; // static, or dynamic (sized by x's rows)
+    SmallVector<Value> rows;
+    if (ShapedType::isDynamic(rowCount))
+      rows.push_back(memref::DimOp::create(b, x, 0));
+    auto first = memref::AllocOp::create(b, MemRefType::get({rowCount, inputs}, i8), rows,
+                                         b.getI64IntegerAttr(64));
     Value quantaRows = first;
-    Value scaleRows =
-        memref::AllocOp::create(b, MemRefType::get({ShapedType::kDynamic, blocks}, f32),
-                                ValueRange{rows}, b.getI64IntegerAttr(64));
+    Value scaleRows = memref::AllocOp::create(b, MemRefType::get({rowCount, blocks}, f32), rows,
+                                              b.getI64IntegerAttr(64));
     Value flat = memref::CollapseShapeOp::create(
         b, x, SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
-    const SmallVector<int64_t> blockShape{ShapedType::kDynamic, blocks, 32};
+    const SmallVector<int64_t> blockShape{rowCount, blocks, 32};
     const SmallVector<ReassociationIndices> toBlocks{{0}, {1, 2}};
     Value xBlocks = memref::ExpandShapeOp::create(b, blockShape, flat, toBlocks);
     Value quantaBlocks = memref::ExpandShapeOp::create(b, blockShape, quantaRows, toBlocks);
 
     AffineMap element = AffineMap::getMultiDimIdentityMap(3, ctx);
     AffineMap perBlock = element.dropResult(2);
+    // Tasks of at least 4 rows: an expert's chunk of 32 tokens still splits in 8.
     auto byRows = [&](linalg::GenericOp generic) {
       generic->setAttr(kParallelDimAttr, b.getI64IntegerAttr(0));
+      generic->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(4));
     };
     auto constant = [&](float value) {
       return arith::ConstantOp::create(b, b.getF32FloatAttr(value)).getResult();

@@ -1,12 +1,13 @@
 // RUN: g4-opt %s --split-input-file --g4-prequantize-activations | FileCheck %s
 // RUN: g4-opt %s --split-input-file --g4-prequantize-activations=max-stack-bytes=71 | FileCheck %s --check-prefix=SMALL
-// RUN: g4-opt %s --split-input-file --g4-prequantize-activations="max-stack-bytes=0 dynamic-rows=false" | FileCheck %s --check-prefix=OFF
+// RUN: g4-opt %s --split-input-file --g4-prequantize-activations="max-stack-bytes=0 scratch=false" | FileCheck %s --check-prefix=OFF
 
 // Gate and up read the same x (K = 64: 64 quanta and 2 scales, 72 bytes). x is quantised
 // once, into two buffers at the function's entry, by a loop placed above the views and
 // the fill of gate's accumulator (so the fill stays next to its contraction); both
 // contractions then read the quanta and scales, their body computing q * d for x.
-// With a 71-byte budget, or the pass off, nothing changes.
+// With a 71-byte budget x goes to scratch instead (as an MoE expert's chunk of tokens
+// does): static buffers, filled by the two row-parallel generics. Off, nothing changes.
 #x = affine_map<(m, t, r, b, s, h, i) -> (m, b, s, h, i)>
 #w = affine_map<(m, t, r, b, s, h, i) -> (t, b, 16 + s * 32 + r * 4 + i)>
 #s = affine_map<(m, t, r, b, s, h, i) -> (t, b, r * 2)>
@@ -45,8 +46,18 @@
 // SMALL-LABEL: func.func private @gate_up(
 // SMALL-NOT:     memref.alloca
 // SMALL-NOT:     scf.for
+// SMALL:         %[[QROWS:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x64xi8>
+// SMALL:         %[[D:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x2xf32>
 // SMALL:         linalg.generic
-// SMALL-SAME:        ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xf32>,
+// SMALL-SAME:        outs(%[[D]] : memref<1x2xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
+// SMALL:         linalg.generic
+// SMALL-SAME:        outs(%{{.+}} : memref<1x2x32xi8>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
+// SMALL:         %[[Q:.+]] = memref.expand_shape %[[QROWS]]
+// SMALL:         linalg.generic
+// SMALL-SAME:        ins(%[[Q]], %[[D]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xi8>, memref<1x2xf32>,
+// SMALL-NOT:     memref.alloc()
+// SMALL:         linalg.generic
+// SMALL-SAME:        ins(%[[Q]], %[[D]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xi8>, memref<1x2xf32>,
 // OFF-LABEL:   func.func private @gate_up(
 // OFF-NOT:       memref.alloca
 // OFF:           linalg.generic
@@ -192,12 +203,12 @@ func.func private @banded(%x: memref<1x128xf32>, %w: memref<1x2x2x544xi8>, %y: m
 // CHECK:         %[[QBLOCKS:.+]] = memref.expand_shape %[[QROWS]] {{\[}}[0], [1, 2]] {{.+}} : memref<?x64xi8> into memref<?x2x32xi8>
 // CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%[[D]] : memref<?x2xf32>)
 // CHECK:         linalg.generic {indexing_maps = [#[[ELEMENT]], #[[BLOCK]]], iterator_types = ["parallel", "parallel", "reduction"]}
-// CHECK-SAME:        ins(%[[XBLOCKS]] : memref<?x2x32xf32>) outs(%[[D]] : memref<?x2xf32>) attrs = {g4.parallel_dim = 0 : i64}
+// CHECK-SAME:        ins(%[[XBLOCKS]] : memref<?x2x32xf32>) outs(%[[D]] : memref<?x2xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
 // CHECK:           math.absf
 // CHECK:           arith.divf
 // CHECK:           arith.maximumf
 // CHECK:         linalg.generic {indexing_maps = [#[[ELEMENT]], #[[BLOCK]], #[[ELEMENT]]], iterator_types = ["parallel", "parallel", "parallel"]}
-// CHECK-SAME:        ins(%[[XBLOCKS]], %[[D]] : memref<?x2x32xf32>, memref<?x2xf32>) outs(%[[QBLOCKS]] : memref<?x2x32xi8>) attrs = {g4.parallel_dim = 0 : i64}
+// CHECK-SAME:        ins(%[[XBLOCKS]], %[[D]] : memref<?x2x32xf32>, memref<?x2xf32>) outs(%[[QBLOCKS]] : memref<?x2x32xi8>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
 // CHECK:           arith.fptosi %{{.+}} : f32 to i8
 // CHECK:         %[[Q:.+]] = memref.expand_shape %[[QROWS]] {{\[}}[0], [1, 2, 3, 4]] {{.+}} : memref<?x64xi8> into memref<?x2x4x2x4xi8>
 // CHECK:         linalg.generic
