@@ -102,6 +102,25 @@ std::optional<Candidate> matchCandidate(linalg::GenericOp op, int64_t maxStackBy
   return Candidate{op, rows, inputs, blockDims, !onStack};
 }
 
+/// The contraction's views of the quanta rows [M, K] and scale rows [M, K/32]: the quanta
+/// in x's shape, the scales in x's shape without the block's `blockDims` dims (a banded
+/// x's [M, panels, blocks]).
+std::pair<Value, Value> contractionViews(ImplicitLocOpBuilder &b, MemRefType xType,
+                                         unsigned blockDims, Value quantaRows, Value scaleRows) {
+  Value quanta =
+      memref::ExpandShapeOp::create(b, SmallVector<int64_t>(xType.getShape()), quantaRows,
+                                    SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
+  ArrayRef<int64_t> scaleShape = xType.getShape().drop_back(blockDims);
+  if (scaleShape.size() <= 2)
+    return {quanta, scaleRows};
+  ReassociationIndices inner;
+  for (int64_t dim = 1; dim < static_cast<int64_t>(scaleShape.size()); ++dim)
+    inner.push_back(dim);
+  Value scales = memref::ExpandShapeOp::create(b, SmallVector<int64_t>(scaleShape), scaleRows,
+                                               SmallVector<ReassociationIndices>{{0}, inner});
+  return {quanta, scales};
+}
+
 /// x quantised: quanta [M, K] i8 and scales [M, K/32] f32 and their views in the
 /// contraction's shapes, filled by the ops `first` ... `last` of one block.
 struct QuantizedX {
@@ -253,18 +272,7 @@ struct PrequantizeActivationsPass
         memref::AllocaOp::create(b, MemRefType::get({rows, candidate.inputs}, b.getI8Type()),
                                  ValueRange{}, ValueRange{}, b.getI64IntegerAttr(32));
     Value scaleRows = memref::AllocaOp::create(b, MemRefType::get({rows, blocks}, b.getF32Type()));
-    Value quanta =
-        memref::ExpandShapeOp::create(b, SmallVector<int64_t>(xType.getShape()), quantaRows,
-                                      SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
-    ArrayRef<int64_t> blockShape = xType.getShape().drop_back(candidate.blockDims);
-    Value scales = scaleRows;
-    if (blockShape.size() > 2) {
-      ReassociationIndices blockDims;
-      for (int64_t dim = 1; dim < static_cast<int64_t>(blockShape.size()); ++dim)
-        blockDims.push_back(dim);
-      scales = memref::ExpandShapeOp::create(b, SmallVector<int64_t>(blockShape), scaleRows,
-                                             SmallVector<ReassociationIndices>{{0}, blockDims});
-    }
+    auto [quanta, scales] = contractionViews(b, xType, candidate.blockDims, quantaRows, scaleRows);
 
     b.setInsertionPoint(insertionPoint(op, x));
     Value flat = memref::CollapseShapeOp::create(
@@ -359,19 +367,7 @@ struct PrequantizeActivationsPass
         });
     byRows(last);
 
-    // The contraction's views: quanta in x's shape, scales without the block's dims.
-    Value quanta =
-        memref::ExpandShapeOp::create(b, SmallVector<int64_t>(xType.getShape()), quantaRows,
-                                      SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
-    ArrayRef<int64_t> scaleShape = xType.getShape().drop_back(candidate.blockDims);
-    Value scales = scaleRows;
-    if (scaleShape.size() > 2) {
-      ReassociationIndices inner;
-      for (int64_t dim = 1; dim < static_cast<int64_t>(scaleShape.size()); ++dim)
-        inner.push_back(dim);
-      scales = memref::ExpandShapeOp::create(b, SmallVector<int64_t>(scaleShape), scaleRows,
-                                             SmallVector<ReassociationIndices>{{0}, inner});
-    }
+    auto [quanta, scales] = contractionViews(b, xType, candidate.blockDims, quantaRows, scaleRows);
     for (Operation *made = first; made != last->getNextNode(); made = made->getNextNode())
       quantizationOps.insert(made);
     return {quanta, scales, first, last};
