@@ -28,14 +28,14 @@ namespace {
 /// reassociable add (a row sum) or a maximum (exact in any order: the largest value, or
 /// NaN if there is one): the op the body yields, and the ops computing f(x) from x and
 /// values defined above.
-struct RowSum {
+struct RowReduction {
   Operation *combine;               // arith.addf or arith.maximumf
   SmallVector<Operation *> termOps; // in body order
   Value term;
   bool isMaximum() const { return isa<arith::MaximumFOp>(combine); }
 };
 
-std::optional<RowSum> matchRowSum(linalg::GenericOp generic, int64_t lanes) {
+std::optional<RowReduction> matchRowReduction(linalg::GenericOp generic, int64_t lanes) {
   if (!generic.hasPureBufferSemantics() || generic.getNumDpsInputs() != 1 ||
       generic.getNumDpsInits() != 1)
     return std::nullopt;
@@ -70,7 +70,7 @@ std::optional<RowSum> matchRowSum(linalg::GenericOp generic, int64_t lanes) {
   if ((lhs != accumulator && rhs != accumulator) || term == accumulator || !accumulator.hasOneUse())
     return std::nullopt;
   // f(x): element-wise ops of x and values from above, nothing else of the body.
-  RowSum match{combine, {}, term};
+  RowReduction match{combine, {}, term};
   for (Operation &op : body->without_terminator()) {
     if (&op == combine)
       continue;
@@ -85,7 +85,7 @@ std::optional<RowSum> matchRowSum(linalg::GenericOp generic, int64_t lanes) {
 /// Replaces the generic by loops over its rows; each row's sum (maximum) runs in `lanes`
 /// vector lanes (lane l takes k = l, l + lanes, ... in order), then one lane reduction,
 /// combined with y. The same operations for every row, whatever the batch or task.
-void vectorize(linalg::GenericOp generic, const RowSum &match, int64_t lanes) {
+void vectorize(linalg::GenericOp generic, const RowReduction &match, int64_t lanes) {
   ImplicitLocOpBuilder b(generic.getLoc(), generic);
   Value input = generic.getDpsInputs()[0], init = generic.getDpsInits()[0];
   auto inputType = cast<MemRefType>(input.getType());
@@ -97,7 +97,7 @@ void vectorize(linalg::GenericOp generic, const RowSum &match, int64_t lanes) {
   Value width = arith::ConstantIndexOp::create(b, inputType.getShape().back());
   // The lanes start at the combination's identity: 0 for a sum, -inf for a maximum.
   const float identity = match.isMaximum() ? -std::numeric_limits<float>::infinity() : 0.0f;
-  Value zeros =
+  Value identities =
       arith::ConstantOp::create(b, vectorType, DenseElementsAttr::get(vectorType, identity));
   auto flags = cast<arith::ArithFastMathInterface>(match.combine).getFastMathFlagsAttr().getValue();
   auto combine = [&](ImplicitLocOpBuilder &cb, Value lhs, Value rhs) -> Value {
@@ -114,7 +114,7 @@ void vectorize(linalg::GenericOp generic, const RowSum &match, int64_t lanes) {
       [&](OpBuilder &builder, Location loc, ValueRange index) {
         ImplicitLocOpBuilder nb(loc, builder);
         auto sum = scf::ForOp::create(
-            nb, zero, width, step, ValueRange{zeros},
+            nb, zero, width, step, ValueRange{identities},
             [&](OpBuilder &inner, Location loc, Value k, ValueRange carried) {
               ImplicitLocOpBuilder ib(loc, inner);
               SmallVector<Value> at(index.begin(), index.end());
@@ -159,9 +159,9 @@ struct VectorizeRowReductionsPass
   using Base::Base;
 
   void runOnOperation() override {
-    SmallVector<std::pair<linalg::GenericOp, RowSum>> found;
+    SmallVector<std::pair<linalg::GenericOp, RowReduction>> found;
     getOperation().walk([&](linalg::GenericOp generic) {
-      if (std::optional<RowSum> match = matchRowSum(generic, lanes))
+      if (std::optional<RowReduction> match = matchRowReduction(generic, lanes))
         found.emplace_back(generic, *match);
     });
     for (auto &[generic, match] : found)
