@@ -72,16 +72,25 @@ def PrequantizeActivationsPass : Pass<"g4-prequantize-activations", "::mlir::Mod
     inputs (quanta in x's shape, scales in x's shape without the block's inner dims, w,
     w, w), the body computing `sitofp(q) * d` where it read x.
 
-    - **Static rows within `max-stack-bytes` quantised (decode)**: a loop fills two
-      stack buffers at the function's entry.
+    - **Static rows within `max-stack-bytes` quantised (decode)**: two stack buffers at
+      the function's entry, filled by a loop; or, when x was just written by a generic
+      marked `g4.parallel_dim` whose split loop has more than one iteration (the gated
+      GELU, attention's heads), by the generics below split by blocks
+      (`g4.parallel_dim = 1`) with `g4.split_only_in_run`: g4-outline-parallel-tasks
+      runs them in the tasks of that generic's run, so the cores that wrote x quantise
+      it, or else leaves them serial.
     - **Otherwise, with `scratch`**: two scratch buffers (`memref.alloc`, sized by x's
-      rows when those are dynamic; g4-plan-scratch then places them) are filled by two
-      generics marked `g4.parallel_dim = 0` (at least 4 rows a task), which
-      g4-outline-parallel-tasks splits by rows: the scales as the largest `|x| / 127`
-      of each block (a max reduction, vectorised by g4-vectorize-row-reductions), then
-      the quanta. This takes prefill's rows and an MoE expert's chunk of tokens. Dynamic
-      rows only where x reshapes a buffer the kernel allocates or receives, outside
-      loops: rows counted at run time inside a loop cannot size a frame.
+      rows when those are dynamic; g4-plan-scratch then places them) filled by generics
+      marked `g4.parallel_dim = 0` (at least 4 rows a task), which
+      g4-outline-parallel-tasks splits by rows. This takes prefill's rows and an MoE
+      expert's chunk of tokens. Dynamic rows only where x reshapes a buffer the kernel
+      allocates or receives, outside loops: rows counted at run time inside a loop
+      cannot size a frame.
+
+    The generics: a fill of the scales with 0; each block's largest `|x|` (a max
+    reduction over [M, K/32, 32], vectorised by g4-vectorize-row-reductions); that
+    divided by 127 in place (correctly rounded division is monotonic, so this is the
+    loop's `max |x| / 127`); then the quanta, element-wise.
 
     Without it every task of the split contraction quantised all of x again (16 tasks
     of a decode projection, 1,536 to 12,288 inputs each): E2B-shaped q4 decode gains

@@ -4,7 +4,7 @@
 // all of x for its integer dot products: 16 times the same work, none of it reading
 // weights. Here x is quantised once, before the split: decode's x into stack buffers by
 // a loop; prefill's (rows known at run time, megabytes) and an MoE expert's chunk of
-// tokens into scratch buffers, by two row-parallel generics that
+// tokens into scratch buffers, by row-parallel generics that
 // g4-outline-parallel-tasks splits like any other.
 //
 //===----------------------------------------------------------------------===//
@@ -36,6 +36,8 @@ namespace {
 constexpr StringLiteral kParallelDimAttr = "g4.parallel_dim";
 /// With it: the fewest iterations of that loop per task.
 constexpr StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
+/// With it: split only in the tasks of the run before it (g4-outline-parallel-tasks).
+constexpr StringLiteral kSplitOnlyInRunAttr = "g4.split_only_in_run";
 
 /// An interleaved packed contraction whose x the pass quantises: x [M, ..., block dims]
 /// f32, where the trailing `blockDims` dims hold one block of 32 (q8_0x8: 8 x 4, q4_0x8:
@@ -183,6 +185,29 @@ Operation *insertionPoint(linalg::GenericOp op, Value x) {
   return point;
 }
 
+/// Whether the last op with memory effects before `point` is a generic marked for
+/// g4-outline-parallel-tasks that writes x's buffer: decode's x is then made by tasks
+/// (the gated GELU, attention's heads), and quantising it in the same tasks spares the
+/// kernel's thread the serial work and the reading of what the other cores wrote.
+bool madeBySplitGeneric(Operation *point, Value x) {
+  Value root = rootOf(x);
+  for (Operation *prev = point->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (isMemoryEffectFree(prev))
+      continue;
+    auto generic = dyn_cast<linalg::GenericOp>(prev);
+    if (!generic || !generic.hasPureBufferSemantics())
+      return false;
+    auto dim = generic->getAttrOfType<IntegerAttr>(kParallelDimAttr);
+    if (!dim || dim.getInt() < 0 || dim.getInt() >= generic.getNumLoops())
+      return false;
+    // A loop of one iteration (decode's row) is never split.
+    int64_t trip = generic.getStaticLoopRanges()[dim.getInt()];
+    return (ShapedType::isDynamic(trip) || trip > 1) &&
+           llvm::any_of(generic.getDpsInits(), [&](Value init) { return rootOf(init) == root; });
+  }
+  return false;
+}
+
 struct PrequantizeActivationsPass
     : impl::PrequantizeActivationsPassBase<PrequantizeActivationsPass> {
   using Base::Base;
@@ -274,7 +299,19 @@ struct PrequantizeActivationsPass
     Value scaleRows = memref::AllocaOp::create(b, MemRefType::get({rows, blocks}, b.getF32Type()));
     auto [quanta, scales] = contractionViews(b, xType, candidate.blockDims, quantaRows, scaleRows);
 
-    b.setInsertionPoint(insertionPoint(op, x));
+    Operation *point = insertionPoint(op, x);
+    b.setInsertionPoint(point);
+    if (madeBySplitGeneric(point, x)) {
+      // By blocks, in the tasks of the run that made x (or serially, if it cannot join).
+      auto [first, last] =
+          emitQuantizeGenerics(b, x, quantaRows, scaleRows, [&](linalg::GenericOp generic) {
+            generic->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
+            generic->setAttr(kSplitOnlyInRunAttr, b.getUnitAttr());
+          });
+      for (Operation *made = first; made != last->getNextNode(); made = made->getNextNode())
+        quantizationOps.insert(made);
+      return {quanta, scales, first, last};
+    }
     Value flat = memref::CollapseShapeOp::create(
         b, x, SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
     Value zero = arith::ConstantIndexOp::create(b, 0), one = arith::ConstantIndexOp::create(b, 1);
@@ -297,59 +334,87 @@ struct PrequantizeActivationsPass
   }
 
   /// Scratch buffers (g4-plan-scratch places them) for x's quanta and scales, filled at
-  /// insertionPoint by two generics over x's rows, marked for g4-outline-parallel-tasks:
-  /// the scales as a max reduction (g4-vectorize-row-reductions), then the quanta. In a
-  /// loop (an MoE expert's chunks) the buffers are allocated there, like the chunk's.
-  /// Bit for bit quantizeBlock's numbers: a block's largest |x| / 127 is the largest of
-  /// its |x| / 127 (division by 127 is monotonic, and a NaN propagates either way).
+  /// insertionPoint by the quantising generics over x's rows, marked for
+  /// g4-outline-parallel-tasks. In a loop (an MoE expert's chunks) the buffers are
+  /// allocated there, like the chunk's.
   QuantizedX quantizeIntoScratch(const Candidate &candidate) {
     linalg::GenericOp op = candidate.op;
     Value x = op.getDpsInputs()[0];
     auto xType = cast<MemRefType>(x.getType());
     const int64_t inputs = candidate.inputs, blocks = inputs / 32;
     ImplicitLocOpBuilder b(op.getLoc(), insertionPoint(op, x));
-    MLIRContext *ctx = b.getContext();
-    Type f32 = b.getF32Type(), i8 = b.getI8Type();
     const int64_t rowCount = candidate.rows; // static, or dynamic (sized by x's rows)
     SmallVector<Value> rows;
     if (ShapedType::isDynamic(rowCount))
       rows.push_back(memref::DimOp::create(b, x, 0));
-    auto first = memref::AllocOp::create(b, MemRefType::get({rowCount, inputs}, i8), rows,
-                                         b.getI64IntegerAttr(64));
+    auto first = memref::AllocOp::create(b, MemRefType::get({rowCount, inputs}, b.getI8Type()),
+                                         rows, b.getI64IntegerAttr(64));
     Value quantaRows = first;
-    Value scaleRows = memref::AllocOp::create(b, MemRefType::get({rowCount, blocks}, f32), rows,
-                                              b.getI64IntegerAttr(64));
+    Value scaleRows = memref::AllocOp::create(
+        b, MemRefType::get({rowCount, blocks}, b.getF32Type()), rows, b.getI64IntegerAttr(64));
+    // Tasks of at least 4 rows: an expert's chunk of 32 tokens still splits in 8.
+    auto [fill, last] =
+        emitQuantizeGenerics(b, x, quantaRows, scaleRows, [&](linalg::GenericOp generic) {
+          generic->setAttr(kParallelDimAttr, b.getI64IntegerAttr(0));
+          generic->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(4));
+        });
+    (void)fill;
+    auto [quanta, scales] = contractionViews(b, xType, candidate.blockDims, quantaRows, scaleRows);
+    for (Operation *made = first; made != last->getNextNode(); made = made->getNextNode())
+      quantizationOps.insert(made);
+    return {quanta, scales, first, last};
+  }
+
+  /// At b's insertion point: x [M, ...] quantised into quantaRows [M, K] i8 and scaleRows
+  /// [M, K/32] f32 by a fill and three generics, each marked by `mark`: each block's
+  /// largest |x| (a max reduction over [M, K/32, 32], vectorised by
+  /// g4-vectorize-row-reductions), that divided by 127 in place, then the quanta.
+  /// Returns the first op made (the reshapes of x come before it) and the last.
+  /// Bit for bit quantizeBlock's numbers, which divide the block's largest |x| by 127.
+  std::pair<Operation *, Operation *>
+  emitQuantizeGenerics(ImplicitLocOpBuilder &b, Value x, Value quantaRows, Value scaleRows,
+                       function_ref<void(linalg::GenericOp)> mark) {
+    auto xType = cast<MemRefType>(x.getType());
+    MLIRContext *ctx = b.getContext();
+    Type i8 = b.getI8Type();
+    auto scaleType = cast<MemRefType>(scaleRows.getType());
+    const SmallVector<int64_t> blockShape{scaleType.getDimSize(0), scaleType.getDimSize(1), 32};
+    const SmallVector<ReassociationIndices> toBlocks{{0}, {1, 2}};
     Value flat = memref::CollapseShapeOp::create(
         b, x, SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
-    const SmallVector<int64_t> blockShape{rowCount, blocks, 32};
-    const SmallVector<ReassociationIndices> toBlocks{{0}, {1, 2}};
     Value xBlocks = memref::ExpandShapeOp::create(b, blockShape, flat, toBlocks);
     Value quantaBlocks = memref::ExpandShapeOp::create(b, blockShape, quantaRows, toBlocks);
 
     AffineMap element = AffineMap::getMultiDimIdentityMap(3, ctx);
     AffineMap perBlock = element.dropResult(2);
-    // Tasks of at least 4 rows: an expert's chunk of 32 tokens still splits in 8.
-    auto byRows = [&](linalg::GenericOp generic) {
-      generic->setAttr(kParallelDimAttr, b.getI64IntegerAttr(0));
-      generic->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(4));
-    };
     auto constant = [&](float value) {
       return arith::ConstantOp::create(b, b.getF32FloatAttr(value)).getResult();
     };
     Value zero = constant(0.0f), levels = constant(127.0f), one = constant(1.0f),
           magic = constant(0x1.8p23f);
-    linalg::FillOp::create(b, zero, scaleRows);
-    byRows(linalg::GenericOp::create(
+    auto fill = linalg::FillOp::create(b, zero, scaleRows);
+    auto scalesGeneric = linalg::GenericOp::create(
         b, TypeRange{}, ValueRange{xBlocks}, ValueRange{scaleRows},
         ArrayRef<AffineMap>{element, perBlock},
         {utils::IteratorType::parallel, utils::IteratorType::parallel,
          utils::IteratorType::reduction},
         [&](OpBuilder &nested, Location loc, ValueRange args) {
           ImplicitLocOpBuilder nb(loc, nested);
-          Value share = arith::DivFOp::create(nb, math::AbsFOp::create(nb, args[0]), levels);
-          linalg::YieldOp::create(nb, ValueRange{arith::MaximumFOp::create(nb, args[1], share)});
-        }));
-    auto last = linalg::GenericOp::create(
+          Value magnitude = math::AbsFOp::create(nb, args[0]);
+          linalg::YieldOp::create(nb,
+                                  ValueRange{arith::MaximumFOp::create(nb, args[1], magnitude)});
+        });
+    mark(scalesGeneric);
+    auto scaleShares = linalg::GenericOp::create(
+        b, TypeRange{}, ValueRange{}, ValueRange{scaleRows},
+        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(2, ctx)},
+        SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+        [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          linalg::YieldOp::create(nb, ValueRange{arith::DivFOp::create(nb, args[0], levels)});
+        });
+    mark(scaleShares);
+    auto quantaGeneric = linalg::GenericOp::create(
         b, TypeRange{}, ValueRange{xBlocks, scaleRows}, ValueRange{quantaBlocks},
         ArrayRef<AffineMap>{element, perBlock, element},
         SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
@@ -365,12 +430,8 @@ struct PrequantizeActivationsPass
               arith::SubFOp::create(nb, arith::AddFOp::create(nb, scaled, magic), magic);
           linalg::YieldOp::create(nb, ValueRange{arith::FPToSIOp::create(nb, i8, rounded)});
         });
-    byRows(last);
-
-    auto [quanta, scales] = contractionViews(b, xType, candidate.blockDims, quantaRows, scaleRows);
-    for (Operation *made = first; made != last->getNextNode(); made = made->getNextNode())
-      quantizationOps.insert(made);
-    return {quanta, scales, first, last};
+    mark(quantaGeneric);
+    return {fill, quantaGeneric};
   }
 
   SmallVector<std::pair<Value, QuantizedX>> quantizedOf; // x and its quantisation

@@ -28,6 +28,10 @@ constexpr StringLiteral kParallelDimAttr = "g4.parallel_dim";
 /// Optional on such a generic: its own fewest iterations per task (attention splits its
 /// few heads one per task; each is a whole contraction).
 constexpr StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
+/// Optional on such a generic: split only as a later member of a run, in the run's tasks;
+/// outside one it stays serial. Quantising decode's x is a few microseconds of serial
+/// work after the run that produced x, but too little for a dispatch of its own.
+constexpr StringLiteral kSplitOnlyInRunAttr = "g4.split_only_in_run";
 
 /// The operand of `generic` that loop `dim` indexes first, and at which position.
 std::pair<unsigned, unsigned> operandIndexedBy(linalg::GenericOp generic, unsigned dim) {
@@ -97,10 +101,10 @@ std::pair<int64_t, int64_t> taskPart(int64_t t, int64_t n, int64_t tasks) {
 /// Consecutive splittable ops of one block (only ops without memory effects between)
 /// that run as one dispatch: each task runs all of them, in order, on its slice. That
 /// is only sound when a task reads back nothing that another task wrote, so every
-/// buffer the run writes is an arena view that no task reaches outside its own part
-/// of, and it overlaps no other buffer the run touches. Decode attention's dozen steps
-/// over 8 heads (scores, mask, max, exp, sums, P·V) were a dozen dispatches of about
-/// 1 µs of work each.
+/// buffer the run writes is an arena view or a stack buffer that no task reaches
+/// outside its own part of, and it overlaps no other buffer the run touches. Decode attention's
+/// dozen steps over 8 heads (scores, mask, max, exp, sums, P·V) were a dozen dispatches of about 1
+/// µs of work each.
 class SplitRun {
 public:
   explicit SplitRun(int64_t taskCount) : taskCount(taskCount) {}
@@ -217,9 +221,9 @@ private:
       if (access.writes)
         writtenRoots.insert(access.root);
     for (Value root : writtenRoots) {
-      // A written buffer: an arena view...
-      std::optional<std::pair<int64_t, int64_t>> bytes = arenaBytes(root);
-      if (!bytes)
+      // A written buffer: an arena view, or a stack buffer of the kernel (its frame
+      // outlives the dispatch)...
+      if (!arenaBytes(root) && !root.getDefiningOp<memref::AllocaOp>())
         return false;
       // ...that every access slices the same way (the same view, up to subviews that
       // keep the split dimension whole, along the same dimension), so that tasks touch
@@ -278,7 +282,7 @@ private:
         if (other.root == root)
           continue;
         // ...and that overlaps no other buffer of the run.
-        if (!apartFromArenaView(root, other.root))
+        if (!buffersApart(root, other.root))
           return false;
       }
     }
@@ -351,8 +355,8 @@ void emitSlicedGeneric(ImplicitLocOpBuilder &b, linalg::GenericOp generic, unsig
     auto global = arith::AddIOp::create(after, index.getLoc(), index, begin);
     index.getResult().replaceAllUsesExcept(global, global);
   });
-  clone->removeAttr(kParallelDimAttr);
-  clone->removeAttr(kMinTaskSizeAttr);
+  for (StringRef name : {kParallelDimAttr, kMinTaskSizeAttr, kSplitOnlyInRunAttr})
+    clone->removeAttr(name);
 }
 
 /// The task's rows of an N-row loop: [chunk*N/tasks, (chunk+1)*N/tasks).
@@ -479,6 +483,17 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
       if (generic && generic->hasAttr(kParallelDimAttr) && generic.hasPureBufferSemantics()) {
         unsigned dim = unsigned(generic->getAttrOfType<IntegerAttr>(kParallelDimAttr).getInt());
         int64_t trip = generic.getStaticLoopRanges()[dim];
+        if (generic->hasAttr(kSplitOnlyInRunAttr)) {
+          // It joins the open run, in the run's tasks, or stays serial.
+          if (mergeRuns && run && !ShapedType::isDynamic(trip) &&
+              passedScalars(generic).has_value() && run->tryAddGeneric(generic, dim, trip))
+            continue;
+          finishRun();
+          leadingFills.clear();
+          for (StringRef name : {kParallelDimAttr, kMinTaskSizeAttr, kSplitOnlyInRunAttr})
+            generic->removeAttr(name);
+          continue;
+        }
         int64_t minSize = minSizeOf(generic);
         bool joinable = mergeRuns && !ShapedType::isDynamic(trip) && trip >= 2 * minSize &&
                         passedScalars(generic).has_value();

@@ -23,6 +23,10 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     a contraction's zeroed accumulator is then cleared in parallel and in the cache of
     the core that accumulates into it. It stays when loop `d` does not index the init or
     an input reads the init.
+    A generic also marked `g4.split_only_in_run` (g4-prequantize-activations' decode
+    quantisation) never starts a dispatch: it joins the run open before it, split into
+    that run's tasks whatever its own trip count, when the run's rules below admit it;
+    else it stays serial in the kernel, unmarked.
     A static trip count N splits into min(`max-tasks`, N / `min-task-size`) tasks, and
     not at all below 2 * `min-task-size`; a dynamic N into max(1, min(`max-tasks`,
     N / `min-task-size`)) tasks computed where the loop was. Either count depends on N
@@ -33,7 +37,8 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     count share one dispatch, called where the last of them was: each task runs all of
     them in order, each on its part of its own loop. Only when no task can read what
     another wrote: every buffer the run writes is a `memref.view` of the arena with a
-    constant shift and static shape that overlaps no other arena view the run uses,
+    constant shift and static shape that overlaps no other arena view the run uses, or
+    a `memref.alloca` of the kernel (its frame outlives the dispatch),
     and every access to it either slices the same view (up to subviews that keep that
     dimension whole) along the same dimension, or reaches per task a byte range of the
     arena that no other task writes. A fill joins when a generic of the run slices its

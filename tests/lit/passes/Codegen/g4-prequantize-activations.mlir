@@ -7,7 +7,7 @@
 // the fill of gate's accumulator (so the fill stays next to its contraction); both
 // contractions then read the quanta and scales, their body computing q * d for x.
 // With a 71-byte budget x goes to scratch instead (as an MoE expert's chunk of tokens
-// does): static buffers, filled by the two row-parallel generics. Off, nothing changes.
+// does): static buffers, filled by the row-parallel generics. Off, nothing changes.
 #x = affine_map<(m, t, r, b, s, h, i) -> (m, b, s, h, i)>
 #w = affine_map<(m, t, r, b, s, h, i) -> (t, b, 16 + s * 32 + r * 4 + i)>
 #s = affine_map<(m, t, r, b, s, h, i) -> (t, b, r * 2)>
@@ -50,6 +50,10 @@
 // SMALL:         %[[D:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x2xf32>
 // SMALL:         linalg.generic
 // SMALL-SAME:        outs(%[[D]] : memref<1x2xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
+// SMALL:         linalg.generic
+// SMALL-SAME:        outs(%[[D]] : memref<1x2xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
+// SMALL-NEXT:    ^bb0
+// SMALL-NEXT:      arith.divf
 // SMALL:         linalg.generic
 // SMALL-SAME:        outs(%{{.+}} : memref<1x2x32xi8>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
 // SMALL:         %[[Q:.+]] = memref.expand_shape %[[QROWS]]
@@ -183,9 +187,93 @@ func.func private @banded(%x: memref<1x128xf32>, %w: memref<1x2x2x544xi8>, %y: m
 
 // -----
 
+// Decode's x made by a generic that g4-outline-parallel-tasks splits (the gated GELU):
+// quantised by the fill and the three generics into the stack buffers, each split by
+// blocks (dim 1) and only in the run of the generic that made x, so the tasks that wrote
+// x quantise it. A producer whose split loop has one iteration (decode's row) gets the
+// loop.
+#x = affine_map<(m, t, r, b, s, h, i) -> (m, b, s, h, i)>
+#w = affine_map<(m, t, r, b, s, h, i) -> (t, b, 16 + s * 32 + r * 4 + i)>
+#s = affine_map<(m, t, r, b, s, h, i) -> (t, b, r * 2)>
+#y = affine_map<(m, t, r, b, s, h, i) -> (m, t, r)>
+#e = affine_map<(m, f) -> (m, f)>
+// CHECK-LABEL: func.func private @made_by_tasks(
+// CHECK:         %[[QROWS:.+]] = memref.alloca() {alignment = 32 : i64} : memref<1x64xi8>
+// CHECK:         %[[D:.+]] = memref.alloca() : memref<1x2xf32>
+// CHECK:         %[[X:.+]] = memref.view
+// CHECK:         linalg.generic
+// CHECK-SAME:        outs(%[[X]] : memref<1x64xf32>) attrs = {g4.parallel_dim = 1 : i64}
+// CHECK-NOT:     scf.for
+// CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%[[D]] : memref<1x2xf32>)
+// CHECK:         linalg.generic
+// CHECK-SAME:        outs(%[[D]] : memref<1x2xf32>) attrs = {g4.parallel_dim = 1 : i64, g4.split_only_in_run}
+// CHECK:           arith.maximumf
+// CHECK:         linalg.generic
+// CHECK-SAME:        outs(%[[D]] : memref<1x2xf32>) attrs = {g4.parallel_dim = 1 : i64, g4.split_only_in_run}
+// CHECK:           arith.divf
+// CHECK:         linalg.generic
+// CHECK-SAME:        outs(%{{.+}} : memref<1x2x32xi8>) attrs = {g4.parallel_dim = 1 : i64, g4.split_only_in_run}
+// CHECK:         linalg.generic
+// CHECK-SAME:        ins(%{{.+}}, %[[D]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xi8>, memref<1x2xf32>,
+// CHECK-LABEL: func.func private @made_by_one_row(
+// CHECK:         scf.for
+// CHECK-NOT:     g4.split_only_in_run
+func.func private @made_by_tasks(%a: memref<1x64xf32>, %w: memref<3x2x144xi8>, %arena: memref<?xi8> {g4.scratch}) {
+  %c0 = arith.constant 0 : index
+  %c256 = arith.constant 256 : index
+  %zero = arith.constant 0.0 : f32
+  %x = memref.view %arena[%c0][] : memref<?xi8> to memref<1x64xf32>
+  linalg.generic {indexing_maps = [#e, #e], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<1x64xf32>) outs(%x : memref<1x64xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.mulf %v, %v : f32
+    linalg.yield %r : f32
+  }
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 2, 4, 2, 4] : memref<1x64xf32> into memref<1x2x4x2x4xf32>
+  %y = memref.view %arena[%c256][] : memref<?xi8> to memref<1x3x8xf32>
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x3x8xf32>)
+  linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w, %w, %w : memref<1x2x4x2x4xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+      outs(%y : memref<1x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%in: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %in, %qf : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  }
+  return
+}
+func.func private @made_by_one_row(%a: memref<1x64xf32>, %w: memref<3x2x144xi8>, %arena: memref<?xi8> {g4.scratch}) {
+  %c0 = arith.constant 0 : index
+  %c256 = arith.constant 256 : index
+  %x = memref.view %arena[%c0][] : memref<?xi8> to memref<1x64xf32>
+  linalg.generic {indexing_maps = [#e, #e], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<1x64xf32>) outs(%x : memref<1x64xf32>) attrs = {g4.parallel_dim = 0 : i64} {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.mulf %v, %v : f32
+    linalg.yield %r : f32
+  }
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 2, 4, 2, 4] : memref<1x64xf32> into memref<1x2x4x2x4xf32>
+  %y = memref.view %arena[%c256][] : memref<?xi8> to memref<1x3x8xf32>
+  linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w, %w, %w : memref<1x2x4x2x4xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+      outs(%y : memref<1x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%in: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %in, %qf : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  }
+  return
+}
+
+// -----
+
 // Prefill's rows are dynamic: gate and up's x (a reshape of the kernel's argument) is
-// quantised once into two scratch buffers sized by its rows: the scales as the largest
-// |x| / 127 of each block (a max reduction), then the quanta, both split by rows
+// quantised once into two scratch buffers sized by its rows: each block's largest |x|
+// (a max reduction), divided by 127 in place, then the quanta, all split by rows
 // (g4.parallel_dim = 0). The two expand_shapes of x count as one x. Off, nothing changes.
 #x = affine_map<(m, t, r, b, s, h, i) -> (m, b, s, h, i)>
 #w = affine_map<(m, t, r, b, s, h, i) -> (t, b, 16 + s * 32 + r * 4 + i)>
@@ -193,6 +281,7 @@ func.func private @banded(%x: memref<1x128xf32>, %w: memref<1x2x2x544xi8>, %y: m
 #y = affine_map<(m, t, r, b, s, h, i) -> (m, t, r)>
 // CHECK-DAG:   #[[ELEMENT:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG:   #[[BLOCK:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG:   #[[SCALES:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-LABEL: func.func private @dynamic_rows(
 // CHECK-SAME:      %[[X:.+]]: memref<?x64xf32>, %[[W:.+]]: memref<3x2x144xi8>, %[[M:.+]]: index)
 // CHECK-NOT:     memref.alloca
@@ -204,9 +293,15 @@ func.func private @banded(%x: memref<1x128xf32>, %w: memref<1x2x2x544xi8>, %y: m
 // CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%[[D]] : memref<?x2xf32>)
 // CHECK:         linalg.generic {indexing_maps = [#[[ELEMENT]], #[[BLOCK]]], iterator_types = ["parallel", "parallel", "reduction"]}
 // CHECK-SAME:        ins(%[[XBLOCKS]] : memref<?x2x32xf32>) outs(%[[D]] : memref<?x2xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
-// CHECK:           math.absf
-// CHECK:           arith.divf
-// CHECK:           arith.maximumf
+// CHECK-NEXT:    ^bb0(%[[XI:.+]]: f32, %[[MAX:.+]]: f32):
+// CHECK-NEXT:      %[[ABS:.+]] = math.absf %[[XI]] : f32
+// CHECK-NEXT:      %[[NEW:.+]] = arith.maximumf %[[MAX]], %[[ABS]] : f32
+// CHECK-NEXT:      linalg.yield %[[NEW]] : f32
+// CHECK:         linalg.generic {indexing_maps = [#[[SCALES]]], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME:        outs(%[[D]] : memref<?x2xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
+// CHECK-NEXT:    ^bb0(%[[AMAX:.+]]: f32):
+// CHECK-NEXT:      %[[SCALE:.+]] = arith.divf %[[AMAX]], %{{.+}} : f32
+// CHECK-NEXT:      linalg.yield %[[SCALE]] : f32
 // CHECK:         linalg.generic {indexing_maps = [#[[ELEMENT]], #[[BLOCK]], #[[ELEMENT]]], iterator_types = ["parallel", "parallel", "parallel"]}
 // CHECK-SAME:        ins(%[[XBLOCKS]], %[[D]] : memref<?x2x32xf32>, memref<?x2xf32>) outs(%[[QBLOCKS]] : memref<?x2x32xi8>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
 // CHECK:           arith.fptosi %{{.+}} : f32 to i8

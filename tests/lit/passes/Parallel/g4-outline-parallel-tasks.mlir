@@ -474,6 +474,90 @@ func.func private @kernel_dynamic_shift(%shift: index, %arena: memref<?xi8> {g4.
 
 // -----
 
+// g4.split_only_in_run: decode's x quantised in the tasks that made it. The gating step
+// (192 features, 6 tasks of 32) writes an arena view; the block maxima (6 blocks of 32)
+// and the in-place division of a kernel's stack buffer join its run, one block a task
+// (task t: bytes [128 t, 128 (t + 1)) of x both times; a stack buffer outlives the
+// dispatch). The fill of the maxima joins too. One dispatch.
+#e = affine_map<(m, f) -> (m, f)>
+#blocks = affine_map<(m, b, i) -> (m, b, i)>
+#block = affine_map<(m, b, i) -> (m, b)>
+// CHECK-LABEL: func.func private @kernel_quantized_in_run(
+// CHECK:         %[[MAX:.+]] = memref.alloca() : memref<1x6xf32>
+// CHECK-NOT:     linalg.
+// CHECK:         call @kernel_quantized_in_run_parallel0(%{{.+}}, %{{.+}},
+// CHECK-NOT:     linalg.
+// CHECK:         return
+// CHECK:       func.func private @kernel_quantized_in_run_task0(
+// CHECK:         arith.constant 192 : index
+// CHECK:         linalg.generic
+// CHECK:         arith.constant 6 : index
+// CHECK:         linalg.fill
+// CHECK:         linalg.generic
+// CHECK-SAME:        iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK:         linalg.generic
+// CHECK-SAME:        iterator_types = ["parallel", "parallel"]
+// CHECK-NOT:     g4.split_only_in_run
+// CHECK:         return
+func.func private @kernel_quantized_in_run(%x: memref<1x192xf32>, %arena: memref<?xi8> {g4.scratch}, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %levels = arith.constant 127.0 : f32
+  %max = memref.alloca() : memref<1x6xf32>
+  %out = memref.view %arena[%c0][] : memref<?xi8> to memref<1x192xf32>
+  linalg.generic {indexing_maps = [#e, #e], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<1x192xf32>) outs(%out : memref<1x192xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.mulf %v, %v : f32
+    linalg.yield %r : f32
+  }
+  %blocks = memref.expand_shape %out [[0], [1, 2]] output_shape [1, 6, 32] : memref<1x192xf32> into memref<1x6x32xf32>
+  linalg.fill ins(%zero : f32) outs(%max : memref<1x6xf32>)
+  linalg.generic {indexing_maps = [#blocks, #block], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%blocks : memref<1x6x32xf32>) outs(%max : memref<1x6xf32>) attrs = {g4.parallel_dim = 1 : i64, g4.split_only_in_run} {
+  ^bb0(%v: f32, %m: f32):
+    %a = math.absf %v : f32
+    %r = arith.maximumf %m, %a : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [#e], iterator_types = ["parallel", "parallel"]}
+      outs(%max : memref<1x6xf32>) attrs = {g4.parallel_dim = 1 : i64, g4.split_only_in_run} {
+  ^bb0(%m: f32):
+    %d = arith.divf %m, %levels : f32
+    linalg.yield %d : f32
+  }
+  return
+}
+
+// -----
+
+// Without a run to join (x is the kernel's argument, made by no task), a
+// g4.split_only_in_run generic stays in the kernel, serial and unmarked: it does not
+// start a dispatch of its own.
+#blocks = affine_map<(m, b, i) -> (m, b, i)>
+#block = affine_map<(m, b, i) -> (m, b)>
+// CHECK-LABEL: func.func private @kernel_no_run_to_join(
+// CHECK-NOT:     call
+// CHECK:         linalg.generic
+// CHECK-NOT:     g4.
+// CHECK-SAME:    {
+// CHECK-NOT:     call
+// CHECK:         return
+// CHECK-NOT:     func.func private @kernel_no_run_to_join_task
+func.func private @kernel_no_run_to_join(%x: memref<1x6x32xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %max = memref.alloca() : memref<1x6xf32>
+  linalg.generic {indexing_maps = [#blocks, #block], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x : memref<1x6x32xf32>) outs(%max : memref<1x6xf32>) attrs = {g4.parallel_dim = 1 : i64, g4.split_only_in_run} {
+  ^bb0(%v: f32, %m: f32):
+    %a = math.absf %v : f32
+    %r = arith.maximumf %m, %a : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
 // merge-runs=false: every splittable op gets its own dispatch, as before runs existed.
 // RUN: g4-opt %s --split-input-file --g4-outline-parallel-tasks=merge-runs=false | FileCheck %s --check-prefix=SINGLE
 #x = affine_map<(m, n, k) -> (m, k)>
