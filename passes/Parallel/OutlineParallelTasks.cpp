@@ -503,7 +503,7 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
           work.push_back(generic);
           continue;
         }
-        int64_t taskCount = std::min<int64_t>(maxTasks, trip / minSize);
+        int64_t taskCount = staticTaskCount(trip, minSize);
         if (run && (run->getTaskCount() != taskCount || !run->tryAddGeneric(generic, dim, trip)))
           finishRun();
         if (!run) {
@@ -672,19 +672,29 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     generic.erase();
   }
 
-  /// min(max-tasks, N / minSize) tasks, at least one: a constant when N is static, else
-  /// computed from the operand's size where the loop runs. Either way it depends on N
-  /// alone, never on the thread count.
+  /// min(max-tasks, N / minSize) tasks for a static N of at least 2 * minSize, rounded
+  /// down to an even count with `even-task-counts`.
+  int64_t staticTaskCount(int64_t trip, int64_t minSize) {
+    int64_t count = std::min<int64_t>(maxTasks, trip / minSize);
+    return evenTaskCounts && count > 1 ? count & ~int64_t(1) : count;
+  }
+
+  /// min(max-tasks, N / minSize) tasks (rounded down to even with `even-task-counts`),
+  /// at least one: a constant when N is static, else computed from the operand's size
+  /// where the loop runs. Either way it depends on N alone, never on the thread count.
   Value taskCount(OpBuilder &b, linalg::GenericOp generic, unsigned dim, int64_t trip,
                   int64_t minSize) {
     Location loc = generic.getLoc();
     if (!ShapedType::isDynamic(trip))
-      return arith::ConstantIndexOp::create(b, loc, std::min<int64_t>(maxTasks, trip / minSize));
+      return arith::ConstantIndexOp::create(b, loc, staticTaskCount(trip, minSize));
     auto [operand, position] = operandIndexedBy(generic, dim);
     Value n = memref::DimOp::create(b, loc, generic->getOperand(operand), position);
     Value count =
         arith::DivUIOp::create(b, loc, n, arith::ConstantIndexOp::create(b, loc, minSize));
     count = arith::MinUIOp::create(b, loc, count, arith::ConstantIndexOp::create(b, loc, maxTasks));
+    if (evenTaskCounts)
+      count =
+          arith::AndIOp::create(b, loc, count, arith::ConstantIndexOp::create(b, loc, ~int64_t(1)));
     return arith::MaxUIOp::create(b, loc, count, arith::ConstantIndexOp::create(b, loc, 1));
   }
 };

@@ -29,9 +29,12 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     else it stays serial in the kernel, unmarked.
     A static trip count N splits into min(`max-tasks`, N / `min-task-size`) tasks, and
     not at all below 2 * `min-task-size`; a dynamic N into max(1, min(`max-tasks`,
-    N / `min-task-size`)) tasks computed where the loop was. Either count depends on N
-    alone, and tasks write disjoint parts of the output, so results do not depend on the
-    number of threads.
+    N / `min-task-size`)) tasks computed where the loop was. With `even-task-counts`
+    (the default) a count above one is rounded down to an even number: an odd count of
+    equal tasks leaves one core of two idle for a task at the end (an MoE expert's
+    gate and up projections were 5 tasks, 2 of 3 a core for the other). Either count
+    depends on N alone, and tasks write disjoint parts of the output, so results do not
+    depend on the number of threads.
     With `merge-runs`, consecutive such generics of one block (only ops without memory
     effects between, and constant fills) with static trip counts and the same task
     count share one dispatch, called where the last of them was: each task runs all of
@@ -50,6 +53,8 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
            "fewest iterations of the split loop per task">,
     Option<"maxTasks", "max-tasks", "int64_t", /*default=*/"16",
            "most tasks one loop is split into">,
+    Option<"evenTaskCounts", "even-task-counts", "bool", /*default=*/"true",
+           "round a task count above one down to an even number">,
     Option<"mergeRuns", "merge-runs", "bool", /*default=*/"true",
            "run consecutive splittable loops that slice their buffers alike as one dispatch">
   ];

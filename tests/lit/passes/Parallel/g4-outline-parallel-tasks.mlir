@@ -33,6 +33,33 @@ func.func private @kernel_mlp(%x: memref<?x96xf32>, %w: memref<192x96xbf16>, %y:
 
 // -----
 
+// 160 output features: 160 / 32 = 5 tasks would leave one of two cores idle for the
+// last task, so the count is rounded down to 4 (40 rows a task). Without
+// even-task-counts, 5.
+// RUN: g4-opt %s --split-input-file --g4-outline-parallel-tasks=even-task-counts=false | FileCheck %s --check-prefix=ODD
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func private @kernel_odd(
+// CHECK:         %[[TASKS:.+]] = arith.constant 4 : index
+// CHECK:         call @kernel_odd_parallel0(%{{.+}}, %[[TASKS]],
+// ODD-LABEL:   func.func private @kernel_odd(
+// ODD:           %[[TASKS:.+]] = arith.constant 5 : index
+// ODD:           call @kernel_odd_parallel0(%{{.+}}, %[[TASKS]],
+func.func private @kernel_odd(%x: memref<?x96xf32>, %w: memref<160x96xbf16>, %y: memref<?x160xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<?x96xf32>, memref<160x96xbf16>) outs(%y : memref<?x160xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Too few iterations to split (32 < 2 * min-task-size): the loop stays, unmarked.
 #x = affine_map<(m, n, k) -> (m, k)>
 #w = affine_map<(m, n, k) -> (n, k)>
@@ -105,8 +132,8 @@ func.func private @kernel_scores(%q: memref<?x1x8x64xf32>, %keys: memref<?x1x64x
 // -----
 
 // A loop of dynamic length (attention's query rows, T * G) is split too: the kernel
-// computes max(1, min(max-tasks = 16, N / 4)) tasks from the operand's size, a function
-// of N alone, and each task reads N back from its operand. A scalar the body reads from
+// computes max(1, min(max-tasks = 16, N / 4) rounded down to even) tasks from the
+// operand's size, a function of N alone, and each task reads N back from its operand. A scalar the body reads from
 // the kernel (the start position of a mask) travels as an extra argument after the
 // operands; the constant it uses is rebuilt in the task. The body's linalg.index of the
 // split loop counts rows of the task's subview, so the task adds its first row back.
@@ -115,7 +142,9 @@ func.func private @kernel_scores(%q: memref<?x1x8x64xf32>, %keys: memref<?x1x64x
 // CHECK:         %[[N:.+]] = memref.dim %[[S]], %{{.+}} : memref<2x?x?xf32>
 // CHECK:         %[[PER:.+]] = arith.divui %[[N]], %{{.+}} : index
 // CHECK:         %[[MOST:.+]] = arith.minui %[[PER]], %{{.+}} : index
-// CHECK:         %[[TASKS:.+]] = arith.maxui %[[MOST]], %{{.+}} : index
+// CHECK:         %[[NOT_ONE:.+]] = arith.constant -2 : index
+// CHECK:         %[[EVEN:.+]] = arith.andi %[[MOST]], %[[NOT_ONE]] : index
+// CHECK:         %[[TASKS:.+]] = arith.maxui %[[EVEN]], %{{.+}} : index
 // CHECK:         call @kernel_mask_parallel0(%[[P]], %[[TASKS]], %[[S]], %[[START]]) : (!llvm.ptr, index, memref<2x?x?xf32>, index) -> ()
 // CHECK-NOT:     linalg.generic
 // CHECK:       func.func private @kernel_mask_task0(%[[C:.+]]: index, %[[K:.+]]: index, %[[TS:.+]]: memref<2x?x?xf32>, %[[TSTART:.+]]: index)
