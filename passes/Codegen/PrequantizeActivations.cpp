@@ -308,9 +308,7 @@ struct PrequantizeActivationsPass
             generic->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
             generic->setAttr(kSplitOnlyInRunAttr, b.getUnitAttr());
           });
-      for (Operation *made = first; made != last->getNextNode(); made = made->getNextNode())
-        quantizationOps.insert(made);
-      return {quanta, scales, first, last};
+      return remember({quanta, scales, first, last});
     }
     Value flat = memref::CollapseShapeOp::create(
         b, x, SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
@@ -329,8 +327,7 @@ struct PrequantizeActivationsPass
           ValueRange{row, arith::MulIOp::create(b, blk, arith::ConstantIndexOp::create(b, 32))});
       memref::StoreOp::create(b, d, scaleRows, ValueRange{row, blk});
     }
-    quantizationOps.insert(loop);
-    return {quanta, scales, loop, loop};
+    return remember({quanta, scales, loop, loop});
   }
 
   /// Scratch buffers (g4-plan-scratch places them) for x's quanta and scales, filled at
@@ -353,16 +350,21 @@ struct PrequantizeActivationsPass
     Value scaleRows = memref::AllocOp::create(
         b, MemRefType::get({rowCount, blocks}, b.getF32Type()), rows, b.getI64IntegerAttr(64));
     // Tasks of at least 4 rows: an expert's chunk of 32 tokens still splits in 8.
-    auto [fill, last] =
+    Operation *last =
         emitQuantizeGenerics(b, x, quantaRows, scaleRows, [&](linalg::GenericOp generic) {
           generic->setAttr(kParallelDimAttr, b.getI64IntegerAttr(0));
           generic->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(4));
-        });
-    (void)fill;
+        }).second;
     auto [quanta, scales] = contractionViews(b, xType, candidate.blockDims, quantaRows, scaleRows);
-    for (Operation *made = first; made != last->getNextNode(); made = made->getNextNode())
+    return remember({quanta, scales, first, last});
+  }
+
+  /// Records the ops `quantized.first` ... `quantized.last` as quantisation work.
+  QuantizedX remember(QuantizedX quantized) {
+    for (Operation *made = quantized.first; made != quantized.last->getNextNode();
+         made = made->getNextNode())
       quantizationOps.insert(made);
-    return {quanta, scales, first, last};
+    return quantized;
   }
 
   /// At b's insertion point: x [M, ...] quantised into quantaRows [M, K] i8 and scaleRows

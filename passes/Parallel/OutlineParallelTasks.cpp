@@ -102,9 +102,9 @@ std::pair<int64_t, int64_t> taskPart(int64_t t, int64_t n, int64_t tasks) {
 /// that run as one dispatch: each task runs all of them, in order, on its slice. That
 /// is only sound when a task reads back nothing that another task wrote, so every
 /// buffer the run writes is an arena view or a stack buffer that no task reaches
-/// outside its own part of, and it overlaps no other buffer the run touches. Decode attention's
-/// dozen steps over 8 heads (scores, mask, max, exp, sums, P·V) were a dozen dispatches of about 1
-/// µs of work each.
+/// outside its own part of, and it overlaps no other buffer the run touches. Decode
+/// attention's dozen steps over 8 heads (scores, mask, max, exp, sums, P·V) were a dozen
+/// dispatches of about 1 µs of work each.
 class SplitRun {
 public:
   explicit SplitRun(int64_t taskCount) : taskCount(taskCount) {}
