@@ -41,14 +41,15 @@ def VectorizeRowReductionsPass : Pass<"g4-vectorize-row-reductions", "::mlir::Mo
   let summary = "Reduces each row of a reassociable row reduction in vector lanes";
   let description = [{
     Runs on buffers, after g4-outline-parallel-tasks. A `linalg.generic` computing
-    `y[i...] = combine(y[i...], f(x[i..., k]))` over its last loop (f32, identity maps, a
-    static width that is a multiple of `lanes`, unit innermost stride, combine an
-    `arith.addf` with `reassoc` or an `arith.maximumf` (exact in any order), f
-    element-wise in x and values from above) becomes a loop over the rows whose body
-    combines the row in `lanes` vector lanes carried in registers (lane l takes k = l,
-    l + lanes, ... in order), then reduces the lanes once and combines the result with
-    y. The scales of g4-prequantize-activations (each block's largest |x| / 127) are
-    such a maximum. RMSNorm's sum of squares is such a reduction: scalar, it stored its accumulator
+    `y[i...] = combine(y[i...], f(x[i..., k]))` over its last loop (f32, or integers,
+    identity maps, a static width that is a multiple of `lanes`, unit innermost stride,
+    combine an `arith.addf` with `reassoc`, an `arith.maximumf` or an integer
+    `arith.addi` (both exact in any order), f element-wise in x and values from above)
+    becomes a loop over the rows whose body combines the row in `lanes` vector lanes
+    carried in registers (lane l takes k = l, l + lanes, ... in order), then reduces the
+    lanes once and combines the result with y. The scales of g4-prequantize-activations
+    (each block's largest |x| / 127) are such a maximum, its offset corrections (each
+    block's sum of -offset * q, i8 into i32) such an integer sum. RMSNorm's sum of squares is such a reduction: scalar, it stored its accumulator
     after every element (LLVM cannot prove the scratch it lives in does not alias the
     row), 2.2 us for 1536 elements, 51 times in a decode step, all on one thread.
     Every row gets the same operations whatever the batch or task, so decode, prefill
@@ -56,7 +57,7 @@ def VectorizeRowReductionsPass : Pass<"g4-vectorize-row-reductions", "::mlir::Mo
   }];
   let options = [
     Option<"lanes", "lanes", "int64_t", /*default=*/"8",
-           "f32 lanes of the partial sums (a multiple of the target's vector width)">
+           "lanes of the partial sums (a multiple of the target's vector width)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
@@ -69,17 +70,20 @@ def PrequantizeActivationsPass : Pass<"g4-prequantize-activations", "::mlir::Mod
     (`g4.packed_format` = `q8_0x8` or `q4_0x8`) on an f32 x becomes two steps: x
     quantised to int8 with one f32 scale per 32 (q8_0's rule, rounding to nearest even:
     g4-vectorize-contractions' own), then the contraction on the quanta and scales:
-    inputs (quanta in x's shape, scales in x's shape without the block's inner dims, w,
-    w, w), the body computing `sitofp(q) * d` where it read x.
+    inputs (quanta in x's shape, scales and offset corrections in x's shape without the
+    block's inner dims, w, w, w), the body computing `sitofp(q) * d` where it read x.
+    Each block's offset correction, `-offset * sum(q)` (the weights' stored offset: q4
+    8, q8 128), is what the kernel's integer dot starts from; derived here once instead
+    of in every task (E2B-shaped q4: pp512 +5% at two threads, decode +1.3%).
 
-    - **Static rows within `max-stack-bytes` quantised (decode)**: two stack buffers at
+    - **Static rows within `max-stack-bytes` quantised (decode)**: three stack buffers at
       the function's entry, filled by a loop; or, when x was just written by a generic
       marked `g4.parallel_dim` whose split loop has more than one iteration (the gated
       GELU, attention's heads), by the generics below split by blocks
       (`g4.parallel_dim = 1`) with `g4.split_only_in_run`: g4-outline-parallel-tasks
       runs them in the tasks of that generic's run, so the cores that wrote x quantise
       it, or else leaves them serial.
-    - **Otherwise, with `scratch`**: two scratch buffers (`memref.alloc`, sized by x's
+    - **Otherwise, with `scratch`**: three scratch buffers (`memref.alloc`, sized by x's
       rows when those are dynamic; g4-plan-scratch then places them) filled by generics
       marked `g4.parallel_dim = 0` (at least 4 rows a task), which
       g4-outline-parallel-tasks splits by rows. This takes prefill's rows and an MoE
@@ -90,7 +94,8 @@ def PrequantizeActivationsPass : Pass<"g4-prequantize-activations", "::mlir::Mod
     The generics: a fill of the scales with 0; each block's largest `|x|` (a max
     reduction over [M, K/32, 32], vectorised by g4-vectorize-row-reductions); that
     divided by 127 in place (correctly rounded division is monotonic, so this is the
-    loop's `max |x| / 127`); then the quanta, element-wise.
+    loop's `max |x| / 127`); the quanta, element-wise; a fill of the corrections with 0
+    and their integer sums over each block's quanta (vectorised likewise).
 
     Without it every task of the split contraction quantised all of x again (16 tasks
     of a decode projection, 1,536 to 12,288 inputs each): E2B-shaped q4 decode gains
@@ -99,12 +104,14 @@ def PrequantizeActivationsPass : Pass<"g4-prequantize-activations", "::mlir::Mod
     between them may write x's bytes. The quantisation goes before the fills and view
     ops that precede the contraction (after x's definition), so it stays out of the
     runs of g4-outline-parallel-tasks. Results are bit-identical: the kernel reads the
-    quanta and scales it computed itself before. `max-stack-bytes=0 scratch=false`
-    leaves every contraction as it is (the driver's `--packed-activations=f32`).
+    quanta, scales and corrections it computed itself before.
+    `max-stack-bytes=0 scratch=false` leaves every contraction as it is (the driver's
+    `--packed-activations=f32`).
   }];
   let options = [
     Option<"maxStackBytes", "max-stack-bytes", "int64_t", /*default=*/"65536",
-           "the largest quantised x (quanta and scales) with static rows to place on the "
+           "the largest quantised x (quanta, scales, corrections) with static rows to place "
+           "on the "
            "kernel's stack (larger ones go to scratch with `scratch`)">,
     Option<"scratch", "scratch", "bool", /*default=*/"true",
            "quantise an x that does not fit the stack budget (prefill's rows, an MoE "

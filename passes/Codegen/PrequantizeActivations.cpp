@@ -2,7 +2,8 @@
 //
 // A packed projection is split into tasks along its outputs, and each task quantised
 // all of x for its integer dot products: 16 times the same work, none of it reading
-// weights. Here x is quantised once, before the split: decode's x into stack buffers by
+// weights. Here x is quantised once, before the split, with each block's offset
+// correction (what the integer dot starts from): decode's x into stack buffers by
 // a loop; prefill's (rows known at run time, megabytes) and an MoE expert's chunk of
 // tokens into scratch buffers, by row-parallel generics that
 // g4-outline-parallel-tasks splits like any other.
@@ -47,6 +48,7 @@ struct Candidate {
   linalg::GenericOp op;
   int64_t rows, inputs; // M (ShapedType::kDynamic for prefill) and K of x as [M, K]
   unsigned blockDims;
+  int32_t weightOffset; // of the stored weights: the offset corrections depend on it
   bool inScratch;
 };
 
@@ -96,39 +98,50 @@ std::optional<Candidate> matchCandidate(linalg::GenericOp op, int64_t maxStackBy
   if (block != 32)
     return std::nullopt;
   const int64_t rows = xType.getDimSize(0);
-  // The quanta (a byte each) and one f32 scale per block.
+  // The quanta (a byte each), one f32 scale and one i32 offset correction per block.
   const bool onStack = !ShapedType::isDynamic(rows) && rows >= 1 &&
-                       rows * inputs + rows * (inputs / 32) * 4 <= maxStackBytes;
+                       rows * inputs + rows * (inputs / 32) * 8 <= maxStackBytes;
   if (!onStack && (!scratch || (ShapedType::isDynamic(rows) && !rowsSizeScratch(op, x))))
     return std::nullopt;
-  return Candidate{op, rows, inputs, blockDims, !onStack};
+  return Candidate{op, rows, inputs, blockDims, storedWeightOffset(blockDims == 3), !onStack};
 }
 
-/// The contraction's views of the quanta rows [M, K] and scale rows [M, K/32]: the quanta
-/// in x's shape, the scales in x's shape without the block's `blockDims` dims (a banded
-/// x's [M, panels, blocks]).
-std::pair<Value, Value> contractionViews(ImplicitLocOpBuilder &b, MemRefType xType,
-                                         unsigned blockDims, Value quantaRows, Value scaleRows) {
-  Value quanta =
-      memref::ExpandShapeOp::create(b, SmallVector<int64_t>(xType.getShape()), quantaRows,
-                                    SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
-  ArrayRef<int64_t> scaleShape = xType.getShape().drop_back(blockDims);
-  if (scaleShape.size() <= 2)
-    return {quanta, scaleRows};
-  ReassociationIndices inner;
-  for (int64_t dim = 1; dim < static_cast<int64_t>(scaleShape.size()); ++dim)
-    inner.push_back(dim);
-  Value scales = memref::ExpandShapeOp::create(b, SmallVector<int64_t>(scaleShape), scaleRows,
-                                               SmallVector<ReassociationIndices>{{0}, inner});
-  return {quanta, scales};
-}
+/// x quantised: the quanta rows [M, K] i8, and per block the scale rows [M, K/32] f32
+/// and the offset correction rows [M, K/32] i32 (`-offset * sum(q)`, which the kernel's
+/// integer dot starts from: derived once here, not in each of its tasks).
+struct QuantizedRows {
+  Value quanta, scales, offsetCorrections;
+};
 
-/// x quantised: quanta [M, K] i8 and scales [M, K/32] f32 and their views in the
-/// contraction's shapes, filled by the ops `first` ... `last` of one block.
+/// x quantised, in the contraction's shapes: the quanta in x's shape, the scales and
+/// corrections in x's shape without the block's dims (a banded x's [M, panels,
+/// blocks]); filled by the ops `first` ... `last` of one block, for weights stored with
+/// `weightOffset`.
 struct QuantizedX {
-  Value quanta, scales;
+  Value quanta, scales, offsetCorrections;
+  int32_t weightOffset;
   Operation *first, *last;
 };
+
+/// The contraction's views of `rows` (see QuantizedX).
+QuantizedX contractionViews(ImplicitLocOpBuilder &b, MemRefType xType, unsigned blockDims,
+                            const QuantizedRows &rows) {
+  Value quanta =
+      memref::ExpandShapeOp::create(b, SmallVector<int64_t>(xType.getShape()), rows.quanta,
+                                    SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
+  ArrayRef<int64_t> blockShape = xType.getShape().drop_back(blockDims);
+  auto perBlockView = [&](Value perBlock) -> Value {
+    if (blockShape.size() <= 2)
+      return perBlock;
+    ReassociationIndices inner;
+    for (int64_t dim = 1; dim < static_cast<int64_t>(blockShape.size()); ++dim)
+      inner.push_back(dim);
+    return memref::ExpandShapeOp::create(b, SmallVector<int64_t>(blockShape), perBlock,
+                                         SmallVector<ReassociationIndices>{{0}, inner});
+  };
+  return {quanta, perBlockView(rows.scales), perBlockView(rows.offsetCorrections), 0, nullptr,
+          nullptr};
+}
 
 /// Whether `op` may write bytes of the buffer rooted at `root`: a linalg op whose inits
 /// may overlap it, or any other op with a write (or free) it does not pin to a buffer
@@ -242,34 +255,36 @@ struct PrequantizeActivationsPass
     linalg::GenericOp op = candidate.op;
     Value x = op.getDpsInputs()[0];
     auto found = llvm::find_if(quantizedOf, [&](const std::pair<Value, QuantizedX> &earlier) {
-      return sameView(earlier.first, x) && stillValid(earlier.second, op, x);
+      return sameView(earlier.first, x) && earlier.second.weightOffset == candidate.weightOffset &&
+             stillValid(earlier.second, op, x);
     });
     QuantizedX quantized = found != quantizedOf.end() ? found->second : quantize(candidate);
     quantizedOf.emplace_back(x, quantized);
 
-    // The contraction on the quanta and scales, in x's shapes.
+    // The contraction on the quanta, scales and corrections, in x's shapes.
     ImplicitLocOpBuilder b(op.getLoc(), op);
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
     AffineMap xMap = maps[0];
-    AffineMap scalesMap =
+    AffineMap perBlockMap =
         AffineMap::get(xMap.getNumDims(), xMap.getNumSymbols(),
                        xMap.getResults().drop_back(candidate.blockDims), op.getContext());
-    SmallVector<AffineMap> newMaps{xMap, scalesMap};
+    SmallVector<AffineMap> newMaps{xMap, perBlockMap, perBlockMap};
     newMaps.append(maps.begin() + 1, maps.end());
-    SmallVector<Value> inputs{quantized.quanta, quantized.scales};
+    SmallVector<Value> inputs{quantized.quanta, quantized.scales, quantized.offsetCorrections};
     llvm::append_range(inputs, ArrayRef<Value>(op.getDpsInputs()).drop_front());
     Block &body = op.getRegion().front();
     auto generic = linalg::GenericOp::create(
         b, TypeRange{}, inputs, op.getDpsInits(), newMaps, op.getIteratorTypesArray(),
         [&](OpBuilder &nested, Location loc, ValueRange args) {
-          // x = q * d: exactly what the integer kernel computes per input.
+          // x = q * d: exactly what the integer kernel computes per input. The offset
+          // correction (args[2]) only serves the kernel's integer dot.
           Value x = arith::MulFOp::create(
               nested, loc, arith::SIToFPOp::create(nested, loc, nested.getF32Type(), args[0]),
               args[1]);
           IRMapping mapping;
           mapping.map(body.getArgument(0), x);
           for (unsigned i = 1; i < body.getNumArguments(); ++i)
-            mapping.map(body.getArgument(i), args[i + 1]);
+            mapping.map(body.getArgument(i), args[i + 2]);
           for (Operation &inner : body)
             nested.clone(inner, mapping);
         });
@@ -281,8 +296,8 @@ struct PrequantizeActivationsPass
     return candidate.inScratch ? quantizeIntoScratch(candidate) : quantizeOnStack(candidate);
   }
 
-  /// Stack buffers for x's quanta and scales, and the loop that fills them placed at
-  /// insertionPoint.
+  /// Stack buffers for x's quanta, scales and offset corrections, and the loop that
+  /// fills them placed at insertionPoint.
   QuantizedX quantizeOnStack(const Candidate &candidate) {
     linalg::GenericOp op = candidate.op;
     Value x = op.getDpsInputs()[0];
@@ -296,19 +311,22 @@ struct PrequantizeActivationsPass
     Value quantaRows =
         memref::AllocaOp::create(b, MemRefType::get({rows, candidate.inputs}, b.getI8Type()),
                                  ValueRange{}, ValueRange{}, b.getI64IntegerAttr(32));
-    Value scaleRows = memref::AllocaOp::create(b, MemRefType::get({rows, blocks}, b.getF32Type()));
-    auto [quanta, scales] = contractionViews(b, xType, candidate.blockDims, quantaRows, scaleRows);
+    QuantizedRows quantized{
+        quantaRows, memref::AllocaOp::create(b, MemRefType::get({rows, blocks}, b.getF32Type())),
+        memref::AllocaOp::create(b, MemRefType::get({rows, blocks}, b.getI32Type()))};
+    QuantizedX views = contractionViews(b, xType, candidate.blockDims, quantized);
+    views.weightOffset = candidate.weightOffset;
 
     Operation *point = insertionPoint(op, x);
     b.setInsertionPoint(point);
     if (madeBySplitGeneric(point, x)) {
       // By blocks, in the tasks of the run that made x (or serially, if it cannot join).
-      auto [first, last] =
-          emitQuantizeGenerics(b, x, quantaRows, scaleRows, [&](linalg::GenericOp generic) {
+      std::tie(views.first, views.last) = emitQuantizeGenerics(
+          b, x, quantized, candidate.weightOffset, [&](linalg::GenericOp generic) {
             generic->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
             generic->setAttr(kSplitOnlyInRunAttr, b.getUnitAttr());
           });
-      return remember({quanta, scales, first, last});
+      return remember(views);
     }
     Value flat = memref::CollapseShapeOp::create(
         b, x, SmallVector<ReassociationIndices>{{0}, rowDims(xType)});
@@ -325,12 +343,16 @@ struct PrequantizeActivationsPass
       vector::StoreOp::create(
           b, q, quantaRows,
           ValueRange{row, arith::MulIOp::create(b, blk, arith::ConstantIndexOp::create(b, 32))});
-      memref::StoreOp::create(b, d, scaleRows, ValueRange{row, blk});
+      memref::StoreOp::create(b, d, quantized.scales, ValueRange{row, blk});
+      memref::StoreOp::create(b, blockOffsetCorrection(b, q, candidate.weightOffset),
+                              quantized.offsetCorrections, ValueRange{row, blk});
     }
-    return remember({quanta, scales, loop, loop});
+    views.first = views.last = loop;
+    return remember(views);
   }
 
-  /// Scratch buffers (g4-plan-scratch places them) for x's quanta and scales, filled at
+  /// Scratch buffers (g4-plan-scratch places them) for x's quanta, scales and offset
+  /// corrections, filled at
   /// insertionPoint by the quantising generics over x's rows, marked for
   /// g4-outline-parallel-tasks. In a loop (an MoE expert's chunks) the buffers are
   /// allocated there, like the chunk's.
@@ -346,17 +368,24 @@ struct PrequantizeActivationsPass
       rows.push_back(memref::DimOp::create(b, x, 0));
     auto first = memref::AllocOp::create(b, MemRefType::get({rowCount, inputs}, b.getI8Type()),
                                          rows, b.getI64IntegerAttr(64));
-    Value quantaRows = first;
-    Value scaleRows = memref::AllocOp::create(
-        b, MemRefType::get({rowCount, blocks}, b.getF32Type()), rows, b.getI64IntegerAttr(64));
+    auto perBlockRows = [&](Type element) -> Value {
+      return memref::AllocOp::create(b, MemRefType::get({rowCount, blocks}, element), rows,
+                                     b.getI64IntegerAttr(64));
+    };
+    QuantizedRows quantized{first, perBlockRows(b.getF32Type()), perBlockRows(b.getI32Type())};
     // Tasks of at least 4 rows: an expert's chunk of 32 tokens still splits in 8.
     Operation *last =
-        emitQuantizeGenerics(b, x, quantaRows, scaleRows, [&](linalg::GenericOp generic) {
-          generic->setAttr(kParallelDimAttr, b.getI64IntegerAttr(0));
-          generic->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(4));
-        }).second;
-    auto [quanta, scales] = contractionViews(b, xType, candidate.blockDims, quantaRows, scaleRows);
-    return remember({quanta, scales, first, last});
+        emitQuantizeGenerics(b, x, quantized, candidate.weightOffset,
+                             [&](linalg::GenericOp generic) {
+                               generic->setAttr(kParallelDimAttr, b.getI64IntegerAttr(0));
+                               generic->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(4));
+                             })
+            .second;
+    QuantizedX views = contractionViews(b, xType, candidate.blockDims, quantized);
+    views.weightOffset = candidate.weightOffset;
+    views.first = first;
+    views.last = last;
+    return remember(views);
   }
 
   /// Records the ops `quantized.first` ... `quantized.last` as quantisation work.
@@ -367,18 +396,20 @@ struct PrequantizeActivationsPass
     return quantized;
   }
 
-  /// At b's insertion point: x [M, ...] quantised into quantaRows [M, K] i8 and scaleRows
-  /// [M, K/32] f32 by a fill and three generics, each marked by `mark`: each block's
-  /// largest |x| (a max reduction over [M, K/32, 32], vectorised by
-  /// g4-vectorize-row-reductions), that divided by 127 in place, then the quanta.
-  /// Returns the first op made (the reshapes of x come before it) and the last.
-  /// Bit for bit quantizeBlock's numbers, which divide the block's largest |x| by 127.
+  /// At b's insertion point: x [M, ...] quantised into `rows` by two fills and four
+  /// generics, each generic marked by `mark`: each block's largest |x| (a max reduction
+  /// over [M, K/32, 32], vectorised by g4-vectorize-row-reductions), that divided by 127
+  /// in place, the quanta, then each block's offset correction (a sum of -offset * q,
+  /// vectorised likewise). Returns the first op made (the reshapes of x come before it)
+  /// and the last. Bit for bit quantizeBlock's numbers, which divide the block's largest
+  /// |x| by 127, and blockOffsetCorrection's (integer sums are exact in any order).
   std::pair<Operation *, Operation *>
-  emitQuantizeGenerics(ImplicitLocOpBuilder &b, Value x, Value quantaRows, Value scaleRows,
-                       function_ref<void(linalg::GenericOp)> mark) {
+  emitQuantizeGenerics(ImplicitLocOpBuilder &b, Value x, const QuantizedRows &rows,
+                       int32_t weightOffset, function_ref<void(linalg::GenericOp)> mark) {
     auto xType = cast<MemRefType>(x.getType());
     MLIRContext *ctx = b.getContext();
-    Type i8 = b.getI8Type();
+    Type i8 = b.getI8Type(), i32 = b.getI32Type();
+    Value quantaRows = rows.quanta, scaleRows = rows.scales;
     auto scaleType = cast<MemRefType>(scaleRows.getType());
     const SmallVector<int64_t> blockShape{scaleType.getDimSize(0), scaleType.getDimSize(1), 32};
     const SmallVector<ReassociationIndices> toBlocks{{0}, {1, 2}};
@@ -433,7 +464,22 @@ struct PrequantizeActivationsPass
           linalg::YieldOp::create(nb, ValueRange{arith::FPToSIOp::create(nb, i8, rounded)});
         });
     mark(quantaGeneric);
-    return {fill, quantaGeneric};
+    linalg::FillOp::create(b, arith::ConstantIntOp::create(b, i32, 0).getResult(),
+                           rows.offsetCorrections);
+    Value negatedOffset = arith::ConstantIntOp::create(b, i32, -weightOffset);
+    auto correctionsGeneric = linalg::GenericOp::create(
+        b, TypeRange{}, ValueRange{quantaBlocks}, ValueRange{rows.offsetCorrections},
+        ArrayRef<AffineMap>{element, perBlock},
+        {utils::IteratorType::parallel, utils::IteratorType::parallel,
+         utils::IteratorType::reduction},
+        [&](OpBuilder &nested, Location loc, ValueRange args) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          Value term =
+              arith::MulIOp::create(nb, arith::ExtSIOp::create(nb, i32, args[0]), negatedOffset);
+          linalg::YieldOp::create(nb, ValueRange{arith::AddIOp::create(nb, args[1], term)});
+        });
+    mark(correctionsGeneric);
+    return {fill, correctionsGeneric};
   }
 
   SmallVector<std::pair<Value, QuantizedX>> quantizedOf; // x and its quantisation

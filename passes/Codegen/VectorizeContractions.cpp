@@ -1104,6 +1104,12 @@ struct WeightPanels {
   bool banded() const { return bandGroups > 1; }
 };
 
+/// What g4-prequantize-activations computed for a quantised x besides its quanta: each
+/// block's scale (f32) and offset correction (i32), [M, K/32] each.
+struct QuantizedActivations {
+  Value scales, offsetCorrections;
+};
+
 /// The interleaved packed microkernel (q8_0x8, q4_0x8): x [M, K] f32, w [T, K/32 blocks
 /// of 8 weight rows: 16 bytes of f16 scales, then 256 (q8) or 128 (q4) bytes of quanta],
 /// y [M, T, 8]. One vector<8xf32> accumulator per (row of x, group of 8 weight rows)
@@ -1114,22 +1120,21 @@ struct WeightPanels {
 class InterleavedKernel {
 public:
   /// `c.w` is [T, K/32 * block bytes], or banded [T / bandGroups, K/32 * bandGroups *
-  /// block bytes] (WeightPanels); `c.y` is [M, T, 8]. With `givenScales` ([M, K/32] f32),
-  /// `c.x` is already quantised ([M, K] i8, g4-prequantize-activations): the kernel reads
-  /// it in place and only derives each block's offset correction.
+  /// block bytes] (WeightPanels); `c.y` is [M, T, 8]. With `given` scales ([M, K/32] f32)
+  /// and offset corrections ([M, K/32] i32), `c.x` is already quantised ([M, K] i8,
+  /// g4-prequantize-activations): the kernel reads all three in place.
   InterleavedKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c, bool q4,
                     bool quantize, Int8DotIdiom idiom, int64_t staticRows, WeightPanels layout,
-                    Value givenScales = {})
-      : b(b), shape(shape), c(c), q4(q4), quantize(quantize || givenScales), idiom(idiom),
-        staticRows(staticRows), layout(layout), givenScales(givenScales) {}
+                    QuantizedActivations given = {})
+      : b(b), shape(shape), c(c), q4(q4), quantize(quantize || given.scales), idiom(idiom),
+        staticRows(staticRows), layout(layout), given(given) {}
 
   void emit() {
     int64_t inputs = cast<MemRefType>(c.x.getType()).getDimSize(1);
     // Banded, the k blocks are the panels: a tile's blocks are then contiguous.
     const int64_t blocksPerK = layout.banded() ? layout.panelBlocks : shape.kBlock / 32;
-    if (quantize) {
-      if (!givenScales)
-        std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows, inputs);
+    if (quantize && !given.scales) {
+      std::tie(quantized, scales) = allocateQuantizedRows(b, shape, staticRows, inputs);
       // Each block's offset correction (see quantizeRows), beside the scales.
       auto [rows, columns] = quantizedRowsShape(shape, staticRows, inputs);
       OpBuilder::InsertionGuard guard(b);
@@ -1153,8 +1158,8 @@ public:
                       [&](Value rowStart, Value rowEnd) {
                         m0 = rowStart;
                         quantizedBase = k0;
-                        if (givenScales)
-                          readQuantizedRows(rowStart, rowEnd, k0, kEnd);
+                        if (given.scales)
+                          viewQuantizedRows(rowStart, rowEnd, k0, kEnd);
                         else if (quantize)
                           quantizeRows(rowStart, rowEnd, k0, kEnd);
                       },
@@ -1192,39 +1197,28 @@ private:
     });
   }
 
-  /// Rows [m0, mEnd) and blocks [k0, kEnd) of the given quanta and scales, as the views
-  /// the tiles index from (row - m0, block - k0), and each block's offset correction.
-  void readQuantizedRows(Value m0, Value mEnd, Value k0, Value kEnd) {
+  /// Rows [m0, mEnd) and blocks [k0, kEnd) of the given quanta, scales and offset
+  /// corrections, as the views the tiles index from (row - m0, block - k0).
+  void viewQuantizedRows(Value m0, Value mEnd, Value k0, Value kEnd) {
     Value rows = arith::SubIOp::create(b, mEnd, m0);
     Value blocks = arith::SubIOp::create(b, kEnd, k0);
-    Value one = index(b, 1);
     SmallVector<OpFoldResult> unitStrides(2, b.getIndexAttr(1));
     quantized = memref::SubViewOp::create(
         b, c.x, SmallVector<OpFoldResult>{m0, Value(arith::MulIOp::create(b, k0, index(b, 32)))},
         SmallVector<OpFoldResult>{rows, Value(arith::MulIOp::create(b, blocks, index(b, 32)))},
         unitStrides);
-    scales = memref::SubViewOp::create(b, givenScales, SmallVector<OpFoldResult>{m0, k0},
+    auto blockView = [&](Value perBlock) -> Value {
+      return memref::SubViewOp::create(b, perBlock, SmallVector<OpFoldResult>{m0, k0},
                                        SmallVector<OpFoldResult>{rows, blocks}, unitStrides);
-    if (signedQuanta())
-      return; // no stored offset
-    forRange(b, index(b, 0), rows, one, [&](Value localRow) {
-      forRange(b, index(b, 0), blocks, one, [&](Value localBlock) {
-        Value q = vector::LoadOp::create(
-            b, VectorType::get({32}, b.getI8Type()), quantized,
-            ValueRange{localRow, arith::MulIOp::create(b, localBlock, index(b, 32))});
-        storeOffsetCorrection(q, localRow, localBlock);
-      });
-    });
+    };
+    scales = blockView(given.scales);
+    offsetCorrections = blockView(given.offsetCorrections);
   }
 
   /// Block `localBlock`'s offset correction, `-offset * sum(q)`, for its quanta `q`.
   void storeOffsetCorrection(Value q, Value localRow, Value localBlock) {
-    Value sum = vector::ReductionOp::create(
-        b, vector::CombiningKind::ADD,
-        arith::ExtSIOp::create(b, VectorType::get({32}, b.getI32Type()), q));
-    Value correction = arith::MulIOp::create(
-        b, sum, arith::ConstantIntOp::create(b, b.getI32Type(), q4 ? -8 : -128));
-    memref::StoreOp::create(b, correction, offsetCorrections, ValueRange{localRow, localBlock});
+    memref::StoreOp::create(b, blockOffsetCorrection(b, q, storedWeightOffset(q4)),
+                            offsetCorrections, ValueRange{localRow, localBlock});
   }
 
   /// The 8 scales of group `t`'s block at byte `base`, as vector<8xf32>.
@@ -1465,7 +1459,7 @@ private:
   Int8DotIdiom idiom;
   int64_t staticRows;
   WeightPanels layout;
-  Value givenScales; // x's scales when x comes quantised
+  QuantizedActivations given; // x's scales and corrections when x comes quantised
   Value quantized, scales, offsetCorrections;
   Value quantizedBase; // the first block of x in `quantized`
 };
@@ -1475,27 +1469,30 @@ private:
 /// times, as in the plain form), y [M, T, 8] f32; or banded (WeightPanels) w
 /// [T/B, K/32/P, B, P * (272 or 144)] and y [M, T/B, B, 8] for B groups per band and P
 /// blocks per panel. Or x comes quantised (g4-prequantize-activations): inputs (x
-/// quanta in x's shape, i8; their scales [M, K/32] (banded [M, K/32/P, P]), f32; w, w, w).
+/// quanta in x's shape, i8; their scales [M, K/32] (banded [M, K/32/P, P]), f32; their
+/// offset corrections, i32, shaped as the scales; w, w, w).
 struct InterleavedContraction {
   Value x, w, y;
   bool q4;
   WeightPanels layout;
-  Value xScales; // set when x is quantised
+  QuantizedActivations given; // set when x is quantised
 };
 
 std::optional<InterleavedContraction> matchInterleavedContraction(linalg::GenericOp op) {
   auto format = op->getAttrOfType<StringAttr>("g4.packed_format");
   const unsigned inputs = op.getNumDpsInputs();
-  if (!format || !op.hasPureBufferSemantics() || (inputs != 4 && inputs != 5) ||
+  if (!format || !op.hasPureBufferSemantics() || (inputs != 4 && inputs != 6) ||
       op.getNumDpsInits() != 1)
     return std::nullopt;
   bool q4 = format.getValue() == "q4_0x8";
   if (!q4 && format.getValue() != "q8_0x8")
     return std::nullopt;
-  const bool quantizedX = inputs == 5;
-  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[quantizedX ? 2 : 1],
+  const bool quantizedX = inputs == 6;
+  Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[quantizedX ? 3 : 1],
         y = op.getDpsInits()[0];
-  Value xScales = quantizedX ? op.getDpsInputs()[1] : Value();
+  QuantizedActivations given;
+  if (quantizedX)
+    given = {op.getDpsInputs()[1], op.getDpsInputs()[2]};
   auto xType = cast<MemRefType>(x.getType()), wType = cast<MemRefType>(w.getType()),
        yType = cast<MemRefType>(y.getType());
   const int64_t blockBytes = q4 ? 144 : 272;
@@ -1503,13 +1500,17 @@ std::optional<InterleavedContraction> matchInterleavedContraction(linalg::Generi
   // Banded, x's blocks are [K/32/P, P].
   ArrayRef<int64_t> inner = xType.getShape().drop_front(banded ? 3 : 2);
   if (quantizedX) {
-    auto scalesType = cast<MemRefType>(xScales.getType());
+    auto scalesType = cast<MemRefType>(given.scales.getType());
+    auto correctionsType = cast<MemRefType>(given.offsetCorrections.getType());
     ReassociationIndices blocks;
     for (int64_t dim = 1; dim < scalesType.getRank(); ++dim)
       blocks.push_back(dim);
     if (!scalesType.getElementType().isF32() || xType.getRank() < 3 ||
         scalesType.getShape() != xType.getShape().drop_back(q4 ? 3 : 2) ||
-        !memref::CollapseShapeOp::isGuaranteedCollapsible(scalesType, {{0}, blocks}))
+        !memref::CollapseShapeOp::isGuaranteedCollapsible(scalesType, {{0}, blocks}) ||
+        !correctionsType.getElementType().isInteger(32) ||
+        correctionsType.getShape() != scalesType.getShape() ||
+        !memref::CollapseShapeOp::isGuaranteedCollapsible(correctionsType, {{0}, blocks}))
       return std::nullopt;
   }
   if (xType.getRank() != (q4 ? 5 : 4) + (banded ? 1 : 0) || wType.getRank() != (banded ? 4 : 3) ||
@@ -1538,7 +1539,7 @@ std::optional<InterleavedContraction> matchInterleavedContraction(linalg::Generi
       (banded && !memref::CollapseShapeOp::isGuaranteedCollapsible(yType, {{0}, {1, 2}, {3}})) ||
       !hasUnitInnerStride(y))
     return std::nullopt;
-  return InterleavedContraction{x, w, y, q4, layout, xScales};
+  return InterleavedContraction{x, w, y, q4, layout, given};
 }
 
 /// The packed contraction g4-gemma-to-linalg marks with g4.packed_format: inputs
@@ -1652,7 +1653,7 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
         InterleavedFloatKernel(b, shape, *interleaved).emit();
       } else if (std::optional<InterleavedContraction> packed = matchInterleavedContraction(op)) {
         // Quantised x without integer dot products: left to the loops.
-        if (packed->xScales && !quantizeActivations)
+        if (packed->given.scales && !quantizeActivations)
           continue;
         auto xType = cast<MemRefType>(packed->x.getType());
         ReassociationIndices xInner;
@@ -1669,12 +1670,16 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
         Value y = banded ? memref::CollapseShapeOp::create(
                                b, packed->y, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}})
                          : packed->y;
-        Value xScales = packed->xScales;
-        if (xScales && cast<MemRefType>(xScales.getType()).getRank() > 2)
-          xScales = memref::CollapseShapeOp::create(b, xScales,
-                                                    SmallVector<ReassociationIndices>{{0}, {1, 2}});
+        // Banded, the scales and corrections are [M, K/32/P, P]: as rows of K/32.
+        auto asRows = [&](Value perBlock) -> Value {
+          if (!perBlock || cast<MemRefType>(perBlock.getType()).getRank() <= 2)
+            return perBlock;
+          return memref::CollapseShapeOp::create(b, perBlock,
+                                                 SmallVector<ReassociationIndices>{{0}, {1, 2}});
+        };
         InterleavedKernel(b, shape, Contraction{x, w, y}, packed->q4, quantizeActivations, *idiom,
-                          rows, packed->layout, xScales)
+                          rows, packed->layout,
+                          {asRows(packed->given.scales), asRows(packed->given.offsetCorrections)})
             .emit();
       } else {
         continue;

@@ -25,14 +25,16 @@ namespace g4 {
 namespace {
 
 /// A generic `y[i...] = combine(y[i...], f(x[i..., k]))` over its last loop, combine a
-/// reassociable add (a row sum) or a maximum (exact in any order: the largest value, or
-/// NaN if there is one): the op the body yields, and the ops computing f(x) from x and
-/// values defined above.
+/// reassociable add (a row sum), a maximum (exact in any order: the largest value, or
+/// NaN if there is one) or, for an integer y, an integer add (exact in any order unless
+/// it wraps, and wrapping is the same in any order): the op the body yields, and the
+/// ops computing f(x) from x and values defined above.
 struct RowReduction {
-  Operation *combine;               // arith.addf or arith.maximumf
+  Operation *combine;               // arith.addf, arith.maximumf or arith.addi
   SmallVector<Operation *> termOps; // in body order
   Value term;
   bool isMaximum() const { return isa<arith::MaximumFOp>(combine); }
+  bool isIntegerSum() const { return isa<arith::AddIOp>(combine); }
 };
 
 std::optional<RowReduction> matchRowReduction(linalg::GenericOp generic, int64_t lanes) {
@@ -51,8 +53,11 @@ std::optional<RowReduction> matchRowReduction(linalg::GenericOp generic, int64_t
     return std::nullopt;
   auto inputType = dyn_cast<MemRefType>(generic.getDpsInputs()[0].getType());
   auto initType = dyn_cast<MemRefType>(generic.getDpsInits()[0].getType());
-  if (!inputType || !initType || !inputType.getElementType().isF32() ||
-      !initType.getElementType().isF32() || !hasUnitInnerStride(generic.getDpsInputs()[0]))
+  // f32 rows into f32, or integer rows into an integer (an i8 block's sum into i32).
+  if (!inputType || !initType || !hasUnitInnerStride(generic.getDpsInputs()[0]) ||
+      !(initType.getElementType().isF32() ? inputType.getElementType().isF32()
+                                          : isa<IntegerType>(initType.getElementType()) &&
+                                                isa<IntegerType>(inputType.getElementType())))
     return std::nullopt;
   int64_t width = inputType.getShape().back();
   if (ShapedType::isDynamic(width) || width % lanes != 0)
@@ -62,7 +67,7 @@ std::optional<RowReduction> matchRowReduction(linalg::GenericOp generic, int64_t
   Operation *combine = body->getTerminator()->getOperand(0).getDefiningOp();
   auto add = dyn_cast_or_null<arith::AddFOp>(combine);
   if (!(add && bitEnumContainsAll(add.getFastmath(), arith::FastMathFlags::reassoc)) &&
-      !isa_and_nonnull<arith::MaximumFOp>(combine))
+      !isa_and_nonnull<arith::MaximumFOp, arith::AddIOp>(combine))
     return std::nullopt;
   Value accumulator = body->getArgument(1);
   Value lhs = combine->getOperand(0), rhs = combine->getOperand(1);
@@ -90,17 +95,27 @@ void vectorize(linalg::GenericOp generic, const RowReduction &match, int64_t lan
   Value input = generic.getDpsInputs()[0], init = generic.getDpsInits()[0];
   auto inputType = cast<MemRefType>(input.getType());
   unsigned rows = inputType.getRank() - 1;
-  auto vectorType = VectorType::get({lanes}, b.getF32Type());
+  Type resultType = cast<MemRefType>(init.getType()).getElementType();
+  auto loadType = VectorType::get({lanes}, inputType.getElementType());
+  auto vectorType = VectorType::get({lanes}, resultType);
   Value zero = arith::ConstantIndexOp::create(b, 0);
   Value one = arith::ConstantIndexOp::create(b, 1);
   Value step = arith::ConstantIndexOp::create(b, lanes);
   Value width = arith::ConstantIndexOp::create(b, inputType.getShape().back());
   // The lanes start at the combination's identity: 0 for a sum, -inf for a maximum.
-  const float identity = match.isMaximum() ? -std::numeric_limits<float>::infinity() : 0.0f;
-  Value identities =
-      arith::ConstantOp::create(b, vectorType, DenseElementsAttr::get(vectorType, identity));
-  auto flags = cast<arith::ArithFastMathInterface>(match.combine).getFastMathFlagsAttr().getValue();
+  Value identities = arith::ConstantOp::create(
+      b, vectorType,
+      match.isIntegerSum()
+          ? DenseElementsAttr::get(vectorType, APInt::getZero(resultType.getIntOrFloatBitWidth()))
+          : DenseElementsAttr::get(
+                vectorType, match.isMaximum() ? -std::numeric_limits<float>::infinity() : 0.0f));
+  auto flags =
+      match.isIntegerSum()
+          ? arith::FastMathFlags::none
+          : cast<arith::ArithFastMathInterface>(match.combine).getFastMathFlagsAttr().getValue();
   auto combine = [&](ImplicitLocOpBuilder &cb, Value lhs, Value rhs) -> Value {
+    if (match.isIntegerSum())
+      return arith::AddIOp::create(cb, lhs, rhs);
     if (match.isMaximum())
       return arith::MaximumFOp::create(cb, lhs, rhs, flags);
     return arith::AddFOp::create(cb, lhs, rhs, flags);
@@ -121,7 +136,7 @@ void vectorize(linalg::GenericOp generic, const RowReduction &match, int64_t lan
               at.push_back(k);
               IRMapping mapping;
               mapping.map(generic.getBody()->getArgument(0),
-                          vector::LoadOp::create(ib, vectorType, input, at));
+                          vector::LoadOp::create(ib, loadType, input, at));
               for (Operation *op : match.termOps) {
                 // Scalars from above the body are broadcast; the body's own values are
                 // already vectors.

@@ -37,4 +37,13 @@ std::pair<Value, Value> quantizeBlock(ImplicitLocOpBuilder &b, Value x, Value ro
   return {arith::FPToSIOp::create(b, VectorType::get({32}, b.getI8Type()), rounded), d};
 }
 
+int32_t storedWeightOffset(bool q4) { return q4 ? 8 : 128; }
+
+Value blockOffsetCorrection(ImplicitLocOpBuilder &b, Value q, int32_t offset) {
+  Value sum = vector::ReductionOp::create(
+      b, vector::CombiningKind::ADD,
+      arith::ExtSIOp::create(b, VectorType::get({32}, b.getI32Type()), q));
+  return arith::MulIOp::create(b, sum, arith::ConstantIntOp::create(b, b.getI32Type(), -offset));
+}
+
 } // namespace g4

@@ -11,6 +11,7 @@
 
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
+#include <cstdint>
 #include <utility>
 
 namespace g4 {
@@ -20,6 +21,14 @@ namespace g4 {
 /// q = 0): q8_0's rule, rounding to nearest even.
 std::pair<mlir::Value, mlir::Value> quantizeBlock(mlir::ImplicitLocOpBuilder &b, mlir::Value x,
                                                   mlir::Value row, mlir::Value blk);
+
+/// The stored offset of interleaved packed weights: q4_0x8's nibbles hold w + 8, q8_0x8's
+/// bytes w + 128. An integer dot with them includes offset * sum(q) for x's quanta q.
+int32_t storedWeightOffset(bool q4);
+
+/// A block's offset correction, the i32 `-offset * sum(q)` its integer dot starts from,
+/// for its quanta `q` (vector<32xi8>).
+mlir::Value blockOffsetCorrection(mlir::ImplicitLocOpBuilder &b, mlir::Value q, int32_t offset);
 
 } // namespace g4
 

@@ -1,13 +1,15 @@
 // RUN: g4-opt %s --split-input-file --g4-prequantize-activations | FileCheck %s
-// RUN: g4-opt %s --split-input-file --g4-prequantize-activations=max-stack-bytes=71 | FileCheck %s --check-prefix=SMALL
+// RUN: g4-opt %s --split-input-file --g4-prequantize-activations=max-stack-bytes=79 | FileCheck %s --check-prefix=SMALL
 // RUN: g4-opt %s --split-input-file --g4-prequantize-activations="max-stack-bytes=0 scratch=false" | FileCheck %s --check-prefix=OFF
 
-// Gate and up read the same x (K = 64: 64 quanta and 2 scales, 72 bytes). x is quantised
-// once, into two buffers at the function's entry, by a loop placed above the views and
-// the fill of gate's accumulator (so the fill stays next to its contraction); both
-// contractions then read the quanta and scales, their body computing q * d for x.
-// With a 71-byte budget x goes to scratch instead (as an MoE expert's chunk of tokens
-// does): static buffers, filled by the row-parallel generics. Off, nothing changes.
+// Gate and up read the same x (K = 64: 64 quanta, 2 scales and 2 offset corrections, 80
+// bytes). x is quantised once, into three buffers at the function's entry, by a loop
+// placed above the views and the fill of gate's accumulator (so the fill stays next to
+// its contraction); each block's offset correction is -8 (q4's stored offset) times the
+// sum of its quanta. Both contractions then read the quanta, scales and corrections,
+// their body computing q * d for x. With a 79-byte budget x goes to scratch instead (as
+// an MoE expert's chunk of tokens does): static buffers, filled by the row-parallel
+// generics. Off, nothing changes.
 #x = affine_map<(m, t, r, b, s, h, i) -> (m, b, s, h, i)>
 #w = affine_map<(m, t, r, b, s, h, i) -> (t, b, 16 + s * 32 + r * 4 + i)>
 #s = affine_map<(m, t, r, b, s, h, i) -> (t, b, r * 2)>
@@ -18,6 +20,7 @@
 // CHECK-SAME:      %[[X:.+]]: memref<1x64xf32>, %[[W:.+]]: memref<3x2x144xi8>, %[[ARENA:.+]]: memref<?xi8> {g4.scratch})
 // CHECK:         %[[QROWS:.+]] = memref.alloca() {alignment = 32 : i64} : memref<1x64xi8>
 // CHECK:         %[[D:.+]] = memref.alloca() : memref<1x2xf32>
+// CHECK:         %[[C:.+]] = memref.alloca() : memref<1x2xi32>
 // CHECK:         %[[Q:.+]] = memref.expand_shape %[[QROWS]] {{\[}}[0], [1, 2, 3, 4]] output_shape [1, 2, 4, 2, 4] : memref<1x64xi8> into memref<1x2x4x2x4xi8>
 // CHECK:         %[[XB:.+]] = memref.expand_shape %[[X]]
 // CHECK:         %[[FLAT:.+]] = memref.collapse_shape %[[XB]] {{\[}}[0], [1, 2, 3, 4]] : memref<1x2x4x2x4xf32> into memref<1x64xf32>
@@ -28,12 +31,16 @@
 // CHECK:             arith.fptosi %{{.+}} : vector<32xf32> to vector<32xi8>
 // CHECK:             vector.store %{{.+}}, %[[QROWS]][%[[ROW]], %{{.+}}] : memref<1x64xi8>, vector<32xi8>
 // CHECK:             memref.store %{{.+}}, %[[D]][%[[ROW]], %[[BLK]]] : memref<1x2xf32>
+// CHECK:             %[[WIDE:.+]] = arith.extsi %[[QV:.+]] : vector<32xi8> to vector<32xi32>
+// CHECK:             %[[SUM:.+]] = vector.reduction <add>, %[[WIDE]] : vector<32xi32> into i32
+// CHECK:             %[[CORR:.+]] = arith.muli %[[SUM]], %c-8_i32 : i32
+// CHECK:             memref.store %[[CORR]], %[[C]][%[[ROW]], %[[BLK]]] : memref<1x2xi32>
 // CHECK:         %[[GATE:.+]] = memref.view %[[ARENA]]
 // CHECK-NEXT:    linalg.fill ins(%{{.+}} : f32) outs(%[[GATE]] : memref<1x3x8xf32>)
-// CHECK-NEXT:    linalg.generic {indexing_maps = [#[[XMAP]], #[[DMAP]], {{.+}}]
-// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[W]], %[[W]], %[[W]] : memref<1x2x4x2x4xi8>, memref<1x2xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+// CHECK-NEXT:    linalg.generic {indexing_maps = [#[[XMAP]], #[[DMAP]], #[[DMAP]], {{.+}}]
+// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[C]], %[[W]], %[[W]], %[[W]] : memref<1x2x4x2x4xi8>, memref<1x2xf32>, memref<1x2xi32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
 // CHECK-SAME:        outs(%[[GATE]] : memref<1x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"}
-// CHECK-NEXT:    ^bb0(%[[QI:.+]]: i8, %[[DI:.+]]: f32, %[[WI:.+]]: i8, %{{.+}}: i8, %{{.+}}: i8, %[[ACC:.+]]: f32):
+// CHECK-NEXT:    ^bb0(%[[QI:.+]]: i8, %[[DI:.+]]: f32, %{{.+}}: i32, %[[WI:.+]]: i8, %{{.+}}: i8, %{{.+}}: i8, %[[ACC:.+]]: f32):
 // CHECK-NEXT:      %[[QF:.+]] = arith.sitofp %[[QI]] : i8 to f32
 // CHECK-NEXT:      %[[XI:.+]] = arith.mulf %[[QF]], %[[DI]] : f32
 // CHECK-NEXT:      %[[WF:.+]] = arith.sitofp %[[WI]] : i8 to f32
@@ -41,13 +48,14 @@
 // CHECK:         %[[UP:.+]] = memref.view %[[ARENA]]
 // CHECK-NOT:     scf.for
 // CHECK:         linalg.generic
-// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[W]], %[[W]], %[[W]] :
+// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[C]], %[[W]], %[[W]], %[[W]] :
 // CHECK-SAME:        outs(%[[UP]] : memref<1x3x8xf32>)
 // SMALL-LABEL: func.func private @gate_up(
 // SMALL-NOT:     memref.alloca
 // SMALL-NOT:     scf.for
 // SMALL:         %[[QROWS:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x64xi8>
 // SMALL:         %[[D:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x2xf32>
+// SMALL:         %[[C:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x2xi32>
 // SMALL:         linalg.generic
 // SMALL-SAME:        outs(%[[D]] : memref<1x2xf32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
 // SMALL:         linalg.generic
@@ -55,13 +63,22 @@
 // SMALL-NEXT:    ^bb0
 // SMALL-NEXT:      arith.divf
 // SMALL:         linalg.generic
-// SMALL-SAME:        outs(%{{.+}} : memref<1x2x32xi8>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
+// SMALL-SAME:        outs(%[[QB:.+]] : memref<1x2x32xi8>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
+// SMALL:         linalg.fill ins(%{{.+}} : i32) outs(%[[C]] : memref<1x2xi32>)
+// SMALL:         linalg.generic
+// SMALL-SAME:        iterator_types = ["parallel", "parallel", "reduction"]
+// SMALL-SAME:        ins(%[[QB]] : memref<1x2x32xi8>) outs(%[[C]] : memref<1x2xi32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
+// SMALL-NEXT:    ^bb0(%[[QE:.+]]: i8, %[[CE:.+]]: i32):
+// SMALL-NEXT:      %[[QW:.+]] = arith.extsi %[[QE]] : i8 to i32
+// SMALL-NEXT:      %[[TERM:.+]] = arith.muli %[[QW]], %c-8_i32 : i32
+// SMALL-NEXT:      %[[NEXT:.+]] = arith.addi %[[CE]], %[[TERM]] : i32
+// SMALL-NEXT:      linalg.yield %[[NEXT]] : i32
 // SMALL:         %[[Q:.+]] = memref.expand_shape %[[QROWS]]
 // SMALL:         linalg.generic
-// SMALL-SAME:        ins(%[[Q]], %[[D]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xi8>, memref<1x2xf32>,
+// SMALL-SAME:        ins(%[[Q]], %[[D]], %[[C]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xi8>, memref<1x2xf32>, memref<1x2xi32>,
 // SMALL-NOT:     memref.alloc()
 // SMALL:         linalg.generic
-// SMALL-SAME:        ins(%[[Q]], %[[D]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xi8>, memref<1x2xf32>,
+// SMALL-SAME:        ins(%[[Q]], %[[D]], %[[C]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xi8>, memref<1x2xf32>, memref<1x2xi32>,
 // OFF-LABEL:   func.func private @gate_up(
 // OFF-NOT:       memref.alloca
 // OFF:           linalg.generic
@@ -155,8 +172,9 @@ func.func private @x_written_between(%w: memref<3x2x144xi8>, %arena: memref<?xi8
 
 // -----
 
-// A banded q8_0x8 contraction: x [M, panels, blocks per panel, 8, 4], so the scales are
-// [M, panels, blocks per panel], a view of the [M, K/32] buffer.
+// A banded q8_0x8 contraction: x [M, panels, blocks per panel, 8, 4], so the scales and
+// the offset corrections are [M, panels, blocks per panel], views of [M, K/32] buffers.
+// q8's stored offset is 128.
 #x = affine_map<(m, t, u, r, p, b, g, i) -> (m, p, b, g, i)>
 #w = affine_map<(m, t, u, r, p, b, g, i) -> (t, p, u, b * 272 + 16 + g * 32 + r * 4 + i)>
 #s = affine_map<(m, t, u, r, p, b, g, i) -> (t, p, u, b * 272 + r * 2)>
@@ -165,11 +183,14 @@ func.func private @x_written_between(%w: memref<3x2x144xi8>, %arena: memref<?xi8
 // CHECK-LABEL: func.func private @banded(
 // CHECK:         %[[QROWS:.+]] = memref.alloca() {alignment = 32 : i64} : memref<1x128xi8>
 // CHECK:         %[[DROWS:.+]] = memref.alloca() : memref<1x4xf32>
+// CHECK:         %[[CROWS:.+]] = memref.alloca() : memref<1x4xi32>
 // CHECK:         %[[Q:.+]] = memref.expand_shape %[[QROWS]] {{\[}}[0], [1, 2, 3, 4]] output_shape [1, 2, 2, 8, 4]
 // CHECK:         %[[D:.+]] = memref.expand_shape %[[DROWS]] {{\[}}[0], [1, 2]] output_shape [1, 2, 2] : memref<1x4xf32> into memref<1x2x2xf32>
+// CHECK:         %[[C:.+]] = memref.expand_shape %[[CROWS]] {{\[}}[0], [1, 2]] output_shape [1, 2, 2] : memref<1x4xi32> into memref<1x2x2xi32>
 // CHECK:         scf.for
-// CHECK:         linalg.generic {indexing_maps = [#{{.+}}, #[[DMAP]],
-// CHECK-SAME:        ins(%[[Q]], %[[D]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x2x8x4xi8>, memref<1x2x2xf32>,
+// CHECK:           arith.muli %{{.+}}, %c-128_i32 : i32
+// CHECK:         linalg.generic {indexing_maps = [#{{.+}}, #[[DMAP]], #[[DMAP]],
+// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[C]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x2x8x4xi8>, memref<1x2x2xf32>, memref<1x2x2xi32>,
 func.func private @banded(%x: memref<1x128xf32>, %w: memref<1x2x2x544xi8>, %y: memref<1x1x2x8xf32>) {
   %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 2, 2, 8, 4] : memref<1x128xf32> into memref<1x2x2x8x4xf32>
   linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
@@ -188,7 +209,7 @@ func.func private @banded(%x: memref<1x128xf32>, %w: memref<1x2x2x544xi8>, %y: m
 // -----
 
 // Decode's x made by a generic that g4-outline-parallel-tasks splits (the gated GELU):
-// quantised by the fill and the three generics into the stack buffers, each split by
+// quantised by the fills and the four generics into the stack buffers, each split by
 // blocks (dim 1) and only in the run of the generic that made x, so the tasks that wrote
 // x quantise it. A producer whose split loop has one iteration (decode's row) gets the
 // loop.
@@ -200,6 +221,7 @@ func.func private @banded(%x: memref<1x128xf32>, %w: memref<1x2x2x544xi8>, %y: m
 // CHECK-LABEL: func.func private @made_by_tasks(
 // CHECK:         %[[QROWS:.+]] = memref.alloca() {alignment = 32 : i64} : memref<1x64xi8>
 // CHECK:         %[[D:.+]] = memref.alloca() : memref<1x2xf32>
+// CHECK:         %[[C:.+]] = memref.alloca() : memref<1x2xi32>
 // CHECK:         %[[X:.+]] = memref.view
 // CHECK:         linalg.generic
 // CHECK-SAME:        outs(%[[X]] : memref<1x64xf32>) attrs = {g4.parallel_dim = 1 : i64}
@@ -213,8 +235,12 @@ func.func private @banded(%x: memref<1x128xf32>, %w: memref<1x2x2x544xi8>, %y: m
 // CHECK:           arith.divf
 // CHECK:         linalg.generic
 // CHECK-SAME:        outs(%{{.+}} : memref<1x2x32xi8>) attrs = {g4.parallel_dim = 1 : i64, g4.split_only_in_run}
+// CHECK:         linalg.fill ins(%{{.+}} : i32) outs(%[[C]] : memref<1x2xi32>)
 // CHECK:         linalg.generic
-// CHECK-SAME:        ins(%{{.+}}, %[[D]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xi8>, memref<1x2xf32>,
+// CHECK-SAME:        outs(%[[C]] : memref<1x2xi32>) attrs = {g4.parallel_dim = 1 : i64, g4.split_only_in_run}
+// CHECK:           arith.addi
+// CHECK:         linalg.generic
+// CHECK-SAME:        ins(%{{.+}}, %[[D]], %[[C]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xi8>, memref<1x2xf32>, memref<1x2xi32>,
 // CHECK-LABEL: func.func private @made_by_one_row(
 // CHECK:         scf.for
 // CHECK-NOT:     g4.split_only_in_run
@@ -288,6 +314,7 @@ func.func private @made_by_one_row(%a: memref<1x64xf32>, %w: memref<3x2x144xi8>,
 // CHECK:         %[[ROWS:.+]] = memref.dim %{{.+}}, %{{.+}} : memref<?x2x4x2x4xf32>
 // CHECK:         %[[QROWS:.+]] = memref.alloc(%[[ROWS]]) {alignment = 64 : i64} : memref<?x64xi8>
 // CHECK:         %[[D:.+]] = memref.alloc(%[[ROWS]]) {alignment = 64 : i64} : memref<?x2xf32>
+// CHECK:         %[[C:.+]] = memref.alloc(%[[ROWS]]) {alignment = 64 : i64} : memref<?x2xi32>
 // CHECK:         %[[XBLOCKS:.+]] = memref.expand_shape %{{.+}} {{\[}}[0], [1, 2]] {{.+}} : memref<?x64xf32> into memref<?x2x32xf32>
 // CHECK:         %[[QBLOCKS:.+]] = memref.expand_shape %[[QROWS]] {{\[}}[0], [1, 2]] {{.+}} : memref<?x64xi8> into memref<?x2x32xi8>
 // CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%[[D]] : memref<?x2xf32>)
@@ -305,12 +332,15 @@ func.func private @made_by_one_row(%a: memref<1x64xf32>, %w: memref<3x2x144xi8>,
 // CHECK:         linalg.generic {indexing_maps = [#[[ELEMENT]], #[[BLOCK]], #[[ELEMENT]]], iterator_types = ["parallel", "parallel", "parallel"]}
 // CHECK-SAME:        ins(%[[XBLOCKS]], %[[D]] : memref<?x2x32xf32>, memref<?x2xf32>) outs(%[[QBLOCKS]] : memref<?x2x32xi8>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
 // CHECK:           arith.fptosi %{{.+}} : f32 to i8
+// CHECK:         linalg.fill ins(%{{.+}} : i32) outs(%[[C]] : memref<?x2xi32>)
+// CHECK:         linalg.generic {indexing_maps = [#[[ELEMENT]], #[[BLOCK]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME:        ins(%[[QBLOCKS]] : memref<?x2x32xi8>) outs(%[[C]] : memref<?x2xi32>) attrs = {g4.min_task_size = 4 : i64, g4.parallel_dim = 0 : i64}
 // CHECK:         %[[Q:.+]] = memref.expand_shape %[[QROWS]] {{\[}}[0], [1, 2, 3, 4]] {{.+}} : memref<?x64xi8> into memref<?x2x4x2x4xi8>
 // CHECK:         linalg.generic
-// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[W]], %[[W]], %[[W]] : memref<?x2x4x2x4xi8>, memref<?x2xf32>,
+// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[C]], %[[W]], %[[W]], %[[W]] : memref<?x2x4x2x4xi8>, memref<?x2xf32>, memref<?x2xi32>,
 // CHECK-NOT:     memref.alloc
 // CHECK:         linalg.generic
-// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[W]], %[[W]], %[[W]] : memref<?x2x4x2x4xi8>, memref<?x2xf32>,
+// CHECK-SAME:        ins(%[[Q]], %[[D]], %[[C]], %[[W]], %[[W]], %[[W]] : memref<?x2x4x2x4xi8>, memref<?x2xf32>, memref<?x2xi32>,
 // OFF-LABEL:   func.func private @dynamic_rows(
 // OFF-NOT:       alignment = 64
 // OFF:           linalg.generic

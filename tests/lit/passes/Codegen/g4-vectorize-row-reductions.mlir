@@ -102,6 +102,62 @@ func.func @block_maximum(%x: memref<?x2x32xf32>, %y: memref<?x2xf32>) {
 
 // -----
 
+// A block's offset correction (g4-prequantize-activations): the sum of -8 * q over the
+// block's i8 quanta into i32. An integer sum is exact in any order (and would wrap the
+// same way), so it needs no flag: i8 lanes loaded, widened, and summed in i32 lanes that
+// start at 0, then one reduction added to y.
+// CHECK-LABEL: func.func @block_sum(
+// CHECK-SAME:      %[[Q:.+]]: memref<?x2x32xi8>, %[[Y:.+]]: memref<?x2xi32>)
+// CHECK-DAG:     %[[ZEROS:.+]] = arith.constant dense<0> : vector<8xi32>
+// CHECK-DAG:     %[[OFFSET:.+]] = arith.constant -8 : i32
+// CHECK:         scf.for %[[M:.+]] =
+// CHECK:           scf.for %[[B:.+]] =
+// CHECK:             %[[SUM:.+]] = scf.for %[[K:.+]] = {{.+}} iter_args(%[[ACC:.+]] = %[[ZEROS]]) -> (vector<8xi32>)
+// CHECK-NEXT:          %[[V:.+]] = vector.load %[[Q]][%[[M]], %[[B]], %[[K]]] : memref<?x2x32xi8>, vector<8xi8>
+// CHECK-NEXT:          %[[WIDE:.+]] = arith.extsi %[[V]] : vector<8xi8> to vector<8xi32>
+// CHECK-NEXT:          %[[SPLAT:.+]] = vector.broadcast %[[OFFSET]] : i32 to vector<8xi32>
+// CHECK-NEXT:          %[[TERM:.+]] = arith.muli %[[WIDE]], %[[SPLAT]] : vector<8xi32>
+// CHECK-NEXT:          %[[NEXT:.+]] = arith.addi %[[ACC]], %[[TERM]] : vector<8xi32>
+// CHECK-NEXT:          scf.yield %[[NEXT]]
+// CHECK:             %[[TOTAL:.+]] = vector.reduction <add>, %[[SUM]] : vector<8xi32> into i32
+// CHECK-NEXT:        %[[OLD:.+]] = memref.load %[[Y]][%[[M]], %[[B]]]
+// CHECK-NEXT:        %[[NEW:.+]] = arith.addi %[[OLD]], %[[TOTAL]] : i32
+// CHECK-NEXT:        memref.store %[[NEW]], %[[Y]][%[[M]], %[[B]]]
+// CHECK-NOT:     linalg.generic
+// L16-LABEL: func.func @block_sum(
+// L16:             vector.load %{{.+}} : memref<?x2x32xi8>, vector<16xi8>
+// L16:             vector.reduction <add>, %{{.+}} : vector<16xi32> into i32
+// Left alone: f32 rows summed into an integer.
+// CHECK-LABEL: func.func @mixed_types(
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.
+#id3 = affine_map<(m, b, k) -> (m, b, k)>
+#block = affine_map<(m, b, k) -> (m, b)>
+func.func @block_sum(%q: memref<?x2x32xi8>, %y: memref<?x2xi32>) {
+  %offset = arith.constant -8 : i32
+  linalg.generic {indexing_maps = [#id3, #block], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%q : memref<?x2x32xi8>) outs(%y : memref<?x2xi32>) {
+  ^bb0(%a: i8, %acc: i32):
+    %wide = arith.extsi %a : i8 to i32
+    %term = arith.muli %wide, %offset : i32
+    %r = arith.addi %acc, %term : i32
+    linalg.yield %r : i32
+  }
+  return
+}
+func.func @mixed_types(%x: memref<4x2x32xf32>, %y: memref<4x2xi32>) {
+  linalg.generic {indexing_maps = [#id3, #block], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x : memref<4x2x32xf32>) outs(%y : memref<4x2xi32>) {
+  ^bb0(%a: f32, %acc: i32):
+    %i = arith.fptosi %a : f32 to i32
+    %r = arith.addi %acc, %i : i32
+    linalg.yield %r : i32
+  }
+  return
+}
+
+// -----
+
 // Left alone: an add without reassoc (its order is the program's), a width that is not
 // a multiple of the lanes, a reduction that is not the last loop, and a body that reads
 // the accumulator twice.
