@@ -205,7 +205,8 @@ Operation *insertionPoint(linalg::GenericOp op, Value x) {
 bool madeBySplitGeneric(Operation *point, Value x) {
   Value root = rootOf(x);
   for (Operation *prev = point->getPrevNode(); prev; prev = prev->getPrevNode()) {
-    if (isMemoryEffectFree(prev))
+    // A new buffer (the contraction's output, in an MoE expert's loop) writes nothing.
+    if (isMemoryEffectFree(prev) || isa<memref::AllocOp, memref::AllocaOp>(prev))
       continue;
     auto generic = dyn_cast<linalg::GenericOp>(prev);
     if (!generic || !generic.hasPureBufferSemantics())

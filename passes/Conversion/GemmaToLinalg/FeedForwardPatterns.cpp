@@ -34,6 +34,17 @@ Value gatedGelu(TensorEmitter &e, Value gate, Value up) {
   return gated;
 }
 
+/// Whether rows [0, half) and [half, 2 half) of a matrix stored in `format` with 2 half
+/// rows of `inputs` are each stored as a matrix of `half` rows would be: whole row groups,
+/// and for the interleaved packed formats the same panel layout (as
+/// g4-gemma-merge-projections requires of merged parts).
+bool halvesAreMatrices(WeightFormat format, int64_t half, int64_t inputs) {
+  if (half % interleavedRows(format) != 0)
+    return false;
+  return !isPackedFormat(format) || interleavedRows(format) != 8 ||
+         interleavedPanelLayout(half, inputs) == interleavedPanelLayout(2 * half, inputs);
+}
+
 struct MLPLowering : KernelPattern<MLPOp> {
   using KernelPattern::KernelPattern;
   SmallVector<Value> lower(MLPOp op, Adaptor adaptor, ImplicitLocOpBuilder &b) const override {
@@ -160,8 +171,8 @@ struct MoELowering : KernelPattern<MoEOp> {
                   TensorEmitter ce(cb, op.getFormat());
                   Value used = arith::MinUIOp::create(cb, ce.index(chunkRows),
                                                       arith::SubIOp::create(cb, end, first));
-                  Value y = expertMLP(ce, adaptor, x, rows, first, used, expert, chunkRows, width,
-                                      hidden);
+                  Value y = expertMLP(ce, adaptor, op.getFormat(), x, rows, first, used, expert,
+                                      chunkRows, width, hidden);
                   scf::YieldOp::create(cb, addWeightedRows(ce, chunkArgs[0], y, rows, rowWeights,
                                                            first, used, hidden));
                 });
@@ -292,8 +303,9 @@ private:
 
   /// The expert's gated-GELU MLP on its tokens rows[first .. first+used-1], gathered into
   /// a [chunkRows, H] block (rows past `used` stay zero): returns [chunkRows, H].
-  Value expertMLP(TensorEmitter &e, Adaptor adaptor, Value x, Value rows, Value first, Value used,
-                  Value expert, int64_t chunkRows, int64_t width, int64_t hidden) const {
+  Value expertMLP(TensorEmitter &e, Adaptor adaptor, WeightFormat format, Value x, Value rows,
+                  Value first, Value used, Value expert, int64_t chunkRows, int64_t width,
+                  int64_t hidden) const {
     ImplicitLocOpBuilder &b = e.builder();
     auto oneAttr = b.getIndexAttr(1), zeroAttr = b.getIndexAttr(0);
     auto rowType = RankedTensorType::get({1, hidden}, b.getF32Type());
@@ -312,28 +324,49 @@ private:
                       nb, row, block[0], SmallVector<OpFoldResult>{i, zeroAttr}, rowSizes, unit)
                       .getResult());
         });
-    // cols: the stored row length (packed formats store blocks).
-    auto sliceExpert = [&](Value stacked, int64_t outputs) {
+    // Rows [firstRow, firstRow + outputs) of the expert's matrix; cols: the stored row
+    // length (packed formats store blocks).
+    auto sliceExpert = [&](Value stacked, int64_t firstRow, int64_t outputs) {
       auto type = cast<RankedTensorType>(stacked.getType());
       int64_t cols = type.getShape().back();
       return tensor::ExtractSliceOp::create(
                  b, RankedTensorType::get({outputs, cols}, type.getElementType()), stacked,
-                 SmallVector<OpFoldResult>{expert, zeroAttr, zeroAttr},
+                 SmallVector<OpFoldResult>{expert, b.getIndexAttr(firstRow), zeroAttr},
                  SmallVector<OpFoldResult>{oneAttr, b.getIndexAttr(outputs), b.getIndexAttr(cols)},
                  SmallVector<OpFoldResult>(3, oneAttr))
           .getResult();
     };
-    Value gateUp = e.matmulTransposedWeight(gather.getResult(0),
-                                            sliceExpert(adaptor.getGateUpWeight(), 2 * width));
-    auto half = [&](int64_t offset) {
-      return tensor::ExtractSliceOp::create(
-                 b, RankedTensorType::get({chunkRows, width}, b.getF32Type()), gateUp,
-                 SmallVector<OpFoldResult>{zeroAttr, b.getIndexAttr(offset)},
-                 SmallVector<OpFoldResult>{b.getIndexAttr(chunkRows), b.getIndexAttr(width)}, unit)
-          .getResult();
-    };
-    Value activated = gatedGelu(e, half(0), half(width));
-    return e.matmulTransposedWeight(activated, sliceExpert(adaptor.getDownWeight(), hidden));
+    Value block = gather.getResult(0);
+    Value gate, up;
+    const bool halves = halvesAreMatrices(format, width, hidden);
+    if (halves) {
+      // Gate and up as two contractions, as the dense MLP's: their tasks then slice the
+      // intermediate alike, so the gated GELU can run in the same dispatch, and so can
+      // the quantisation of its output.
+      gate = e.matmulTransposedWeight(block, sliceExpert(adaptor.getGateUpWeight(), 0, width));
+      up = e.matmulTransposedWeight(block, sliceExpert(adaptor.getGateUpWeight(), width, width));
+    } else {
+      Value gateUp =
+          e.matmulTransposedWeight(block, sliceExpert(adaptor.getGateUpWeight(), 0, 2 * width));
+      auto half = [&](int64_t offset) {
+        return tensor::ExtractSliceOp::create(
+                   b, RankedTensorType::get({chunkRows, width}, b.getF32Type()), gateUp,
+                   SmallVector<OpFoldResult>{zeroAttr, b.getIndexAttr(offset)},
+                   SmallVector<OpFoldResult>{b.getIndexAttr(chunkRows), b.getIndexAttr(width)},
+                   unit)
+            .getResult();
+      };
+      gate = half(0);
+      up = half(width);
+    }
+    Value activated = gatedGelu(e, gate, up);
+    // An expert's intermediate is narrow (26B-A4B: 704): split on its own, its GELU took
+    // 16 tasks where gate and up take 2 (bands of 32 rows, 8 a task), and a dispatch of
+    // its own. In gate and up's run it takes theirs.
+    if (halves)
+      if (auto generic = activated.getDefiningOp<linalg::GenericOp>())
+        generic->setAttr(lowering::kSplitOnlyInRunAttr, b.getUnitAttr());
+    return e.matmulTransposedWeight(activated, sliceExpert(adaptor.getDownWeight(), 0, hidden));
   }
 
   /// out[rows[first + i]] += rowWeights[first + i] * y[i] for i < used, in place.

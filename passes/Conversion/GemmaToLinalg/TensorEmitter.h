@@ -21,6 +21,9 @@ namespace g4::lowering {
 inline constexpr llvm::StringLiteral kParallelDimAttr = "g4.parallel_dim";
 /// With it: the fewest iterations of that loop per task (g4-outline-parallel-tasks).
 inline constexpr llvm::StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
+/// With it: split only in the tasks of the run open before it, else run serially
+/// (g4-outline-parallel-tasks).
+inline constexpr llvm::StringLiteral kSplitOnlyInRunAttr = "g4.split_only_in_run";
 /// On a contraction with a bf16x8 ... bf16x64 weight [N/G, K, G] (the loops are (m, t, r, k)).
 inline constexpr llvm::StringLiteral kInterleavedFloatAttr = "g4.interleaved_float";
 /// On a contraction whose weight rows are read from memory once per call, by a few rows of

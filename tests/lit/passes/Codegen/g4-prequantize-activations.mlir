@@ -241,6 +241,9 @@ func.func private @banded(%x: memref<1x128xf32>, %w: memref<1x2x2x544xi8>, %y: m
 // CHECK:           arith.addi
 // CHECK:         linalg.generic
 // CHECK-SAME:        ins(%{{.+}}, %[[D]], %[[C]], %{{.+}}, %{{.+}}, %{{.+}} : memref<1x2x4x2x4xi8>, memref<1x2xf32>, memref<1x2xi32>,
+// CHECK-LABEL: func.func private @made_by_tasks_then_alloc(
+// CHECK-NOT:     scf.for
+// CHECK:         g4.split_only_in_run
 // CHECK-LABEL: func.func private @made_by_one_row(
 // CHECK:         scf.for
 // CHECK-NOT:     g4.split_only_in_run
@@ -257,6 +260,33 @@ func.func private @made_by_tasks(%a: memref<1x64xf32>, %w: memref<3x2x144xi8>, %
   }
   %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 2, 4, 2, 4] : memref<1x64xf32> into memref<1x2x4x2x4xf32>
   %y = memref.view %arena[%c256][] : memref<?xi8> to memref<1x3x8xf32>
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x3x8xf32>)
+  linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w, %w, %w : memref<1x2x4x2x4xf32>, memref<3x2x144xi8>, memref<3x2x144xi8>, memref<3x2x144xi8>)
+      outs(%y : memref<1x3x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%in: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %in, %qf : f32
+    %sum = arith.addf %acc, %p : f32
+    linalg.yield %sum : f32
+  }
+  return
+}
+// The contraction's output allocated between (an MoE expert's, before
+// g4-plan-scratch): a new buffer writes nothing, x is still made by the tasks.
+func.func private @made_by_tasks_then_alloc(%a: memref<1x64xf32>, %w: memref<3x2x144xi8>, %arena: memref<?xi8> {g4.scratch}) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %x = memref.view %arena[%c0][] : memref<?xi8> to memref<1x64xf32>
+  linalg.generic {indexing_maps = [#e, #e], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<1x64xf32>) outs(%x : memref<1x64xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.mulf %v, %v : f32
+    linalg.yield %r : f32
+  }
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 2, 4, 2, 4] : memref<1x64xf32> into memref<1x2x4x2x4xf32>
+  %y = memref.alloc() : memref<1x3x8xf32>
   linalg.fill ins(%zero : f32) outs(%y : memref<1x3x8xf32>)
   linalg.generic {indexing_maps = [#x, #w, #s, #s, #y],
                   iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}

@@ -574,10 +574,12 @@ func.func @mlp(%x: tensor<?x96xf32>, %wg: tensor<192x96xbf16>, %wu: tensor<192x9
 // p / sum(p_topk) * per_expert_scale ([T, 4] each). Then a loop over the 16 experts in
 // index order collects the tokens that chose the expert (in token order) and runs them
 // in chunks of 32 rows, the rest in chunks of 8: the rows gathered into a [32, 96] (or
-// [8, 96]) block, an extract_slice of
-// ONE expert's [2*16, 96] gate_up and [96, 16] down weights (no contraction ever reads
-// the whole stacked expert tensors, and each expert's weights are read once per chunk),
-// then each row's weighted output added to its token's row.
+// [8, 96]) block, extract_slices of
+// ONE expert's [2*16, 96] gate_up (its gate and up halves, two contractions, as the
+// dense MLP's; the gated GELU marked to split only in their run) and [96, 16] down
+// weights (no contraction ever reads the whole stacked expert tensors, and each
+// expert's weights are read once per chunk), then each row's weighted output added to
+// its token's row.
 // CHECK-LABEL: func.func private @kernel_moe(
 // CHECK-SAME:      %[[X:[^:]+]]: tensor<?x96xf32>, %[[R:[^:]+]]: tensor<?x96xf32>, %[[WR:[^:]+]]: tensor<16x96xbf16>, %[[RS:[^:]+]]: tensor<96xbf16>, %[[PES:[^:]+]]: tensor<16xbf16>, %[[GU:[^:]+]]: tensor<16x32x96xbf16>, %[[DN:[^:]+]]: tensor<16x96x16xbf16>) -> tensor<?x96xf32>
 // CHECK:         linalg.generic {{.+}} ins(%[[R]] : tensor<?x96xf32>)
@@ -614,11 +616,12 @@ func.func @mlp(%x: tensor<?x96xf32>, %wg: tensor<192x96xbf16>, %wu: tensor<192x9
 // CHECK:             %[[BLOCK:.+]] = scf.for %{{.+}} to %[[USED]] {{.+}} -> (tensor<32x96xf32>)
 // CHECK:               %[[ROW:.+]] = tensor.extract_slice %[[X]][%{{.+}}, 0] [1, 96] [1, 1] : tensor<?x96xf32> to tensor<1x96xf32>
 // CHECK:               tensor.insert_slice %[[ROW]] into %{{.+}} : tensor<1x96xf32> into tensor<32x96xf32>
-// CHECK:             %[[GUE:.+]] = tensor.extract_slice %[[GU]][%[[EXPERT]], 0, 0] [1, 32, 96] [1, 1, 1] : tensor<16x32x96xbf16> to tensor<32x96xbf16>
-// CHECK:             %[[GUY:.+]] = linalg.generic {{.+}} ins(%[[BLOCK]], %[[GUE]] : tensor<32x96xf32>, tensor<32x96xbf16>)
-// CHECK:             %[[GATE:.+]] = tensor.extract_slice %[[GUY]][0, 0] [32, 16] [1, 1]
-// CHECK:             %[[UP:.+]] = tensor.extract_slice %[[GUY]][0, 16] [32, 16] [1, 1]
+// CHECK:             %[[GE:.+]] = tensor.extract_slice %[[GU]][%[[EXPERT]], 0, 0] [1, 16, 96] [1, 1, 1] : tensor<16x32x96xbf16> to tensor<16x96xbf16>
+// CHECK:             %[[GATE:.+]] = linalg.generic {{.+}} ins(%[[BLOCK]], %[[GE]] : tensor<32x96xf32>, tensor<16x96xbf16>)
+// CHECK:             %[[UE:.+]] = tensor.extract_slice %[[GU]][%[[EXPERT]], 16, 0] [1, 16, 96] [1, 1, 1] : tensor<16x32x96xbf16> to tensor<16x96xbf16>
+// CHECK:             %[[UP:.+]] = linalg.generic {{.+}} ins(%[[BLOCK]], %[[UE]] : tensor<32x96xf32>, tensor<16x96xbf16>)
 // CHECK:             %[[ACT:.+]] = linalg.generic {{.+}} ins(%[[GATE]], %[[UP]] :
+// CHECK-SAME:            attrs = {g4.parallel_dim = 1 : i64, g4.split_only_in_run}
 // CHECK:               math.tanh
 // CHECK:             %[[DNE:.+]] = tensor.extract_slice %[[DN]][%[[EXPERT]], 0, 0] [1, 96, 16] [1, 1, 1] : tensor<16x96x16xbf16> to tensor<96x16xbf16>
 // CHECK:             %[[Y:.+]] = linalg.generic {{.+}} ins(%[[ACT]], %[[DNE]] : tensor<32x16xf32>, tensor<96x16xbf16>)
@@ -634,7 +637,7 @@ func.func @mlp(%x: tensor<?x96xf32>, %wg: tensor<192x96xbf16>, %wu: tensor<192x9
 // CHECK:           %[[TAIL:.+]] = arith.constant 8 : index
 // CHECK:           scf.for %{{.+}} = %[[FULL]] to %[[FOUND]]#0 step %[[TAIL]] iter_args(%{{.+}} = %[[FULLOUT]]) -> (tensor<?x96xf32>)
 // CHECK:             scf.for {{.+}} -> (tensor<8x96xf32>)
-// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<8x96xf32>, tensor<32x96xbf16>)
+// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<8x96xf32>, tensor<16x96xbf16>)
 // CHECK:         return %[[OUT]]#0
 // And over the whole output (NOCOPY): no op takes the stacked expert tensors as a
 // linalg input.
@@ -657,9 +660,10 @@ func.func @moe(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96
 // CHECK-LABEL: func.func private @kernel_moe(
 // CHECK-SAME:      %[[GU:[^:]+]]: tensor<16x64x102xi8>, %[[DN:[^:]+]]: tensor<16x96x34xi8>) -> tensor<?x96xf32>
 // CHECK:             tensor.insert_slice %{{.+}} into %{{.+}} : tensor<1x96xf32> into tensor<32x96xf32>
-// CHECK:             %[[GUE:.+]] = tensor.extract_slice %[[GU]][%{{.+}}, 0, 0] [1, 64, 102] [1, 1, 1] : tensor<16x64x102xi8> to tensor<64x102xi8>
-// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<32x3x32xf32>, tensor<64x3x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
-// CHECK:             tensor.extract_slice %{{.+}}[0, 32] [32, 32] [1, 1] : tensor<32x64xf32> to tensor<32x32xf32>
+// CHECK:             tensor.extract_slice %[[GU]][%{{.+}}, 0, 0] [1, 32, 102] [1, 1, 1] : tensor<16x64x102xi8> to tensor<32x102xi8>
+// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<32x3x32xf32>, tensor<32x3x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
+// CHECK:             tensor.extract_slice %[[GU]][%{{.+}}, 32, 0] [1, 32, 102] [1, 1, 1] : tensor<16x64x102xi8> to tensor<32x102xi8>
+// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<32x3x32xf32>, tensor<32x3x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
 // CHECK:             %[[DNE:.+]] = tensor.extract_slice %[[DN]][%{{.+}}, 0, 0] [1, 96, 34] [1, 1, 1] : tensor<16x96x34xi8> to tensor<96x34xi8>
 // CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<32x1x32xf32>, tensor<96x1x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
 // CHECK:               tensor.insert_slice %{{.+}} into %{{.+}}[%{{.+}}, 0] [1, 96] [1, 1] : tensor<1x96xf32> into tensor<?x96xf32>
@@ -667,7 +671,7 @@ func.func @moe(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96
 // CHECK-SAME:      %[[X1:[^:]+]]: tensor<1x96xf32>
 // CHECK:           arith.constant 1 : index
 // CHECK:             tensor.insert_slice %{{.+}} into %{{.+}} : tensor<1x96xf32> into tensor<1x96xf32>
-// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x3x32xf32>, tensor<64x3x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
+// CHECK:             linalg.generic {{.+}} ins(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x3x32xf32>, tensor<32x3x34xi8>, {{.+}}) {{.+}} attrs = {g4.packed_format = "q8_0"
 // CHECK-NOT:       arith.constant 8 : index
 // CHECK:         return
 func.func @moe_packed(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tensor<16x96xbf16>,
@@ -678,6 +682,28 @@ func.func @moe_packed(%x: tensor<?x96xf32>, %r: tensor<?x96xf32>, %router: tenso
   %d = gemma.moe %x1, %r1, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<q8_0>}
       : (tensor<1x96xf32>, tensor<1x96xf32>, tensor<16x96xbf16>, tensor<96xbf16>, tensor<16xbf16>, tensor<16x64x102xi8>, tensor<16x96x34xi8>) -> tensor<1x96xf32>
   return %m, %d : tensor<?x96xf32>, tensor<1x96xf32>
+}
+
+// -----
+
+// bf16x64 experts of width 32: a half of gate_up is not whole groups of 64 rows, so gate
+// and up stay one contraction on the expert's [64, 128] slice, read as halves, and the
+// gated GELU is split on its own.
+// CHECK-LABEL: func.func private @kernel_moe(
+// CHECK-SAME:      %[[GU:[^:]+]]: tensor<16x64x128xbf16>, %[[DN:[^:]+]]: tensor<16x128x32xbf16>) -> tensor<?x128xf32>
+// CHECK:             tensor.extract_slice %[[GU]][%{{.+}}, 0, 0] [1, 64, 128] [1, 1, 1] : tensor<16x64x128xbf16> to tensor<64x128xbf16>
+// CHECK:             %[[GUY:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<32x1x64xf32>) attrs = {g4.interleaved_float
+// CHECK:             tensor.extract_slice %{{.+}}[0, 0] [32, 32] [1, 1] : tensor<32x64xf32> to tensor<32x32xf32>
+// CHECK:             tensor.extract_slice %{{.+}}[0, 32] [32, 32] [1, 1] : tensor<32x64xf32> to tensor<32x32xf32>
+// CHECK:             linalg.generic
+// CHECK-SAME:            attrs = {g4.parallel_dim = 1 : i64} {
+// CHECK:               math.tanh
+func.func @moe_grouped(%x: tensor<?x128xf32>, %r: tensor<?x128xf32>, %router: tensor<16x128xbf16>,
+    %rs: tensor<128xbf16>, %pes: tensor<16xbf16>, %gu: tensor<16x64x128xbf16>,
+    %dn: tensor<16x128x32xbf16>) -> tensor<?x128xf32> {
+  %m = gemma.moe %x, %r, %router, %rs, %pes, %gu, %dn {top_k = 4 : i64, epsilon = 1.0e-6 : f32, format = #gemma.weight_format<bf16x64>}
+      : (tensor<?x128xf32>, tensor<?x128xf32>, tensor<16x128xbf16>, tensor<128xbf16>, tensor<16xbf16>, tensor<16x64x128xbf16>, tensor<16x128x32xbf16>) -> tensor<?x128xf32>
+  return %m : tensor<?x128xf32>
 }
 
 // -----
