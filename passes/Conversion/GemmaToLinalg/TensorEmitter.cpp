@@ -330,12 +330,19 @@ Value TensorEmitter::matmulInterleavedWeight(Value x, Value w, bool q4) {
         linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[4], product, fast)});
       });
   matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
-  // Banded, the split loop counts bands: tasks keep at least 32 groups. The plain
-  // form's loop counts groups: tasks of 16 (110 KB of q4 at 1536 inputs) still amortise
-  // the task's quantisation of x, and split decode's smallest matvecs, the PLE gates'
-  // 256 rows, which ran on the kernel's thread alone (100 us of a 7 ms token on two).
-  matmul->setAttr(kMinTaskSizeAttr,
-                  b.getI64IntegerAttr(layout.banded() ? std::max<int64_t>(1, 32 / band) : 16));
+  // Banded, the split loop counts bands. Prefill's tasks each read all of x's rows, so
+  // they keep at least 32 groups. Decode's (x is one row, quantised before the dispatch)
+  // only stream their weights: tasks of 8 groups (at most max-tasks of them) shorten the
+  // wait for the last one, which a 6-task down projection of 12288 inputs (1.8 MB a
+  // task) made 4-54 us a call. The plain form's loop counts groups: tasks of 16 (110 KB
+  // of q4 at 1536 inputs) split decode's smallest matvecs, the PLE gates' 256 rows, in
+  // two (which ran on the kernel's thread alone before: 100 us of a 7 ms token on two
+  // threads; 8 tasks were slower than 2).
+  const bool oneRow = xType.getShape()[0] == 1;
+  const int64_t bandedMinGroups = oneRow ? 8 : 32;
+  matmul->setAttr(
+      kMinTaskSizeAttr,
+      b.getI64IntegerAttr(layout.banded() ? std::max<int64_t>(1, bandedMinGroups / band) : 16));
   matmul->setAttr(kPackedFormatAttr, b.getStringAttr(q4 ? "q4_0x8" : "q8_0x8"));
   SmallVector<ReassociationIndices> yFlat{{0}, {1, 2}};
   if (layout.banded())

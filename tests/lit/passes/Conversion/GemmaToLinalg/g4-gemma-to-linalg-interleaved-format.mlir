@@ -145,3 +145,15 @@ func.func @banded_table(%t: tensor<?xi32>, %a: tensor<32x2244xi8>) -> tensor<?x2
   %h = gemma.embed %t, %a {scale = 2.0 : f32, format = #gemma.weight_format<q8_0x8>} : (tensor<?xi32>, tensor<32x2244xi8>) -> tensor<?x2112xf32>
   return %h : tensor<?x2112xf32>
 }
+
+// Decode's banded contraction (x is one row): only weights stream through its tasks, so
+// they keep at least 8 groups (2 bands) instead of prefill's 32.
+// CHECK-LABEL: func.func private @kernel_linear_3(
+// CHECK-SAME:      %{{.+}}: tensor<1x2112xf32>, %{{.+}}: tensor<64x1188xi8>) -> tensor<1x64xf32>
+// CHECK:         linalg.generic
+// CHECK-SAME:        outs(%{{.+}} : tensor<1x2x4x8xf32>) attrs = {g4.min_task_size = 2 : i64, g4.packed_format = "q4_0x8", g4.parallel_dim = 1 : i64}
+func.func @banded_linear_one_row(%x: tensor<1x2112xf32>) -> tensor<1x64xf32> {
+  %w4 = gemma.weight @wide4.weight : tensor<64x1188xi8>
+  %y4 = gemma.linear %x, %w4 {format = #gemma.weight_format<q4_0x8>} : (tensor<1x2112xf32>, tensor<64x1188xi8>) -> tensor<1x64xf32>
+  return %y4 : tensor<1x64xf32>
+}
