@@ -32,6 +32,12 @@ constexpr StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
 /// outside one it stays serial. Quantising decode's x is a few microseconds of serial
 /// work after the run that produced x, but too little for a dispatch of its own.
 constexpr StringLiteral kSplitOnlyInRunAttr = "g4.split_only_in_run";
+/// Optional on such a generic: its own most tasks, instead of the pass's max-tasks (the
+/// largest decode matvecs ask for more, so that the last task's wait stays short).
+constexpr StringLiteral kMaxTasksAttr = "g4.max_tasks";
+/// The attributes that steer the split; none is left on a generic once it is outlined.
+constexpr StringLiteral kSplitAttrs[] = {kParallelDimAttr, kMinTaskSizeAttr, kSplitOnlyInRunAttr,
+                                         kMaxTasksAttr};
 
 /// The operand of `generic` that loop `dim` indexes first, and at which position.
 std::pair<unsigned, unsigned> operandIndexedBy(linalg::GenericOp generic, unsigned dim) {
@@ -355,7 +361,7 @@ void emitSlicedGeneric(ImplicitLocOpBuilder &b, linalg::GenericOp generic, unsig
     auto global = arith::AddIOp::create(after, index.getLoc(), index, begin);
     index.getResult().replaceAllUsesExcept(global, global);
   });
-  for (StringRef name : {kParallelDimAttr, kMinTaskSizeAttr, kSplitOnlyInRunAttr})
+  for (StringRef name : kSplitAttrs)
     clone->removeAttr(name);
 }
 
@@ -460,6 +466,12 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     return minTaskSize;
   }
 
+  int64_t maxTasksOf(linalg::GenericOp generic) {
+    if (auto own = generic->getAttrOfType<IntegerAttr>(kMaxTasksAttr))
+      return std::max<int64_t>(1, own.getInt());
+    return maxTasks;
+  }
+
   /// The splittable generics of `block` in order: runs of two or more that can share a
   /// dispatch (`merge-runs`), and the others one by one.
   void collectWork(Block &block, SmallVectorImpl<std::variant<linalg::GenericOp, SplitRun>> &work) {
@@ -490,7 +502,7 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
             continue;
           finishRun();
           leadingFills.clear();
-          for (StringRef name : {kParallelDimAttr, kMinTaskSizeAttr, kSplitOnlyInRunAttr})
+          for (StringRef name : kSplitAttrs)
             generic->removeAttr(name);
           continue;
         }
@@ -503,7 +515,7 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
           work.push_back(generic);
           continue;
         }
-        int64_t taskCount = staticTaskCount(trip, minSize);
+        int64_t taskCount = staticTaskCount(trip, minSize, maxTasksOf(generic));
         if (run && (run->getTaskCount() != taskCount || !run->tryAddGeneric(generic, dim, trip)))
           finishRun();
         if (!run) {
@@ -635,8 +647,9 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     unsigned dim = unsigned(generic->getAttrOfType<IntegerAttr>(kParallelDimAttr).getInt());
     SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
     int64_t trip = ranges[dim];
-    int64_t minSize = minSizeOf(generic);
+    int64_t minSize = minSizeOf(generic), most = maxTasksOf(generic);
     generic->removeAttr(kMinTaskSizeAttr);
+    generic->removeAttr(kMaxTasksAttr);
     if (!ShapedType::isDynamic(trip) && trip < 2 * minSize) {
       generic->removeAttr(kParallelDimAttr);
       return;
@@ -665,33 +678,33 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
 
     OpBuilder b(generic->getContext());
     b.setInsertionPoint(generic);
-    SmallVector<Value> args{parallel, taskCount(b, generic, dim, trip, minSize)};
+    SmallVector<Value> args{parallel, taskCount(b, generic, dim, trip, minSize, most)};
     args.append(generic->getOperands().begin(), generic->getOperands().end());
     args.append(*passed);
     func::CallOp::create(b, generic.getLoc(), dispatch, args);
     generic.erase();
   }
 
-  /// min(max-tasks, N / minSize) tasks for a static N of at least 2 * minSize, rounded
-  /// down to an even count with `even-task-counts`.
-  int64_t staticTaskCount(int64_t trip, int64_t minSize) {
-    int64_t count = std::min<int64_t>(maxTasks, trip / minSize);
+  /// min(most, N / minSize) tasks for a static N of at least 2 * minSize, rounded down
+  /// to an even count with `even-task-counts`.
+  int64_t staticTaskCount(int64_t trip, int64_t minSize, int64_t most) {
+    int64_t count = std::min<int64_t>(most, trip / minSize);
     return evenTaskCounts && count > 1 ? count & ~int64_t(1) : count;
   }
 
-  /// min(max-tasks, N / minSize) tasks (rounded down to even with `even-task-counts`),
-  /// at least one: a constant when N is static, else computed from the operand's size
-  /// where the loop runs. Either way it depends on N alone, never on the thread count.
+  /// min(most, N / minSize) tasks (rounded down to even with `even-task-counts`), at
+  /// least one: a constant when N is static, else computed from the operand's size where
+  /// the loop runs. Either way it depends on N alone, never on the thread count.
   Value taskCount(OpBuilder &b, linalg::GenericOp generic, unsigned dim, int64_t trip,
-                  int64_t minSize) {
+                  int64_t minSize, int64_t most) {
     Location loc = generic.getLoc();
     if (!ShapedType::isDynamic(trip))
-      return arith::ConstantIndexOp::create(b, loc, staticTaskCount(trip, minSize));
+      return arith::ConstantIndexOp::create(b, loc, staticTaskCount(trip, minSize, most));
     auto [operand, position] = operandIndexedBy(generic, dim);
     Value n = memref::DimOp::create(b, loc, generic->getOperand(operand), position);
     Value count =
         arith::DivUIOp::create(b, loc, n, arith::ConstantIndexOp::create(b, loc, minSize));
-    count = arith::MinUIOp::create(b, loc, count, arith::ConstantIndexOp::create(b, loc, maxTasks));
+    count = arith::MinUIOp::create(b, loc, count, arith::ConstantIndexOp::create(b, loc, most));
     if (evenTaskCounts)
       count =
           arith::AndIOp::create(b, loc, count, arith::ConstantIndexOp::create(b, loc, ~int64_t(1)));

@@ -9,7 +9,8 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
   let description = [{
     Runs on buffers. In every kernel that received the caller's `g4_parallel_t*`
     (g4-bind-entry-points), each `linalg.generic` marked `g4.parallel_dim = d`
-    (optionally with its own `g4.min_task_size`), at the top level or inside a loop (an
+    (optionally with its own `g4.min_task_size` and `g4.max_tasks`, which replace the
+    options below for it), at the top level or inside a loop (an
     MoE kernel's per-expert contractions), is moved into a task function
     `@<kernel>_task<k>(chunk, tasks, operands..., scalars...)` that runs rows
     `[chunk*N/tasks, (chunk+1)*N/tasks)` of loop `d` on subviews, and replaced by a call

@@ -19,6 +19,19 @@ namespace {
 SmallVector<utils::IteratorType> parallel(unsigned n) {
   return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
 }
+
+/// Decode's matvecs (one row of x) stream each weight byte once, and the last of their
+/// equal tasks runs while the other cores wait (a core alone reads about half the
+/// memory bandwidth of two). g4-outline-parallel-tasks splits a loop into at most 16
+/// tasks by default; a weight above 16 MiB asks for tasks of about 1 MiB, up to 64. The
+/// E2B-shaped q8 head (53.5 MB) waited 24-43 us a call for its last 3.3 MB task.
+void limitDecodeTaskBytes(Operation *matmul, int64_t xRows, int64_t weightBytes) {
+  constexpr int64_t kTaskBytes = int64_t(1) << 20, kMostTasks = 64, kDefaultMostTasks = 16;
+  const int64_t tasks = std::min(kMostTasks, (weightBytes + kTaskBytes - 1) / kTaskBytes);
+  if (xRows == 1 && tasks > kDefaultMostTasks)
+    matmul->setAttr(kMaxTasksAttr,
+                    IntegerAttr::get(IntegerType::get(matmul->getContext(), 64), tasks));
+}
 } // namespace
 
 Value TensorEmitter::f32(double value) {
@@ -199,6 +212,8 @@ Value TensorEmitter::matmulInterleavedFloat(Value x, Value w, int64_t group) {
   // vector that g4-outline-parallel-tasks' default gives bf16x8 and bf16x16.
   if (G >= 32)
     matmul->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(8));
+  limitDecodeTaskBytes(matmul, xType.getShape()[0],
+                       rows * inputs * int64_t(element.getIntOrFloatBitWidth() / 8));
   matmul->setAttr(kInterleavedFloatAttr, b.getUnitAttr());
   return tensor::CollapseShapeOp::create(
       b, RankedTensorType::get({xType.getShape()[0], rows}, b.getF32Type()), matmul.getResult(0),
@@ -343,6 +358,7 @@ Value TensorEmitter::matmulInterleavedWeight(Value x, Value w, bool q4) {
   matmul->setAttr(
       kMinTaskSizeAttr,
       b.getI64IntegerAttr(layout.banded() ? std::max<int64_t>(1, bandedMinGroups / band) : 16));
+  limitDecodeTaskBytes(matmul, xType.getShape()[0], rows * rowBytes);
   matmul->setAttr(kPackedFormatAttr, b.getStringAttr(q4 ? "q4_0x8" : "q8_0x8"));
   SmallVector<ReassociationIndices> yFlat{{0}, {1, 2}};
   if (layout.banded())

@@ -21,6 +21,8 @@ namespace g4::lowering {
 inline constexpr llvm::StringLiteral kParallelDimAttr = "g4.parallel_dim";
 /// With it: the fewest iterations of that loop per task (g4-outline-parallel-tasks).
 inline constexpr llvm::StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
+/// With it: the most tasks that loop is split into, instead of the pass's max-tasks.
+inline constexpr llvm::StringLiteral kMaxTasksAttr = "g4.max_tasks";
 /// With it: split only in the tasks of the run open before it, else run serially
 /// (g4-outline-parallel-tasks).
 inline constexpr llvm::StringLiteral kSplitOnlyInRunAttr = "g4.split_only_in_run";

@@ -131,6 +131,34 @@ func.func private @kernel_scores(%q: memref<?x1x8x64xf32>, %keys: memref<?x1x64x
 
 // -----
 
+// A generic with its own g4.max_tasks (decode's largest matvecs) is split into more
+// tasks than the pass's max-tasks (16): 1024 groups, at least 32 a task, allow 32 tasks;
+// it asks for at most 24. The task keeps neither attribute.
+#x = affine_map<(m, t, r, k) -> (m, k)>
+#w = affine_map<(m, t, r, k) -> (t, k, r)>
+#y = affine_map<(m, t, r, k) -> (m, t, r)>
+// CHECK-LABEL: func.func private @kernel_big_matvec(
+// CHECK:         %[[TASKS:.+]] = arith.constant 24 : index
+// CHECK:         call @kernel_big_matvec_parallel0(%{{.+}}, %[[TASKS]],
+// CHECK:       func.func private @kernel_big_matvec_task0(
+// CHECK:         linalg.generic
+// CHECK-NOT:     g4.max_tasks
+// CHECK-NOT:     g4.parallel_dim
+// CHECK:         return
+func.func private @kernel_big_matvec(%x: memref<1x64xf32>, %w: memref<1024x64x8xbf16>, %y: memref<1x1024x8xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x64xf32>, memref<1024x64x8xbf16>) outs(%y : memref<1x1024x8xf32>) attrs = {g4.max_tasks = 24 : i64, g4.parallel_dim = 1 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %r = arith.addf %acc, %m fastmath<reassoc,contract> : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
 // A loop of dynamic length (attention's query rows, T * G) is split too: the kernel
 // computes max(1, min(max-tasks = 16, N / 4) rounded down to even) tasks from the
 // operand's size, a function of N alone, and each task reads N back from its operand. A scalar the body reads from
