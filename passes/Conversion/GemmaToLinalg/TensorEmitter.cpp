@@ -24,7 +24,7 @@ SmallVector<utils::IteratorType> parallel(unsigned n) {
 /// equal tasks runs while the other cores wait (a core alone reads about half the
 /// memory bandwidth of two). g4-outline-parallel-tasks splits a loop into at most 16
 /// tasks by default; a weight above 16 MiB asks for tasks of about 1 MiB, up to 64. The
-/// E2B-shaped q8 head (53.5 MB) waited 24-43 us a call for its last 3.3 MB task.
+/// E2B-shaped q8 head (53.5 MB) waited 9-65 us a call for its last 3.3 MB task.
 void limitDecodeTaskBytes(Operation *matmul, int64_t xRows, int64_t weightBytes) {
   constexpr int64_t kTaskBytes = int64_t(1) << 20, kMostTasks = 64, kDefaultMostTasks = 16;
   const int64_t tasks = std::min(kMostTasks, (weightBytes + kTaskBytes - 1) / kTaskBytes);
