@@ -13,6 +13,7 @@
 #include "passes/Codegen/Passes.h"
 #include "passes/Utils/ActivationQuanta.h"
 #include "passes/Utils/ArenaViews.h"
+#include "passes/Utils/LoopAttributes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -32,13 +33,6 @@ using namespace mlir;
 
 namespace g4 {
 namespace {
-
-/// The loop g4-outline-parallel-tasks may split into tasks (set by g4-gemma-to-linalg).
-constexpr StringLiteral kParallelDimAttr = "g4.parallel_dim";
-/// With it: the fewest iterations of that loop per task.
-constexpr StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
-/// With it: split only in the tasks of the run before it (g4-outline-parallel-tasks).
-constexpr StringLiteral kSplitOnlyInRunAttr = "g4.split_only_in_run";
 
 /// An interleaved packed contraction whose x the pass quantises: x [M, ..., block dims]
 /// f32, where the trailing `blockDims` dims hold one block of 32 (q8_0x8: 8 x 4, q4_0x8:
@@ -79,7 +73,7 @@ bool rowsSizeScratch(linalg::GenericOp op, Value x) {
 }
 
 std::optional<Candidate> matchCandidate(linalg::GenericOp op, int64_t maxStackBytes, bool scratch) {
-  auto format = op->getAttrOfType<StringAttr>("g4.packed_format");
+  auto format = op->getAttrOfType<StringAttr>(kPackedFormatAttr);
   if (!format || (format.getValue() != "q8_0x8" && format.getValue() != "q4_0x8") ||
       !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 4 || op.getNumDpsInits() != 1)
     return std::nullopt;

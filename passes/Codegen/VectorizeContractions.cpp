@@ -9,6 +9,7 @@
 #include "passes/Codegen/Passes.h"
 #include "passes/Utils/ActivationQuanta.h"
 #include "passes/Utils/HalfFloat.h"
+#include "passes/Utils/LoopAttributes.h"
 #include "passes/Utils/MemRefLayout.h"
 #include "targets/Kernels/Int8Dot.h"
 
@@ -96,7 +97,7 @@ struct MatchedContraction {
 
 std::optional<MatchedContraction> matchContraction(linalg::GenericOp op) {
   // A bf16x8 ... bf16x64 weight's groups are a layout of their own (its matcher).
-  if (op->hasAttr("g4.interleaved_float") || !op.hasPureBufferSemantics() ||
+  if (op->hasAttr(kInterleavedFloatAttr) || !op.hasPureBufferSemantics() ||
       op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return std::nullopt;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -1077,7 +1078,7 @@ Contraction asWeightGroups(ImplicitLocOpBuilder &b, Contraction c, int64_t group
 /// [M, K] f32, w [T, K, G] (f32, bf16 or f16; G = 8, 16, 32 or 64), y [M, T, G] f32, all
 /// with unit inner strides.
 std::optional<Contraction> matchInterleavedFloatContraction(linalg::GenericOp op) {
-  if (!op->hasAttr("g4.interleaved_float") || !op.hasPureBufferSemantics() ||
+  if (!op->hasAttr(kInterleavedFloatAttr) || !op.hasPureBufferSemantics() ||
       op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return std::nullopt;
   Value x = op.getDpsInputs()[0], w = op.getDpsInputs()[1], y = op.getDpsInits()[0];
@@ -1479,7 +1480,7 @@ struct InterleavedContraction {
 };
 
 std::optional<InterleavedContraction> matchInterleavedContraction(linalg::GenericOp op) {
-  auto format = op->getAttrOfType<StringAttr>("g4.packed_format");
+  auto format = op->getAttrOfType<StringAttr>(kPackedFormatAttr);
   const unsigned inputs = op.getNumDpsInputs();
   if (!format || !op.hasPureBufferSemantics() || (inputs != 4 && inputs != 6) ||
       op.getNumDpsInits() != 1)
@@ -1551,7 +1552,7 @@ struct PackedContraction {
 };
 
 std::optional<PackedContraction> matchPackedContraction(linalg::GenericOp op) {
-  auto format = op->getAttrOfType<StringAttr>("g4.packed_format");
+  auto format = op->getAttrOfType<StringAttr>(kPackedFormatAttr);
   if (!format || !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 4 ||
       op.getNumDpsInits() != 1)
     return std::nullopt;
@@ -1627,7 +1628,7 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
             if (c->sumsOuterDimOfW)
               InterleavedFloatKernel(b, shape, asWeightGroups(b, slices, group)).emit();
             else
-              FloatKernel(b, shape, slices, op->hasAttr("g4.streamed_weights")).emit();
+              FloatKernel(b, shape, slices, op->hasAttr(kStreamedWeightsAttr)).emit();
             return;
           }
           unsigned d = c->batch[level];

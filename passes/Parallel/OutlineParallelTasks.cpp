@@ -2,6 +2,7 @@
 
 #include "passes/Parallel/Passes.h"
 #include "passes/Utils/ArenaViews.h"
+#include "passes/Utils/LoopAttributes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -23,21 +24,6 @@ using namespace mlir;
 
 namespace g4 {
 namespace {
-
-constexpr StringLiteral kParallelDimAttr = "g4.parallel_dim";
-/// Optional on such a generic: its own fewest iterations per task (attention splits its
-/// few heads one per task; each is a whole contraction).
-constexpr StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
-/// Optional on such a generic: split only as a later member of a run, in the run's tasks;
-/// outside one it stays serial. Quantising decode's x is a few microseconds of serial
-/// work after the run that produced x, but too little for a dispatch of its own.
-constexpr StringLiteral kSplitOnlyInRunAttr = "g4.split_only_in_run";
-/// Optional on such a generic: its own most tasks, instead of the pass's max-tasks (the
-/// largest decode matvecs ask for more, so that the last task's wait stays short).
-constexpr StringLiteral kMaxTasksAttr = "g4.max_tasks";
-/// The attributes that steer the split; none is left on a generic once it is outlined.
-constexpr StringLiteral kSplitAttrs[] = {kParallelDimAttr, kMinTaskSizeAttr, kSplitOnlyInRunAttr,
-                                         kMaxTasksAttr};
 
 /// The operand of `generic` that loop `dim` indexes first, and at which position.
 std::pair<unsigned, unsigned> operandIndexedBy(linalg::GenericOp generic, unsigned dim) {

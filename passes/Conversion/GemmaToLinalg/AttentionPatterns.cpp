@@ -499,7 +499,7 @@ private:
           linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], p, fast)});
         });
     if (streamed)
-      op->setAttr(lowering::kStreamedWeightsAttr, b.getUnitAttr());
+      op->setAttr(kStreamedWeightsAttr, b.getUnitAttr());
     splitAcrossHeads(op);
     return op.getResult(0);
   }
@@ -513,8 +513,8 @@ private:
   /// thread.
   void splitAcrossHeads(Operation *op) {
     bool byHeads = kvHeads >= group;
-    op->setAttr(lowering::kParallelDimAttr, b.getI64IntegerAttr(byHeads ? 0 : 1));
-    op->setAttr(lowering::kMinTaskSizeAttr,
+    op->setAttr(kParallelDimAttr, b.getI64IntegerAttr(byHeads ? 0 : 1));
+    op->setAttr(kMinTaskSizeAttr,
                 b.getI64IntegerAttr(byHeads ? 1 : std::max<int64_t>(1, group / 2)));
   }
 

@@ -30,7 +30,7 @@ Value gatedGelu(TensorEmitter &e, Value gate, Value up) {
     return arith::MulFOp::create(nb, ne.geluTanh(x[0]), x[1]);
   });
   if (auto generic = gated.getDefiningOp<linalg::GenericOp>())
-    generic->setAttr(lowering::kParallelDimAttr, e.builder().getI64IntegerAttr(1));
+    generic->setAttr(kParallelDimAttr, e.builder().getI64IntegerAttr(1));
   return gated;
 }
 
@@ -365,7 +365,7 @@ private:
     // its own. In gate and up's run it takes theirs.
     if (halves)
       if (auto generic = activated.getDefiningOp<linalg::GenericOp>())
-        generic->setAttr(lowering::kSplitOnlyInRunAttr, b.getUnitAttr());
+        generic->setAttr(kSplitOnlyInRunAttr, b.getUnitAttr());
     return e.matmulTransposedWeight(activated, sliceExpert(adaptor.getDownWeight(), 0, hidden));
   }
 

@@ -218,7 +218,7 @@ struct SoftcapLowering : KernelPattern<SoftcapOp> {
     // Split across the vocabulary: the head's output is one token's logits in decode,
     // and a prefill call caps only its last token's (32768 to 262144 tanh on one thread).
     if (rank > 0)
-      capped->setAttr(lowering::kParallelDimAttr, b.getI64IntegerAttr(rank - 1));
+      capped->setAttr(kParallelDimAttr, b.getI64IntegerAttr(rank - 1));
     return {capped.getResult(0)};
   }
 };

@@ -8,6 +8,7 @@
 #define G4_PASSES_CONVERSION_GEMMATOLINALG_TENSOREMITTER_H
 
 #include "dialects/Gemma/IR/GemmaTypes.h"
+#include "passes/Utils/LoopAttributes.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -16,23 +17,6 @@
 #include <optional>
 
 namespace g4::lowering {
-
-/// On a linalg op: the loop dimension whose iterations may run as parallel tasks.
-inline constexpr llvm::StringLiteral kParallelDimAttr = "g4.parallel_dim";
-/// With it: the fewest iterations of that loop per task (g4-outline-parallel-tasks).
-inline constexpr llvm::StringLiteral kMinTaskSizeAttr = "g4.min_task_size";
-/// With it: the most tasks that loop is split into, instead of the pass's max-tasks.
-inline constexpr llvm::StringLiteral kMaxTasksAttr = "g4.max_tasks";
-/// With it: split only in the tasks of the run open before it, else run serially
-/// (g4-outline-parallel-tasks).
-inline constexpr llvm::StringLiteral kSplitOnlyInRunAttr = "g4.split_only_in_run";
-/// On a contraction with a bf16x8 ... bf16x64 weight [N/G, K, G] (the loops are (m, t, r, k)).
-inline constexpr llvm::StringLiteral kInterleavedFloatAttr = "g4.interleaved_float";
-/// On a contraction whose weight rows are read from memory once per call, by a few rows of
-/// x (decode attention's keys): g4-vectorize-contractions prefetches rows ahead.
-inline constexpr llvm::StringLiteral kStreamedWeightsAttr = "g4.streamed_weights";
-/// On a packed contraction: its weight format ("q8_0", "q4_0", "q8_0x8" or "q4_0x8").
-inline constexpr llvm::StringLiteral kPackedFormatAttr = "g4.packed_format";
 
 /// Body of an element-wise map: the scalar operands in, the f32 result out.
 using ScalarFn = std::function<mlir::Value(mlir::ImplicitLocOpBuilder &, mlir::ValueRange)>;
