@@ -663,9 +663,9 @@ static void print_table(const bench_t *b) {
           (long long)b->info->max_context);
   fprintf(out,
           "machine limits, this run (read: best of %d over %lld bytes, and of "
-          "%d more before each timed decode run; FMA: best of %d, %s)\n",
+          "%d more before each timed decode run, %s; FMA: best of %d, %s)\n",
           BANDWIDTH_RUNS, (long long)b->buffer.bytes, BANDWIDTH_REPROBE_RUNS,
-          FMA_RUNS,
+          g4rt_bench_probes_read_kind(), FMA_RUNS,
           g4rt_bench_probes_fma_kind());
   fprintf(out, "  %7s  %11s  %13s\n", "threads", "read GB/s", "FMA GFLOP/s");
   for (int i = 0; i < b->args.thread_count; ++i) {

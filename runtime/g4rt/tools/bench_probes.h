@@ -5,9 +5,11 @@
  * see docs/runtime.md §6). Two limits, each for a given thread count:
  *
  *   - read bandwidth: T threads each sum their own contiguous slice of one
- *     large, already-touched buffer (AVX2: 16 loads per round into 8
- *     independent accumulators); the time is from the first thread's start to
- *     the last thread's end; best of several runs; GB/s = 1e9 bytes/s;
+ *     large, already-touched buffer (AVX2: 16 32-byte loads per round into 8
+ *     independent accumulators; where the CPU has AVX-512F, again with 8
+ *     64-byte loads per round, and the better of the two counts); the time is
+ *     from the first thread's start to the last thread's end; best of several
+ *     runs; GB/s = 1e9 bytes/s;
  *   - FMA peak: T threads each run 12 independent ymm FMA chains for a fixed
  *     number of rounds (calibrated to a target duration); 16 flop per ymm FMA
  *     (8 lanes x multiply + add); best of several runs; GFLOP/s.
@@ -44,6 +46,11 @@ extern "C" {
  * call on any CPU. */
 int g4rt_bench_probes_use_avx2(void);
 
+/* What the read probe runs on this CPU, for the table: "32-byte loads", "the
+ * better of 32- and 64-byte loads" (where the CPU has AVX-512F), or "portable
+ * C". */
+const char *g4rt_bench_probes_read_kind(void);
+
 /* What the FMA probe runs on this CPU, for the table: "AVX2", "the better of
  * AVX2 and AVX-512" (where the CPU has AVX-512F), or "portable C". */
 const char *g4rt_bench_probes_fma_kind(void);
@@ -67,7 +74,9 @@ G4RT_MUST_USE g4rt_status_t g4rt_bench_buffer_create(size_t bytes,
 void g4rt_bench_buffer_destroy(g4rt_bench_buffer_t *buffer);
 
 /* Read bandwidth of |threads| threads over |buffer| (each sums
- * bytes / threads, rounded down to G4RT_BENCH_READ_BLOCK), best of |runs|.
+ * bytes / threads, rounded down to G4RT_BENCH_READ_BLOCK), best of |runs|
+ * (and of |runs| more with 64-byte loads where the CPU has AVX-512F: the
+ * higher bandwidth is the limit).
  * *out_gb_per_s = bytes read / best seconds / 1e9. INVALID_ARGUMENT for bad
  * counts or a buffer too small for a block per thread, UNAVAILABLE when a
  * thread cannot be started, INTERNAL when a sum is wrong. */
