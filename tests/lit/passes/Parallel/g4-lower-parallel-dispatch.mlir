@@ -6,13 +6,13 @@
 // or without a parallel_for, loops over the tasks on the calling thread. The trampoline
 // unpacks the struct and calls task(index, count, args...).
 
-// CHECK-LABEL: llvm.func private @k_parallel0_trampoline(
+// CHECK-LABEL: llvm.func internal @k_parallel0_trampoline(
 // CHECK-SAME:  %[[CTX:.+]]: !llvm.ptr, %[[I:.+]]: i64)
 // CHECK:         %[[COUNT:.+]] = llvm.load %{{.+}} : !llvm.ptr -> i64
 // CHECK:         %[[AA:.+]] = llvm.load %{{.+}} : !llvm.ptr -> !llvm.ptr
 // CHECK:         %[[BB:.+]] = llvm.load %{{.+}} : !llvm.ptr -> i64
 // CHECK:         llvm.call @k_task0(%[[I]], %[[COUNT]], %[[AA]], %[[BB]])
-// CHECK-LABEL: llvm.func private @k_parallel0(
+// CHECK-LABEL: llvm.func internal @k_parallel0(
 // CHECK-SAME:  %[[P:.+]]: !llvm.ptr, %[[N:.+]]: i64, %[[A:.+]]: !llvm.ptr, %[[B:.+]]: i64)
 // CHECK:         %[[PACKED:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(i64, ptr, i64)>
 // CHECK:         llvm.store %[[N]]
