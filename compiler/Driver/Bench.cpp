@@ -166,6 +166,8 @@ llvm::Error bench(const BenchOptions &options) {
                                 std::to_string(headFlopsPerToken(def))};
   if (options.json)
     args.push_back("--json");
+  if (options.profile)
+    args.push_back("--profile");
   args.insert(args.end(), options.extraArgs.begin(), options.extraArgs.end());
   std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
   std::string message;

@@ -26,6 +26,7 @@ struct BenchOptions {
   std::string packedActivations = "q8";
   std::string kvCacheType = "f32";
   bool json = false;
+  bool profile = false; ///< --profile: the benchmark's dispatch profile of decode
   uint64_t seed = 1;
   std::string g4cPath;
   /// Extra arguments passed through to the benchmark program (tests use small runs).

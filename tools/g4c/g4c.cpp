@@ -74,6 +74,10 @@ cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"), cl::ini
 
 cl::opt<bool> benchJson("json", cl::desc("bench: one JSON object per line and measurement"),
                         cl::cat(g4cOptions));
+cl::opt<bool> benchProfile("profile",
+                           cl::desc("bench: also time every parallel loop of one more decode "
+                                    "run per thread count and print where a step's time goes"),
+                           cl::cat(g4cOptions));
 cl::opt<std::string> weightsFormat("weights-format",
                                    cl::desc("bf16 (the checkpoint's float types), q8 or q4 "
                                             "(projection matrices in q8_0/q4_0 blocks)"),
@@ -154,6 +158,7 @@ int main(int argc, char **argv) {
       bench.threadsList = threads;
     }
     bench.json = benchJson;
+    bench.profile = benchProfile;
     bench.weightsFormat = weightsFormat;
     bench.packedActivations = packedActivations;
     bench.kvCacheType = kvCacheType;

@@ -9,6 +9,9 @@
  * and with --json one JSON object per line per probe and per measurement on
  * stdout (the table then goes to stderr). Errors go to stderr as "error: ..."
  * with exit code 2 for command-line mistakes and 1 for everything else.
+ * With --profile it also times every parallel loop of one more decode run per
+ * thread count (the pool's dispatch profile, thread_pool.h) and prints where
+ * a decode step's time goes, site by site.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -27,6 +30,7 @@
 #include "runtime/g4rt/platform/posix/mapped_blob.h"
 #include "runtime/g4rt/platform/posix/thread_pool.h"
 #include "runtime/g4rt/tools/bench_probes.h"
+#include "runtime/g4rt/tools/bench_symbols.h"
 #include "runtime/g4rt/tools/cli_parse.h"
 #include "runtime/g4rt/tools/model_symbols.h"
 
@@ -39,6 +43,7 @@ enum { kExitOk = 0, kExitError = 1, kExitUsage = 2 };
 #define FMA_RUNS 3       /* best of */
 #define FMA_SECONDS 0.2  /* per FMA run */
 #define DEFAULT_PROBE_BYTES ((int64_t)1 << 30)
+#define PROFILE_SITES 1024 /* dispatch sites a profile records */
 
 typedef struct bench_args_t {
   const char *weights_path;
@@ -60,6 +65,7 @@ typedef struct bench_args_t {
   bool json;
   bool help;
   bool mmap_weights; /* --mmap: map the blob instead of huge pages */
+  bool profile;      /* --profile: a dispatch profile of decode at depth 0 */
   int64_t probe_bytes;
 } bench_args_t;
 
@@ -74,6 +80,16 @@ typedef struct result_t {
   double limit;  /* GB/s or GFLOP/s */
   double fraction;
 } result_t;
+
+/* One thread count's dispatch profile of decode at depth 0. */
+typedef struct profile_run_t {
+  bool ran;
+  int threads;
+  int64_t steps;
+  double seconds; /* the steps, end to end */
+  g4rt_pool_profile_t profile;
+  g4rt_pool_site_stats_t *sites; /* PROFILE_SITES, inside bench_t's block */
+} profile_run_t;
 
 /* Everything main() acquires, released in one place. */
 typedef struct bench_t {
@@ -91,6 +107,8 @@ typedef struct bench_t {
   double *fma;       /* [thread list index] GFLOP/s */
   result_t *results;
   int result_count;
+  profile_run_t *profiles;            /* [thread list index], with --profile */
+  g4rt_pool_site_stats_t *site_stats; /* their sites' storage */
   FILE *table; /* stdout, or stderr with --json */
 } bench_t;
 
@@ -254,6 +272,13 @@ static int parse_args(int argc, char **argv, bench_args_t *args) {
     const char *equals = strchr(arg, '=');
     size_t name_length = equals ? (size_t)(equals - arg) : strlen(arg);
     const char *inline_value = equals ? equals + 1 : NULL;
+    if (name_length == 9 && strncmp(arg, "--profile", 9) == 0) {
+      if (inline_value != NULL) {
+        return g4rt_cli_fail(kExitUsage, "--profile takes no value");
+      }
+      args->profile = true;
+      continue;
+    }
     if ((name_length == 6 && strncmp(arg, "--help", 6) == 0) ||
         (name_length == 6 && strncmp(arg, "--json", 6) == 0) ||
         (name_length == 6 && strncmp(arg, "--mmap", 6) == 0)) {
@@ -340,6 +365,11 @@ static void print_help(const char *program, const g4_model_info_t *info) {
       "  --mmap                  map the weights instead of reading them into "
       "huge\n"
       "                          pages (as the executable's --mmap)\n"
+      "  --profile               also time every parallel loop of one more "
+      "decode\n"
+      "                          run at depth 0 per thread count, and print "
+      "where\n"
+      "                          a step's time goes, site by site\n"
       "  --help                  this text\n",
       base_name(program), name, (long long)info->vocab_size,
       (long long)info->max_context, g4rt_thread_pool_default_threads(), name,
@@ -511,6 +541,38 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
   return kExitOk;
 }
 
+/* One more decode run at depth 0 (--decode-tokens steps after one prefilled
+ * token) with the pool's dispatch profile on. Untimed otherwise: the clock
+ * readings cost a little. */
+static int profile_decode(bench_t *b, int list_index) {
+  int threads = (int)b->args.threads[list_index];
+  int64_t steps = b->args.decode_tokens;
+  if (1 + steps > b->info->max_context) {
+    fprintf(stderr,
+            "bench: no profile: 1 + %lld decode positions exceed the max "
+            "context %lld\n",
+            (long long)steps, (long long)b->info->max_context);
+    return kExitOk;
+  }
+  profile_run_t *run = &b->profiles[list_index];
+  run->threads = threads;
+  run->steps = steps;
+  run->sites = b->site_stats + (size_t)list_index * PROFILE_SITES;
+  g4rt_pool_profile_init(&run->profile, run->sites, PROFILE_SITES);
+  g4rt_session_reset(b->session);
+  g4rt_status_t status = prefill_chunked(b, 0, 1);
+  if (!g4rt_status_is_ok(&status)) return fail_status("profile", &status);
+  g4rt_thread_pool_set_profile(b->pool, &run->profile);
+  double start = g4rt_bench_now();
+  for (int64_t k = 0; k < steps && g4rt_status_is_ok(&status); ++k)
+    status = g4rt_session_decode(b->session, b->tokens[1 + k], b->logits);
+  run->seconds = g4rt_bench_now() - start;
+  g4rt_thread_pool_set_profile(b->pool, NULL);
+  if (!g4rt_status_is_ok(&status)) return fail_status("profile", &status);
+  run->ran = true;
+  return kExitOk;
+}
+
 /* Probes the limits of T threads, then runs every test on a T-thread pool. */
 static int measure_threads(bench_t *b, int list_index) {
   int threads = (int)b->args.threads[list_index];
@@ -556,6 +618,7 @@ static int measure_threads(bench_t *b, int list_index) {
     rc = measure_prefill(b, list_index, b->args.prompts[i]);
   for (int i = 0; i < b->args.depth_count && rc == kExitOk; ++i)
     rc = measure_decode(b, list_index, i);
+  if (b->args.profile && rc == kExitOk) rc = profile_decode(b, list_index);
 
   g4rt_session_destroy(b->session);
   b->session = NULL;
@@ -628,6 +691,9 @@ static int prepare(bench_t *b) {
     int64_t chunk = filled < 256 ? filled : 256;
     if (chunk > rows) rows = chunk;
   }
+  if (b->args.profile && 1 + b->args.decode_tokens <= context &&
+      1 + b->args.decode_tokens > longest)
+    longest = 1 + b->args.decode_tokens;
   if (rows > longest) longest = rows;
   /* Prefill and decode both return one row of logits. */
   b->logits = (float *)malloc((size_t)vocab * sizeof(float));
@@ -639,6 +705,15 @@ static int prepare(bench_t *b) {
   size_t max_results =
       (size_t)n * (size_t)(b->args.prompt_count + b->args.depth_count);
   b->results = (result_t *)calloc(max_results, sizeof(result_t));
+  if (b->args.profile) {
+    b->profiles = (profile_run_t *)calloc((size_t)n, sizeof(profile_run_t));
+    b->site_stats = (g4rt_pool_site_stats_t *)calloc(
+        (size_t)n * PROFILE_SITES, sizeof(g4rt_pool_site_stats_t));
+    if (!b->profiles || !b->site_stats) {
+      return g4rt_cli_fail(kExitError,
+                           "out of memory for the dispatch profile");
+    }
+  }
   if (!b->logits || !b->tokens || !b->bandwidth || !b->fma || !b->results) {
     return g4rt_cli_fail(kExitError,
                 "out of memory for %lld rows of logits (vocab %lld)",
@@ -694,6 +769,127 @@ static void print_table(const bench_t *b) {
   fflush(out);
 }
 
+/* A site's name: its trampoline's symbol without "_trampoline", or its
+ * address when the program has no symbol for it. */
+static const char *site_name(const g4rt_bench_symbols_t *symbols,
+                             g4_task_fn_t task, char *buffer, size_t size) {
+  union {
+    g4_task_fn_t fn;
+    const void *address;
+  } site = {.fn = task};
+  const char *name = g4rt_bench_symbols_name(symbols, site.address);
+  if (name == NULL) {
+    snprintf(buffer, size, "%p", site.address);
+    return buffer;
+  }
+  size_t length = strlen(name);
+  const char *suffix = "_trampoline";
+  size_t suffix_length = strlen(suffix);
+  if (length > suffix_length &&
+      strcmp(name + length - suffix_length, suffix) == 0)
+    length -= suffix_length;
+  snprintf(buffer, size, "%.*s", (int)length, name);
+  return buffer;
+}
+
+/* Descending by time in calls, then in the order of the first call (the
+ * entries' order in the profile's array). */
+static int by_call_time(const void *a, const void *b) {
+  const g4rt_pool_site_stats_t *x = *(const g4rt_pool_site_stats_t *const *)a;
+  const g4rt_pool_site_stats_t *y = *(const g4rt_pool_site_stats_t *const *)b;
+  if (x->call_ns != y->call_ns) return x->call_ns > y->call_ns ? -1 : 1;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* Per thread count: a decode step's time split into the parallel loops (and
+ * the caller's wait for their last tasks), the serial gaps between loops, and
+ * the rest; then every site, the costliest first. JSON: one "profile" object
+ * per thread count and one "site" object per site. */
+static void print_profiles(const bench_t *b) {
+  FILE *out = b->table;
+  g4rt_bench_symbols_t symbols;
+  bool named = g4rt_bench_symbols_open(&symbols);
+  for (int i = 0; i < b->args.thread_count; ++i) {
+    const profile_run_t *run = &b->profiles[i];
+    if (!run->ran) continue;
+    const g4rt_pool_profile_t *p = &run->profile;
+    double steps = (double)run->steps;
+    double step_us = run->seconds * 1e6 / steps;
+    int64_t call_ns = 0, wait_ns = 0, gap_ns = 0;
+    for (int s = 0; s < p->count; ++s) {
+      call_ns += run->sites[s].call_ns;
+      wait_ns += run->sites[s].wait_ns;
+      gap_ns += run->sites[s].gap_ns;
+    }
+    double calls_us = (double)call_ns / 1e3 / steps;
+    double wait_us = (double)wait_ns / 1e3 / steps;
+    double gaps_us = (double)gap_ns / 1e3 / steps;
+    fprintf(out,
+            "\ndispatch profile, tg@0, %d thread%s, %lld steps: %.1f us a "
+            "step = %.1f in parallel loops (%.1f of it waiting for the last "
+            "tasks) + %.1f between loops + %.1f before the first and after "
+            "the last%s\n",
+            run->threads, run->threads == 1 ? "" : "s", (long long)run->steps,
+            step_us, calls_us, wait_us, gaps_us, step_us - calls_us - gaps_us,
+            named ? "" : " (no symbol table: sites by address)");
+    if (p->overflow_calls > 0) {
+      fprintf(out, "  (%llu calls of sites beyond the first %d not recorded)\n",
+              (unsigned long long)p->overflow_calls, PROFILE_SITES);
+    }
+    fprintf(out, "  %-44s %10s %10s %9s %9s %9s %7s\n", "site", "calls/step",
+            "tasks/call", "us/call", "wait us", "gap us", "% step");
+    const g4rt_pool_site_stats_t *order[PROFILE_SITES];
+    for (int s = 0; s < p->count; ++s) order[s] = &run->sites[s];
+    qsort(order, (size_t)p->count, sizeof(order[0]), by_call_time);
+    for (int k = 0; k < p->count; ++k) {
+      const g4rt_pool_site_stats_t *site = order[k];
+      char buffer[256];
+      const char *name =
+          site_name(&symbols, site->task, buffer, sizeof(buffer));
+      double calls = (double)site->calls;
+      double per_call_us = (double)site->call_ns / 1e3 / calls;
+      double wait_per_call = (double)site->wait_ns / 1e3 / calls;
+      double gap_per_call = (double)site->gap_ns / 1e3 / calls;
+      double share = (double)site->call_ns / 1e3 / steps / step_us * 100;
+      fprintf(out, "  %-44s %10.2f %10.1f %9.1f %9.1f %9.1f %7.2f\n", name,
+              calls / steps, (double)site->tasks / calls, per_call_us,
+              wait_per_call, gap_per_call, share);
+      if (b->args.json) {
+        printf("{\"site\":");
+        json_string(stdout, name);
+        printf(",\"threads\":%d,\"calls_per_step\":", run->threads);
+        json_number(stdout, calls / steps);
+        printf(",\"tasks_per_call\":");
+        json_number(stdout, (double)site->tasks / calls);
+        printf(",\"us_per_call\":");
+        json_number(stdout, per_call_us);
+        printf(",\"wait_us_per_call\":");
+        json_number(stdout, wait_per_call);
+        printf(",\"gap_us_per_call\":");
+        json_number(stdout, gap_per_call);
+        printf("}\n");
+      }
+    }
+    if (b->args.json) {
+      printf(
+          "{\"profile\":\"tg@0\",\"threads\":%d,\"steps\":%lld,"
+          "\"step_us\":",
+          run->threads, (long long)run->steps);
+      json_number(stdout, step_us);
+      printf(",\"in_loops_us\":");
+      json_number(stdout, calls_us);
+      printf(",\"wait_us\":");
+      json_number(stdout, wait_us);
+      printf(",\"gaps_us\":");
+      json_number(stdout, gaps_us);
+      printf(",\"sites\":%d}\n", p->count);
+    }
+  }
+  g4rt_bench_symbols_close(&symbols);
+  fflush(out);
+  fflush(stdout);
+}
+
 static int run(bench_t *b, int argc, char **argv) {
   int rc = parse_args(argc, argv, &b->args);
   if (rc != kExitOk) return rc;
@@ -736,6 +932,7 @@ static int run(bench_t *b, int argc, char **argv) {
     if (rc != kExitOk) return rc;
   }
   print_table(b);
+  if (b->args.profile) print_profiles(b);
   return kExitOk;
 }
 
@@ -748,6 +945,8 @@ int main(int argc, char **argv) {
   g4rt_thread_pool_destroy(bench.pool); /* after the session borrowing it */
   g4rt_bench_buffer_destroy(&bench.buffer);
   g4rt_posix_unmap(&bench.blob);
+  free(bench.site_stats);
+  free(bench.profiles);
   free(bench.results);
   free(bench.fma);
   free(bench.bandwidth);

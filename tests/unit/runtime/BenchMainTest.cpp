@@ -295,13 +295,60 @@ TEST_F(G4rtBenchMainTest, NoWorkAndTable) {
   EXPECT_THAT(table.out, ::testing::Not(HasSubstr("{\"")));
 }
 
+// --profile times every parallel_for of one more decode run per thread count and names
+// each site from the program's symbol table: the fake's two task functions, once a step
+// each, with their task counts.
+TEST_F(G4rtBenchMainTest, DispatchProfile) {
+  RunResult result = run(
+      quick({"--threads-list", "1,2", "--prompts", "4", "--depths", "0", "--profile", "--json"}));
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("dispatch profile, tg@0, 1 thread, 4 steps: "));
+  EXPECT_THAT(result.err, HasSubstr("dispatch profile, tg@0, 2 threads, 4 steps: "));
+  std::map<std::pair<std::string, int>, JsonObject> sites;
+  std::map<int, JsonObject> profiles;
+  for (const std::string &line : lines(result.out)) {
+    std::optional<JsonObject> object = parseFlatJson(line);
+    ASSERT_TRUE(object) << line;
+    int threads = static_cast<int>(object->numbers["threads"]);
+    if (object->has("site")) {
+      EXPECT_EQ(object->keys(),
+                (std::set<std::string>{"site", "threads", "calls_per_step", "tasks_per_call",
+                                       "us_per_call", "wait_us_per_call", "gap_us_per_call"}))
+          << line;
+      sites[{object->strings["site"], threads}] = *object;
+    } else if (object->has("profile")) {
+      EXPECT_EQ(object->strings["profile"], "tg@0") << line;
+      profiles[threads] = *object;
+    }
+  }
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    ASSERT_TRUE(profiles.count(threads));
+    JsonObject &profile = profiles[threads];
+    EXPECT_EQ(profile.numbers["steps"], 4);
+    EXPECT_EQ(profile.numbers["sites"], 2);
+    EXPECT_GT(profile.numbers["step_us"], 0);
+    EXPECT_LE(profile.numbers["in_loops_us"] + profile.numbers["gaps_us"],
+              profile.numbers["step_us"] * 1.0001);
+    EXPECT_LE(profile.numbers["wait_us"], profile.numbers["in_loops_us"]);
+    for (auto [name, tasks] :
+         {std::pair<const char *, int>{"store_task", 1}, {"logits_task", G4RT_FAKE_SLICES}}) {
+      auto found = sites.find({name, threads});
+      ASSERT_NE(found, sites.end()) << name << " not among the sites:\n" << result.out;
+      EXPECT_EQ(found->second.numbers["calls_per_step"], 1) << name;
+      EXPECT_EQ(found->second.numbers["tasks_per_call"], tasks) << name;
+      EXPECT_GE(found->second.numbers["us_per_call"], 0) << name;
+    }
+  }
+}
+
 TEST_F(G4rtBenchMainTest, Help) {
   RunResult result = run({"--help"});
   EXPECT_EQ(result.exitCode, 0);
   EXPECT_THAT(result.out, HasSubstr("compiled model fake-g4 (vocab 32, max context 48)"));
-  for (const char *flag :
-       {"--weights", "--threads-list", "--prompts", "--depths", "--decode-tokens", "--reps",
-        "--bytes-per-token", "--flops-per-token", "--model", "--format", "--json", "--probe-bytes"})
+  for (const char *flag : {"--weights", "--threads-list", "--prompts", "--depths",
+                           "--decode-tokens", "--reps", "--bytes-per-token", "--flops-per-token",
+                           "--model", "--format", "--json", "--probe-bytes", "--profile"})
     EXPECT_THAT(result.out, HasSubstr(flag));
 }
 
@@ -310,6 +357,7 @@ TEST_F(G4rtBenchMainTest, BadArguments) {
   expectError(run({}), 2, {"--weights is required"});
   expectError(run({"--weights", w, "--bogus", "1"}), 2, {"unknown flag '--bogus'"});
   expectError(run({"--weights", w, "stray"}), 2, {"unexpected argument 'stray'"});
+  expectError(run({"--weights", w, "--profile=1"}), 2, {"--profile takes no value"});
   expectError(run({"--weights"}), 2, {"--weights needs a value"});
   expectError(run({"--weights", w, "--threads-list", "0"}), 2,
               {"--threads-list: 0 is out of range [1, 1024]"});

@@ -260,6 +260,117 @@ TEST(G4rtThreadPoolTest, ParallelInterface) {
 }
 
 // Without a pool, tasks run on the caller in index order.
+// A profile records each site (task function) in the order of its first call, with its
+// calls, tasks and times; the gaps are the time between calls. Every task still runs once.
+TEST(G4rtThreadPoolTest, ProfileRecordsEverySite) {
+  for (int threads : {1, 2, 3}) {
+    SCOPED_TRACE(threads);
+    Pool pool = makePool(threads);
+    g4rt_pool_site_stats_t sites[4];
+    g4rt_pool_profile_t profile;
+    g4rt_pool_profile_init(&profile, sites, 4);
+    g4rt_thread_pool_set_profile(pool.get(), &profile);
+    auto other = [](void *ctx, int64_t index) { Hits::task(ctx, index); };
+    auto sleepy = [](void *ctx, int64_t index) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      Hits::task(ctx, index);
+    };
+    for (int step = 0; step < 3; ++step) {
+      Hits a(10), b(1), c(4);
+      g4rt_thread_pool_parallel_for(pool.get(), 10, Hits::task, &a);
+      g4rt_thread_pool_parallel_for(pool.get(), 1, other, &b);   // inline, still recorded
+      std::this_thread::sleep_for(std::chrono::milliseconds(3)); // a gap before sleepy
+      g4rt_thread_pool_parallel_for(pool.get(), 4, sleepy, &c);
+      EXPECT_EQ(a.firstBad(), -1);
+      EXPECT_EQ(b.firstBad(), -1);
+      EXPECT_EQ(c.firstBad(), -1);
+    }
+    g4rt_thread_pool_set_profile(pool.get(), nullptr);
+    Hits after(5); // not recorded: the profile is off
+    g4rt_thread_pool_parallel_for(pool.get(), 5, Hits::task, &after);
+
+    ASSERT_EQ(profile.count, 3);
+    EXPECT_EQ(profile.overflow_calls, 0u);
+    EXPECT_EQ(sites[0].task, &Hits::task);
+    EXPECT_EQ(sites[1].task, static_cast<g4_task_fn_t>(other));
+    EXPECT_EQ(sites[2].task, static_cast<g4_task_fn_t>(sleepy));
+    const uint64_t tasks[3] = {30, 3, 12};
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(sites[i].calls, 3u) << i;
+      EXPECT_EQ(sites[i].tasks, tasks[i]) << i;
+      EXPECT_GE(sites[i].call_ns, 0) << i;
+      EXPECT_LE(sites[i].wait_ns, sites[i].call_ns) << i;
+    }
+    EXPECT_EQ(sites[1].wait_ns, 0); // one task runs inline: nobody to wait for
+    // sleepy's 4 tasks of 2 ms take ceil(4 / threads) rounds a call; 3 gaps of 3 ms.
+    const int64_t rounds = (4 + threads - 1) / threads;
+    EXPECT_GE(sites[2].call_ns, 3 * rounds * 2'000'000);
+    EXPECT_GE(sites[2].gap_ns, 3 * 3'000'000);
+    EXPECT_LT(sites[1].gap_ns, sites[2].gap_ns);
+  }
+}
+
+// Sites beyond the array's capacity are counted, not recorded; calls nested in a task
+// run inline unrecorded (their time is in the outer call's).
+TEST(G4rtThreadPoolTest, ProfileOverflowAndNestedCalls) {
+  Pool pool = makePool(2);
+  g4rt_pool_site_stats_t sites[1];
+  g4rt_pool_profile_t profile;
+  g4rt_pool_profile_init(&profile, sites, 1);
+  g4rt_thread_pool_set_profile(pool.get(), &profile);
+  struct Outer {
+    g4rt_thread_pool_t *pool;
+    Hits inner{8 * 3};
+  } outer{pool.get()};
+  struct Nest {
+    Outer *outer;
+  };
+  auto outerTask = [](void *ctx, int64_t index) {
+    auto *nest = static_cast<Nest *>(ctx);
+    // Each outer task runs 3 inner tasks at indices 3*index .. 3*index+2.
+    struct Shift {
+      Outer *outer;
+      int64_t base;
+    } shift{nest->outer, 3 * index};
+    g4rt_thread_pool_parallel_for(
+        nest->outer->pool, 3,
+        [](void *c, int64_t i) {
+          auto *s = static_cast<Shift *>(c);
+          s->outer->inner.counts[size_t(s->base + i)].fetch_add(1);
+        },
+        &shift);
+  };
+  Nest nest{&outer};
+  g4rt_thread_pool_parallel_for(pool.get(), 8, outerTask, &nest);
+  Hits second(4);
+  g4rt_thread_pool_parallel_for(pool.get(), 4, Hits::task, &second);
+  g4rt_thread_pool_set_profile(pool.get(), nullptr);
+
+  EXPECT_EQ(outer.inner.firstBad(), -1);
+  EXPECT_EQ(second.firstBad(), -1);
+  ASSERT_EQ(profile.count, 1);
+  EXPECT_EQ(sites[0].task, static_cast<g4_task_fn_t>(outerTask));
+  EXPECT_EQ(sites[0].calls, 1u);
+  EXPECT_EQ(sites[0].tasks, 8u);
+  EXPECT_EQ(profile.overflow_calls, 1u); // Hits::task found the array full
+}
+
+TEST(G4rtThreadPoolTest, ProfileInitClampsAndSetProfileAcceptsNull) {
+  g4rt_pool_profile_t profile;
+  g4rt_pool_profile_init(&profile, nullptr, 8);
+  EXPECT_EQ(profile.capacity, 0);
+  EXPECT_EQ(profile.count, 0);
+  g4rt_thread_pool_set_profile(nullptr, &profile); // a no-op
+  Pool pool = makePool(1);
+  g4rt_thread_pool_set_profile(pool.get(), &profile);
+  Hits hits(3);
+  g4rt_thread_pool_parallel_for(pool.get(), 3, Hits::task, &hits);
+  EXPECT_EQ(hits.firstBad(), -1);
+  EXPECT_EQ(profile.count, 0);
+  EXPECT_EQ(profile.overflow_calls, 1u);
+  g4rt_thread_pool_set_profile(pool.get(), nullptr);
+}
+
 TEST(G4rtThreadPoolTest, NullPoolRunsInline) {
   std::vector<int64_t> order;
   auto task = [](void *ctx, int64_t index) {

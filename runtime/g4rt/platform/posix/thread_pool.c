@@ -102,6 +102,7 @@ struct g4rt_thread_pool_t {
   atomic_int sleepers;                        /* workers blocked on wake */
   atomic_int caller_waiting;                  /* owner blocked on idle */
   alignas(G4RT_CACHE_LINE) atomic_bool busy;  /* a call owns the workers */
+  g4rt_pool_profile_t *profile;               /* NULL: calls are not timed */
 
   pthread_t handles[]; /* threads - 1 */
 };
@@ -249,7 +250,7 @@ static void run_inline(int64_t count, g4_task_fn_t task, void *ctx) {
 /* One job of at most G4RT_POOL_JOB_TASKS tasks: task(ctx, first + i) for i in
  * [0, count), on the workers the caller owns. */
 static void run_job(g4rt_thread_pool_t *pool, int64_t first, int64_t count,
-                    g4_task_fn_t task, void *ctx) {
+                    g4_task_fn_t task, void *ctx, int64_t *wait_ns) {
   pool->task = task;
   pool->ctx = ctx;
   pool->first = first;
@@ -277,15 +278,95 @@ static void run_job(g4rt_thread_pool_t *pool, int64_t first, int64_t count,
     }
   }
   run_claimed(pool, 0);
+  int64_t ran_out = wait_ns != NULL ? now_ns() : 0;
   pool->last_epoch = epoch + 1; /* even: closed */
   atomic_exchange(&pool->epoch, pool->last_epoch);
   wait_idle(pool);
+  if (wait_ns != NULL) *wait_ns += now_ns() - ran_out;
+}
+
+/* The jobs of one call on the workers the caller owns. */
+static void run_jobs(g4rt_thread_pool_t *pool, int64_t count, g4_task_fn_t task,
+                     void *ctx, int64_t *wait_ns) {
+  for (int64_t first = 0; first < count; first += G4RT_POOL_JOB_TASKS) {
+    int64_t left = count - first;
+    run_job(pool, first,
+            left < G4RT_POOL_JOB_TASKS ? left : G4RT_POOL_JOB_TASKS, task, ctx,
+            wait_ns);
+  }
+}
+
+void g4rt_pool_profile_init(g4rt_pool_profile_t *profile,
+                            g4rt_pool_site_stats_t *sites, int capacity) {
+  profile->sites = sites;
+  profile->capacity = sites == NULL || capacity < 0 ? 0 : capacity;
+  profile->count = 0;
+  profile->overflow_calls = 0;
+  profile->last_return_ns = 0;
+  profile->last_site = -1;
+}
+
+void g4rt_thread_pool_set_profile(g4rt_thread_pool_t *pool,
+                                  g4rt_pool_profile_t *profile) {
+  if (pool != NULL) pool->profile = profile;
+}
+
+/* |task|'s entry in |profile|, added on its first call; NULL when full. A
+ * model calls its sites in the same order every step, so the entry after the
+ * previous call's is tried first. */
+static g4rt_pool_site_stats_t *profile_site(g4rt_pool_profile_t *profile,
+                                            g4_task_fn_t task) {
+  int next = profile->last_site + 1;
+  if (next < profile->count && profile->sites[next].task == task) {
+    profile->last_site = next;
+    return &profile->sites[next];
+  }
+  for (int i = 0; i < profile->count; ++i) {
+    if (profile->sites[i].task == task) {
+      profile->last_site = i;
+      return &profile->sites[i];
+    }
+  }
+  if (profile->count == profile->capacity) return NULL;
+  g4rt_pool_site_stats_t *site = &profile->sites[profile->count];
+  memset(site, 0, sizeof(*site));
+  site->task = task;
+  profile->last_site = profile->count++;
+  return site;
+}
+
+/* A call that owns the workers (or runs inline on a pool without any), timed
+ * into the pool's profile. */
+static void run_profiled(g4rt_thread_pool_t *pool, int64_t count,
+                         g4_task_fn_t task, void *ctx, bool inline_only) {
+  g4rt_pool_profile_t *profile = pool->profile;
+  int64_t entry = now_ns();
+  int64_t wait = 0;
+  if (inline_only) {
+    run_inline(count, task, ctx);
+  } else {
+    run_jobs(pool, count, task, ctx, &wait);
+  }
+  int64_t exit = now_ns();
+  g4rt_pool_site_stats_t *site = profile_site(profile, task);
+  if (site == NULL) {
+    profile->overflow_calls++;
+  } else {
+    site->calls++;
+    site->tasks += (uint64_t)count;
+    site->call_ns += exit - entry;
+    site->wait_ns += wait;
+    if (profile->last_return_ns != 0)
+      site->gap_ns += entry - profile->last_return_ns;
+  }
+  profile->last_return_ns = exit;
 }
 
 void g4rt_thread_pool_parallel_for(g4rt_thread_pool_t *pool, int64_t count,
                                    g4_task_fn_t task, void *ctx) {
   if (count <= 0 || task == NULL) return;
-  if (pool == NULL || pool->workers == 0 || count == 1) {
+  bool inline_only = pool == NULL || pool->workers == 0 || count == 1;
+  if (inline_only && (pool == NULL || pool->profile == NULL)) {
     run_inline(count, task, ctx);
     return;
   }
@@ -293,10 +374,10 @@ void g4rt_thread_pool_parallel_for(g4rt_thread_pool_t *pool, int64_t count,
     run_inline(count, task, ctx); /* nested or concurrent: not our workers */
     return;
   }
-  for (int64_t first = 0; first < count; first += G4RT_POOL_JOB_TASKS) {
-    int64_t left = count - first;
-    run_job(pool, first,
-            left < G4RT_POOL_JOB_TASKS ? left : G4RT_POOL_JOB_TASKS, task, ctx);
+  if (pool->profile != NULL) {
+    run_profiled(pool, count, task, ctx, inline_only);
+  } else {
+    run_jobs(pool, count, task, ctx, NULL);
   }
   atomic_store_explicit(&pool->busy, false, memory_order_release);
 }

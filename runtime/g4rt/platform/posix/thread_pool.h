@@ -68,6 +68,45 @@ int g4rt_thread_pool_threads(const g4rt_thread_pool_t *pool);
 void g4rt_thread_pool_parallel_for(g4rt_thread_pool_t *pool, int64_t count,
                                    g4_task_fn_t task, void *ctx);
 
+/* Dispatch profile: per call site (task function) counts and times of the
+ * parallel_for calls made while a profile is set, for finding where a compiled
+ * model's time goes between and around its parallel loops (g4c bench
+ * --profile). The caller owns the storage; the pool only writes to it. */
+typedef struct g4rt_pool_site_stats_t {
+  g4_task_fn_t task; /* the site: the task function parallel_for was given */
+  uint64_t calls;
+  uint64_t tasks;  /* the calls' counts, summed */
+  int64_t call_ns; /* from entering parallel_for to its return */
+  int64_t wait_ns; /* of call_ns: the caller's wait for the workers, after it
+                      found no task left to take (0 for calls run inline) */
+  int64_t gap_ns;  /* from the previous recorded call's return to this call's
+                      entry: the serial code in between (not counted for the
+                      first call after the profile was set) */
+} g4rt_pool_site_stats_t;
+
+typedef struct g4rt_pool_profile_t {
+  g4rt_pool_site_stats_t *sites; /* capacity entries, caller-owned */
+  int capacity;
+  int count; /* sites recorded, in the order of their first call */
+  uint64_t overflow_calls; /* calls of sites that found the array full */
+  int64_t last_return_ns;  /* CLOCK_MONOTONIC; 0 until the first call */
+  int last_site;           /* the previous call's entry, for a quick lookup */
+} g4rt_pool_profile_t;
+
+/* Sets *profile to record nothing yet over |sites| (|capacity| entries). */
+void g4rt_pool_profile_init(g4rt_pool_profile_t *profile,
+                            g4rt_pool_site_stats_t *sites, int capacity);
+
+/* Starts recording the pool's parallel_for calls into |profile|, or stops with
+ * NULL. Recorded: every call that finds the workers free (those run inline as
+ * well: count 1, a pool of one thread). A call nested in a task, or concurrent
+ * with another, runs inline unrecorded; its time is in the outer call's.
+ * Timing costs two or three clock readings a call, only while a profile is
+ * set. Like destroy, must not race with a call on the pool. A NULL pool is a
+ * no-op. */
+void g4rt_thread_pool_set_profile(g4rt_thread_pool_t *pool,
+                                  g4rt_pool_profile_t *profile);
+
 /* The pool as the ABI's parallel interface: {pool, a parallel_for that calls
  * g4rt_thread_pool_parallel_for}. The value borrows |pool|. */
 g4_parallel_t g4rt_thread_pool_parallel(g4rt_thread_pool_t *pool);
