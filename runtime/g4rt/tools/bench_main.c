@@ -88,7 +88,6 @@ typedef struct profile_run_t {
   int64_t steps;
   double seconds; /* the steps, end to end */
   g4rt_pool_profile_t profile;
-  g4rt_pool_site_stats_t *sites; /* PROFILE_SITES, inside bench_t's block */
 } profile_run_t;
 
 /* Everything main() acquires, released in one place. */
@@ -557,8 +556,9 @@ static int profile_decode(bench_t *b, int list_index) {
   profile_run_t *run = &b->profiles[list_index];
   run->threads = threads;
   run->steps = steps;
-  run->sites = b->site_stats + (size_t)list_index * PROFILE_SITES;
-  g4rt_pool_profile_init(&run->profile, run->sites, PROFILE_SITES);
+  g4rt_pool_profile_init(&run->profile,
+                         b->site_stats + (size_t)list_index * PROFILE_SITES,
+                         PROFILE_SITES);
   g4rt_session_reset(b->session);
   g4rt_status_t status = prefill_chunked(b, 0, 1);
   if (!g4rt_status_is_ok(&status)) return fail_status("profile", &status);
@@ -817,9 +817,9 @@ static void print_profiles(const bench_t *b) {
     double step_us = run->seconds * 1e6 / steps;
     int64_t call_ns = 0, wait_ns = 0, gap_ns = 0;
     for (int s = 0; s < p->count; ++s) {
-      call_ns += run->sites[s].call_ns;
-      wait_ns += run->sites[s].wait_ns;
-      gap_ns += run->sites[s].gap_ns;
+      call_ns += p->sites[s].call_ns;
+      wait_ns += p->sites[s].wait_ns;
+      gap_ns += p->sites[s].gap_ns;
     }
     double calls_us = (double)call_ns / 1e3 / steps;
     double wait_us = (double)wait_ns / 1e3 / steps;
@@ -839,7 +839,7 @@ static void print_profiles(const bench_t *b) {
     fprintf(out, "  %-44s %10s %10s %9s %9s %9s %7s\n", "site", "calls/step",
             "tasks/call", "us/call", "wait us", "gap us", "% step");
     const g4rt_pool_site_stats_t *order[PROFILE_SITES];
-    for (int s = 0; s < p->count; ++s) order[s] = &run->sites[s];
+    for (int s = 0; s < p->count; ++s) order[s] = &p->sites[s];
     qsort(order, (size_t)p->count, sizeof(order[0]), by_call_time);
     for (int k = 0; k < p->count; ++k) {
       const g4rt_pool_site_stats_t *site = order[k];
