@@ -342,6 +342,31 @@ TEST_F(G4rtBenchMainTest, DispatchProfile) {
   }
 }
 
+// A stripped program has no symbol table to name the sites: the profile still runs and
+// shows each site by its address.
+TEST_F(G4rtBenchMainTest, DispatchProfileOfAStrippedProgram) {
+  std::string strip = G4RT_STRIP;
+  if (strip.empty())
+    GTEST_SKIP() << "CMake found no strip tool";
+  std::string stripped = *dir + "/fake-bench-stripped";
+  RunResult stripping = runProgram(strip, {"-o", stripped, G4RT_FAKE_BENCH});
+  ASSERT_EQ(stripping.exitCode, 0) << strip << ": " << stripping.err;
+  RunResult result = runProgram(stripped, quick({"--threads-list", "2", "--prompts", "4",
+                                                 "--depths", "0", "--profile", "--json"}));
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("(no symbol table: sites by address)"));
+  int sites = 0;
+  for (const std::string &line : lines(result.out)) {
+    std::optional<JsonObject> object = parseFlatJson(line);
+    ASSERT_TRUE(object) << line;
+    if (!object->has("site"))
+      continue;
+    ++sites;
+    EXPECT_EQ(object->strings["site"].rfind("0x", 0), 0u) << line;
+  }
+  EXPECT_EQ(sites, 2);
+}
+
 TEST_F(G4rtBenchMainTest, Help) {
   RunResult result = run({"--help"});
   EXPECT_EQ(result.exitCode, 0);
