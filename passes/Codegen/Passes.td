@@ -158,6 +158,13 @@ def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::Modul
     dequantised in registers (sign-extend, convert, times the block scale: exact) and
     met with f32 FMAs.
 
+    With `decode-partners` and one row of x (decode), an interleaved contraction and the
+    next one of the same x, format, weight shape and outputs (a task's gate and up
+    projections), with nothing between them but pure ops and fills of buffers the first
+    does not use, become one kernel whose tiles take the same groups of both matrices:
+    one core reads two weight streams, which keeps more of memory busy than one. Each
+    output's operations are unchanged.
+
     Scalable lane sums keep the halving order of the fixed ones (halves in registers,
     then the last vscale lanes in a stack buffer): the order is the same under a
     rotation of the lanes, which a sliding layer's decode relies on (its key axis starts
@@ -189,7 +196,11 @@ def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::Modul
     Option<"prefetch", "prefetch", "bool", /*default=*/"false",
            "packed decode tiles (one row of x) prefetch the next tile's weight rows each block">,
     Option<"int8Dot", "int8-dot", "std::string", /*default=*/"\"generic\"",
-           "the target's int8 dot-product idiom: generic, x86-maddubs, x86-vnni or arm-smmla">
+           "the target's int8 dot-product idiom: generic, x86-maddubs, x86-vnni or arm-smmla">,
+    Option<"decodePartners", "decode-partners", "bool", /*default=*/"false",
+           "a single row of x (decode): compute an interleaved contraction together with the "
+           "next one of the same x, format, weight shape and outputs (gate and up), their "
+           "weights read as two streams">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",

@@ -17,6 +17,9 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #include <functional>
 #include <numeric>
@@ -402,17 +405,18 @@ void addLaneSums(ImplicitLocOpBuilder &b, Value y, Value m, Value n, int64_t row
   }
 }
 
-/// y[m + i, t + j, :] += acc[i * cols + j], for a tile of one-output-per-lane
-/// accumulators (the interleaved packed kernel: y is [M, T, 8]).
-void addGroupTiles(ImplicitLocOpBuilder &b, Value y, Value m, Value t, int64_t rows, int64_t cols,
-                   ValueRange acc) {
+/// ys[j][m + i, groups[j], :] += acc[i * cols + j], for a tile of one-output-per-lane
+/// accumulators (the interleaved packed kernel: each y is [M, T, 8]).
+void addGroupTiles(ImplicitLocOpBuilder &b, ArrayRef<Value> ys, Value m, ArrayRef<Value> groups,
+                   int64_t rows, ValueRange acc) {
+  const int64_t cols = int64_t(groups.size());
   for (int64_t i = 0; i < rows; ++i) {
     Value row = i ? arith::AddIOp::create(b, m, index(b, i)) : m;
     for (int64_t j = 0; j < cols; ++j) {
-      Value group = j ? arith::AddIOp::create(b, t, index(b, j)) : t;
-      SmallVector<Value> at{row, group, index(b, 0)};
-      Value old = vector::LoadOp::create(b, cast<VectorType>(acc[i * cols + j].getType()), y, at);
-      vector::StoreOp::create(b, arith::AddFOp::create(b, old, acc[i * cols + j]), y, at);
+      SmallVector<Value> at{row, groups[j], index(b, 0)};
+      Value old =
+          vector::LoadOp::create(b, cast<VectorType>(acc[i * cols + j].getType()), ys[j], at);
+      vector::StoreOp::create(b, arith::AddFOp::create(b, old, acc[i * cols + j]), ys[j], at);
     }
   }
 }
@@ -940,8 +944,13 @@ private:
 /// 30 for a plain read loop).
 class InterleavedFloatKernel {
 public:
-  InterleavedFloatKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c)
-      : b(b), shape(shape), c(c), stored(cast<MemRefType>(c.w.getType()).getDimSize(2)),
+  /// With a `partner` (the w and y of a second contraction of the same x, w shape and
+  /// outputs: decode's gate and up projections), each tile also takes the same vector
+  /// groups of the partner: the two matrices are read as two streams.
+  InterleavedFloatKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c,
+                         Contraction partner = {})
+      : b(b), shape(shape), c(c), partner(partner),
+        stored(cast<MemRefType>(c.w.getType()).getDimSize(2)),
         group(stored >= 32 ? stored / 4 : stored) {}
 
   void emit() {
@@ -959,7 +968,9 @@ public:
     } else {
       tiles.tileCols = shape.lanes >= 16 ? 4 : 2;
     }
-    tiles.rowTileCols = 4;
+    // With a partner, as many vector groups of each matrix: 2 x 4 accumulators with 32
+    // vector registers, 2 x 2 with 16.
+    tiles.rowTileCols = partner.w && shape.lanes < 16 ? 2 : 4;
     Value k0, kEnd;
     Schedule schedule{
         [&](Value blockStart, Value blockEnd) {
@@ -989,11 +1000,11 @@ private:
             arith::MulIOp::create(nb, arith::RemUIOp::create(nb, t, perStored), index(nb, group))};
   }
 
-  /// Input k of the G rows of the vector group at `where` (locate), widened to f32
-  /// (bf16 by an integer shift, as FloatKernel::loadW).
-  Value loadWeights(ImplicitLocOpBuilder &nb, std::pair<Value, Value> where, Value k) {
-    Type element = cast<MemRefType>(c.w.getType()).getElementType();
-    Value raw = vector::LoadOp::create(nb, groupVector(element), c.w,
+  /// Input k of the G rows of the vector group at `where` (locate) of `w`, widened to
+  /// f32 (bf16 by an integer shift, as FloatKernel::loadW).
+  Value loadWeights(ImplicitLocOpBuilder &nb, Value w, std::pair<Value, Value> where, Value k) {
+    Type element = cast<MemRefType>(w.getType()).getElementType();
+    Value raw = vector::LoadOp::create(nb, groupVector(element), w,
                                        ValueRange{where.first, k, where.second});
     if (element.isF32())
       return raw;
@@ -1012,11 +1023,22 @@ private:
   /// is one sequential sum over k (y + w0 x0 + w1 x1 + ...) whatever the k blocks, so
   /// attention's P x V, split at the ring's wrap and the block in decode but not in
   /// prefill, gives the same bits in both.
-  void tile(int64_t rows, int64_t cols, Value m, Value t, Value k0, Value kEnd) {
+  void tile(int64_t rows, int64_t tileCols, Value m, Value t, Value k0, Value kEnd) {
     auto accType = groupVector(b.getF32Type());
+    // Vector groups [t, t + tileCols) of c, then of the partner: where each is, in which
+    // w and y.
     SmallVector<std::pair<Value, Value>> columns;
-    for (int64_t j = 0; j < cols; ++j)
+    SmallVector<Value> matrices, outputs;
+    for (int64_t j = 0; j < tileCols; ++j)
       columns.push_back(locate(b, j ? arith::AddIOp::create(b, t, index(b, j)) : t));
+    matrices.append(tileCols, c.w);
+    outputs.append(tileCols, c.y);
+    if (partner.w) {
+      columns.append(SmallVector<std::pair<Value, Value>>(columns));
+      matrices.append(tileCols, partner.w);
+      outputs.append(tileCols, partner.y);
+    }
+    const int64_t cols = int64_t(columns.size());
     auto at = [&](int64_t i, int64_t j) {
       return SmallVector<Value>{i ? arith::AddIOp::create(b, m, index(b, i)) : m, columns[j].first,
                                 columns[j].second};
@@ -1024,14 +1046,14 @@ private:
     SmallVector<Value> init;
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t j = 0; j < cols; ++j)
-        init.push_back(vector::LoadOp::create(b, accType, c.y, at(i, j)));
+        init.push_back(vector::LoadOp::create(b, accType, outputs[j], at(i, j)));
     auto loop = scf::ForOp::create(
         b, k0, kEnd, index(b, 1), init,
         [&](OpBuilder &nested, Location loc, Value k, ValueRange acc) {
           ImplicitLocOpBuilder nb(loc, nested);
           SmallVector<Value> weights;
           for (int64_t j = 0; j < cols; ++j)
-            weights.push_back(loadWeights(nb, columns[j], k));
+            weights.push_back(loadWeights(nb, matrices[j], columns[j], k));
           SmallVector<Value> next(rows * cols);
           for (int64_t i = 0; i < rows; ++i) {
             Value row = i ? arith::AddIOp::create(nb, m, index(nb, i)) : m;
@@ -1045,13 +1067,14 @@ private:
         });
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t j = 0; j < cols; ++j)
-        vector::StoreOp::create(b, loop.getResult(i * cols + j), c.y, at(i, j));
+        vector::StoreOp::create(b, loop.getResult(i * cols + j), outputs[j], at(i, j));
   }
 
   ImplicitLocOpBuilder &b;
   const KernelShape &shape;
   Contraction c;
-  int64_t stored; // rows per stored group (G')
+  Contraction partner; // its w and y, when set (no partner: null)
+  int64_t stored;      // rows per stored group (G')
   int64_t group;  // outputs per vector group (G)
 };
 
@@ -1123,12 +1146,15 @@ public:
   /// `c.w` is [T, K/32 * block bytes], or banded [T / bandGroups, K/32 * bandGroups *
   /// block bytes] (WeightPanels); `c.y` is [M, T, 8]. With `given` scales ([M, K/32] f32)
   /// and offset corrections ([M, K/32] i32), `c.x` is already quantised ([M, K] i8,
-  /// g4-prequantize-activations): the kernel reads all three in place.
+  /// g4-prequantize-activations): the kernel reads all three in place. With a `partner`
+  /// (the w and y of a second contraction of the same x, w shape and outputs: decode's
+  /// gate and up projections), each tile also takes the same groups of the partner: the
+  /// two matrices are read as two streams, and x is quantised once for both.
   InterleavedKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c, bool q4,
                     bool quantize, Int8DotIdiom idiom, int64_t staticRows, WeightPanels layout,
-                    QuantizedActivations given = {})
+                    QuantizedActivations given = {}, Contraction partner = {})
       : b(b), shape(shape), c(c), q4(q4), quantize(quantize || given.scales), idiom(idiom),
-        staticRows(staticRows), layout(layout), given(given) {}
+        staticRows(staticRows), layout(layout), given(given), partner(partner) {}
 
   void emit() {
     int64_t inputs = cast<MemRefType>(c.x.getType()).getDimSize(1);
@@ -1147,7 +1173,7 @@ public:
           memref::AllocaOp::create(b, MemRefType::get({rows, columns / 32}, b.getI32Type()));
     }
     // Two groups of 8 weight rows per tile with 32 vector registers, one with 16. Decode
-    // takes one group at a time: the weights are a single stream either way.
+    // takes one group at a time (and the same group of a partner): one stream a matrix.
     KernelShape tiles = shape;
     tiles.tileCols = shape.lanes >= 16 ? 2 : 1;
     tiles.rowTileCols = 1;
@@ -1223,28 +1249,28 @@ private:
   }
 
   /// The 8 scales of group `t`'s block at byte `base`, as vector<8xf32>.
-  Value loadScales(ImplicitLocOpBuilder &nb, Value t, Value base) {
+  Value loadScales(ImplicitLocOpBuilder &nb, Value w, Value t, Value base) {
     if (shape.nativeF16) {
-      Value bytes = vector::LoadOp::create(nb, VectorType::get({16}, nb.getI8Type()), c.w,
-                                           ValueRange{t, base});
+      Value bytes =
+          vector::LoadOp::create(nb, VectorType::get({16}, nb.getI8Type()), w, ValueRange{t, base});
       Value halves = vector::BitCastOp::create(nb, vector8(nb.getF16Type()), bytes);
       return arith::ExtFOp::create(nb, vector8(nb.getF32Type()), halves);
     }
     SmallVector<Value> lanes;
     for (int64_t r = 0; r < 8; ++r) {
       Value lo = memref::LoadOp::create(
-          nb, c.w, ValueRange{t, arith::AddIOp::create(nb, base, index(nb, 2 * r))});
+          nb, w, ValueRange{t, arith::AddIOp::create(nb, base, index(nb, 2 * r))});
       Value hi = memref::LoadOp::create(
-          nb, c.w, ValueRange{t, arith::AddIOp::create(nb, base, index(nb, 2 * r + 1))});
+          nb, w, ValueRange{t, arith::AddIOp::create(nb, base, index(nb, 2 * r + 1))});
       lanes.push_back(decodeF16Bytes(nb, lo, hi));
     }
     return vector::FromElementsOp::create(nb, vector8(nb.getF32Type()), lanes);
   }
 
-  /// The 32 bytes of group `t` at byte `base + offset`.
-  Value loadQuanta(ImplicitLocOpBuilder &nb, Value t, Value base, int64_t offset) {
+  /// The 32 bytes of group `t` of `w` at byte `base + offset`.
+  Value loadQuanta(ImplicitLocOpBuilder &nb, Value w, Value t, Value base, int64_t offset) {
     return vector::LoadOp::create(
-        nb, VectorType::get({32}, nb.getI8Type()), c.w,
+        nb, VectorType::get({32}, nb.getI8Type()), w,
         ValueRange{t, arith::AddIOp::create(nb, base, index(nb, offset))});
   }
 
@@ -1262,17 +1288,28 @@ private:
     return vector::BitCastOp::create(nb, VectorType::get({32}, nb.getI8Type()), words);
   }
 
-  void tile(int64_t rows, int64_t cols, Value m, Value t, Value m0, Value k0, Value kEnd) {
+  void tile(int64_t rows, int64_t tileCols, Value m, Value t, Value m0, Value k0, Value kEnd) {
     Value zero =
         arith::ConstantOp::create(b, DenseElementsAttr::get(vector8(b.getF32Type()), 0.0f));
+    // Groups [t, t + tileCols) of c, then of the partner, and their w and y.
+    SmallVector<Value> groups, matrices, outputs;
+    for (int64_t j = 0; j < tileCols; ++j)
+      groups.push_back(j ? arith::AddIOp::create(b, t, index(b, j)) : t);
+    matrices.append(tileCols, c.w);
+    outputs.append(tileCols, c.y);
+    if (partner.w) {
+      groups.append(SmallVector<Value>(groups));
+      matrices.append(tileCols, partner.w);
+      outputs.append(tileCols, partner.y);
+    }
+    const int64_t cols = int64_t(groups.size());
     SmallVector<Value> init(rows * cols, zero);
-    // Each column's row of c.w and, banded, where its panel starts there less k0's blocks:
-    // group g of a band holds panel p (blocks [k0, k0 + P), k0 = pP) at blocks
+    // Each column's row of its w and, banded, where its panel starts there less k0's
+    // blocks: group g of a band holds panel p (blocks [k0, k0 + P), k0 = pP) at blocks
     // (p bandGroups + g) P of the band's row, so block `blk` is at
     // k0 (bandGroups - 1) + g P + blk.
     SmallVector<Value> weightRows, panelStarts;
-    for (int64_t j = 0; j < cols; ++j) {
-      Value group = j ? arith::AddIOp::create(b, t, index(b, j)) : t;
+    for (Value group : groups) {
       if (!layout.banded()) {
         weightRows.push_back(group);
         continue;
@@ -1295,23 +1332,23 @@ private:
                                       : arith::MulIOp::create(
                                             nb, arith::AddIOp::create(nb, panelStarts[j], blk),
                                             index(nb, blockBytes())));
-            weightScales.push_back(loadScales(nb, weightRows[j], bases[j]));
+            weightScales.push_back(loadScales(nb, matrices[j], weightRows[j], bases[j]));
           }
-          SmallVector<Value> next =
-              quantize ? integerBlock(nb, rows, cols, m, m0, k0, blk, bases, weightRows,
-                                      weightScales, acc)
-                       : floatBlock(nb, rows, cols, m, blk, bases, weightRows, weightScales, acc);
+          SmallVector<Value> next = quantize ? integerBlock(nb, rows, cols, m, m0, k0, blk, bases,
+                                                            matrices, weightRows, weightScales, acc)
+                                             : floatBlock(nb, rows, cols, m, blk, bases, matrices,
+                                                          weightRows, weightScales, acc);
           scf::YieldOp::create(nb, next);
         });
-    addGroupTiles(b, c.y, m, t, rows, cols, loop.getResults());
+    addGroupTiles(b, outputs, m, groups, rows, loop.getResults());
   }
 
   /// One block with integer dot products: two chains per output (even and odd groups of
   /// 4 inputs; q4: low and high nibbles) so consecutive dot instructions are independent.
   SmallVector<Value> integerBlock(ImplicitLocOpBuilder &nb, int64_t rows, int64_t cols, Value m,
                                   Value m0, Value k0, Value blk, ArrayRef<Value> bases,
-                                  ArrayRef<Value> groups, ArrayRef<Value> weightScales,
-                                  ValueRange acc) {
+                                  ArrayRef<Value> matrices, ArrayRef<Value> groups,
+                                  ArrayRef<Value> weightScales, ValueRange acc) {
     Type i32 = nb.getI32Type();
     Value localBlock = arith::SubIOp::create(nb, blk, quantizedBase);
     Value byteOffset = arith::MulIOp::create(nb, localBlock, index(nb, 32));
@@ -1352,7 +1389,7 @@ private:
       for (int64_t s = 0; s < 4; ++s) {
         SmallVector<Value> low, high;
         for (int64_t j = 0; j < cols; ++j) {
-          Value packed = loadQuanta(nb, groups[j], bases[j], 16 + 32 * s);
+          Value packed = loadQuanta(nb, matrices[j], groups[j], bases[j], 16 + 32 * s);
           low.push_back(arith::AndIOp::create(nb, packed, splat8(nb, packed, 15)));
           high.push_back(arith::ShRUIOp::create(nb, packed, splat8(nb, packed, 4)));
         }
@@ -1375,7 +1412,7 @@ private:
       for (int64_t g = 0; g < 8; ++g) {
         SmallVector<Value> quanta;
         for (int64_t j = 0; j < cols; ++j) {
-          Value q = loadQuanta(nb, groups[j], bases[j], 16 + 32 * g);
+          Value q = loadQuanta(nb, matrices[j], groups[j], bases[j], 16 + 32 * g);
           quanta.push_back(signedQuanta() ? arith::XOrIOp::create(nb, q, splat8(nb, q, -128)) : q);
         }
         for (int64_t i = 0; i < rows; ++i) {
@@ -1405,8 +1442,9 @@ private:
   /// One block dequantised in registers (--packed-activations=f32): per input k, the 8
   /// weights q * s (exact in f32) times x[k], in input order.
   SmallVector<Value> floatBlock(ImplicitLocOpBuilder &nb, int64_t rows, int64_t cols, Value m,
-                                Value blk, ArrayRef<Value> bases, ArrayRef<Value> groups,
-                                ArrayRef<Value> weightScales, ValueRange acc) {
+                                Value blk, ArrayRef<Value> bases, ArrayRef<Value> matrices,
+                                ArrayRef<Value> groups, ArrayRef<Value> weightScales,
+                                ValueRange acc) {
     Type f32 = nb.getF32Type();
     Value inputStart = arith::MulIOp::create(nb, blk, index(nb, 32));
     SmallVector<Value> next(acc.begin(), acc.end());
@@ -1414,7 +1452,7 @@ private:
       // The chunk's 32 bytes: 4 inputs of each row (q4: 8, in two nibbles).
       SmallVector<SmallVector<Value>> halves(cols);
       for (int64_t j = 0; j < cols; ++j) {
-        Value bytes = loadQuanta(nb, groups[j], bases[j], 16 + 32 * chunk);
+        Value bytes = loadQuanta(nb, matrices[j], groups[j], bases[j], 16 + 32 * chunk);
         if (q4) {
           halves[j].push_back(arith::AndIOp::create(nb, bytes, splat8(nb, bytes, 15)));
           halves[j].push_back(arith::ShRUIOp::create(nb, bytes, splat8(nb, bytes, 4)));
@@ -1461,6 +1499,7 @@ private:
   int64_t staticRows;
   WeightPanels layout;
   QuantizedActivations given; // x's scales and corrections when x comes quantised
+  Contraction partner;        // its w and y, when set (no partner: null)
   Value quantized, scales, offsetCorrections;
   Value quantizedBase; // the first block of x in `quantized`
 };
@@ -1580,6 +1619,91 @@ std::optional<PackedContraction> matchPackedContraction(linalg::GenericOp op) {
   return PackedContraction{x, w, y, q4};
 }
 
+/// The buffer that `value`, a view (subview, reshape, cast) or not, is part of.
+Value viewedBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+/// Whether two memrefs have the same size along `dim`: the same static size, or
+/// rank-preserving subviews taken with the same size.
+bool sameExtent(Value a, Value b, unsigned dim) {
+  auto aType = cast<MemRefType>(a.getType()), bType = cast<MemRefType>(b.getType());
+  if (!aType.isDynamicDim(dim) || !bType.isDynamicDim(dim))
+    return aType.getDimSize(dim) == bType.getDimSize(dim);
+  auto aView = a.getDefiningOp<memref::SubViewOp>(), bView = b.getDefiningOp<memref::SubViewOp>();
+  return aView && bView && aView.getSourceType().getRank() == aType.getRank() &&
+         bView.getSourceType().getRank() == bType.getRank() &&
+         aView.getMixedSizes()[dim] == bView.getMixedSizes()[dim];
+}
+
+/// What a decode partner (InterleavedKernel, InterleavedFloatKernel) must share with
+/// the contraction it joins, and what that contraction touches.
+struct PartnerKey {
+  Value x, w, y;
+  Value scales, offsetCorrections; // a quantised x's
+  StringRef format;                // g4.packed_format, or empty for bf16/f16/f32 groups
+};
+
+/// The next contraction in `op`'s block that decode can compute beside `op` in one
+/// kernel, reading the two weight matrices as two streams: the same x (quantised x: the
+/// same scales and corrections), format and weight shape, as many outputs, plain
+/// weights, nothing of `op`'s output among its operands; with nothing between the two
+/// but ops free of memory effects and fills of buffers `op` does not use, so `op` may
+/// move down to it. `match` gives a contraction's key (nullopt: not a candidate). Gate
+/// and up projections of one MLP task are such a pair.
+linalg::GenericOp
+findDecodePartner(linalg::GenericOp op, const PartnerKey &key,
+                  llvm::function_ref<std::optional<PartnerKey>(linalg::GenericOp)> match) {
+  if (cast<MemRefType>(key.x.getType()).getDimSize(0) != 1)
+    return {};
+  SmallVector<Value> used{viewedBuffer(key.x), viewedBuffer(key.w), viewedBuffer(key.y)};
+  if (key.scales) {
+    used.push_back(viewedBuffer(key.scales));
+    used.push_back(viewedBuffer(key.offsetCorrections));
+  }
+  for (Operation *next = op->getNextNode(); next; next = next->getNextNode()) {
+    if (auto generic = dyn_cast<linalg::GenericOp>(next)) {
+      std::optional<PartnerKey> other = match(generic);
+      if (!other || other->x != key.x || other->scales != key.scales ||
+          other->offsetCorrections != key.offsetCorrections || other->format != key.format ||
+          cast<MemRefType>(other->w.getType()).getShape() !=
+              cast<MemRefType>(key.w.getType()).getShape() ||
+          !sameExtent(key.y, other->y, 1) || viewedBuffer(other->w) == viewedBuffer(key.y) ||
+          viewedBuffer(other->y) == viewedBuffer(key.y))
+        return {};
+      return generic;
+    }
+    if (isMemoryEffectFree(next))
+      continue;
+    auto fill = dyn_cast<linalg::FillOp>(next);
+    if (!fill || !fill.hasPureBufferSemantics() ||
+        llvm::is_contained(used, viewedBuffer(fill.getDpsInits()[0])))
+      return {};
+  }
+  return {};
+}
+
+std::optional<PartnerKey> interleavedPartnerKey(linalg::GenericOp op) {
+  std::optional<InterleavedContraction> c = matchInterleavedContraction(op);
+  if (!c || c->layout.banded())
+    return std::nullopt;
+  return PartnerKey{c->x,
+                    c->w,
+                    c->y,
+                    c->given.scales,
+                    c->given.offsetCorrections,
+                    op->getAttrOfType<StringAttr>(kPackedFormatAttr).getValue()};
+}
+
+std::optional<PartnerKey> interleavedFloatPartnerKey(linalg::GenericOp op) {
+  std::optional<Contraction> c = matchInterleavedFloatContraction(op);
+  if (!c)
+    return std::nullopt;
+  return PartnerKey{c->x, c->w, c->y, {}, {}, {}};
+}
+
 struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<VectorizeContractionsPass> {
   using Base::Base;
 
@@ -1602,8 +1726,26 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
                       kBlock, mBlock,   fusedMultiplyAdd, nativeF16, prefetch};
     SmallVector<linalg::GenericOp> generics;
     getOperation().walk([&](linalg::GenericOp op) { generics.push_back(op); });
+    // Partners already emitted with the contraction before them (erased: only compared).
+    llvm::SmallPtrSet<Operation *, 8> emittedWithPartner;
+    // The decode partner of `op` (null: none), with the builder moved to it: the pair is
+    // computed where the partner was.
+    auto takePartner = [&](linalg::GenericOp op, std::optional<PartnerKey> key, auto match,
+                           ImplicitLocOpBuilder &b) -> linalg::GenericOp {
+      if (!decodePartners || !key)
+        return {};
+      linalg::GenericOp partnerOp = findDecodePartner(op, *key, match);
+      if (partnerOp) {
+        b.setInsertionPoint(partnerOp);
+        emittedWithPartner.insert(partnerOp);
+      }
+      return partnerOp;
+    };
     for (linalg::GenericOp op : generics) {
+      if (emittedWithPartner.contains(op))
+        continue;
       ImplicitLocOpBuilder b(op.getLoc(), op);
+      linalg::GenericOp partnerOp;
       if (std::optional<MatchedContraction> c = matchContraction(op)) {
         // w [K, N] is read as [N / G, K, G] by the interleaved float kernel: G outputs
         // per vector, a broadcast x per input.
@@ -1651,11 +1793,16 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
                      *idiom, rows)
             .emit();
       } else if (std::optional<Contraction> interleaved = matchInterleavedFloatContraction(op)) {
-        InterleavedFloatKernel(b, shape, *interleaved).emit();
+        partnerOp = takePartner(op, interleavedFloatPartnerKey(op), interleavedFloatPartnerKey, b);
+        Contraction partner;
+        if (partnerOp)
+          partner = *matchInterleavedFloatContraction(partnerOp);
+        InterleavedFloatKernel(b, shape, *interleaved, partner).emit();
       } else if (std::optional<InterleavedContraction> packed = matchInterleavedContraction(op)) {
         // Quantised x without integer dot products: left to the loops.
         if (packed->given.scales && !quantizeActivations)
           continue;
+        partnerOp = takePartner(op, interleavedPartnerKey(op), interleavedPartnerKey, b);
         auto xType = cast<MemRefType>(packed->x.getType());
         ReassociationIndices xInner;
         for (int64_t dim = 1; dim < xType.getRank(); ++dim)
@@ -1678,14 +1825,25 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
           return memref::CollapseShapeOp::create(b, perBlock,
                                                  SmallVector<ReassociationIndices>{{0}, {1, 2}});
         };
+        Contraction partner;
+        if (partnerOp) {
+          std::optional<InterleavedContraction> other = matchInterleavedContraction(partnerOp);
+          partner = {x,
+                     memref::CollapseShapeOp::create(
+                         b, other->w, SmallVector<ReassociationIndices>{{0}, {1, 2}}),
+                     other->y};
+        }
         InterleavedKernel(b, shape, Contraction{x, w, y}, packed->q4, quantizeActivations, *idiom,
                           rows, packed->layout,
-                          {asRows(packed->given.scales), asRows(packed->given.offsetCorrections)})
+                          {asRows(packed->given.scales), asRows(packed->given.offsetCorrections)},
+                          partner)
             .emit();
       } else {
         continue;
       }
       op.erase();
+      if (partnerOp)
+        partnerOp.erase();
     }
   }
 };

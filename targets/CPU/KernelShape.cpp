@@ -14,7 +14,8 @@ std::string ContractionKernelShape::passOptions() const {
          " fused-multiply-add=" + (fusedMultiplyAdd ? "true" : "false") +
          " native-f16=" + (nativeF16 ? "true" : "false") +
          " quantize-activations=" + (quantizeActivations ? "true" : "false") +
-         " prefetch=" + (prefetch ? "true" : "false");
+         " prefetch=" + (prefetch ? "true" : "false") +
+         " decode-partners=" + (decodePartners ? "true" : "false");
 }
 
 ContractionKernelShape contractionKernelShape(const llvm::TargetMachine &machine) {

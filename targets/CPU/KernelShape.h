@@ -30,6 +30,7 @@ struct ContractionKernelShape {
   std::string int8Dot = "generic"; // the int8 dot-product idiom (targets/Kernels/Int8Dot.h)
   bool quantizeActivations = true; // packed weights: integer dot products (the user's choice)
   bool prefetch = true;            // packed decode tiles prefetch the next tile's rows
+  bool decodePartners = false;     // decode computes gate and up side by side (two streams)
   /// Packed weights in the 8-row interleaved formats (q8_0x8, q4_0x8), which the x86
   /// kernels read as one stream with a column of outputs per vector. Not a pass option:
   /// the weights' format says which kernel a contraction gets.

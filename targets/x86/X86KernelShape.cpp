@@ -43,6 +43,9 @@ ContractionKernelShape x86ContractionKernelShape(const llvm::MCSubtargetInfo &su
   // and 30 GB/s interleaved (a C model of both kernels).
   shape.interleavedPacking =
       shape.int8Dot != "generic" && shape.nativeF16 && shape.fusedMultiplyAdd;
+  // Decode computes gate and up in one loop, so each core reads two weight streams: a Zen
+  // core keeps more of memory's bandwidth busy with two (docs/performance.md, session 29).
+  shape.decodePartners = true;
   return shape;
 }
 

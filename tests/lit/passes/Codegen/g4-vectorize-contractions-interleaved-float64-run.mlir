@@ -10,6 +10,20 @@
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=32 m-block=8" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 fused-multiply-add=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
 
+// Decode partners: "pair" is row 12 by stored group 0 and by stored group 1, two
+// contractions that decode-partners=true joins into one kernel (both matrices read
+// side by side, 2 x 4 vector groups a tile; 2 x 2 with 8 lanes): the same products.
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=32 m-block=8 decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true" | FileCheck %s --check-prefix=PAIR
+// PAIR-LABEL: func.func @main(
+// PAIR:         memref.subview %{{.+}}[1, 0, 0] [1, 40, 64] [1, 1, 1]
+// PAIR-NOT:     -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// PAIR:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// PAIR-COUNT-4:   vector.load %{{.+}} : memref<1x40x64xbf16, strided<[2560, 64, 1]>>, vector<16xbf16>
+// PAIR-COUNT-4:   vector.load %{{.+}} : memref<1x40x64xbf16, strided<[2560, 64, 1], offset: 2560>>, vector<16xbf16>
+// PAIR:         return
+
 // Its shape: vector<16xf32> accumulators; a vector group's 16 weights per input are
 // loaded at its lanes of the stored group (group t: stored group t / 4, lane 16 (t mod 4)).
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8" | FileCheck %s --check-prefix=IR
@@ -38,6 +52,9 @@
 // CHECK-NEXT: ( 18, 33, 396, -91, 200, -24, -263, 316, -74, 163, 199, 126, 92, -325, 211, -29, 93, -183, -78, -230, -184, -135, 72, -33, -175, 250, 60, 173, 148, 120, -410, -61, -32, 14, 20, -95, 84, 240, 224, -104, 56, -14, -108, 227, -73, -183, -218, -429, 100, -17, -17, 246, 104, 105, 403, 114, 197, 277, 252, 184, -58, -351, 283, 246, -133, 147, 228, 47, -143, -200, 93, 110, 103, -31, -149, -204, 121, -294, 232, 1, -117, 317, -116, 54, 86, -65, -31, 22, 40, 198, 10, 17, 252, -275, -367, -153, -244, -31, -198, 364, -314, -2, 332, 150, 73, -314, -200, -158, -159, 55, -124, 221, -94, -377, 106, -272, 172, 81, -120, -149, 274, -325, -136, 170, -149, 82, -149, 211 )
 // CHECK: row 12 alone:
 // CHECK-NEXT: ( 18, 33, 396, -91, 200, -24, -263, 316, -74, 163, 199, 126, 92, -325, 211, -29, 93, -183, -78, -230, -184, -135, 72, -33, -175, 250, 60, 173, 148, 120, -410, -61, -32, 14, 20, -95, 84, 240, 224, -104, 56, -14, -108, 227, -73, -183, -218, -429, 100, -17, -17, 246, 104, 105, 403, 114, 197, 277, 252, 184, -58, -351, 283, 246, -133, 147, 228, 47, -143, -200, 93, 110, 103, -31, -149, -204, 121, -294, 232, 1, -117, 317, -116, 54, 86, -65, -31, 22, 40, 198, 10, 17, 252, -275, -367, -153, -244, -31, -198, 364, -314, -2, 332, 150, 73, -314, -200, -158, -159, 55, -124, 221, -94, -377, 106, -272, 172, 81, -120, -149, 274, -325, -136, 170, -149, 82, -149, 211 )
+// CHECK: pair:
+// CHECK-NEXT: ( 18, 33, 396, -91, 200, -24, -263, 316, -74, 163, 199, 126, 92, -325, 211, -29, 93, -183, -78, -230, -184, -135, 72, -33, -175, 250, 60, 173, 148, 120, -410, -61, -32, 14, 20, -95, 84, 240, 224, -104, 56, -14, -108, 227, -73, -183, -218, -429, 100, -17, -17, 246, 104, 105, 403, 114, 197, 277, 252, 184, -58, -351, 283, 246 )
+// CHECK-NEXT: ( -133, 147, 228, 47, -143, -200, 93, 110, 103, -31, -149, -204, 121, -294, 232, 1, -117, 317, -116, 54, 86, -65, -31, 22, 40, 198, 10, 17, 252, -275, -367, -153, -244, -31, -198, 364, -314, -2, 332, 150, 73, -314, -200, -158, -159, 55, -124, 221, -94, -377, 106, -272, 172, 81, -120, -149, 274, -325, -136, 170, -149, 82, -149, 211 )
 
 #xmap = affine_map<(m, t, r, k) -> (m, k)>
 #wmap = affine_map<(m, t, r, k) -> (t, k, r)>
@@ -93,6 +110,44 @@ func.func @main() {
   %one = vector.load %flat1[%c0, %c0] : memref<1x128xf32>, vector<128xf32>
   %ints1 = arith.fptosi %one : vector<128xf32> to vector<128xi64>
   vector.print %ints1 : vector<128xi64>
+
+  // Row 12 by stored group 0 and by stored group 1, as decode's gate and up: two
+  // contractions of one x, weights of one shape, the second's output cleared between.
+  %wa = memref.subview %w[0, 0, 0] [1, 40, 64] [1, 1, 1] : memref<2x40x64xbf16> to memref<1x40x64xbf16, strided<[2560, 64, 1]>>
+  %wb = memref.subview %w[1, 0, 0] [1, 40, 64] [1, 1, 1] : memref<2x40x64xbf16> to memref<1x40x64xbf16, strided<[2560, 64, 1], offset: 2560>>
+  %ya = memref.alloca() : memref<1x1x64xf32>
+  %yb = memref.alloca() : memref<1x1x64xf32>
+  linalg.fill ins(%zero : f32) outs(%ya : memref<1x1x64xf32>)
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x1, %wa : memref<1x40xf32>, memref<1x40x64xbf16, strided<[2560, 64, 1]>>) outs(%ya : memref<1x1x64xf32>)
+      attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%yb : memref<1x1x64xf32>)
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x1, %wb : memref<1x40xf32>, memref<1x40x64xbf16, strided<[2560, 64, 1], offset: 2560>>) outs(%yb : memref<1x1x64xf32>)
+      attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  vector.print str "pair:\n"
+  %flata = memref.collapse_shape %ya [[0], [1, 2]] : memref<1x1x64xf32> into memref<1x64xf32>
+  %va = vector.load %flata[%c0, %c0] : memref<1x64xf32>, vector<64xf32>
+  %ia = arith.fptosi %va : vector<64xf32> to vector<64xi64>
+  vector.print %ia : vector<64xi64>
+  %flatb = memref.collapse_shape %yb [[0], [1, 2]] : memref<1x1x64xf32> into memref<1x64xf32>
+  %vb = vector.load %flatb[%c0, %c0] : memref<1x64xf32>, vector<64xf32>
+  %ib = arith.fptosi %vb : vector<64xf32> to vector<64xi64>
+  vector.print %ib : vector<64xi64>
   return
 }
 

@@ -24,6 +24,23 @@
 // RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 quantize-activations=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 quantize-activations=false native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
+// Decode partners (decode-partners=true): "pair" computes two contractions of row 3 by
+// groups 0-1 and 1-2 of the weights, which the pass joins into one kernel that reads both
+// as two streams; every configuration must print the same products as one at a time.
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic native-f16=true decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
+// RUN: %if host-avx2 %{ g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-maddubs native-f16=true decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
+// RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 quantize-activations=false decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
+// RUN: %if host-vnni %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
+// RUN: g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic native-f16=true decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
+// RUN: %if host-avx2 %{ g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-maddubs native-f16=true decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
+// RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 quantize-activations=false decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
+// RUN: %if host-vnni %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
+// RUN: g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
 // The same with x quantised ahead of the kernel (g4-prequantize-activations): the
 // kernels read the quanta and scales in place and must print the same products.
 // RUN: g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
@@ -55,6 +72,27 @@
 // IR-NOT:     vector.reduction <add>, %{{.+}} : vector<8xf32>
 // IR:         vector.store %{{.+}}, %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}] : memref<5x3x8xf32>, vector<8xf32>
 
+// The pair's kernel: one loop over both matrices' groups, two accumulators, each
+// block's x quanta broadcast once for both; without decode-partners, a loop each.
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true decode-partners=true" | FileCheck %s --check-prefix=PAIR
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" | FileCheck %s --check-prefix=ALONE
+// PAIR-LABEL: func.func @q4_pair(
+// PAIR-NOT:     -> (vector<8xf32>) {
+// PAIR:         scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>) {
+// PAIR:           vector.load %[[W1:.+]][%{{.+}}, %{{.+}}] : memref<2x432xi8, strided<[432, 1]>>, vector<16xi8>
+// PAIR:           vector.load %[[W2:.+]][%{{.+}}, %{{.+}}] : memref<2x432xi8, strided<[432, 1], offset: 432>>, vector<16xi8>
+// PAIR-COUNT-8:   vector.broadcast %{{.+}} : vector<1xi32> to vector<8xi32>
+// PAIR-NOT:       vector.broadcast %{{.+}} : vector<1xi32> to vector<8xi32>
+// PAIR:         vector.store %{{.+}} : memref<1x2x8xf32>, vector<8xf32>
+// PAIR:         vector.store %{{.+}} : memref<1x2x8xf32>, vector<8xf32>
+// PAIR-NOT:     -> (vector<8xf32>) {
+// PAIR:         return
+// ALONE-LABEL: func.func @q4_pair(
+// ALONE:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<8xf32>) {
+// ALONE:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<8xf32>) {
+// ALONE-NOT:     -> (vector<8xf32>, vector<8xf32>)
+// ALONE:         return
+
 // Q8-LABEL: y * 2:
 // Q8-NEXT: ( 533285, 6437, -70760, 418521, -149529, -37799, -263401, 281169, 29294, 74776, 665872, -160698, 89744, -177028, -57524, -54712, 20512, -20685, 300206, 51414, 53647, -214696, 76783, -38052 )
 // Q8-NEXT: ( -251633, -1187317, 343575, 193374, -3958, -269533, 111238, -111854, -140535, -53340, 438020, -120388, 10838, -7695, 87570, 146371, 26368, 77664, 282364, 126234, 229880, 452500, -109658, 211610 )
@@ -63,6 +101,9 @@
 // Q8-NEXT: ( -50577, 25610, 91283, -571546, 126346, -23949, 65700, -193534, 116426, 516578, -8756, 41050, 159459, 24183, -399482, 44944, 132516, -40272, 20541, -48124, -6935, -38888, -154193, 162410 )
 // Q8: row 3 alone, * 2:
 // Q8-NEXT: ( 155123, 293038, -13538, 21973, 130351, 49529, -18277, -66440, -35624, -64828, -127368, 46514, -20133, -147202, 119526, 210070, -75340, -55587, -108549, -131508, -56429, -58756, -235665, 9558 )
+// Q8: pair, * 2:
+// Q8-NEXT: ( 155123, 293038, -13538, 21973, 130351, 49529, -18277, -66440, -35624, -64828, -127368, 46514, -20133, -147202, 119526, 210070 )
+// Q8-NEXT: ( -35624, -64828, -127368, 46514, -20133, -147202, 119526, 210070, -75340, -55587, -108549, -131508, -56429, -58756, -235665, 9558 )
 // Q4-LABEL: y * 2:
 // Q4-NEXT: ( 132706, -7657, -9341, 3406, 1720, 5676, -17471, 4016, 1323, -21325, -9871, -4747, -9906, -5816, -19275, 16062, 26686, -6408, 7094, -3524, -6842, -23289, -6448, -3937 )
 // Q4-NEXT: ( 14872, -58095, 9282, 888, 22148, -10736, 16911, -762, -11313, -894, 13549, 11903, 3497, -3650, 3354, -181, 8368, 15477, 23362, -9090, 9007, 17314, -18172, -10209 )
@@ -71,6 +112,9 @@
 // Q4-NEXT: ( -190, 2406, 16827, 548, 7452, -3106, 2180, -10302, -11952, 5754, 9255, 4164, 5297, 4581, -5956, -5823, 744, 10830, 18392, -491, 1468, 4689, -13822, 3416 )
 // Q4: row 3 alone, * 2:
 // Q4-NEXT: ( 19300, 6589, 4979, 441, 12804, -2234, 7053, -4722, -3873, -15216, 9351, 4480, -1567, 3978, -19192, 1062, 9844, 9845, -9376, -15858, -5182, -4788, 7274, 74 )
+// Q4: pair, * 2:
+// Q4-NEXT: ( 19300, 6589, 4979, 441, 12804, -2234, 7053, -4722, -3873, -15216, 9351, 4480, -1567, 3978, -19192, 1062 )
+// Q4-NEXT: ( -3873, -15216, 9351, 4480, -1567, 3978, -19192, 1062, 9844, 9845, -9376, -15858, -5182, -4788, 7274, 74 )
 // Q4: rows known at run time, * 2:
 // Q4-NEXT: ( 132706, -7657, -9341, 3406, 1720, 5676, -17471, 4016, 1323, -21325, -9871, -4747, -9906, -5816, -19275, 16062, 26686, -6408, 7094, -3524, -6842, -23289, -6448, -3937 )
 // Q4-NEXT: ( 14872, -58095, 9282, 888, 22148, -10736, 16911, -762, -11313, -894, 13549, 11903, 3497, -3650, 3354, -181, 8368, 15477, 23362, -9090, 9007, 17314, -18172, -10209 )
@@ -163,6 +207,7 @@ func.func @q8() {
   }
   call @print_doubled(%y) : (memref<5x3x8xf32>) -> ()
   call @q8_row(%wb) : (memref<3x3x272xi8>) -> ()
+  call @q8_pair(%wb) : (memref<3x3x272xi8>) -> ()
   return
 }
 
@@ -188,6 +233,7 @@ func.func @q4() {
   }
   call @print_doubled(%y) : (memref<5x3x8xf32>) -> ()
   call @q4_row(%wb) : (memref<3x3x144xi8>) -> ()
+  call @q4_pair(%wb) : (memref<3x3x144xi8>) -> ()
   %xd = memref.cast %x : memref<5x96xf32> to memref<?x96xf32>
   call @q4_dynamic(%xd, %wb) : (memref<?x96xf32>, memref<3x3x144xi8>) -> ()
   return
@@ -257,6 +303,96 @@ func.func @q4_row(%wb: memref<3x3x144xi8>) {
     linalg.yield %s : f32
   }
   call @print_row_doubled(%y) : (memref<1x3x8xf32>) -> ()
+  return
+}
+
+func.func private @print_pair_doubled(%y1: memref<1x2x8xf32>, %y2: memref<1x2x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %two_v = arith.constant dense<2.0> : vector<16xf32>
+  vector.print str "pair, * 2:\n"
+  %flat1 = memref.collapse_shape %y1 [[0], [1, 2]] : memref<1x2x8xf32> into memref<1x16xf32>
+  %row1 = vector.load %flat1[%c0, %c0] : memref<1x16xf32>, vector<16xf32>
+  %d1 = arith.mulf %row1, %two_v : vector<16xf32>
+  %i1 = arith.fptosi %d1 : vector<16xf32> to vector<16xi64>
+  vector.print %i1 : vector<16xi64>
+  %flat2 = memref.collapse_shape %y2 [[0], [1, 2]] : memref<1x2x8xf32> into memref<1x16xf32>
+  %row2 = vector.load %flat2[%c0, %c0] : memref<1x16xf32>, vector<16xf32>
+  %d2 = arith.mulf %row2, %two_v : vector<16xf32>
+  %i2 = arith.fptosi %d2 : vector<16xf32> to vector<16xi64>
+  vector.print %i2 : vector<16xi64>
+  return
+}
+
+/// Row 3 by groups 0-1 and by groups 1-2 of the weights, as decode's gate and up: two
+/// contractions of one x, weights of one shape, as many outputs, the second's output
+/// cleared between them.
+func.func @q8_pair(%wb: memref<3x3x272xi8>) {
+  %x = memref.alloca() : memref<1x96xf32>
+  call @copy_row3(%x) : (memref<1x96xf32>) -> ()
+  %xb = memref.expand_shape %x [[0], [1, 2, 3]] output_shape [1, 3, 8, 4] : memref<1x96xf32> into memref<1x3x8x4xf32>
+  %w1 = memref.subview %wb[0, 0, 0] [2, 3, 272] [1, 1, 1] : memref<3x3x272xi8> to memref<2x3x272xi8, strided<[816, 272, 1]>>
+  %w2 = memref.subview %wb[1, 0, 0] [2, 3, 272] [1, 1, 1] : memref<3x3x272xi8> to memref<2x3x272xi8, strided<[816, 272, 1], offset: 816>>
+  %y1 = memref.alloca() : memref<1x2x8xf32>
+  %y2 = memref.alloca() : memref<1x2x8xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y1 : memref<1x2x8xf32>)
+  linalg.generic {indexing_maps = [#xq8, #wq8, #sq8, #sq8, #yq8],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w1, %w1, %w1 : memref<1x3x8x4xf32>, memref<2x3x272xi8, strided<[816, 272, 1]>>, memref<2x3x272xi8, strided<[816, 272, 1]>>, memref<2x3x272xi8, strided<[816, 272, 1]>>)
+      outs(%y1 : memref<1x2x8xf32>) attrs = {g4.packed_format = "q8_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%y2 : memref<1x2x8xf32>)
+  linalg.generic {indexing_maps = [#xq8, #wq8, #sq8, #sq8, #yq8],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w2, %w2, %w2 : memref<1x3x8x4xf32>, memref<2x3x272xi8, strided<[816, 272, 1], offset: 816>>, memref<2x3x272xi8, strided<[816, 272, 1], offset: 816>>, memref<2x3x272xi8, strided<[816, 272, 1], offset: 816>>)
+      outs(%y2 : memref<1x2x8xf32>) attrs = {g4.packed_format = "q8_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  call @print_pair_doubled(%y1, %y2) : (memref<1x2x8xf32>, memref<1x2x8xf32>) -> ()
+  return
+}
+
+func.func @q4_pair(%wb: memref<3x3x144xi8>) {
+  %x = memref.alloca() : memref<1x96xf32>
+  call @copy_row3(%x) : (memref<1x96xf32>) -> ()
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 3, 4, 2, 4] : memref<1x96xf32> into memref<1x3x4x2x4xf32>
+  %w1 = memref.subview %wb[0, 0, 0] [2, 3, 144] [1, 1, 1] : memref<3x3x144xi8> to memref<2x3x144xi8, strided<[432, 144, 1]>>
+  %w2 = memref.subview %wb[1, 0, 0] [2, 3, 144] [1, 1, 1] : memref<3x3x144xi8> to memref<2x3x144xi8, strided<[432, 144, 1], offset: 432>>
+  %y1 = memref.alloca() : memref<1x2x8xf32>
+  %y2 = memref.alloca() : memref<1x2x8xf32>
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y1 : memref<1x2x8xf32>)
+  linalg.generic {indexing_maps = [#xq4, #wq4, #sq4, #sq4, #yq4],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w1, %w1, %w1 : memref<1x3x4x2x4xf32>, memref<2x3x144xi8, strided<[432, 144, 1]>>, memref<2x3x144xi8, strided<[432, 144, 1]>>, memref<2x3x144xi8, strided<[432, 144, 1]>>)
+      outs(%y1 : memref<1x2x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%y2 : memref<1x2x8xf32>)
+  linalg.generic {indexing_maps = [#xq4, #wq4, #sq4, #sq4, #yq4],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w2, %w2, %w2 : memref<1x3x4x2x4xf32>, memref<2x3x144xi8, strided<[432, 144, 1], offset: 432>>, memref<2x3x144xi8, strided<[432, 144, 1], offset: 432>>, memref<2x3x144xi8, strided<[432, 144, 1], offset: 432>>)
+      outs(%y2 : memref<1x2x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  call @print_pair_doubled(%y1, %y2) : (memref<1x2x8xf32>, memref<1x2x8xf32>) -> ()
   return
 }
 

@@ -1,0 +1,185 @@
+// g4-vectorize-contractions decode-partners=true joins two contractions into one kernel
+// only where that cannot change what either computes (the joined kernel's results are
+// checked in g4-vectorize-contractions-interleaved-run.mlir and
+// g4-vectorize-contractions-interleaved-float64-run.mlir): one row of x, the same x, the
+// same weight shape and outputs, and nothing between them but pure ops and fills of
+// buffers the first does not use.
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true" | FileCheck %s
+
+#xmap = affine_map<(m, t, r, k) -> (m, k)>
+#wmap = affine_map<(m, t, r, k) -> (t, k, r)>
+#ymap = affine_map<(m, t, r, k) -> (m, t, r)>
+
+// CHECK-LABEL: func.func @joined(
+// CHECK:         linalg.fill
+// CHECK:         linalg.fill
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @joined(%x: memref<1x32xf32>, %w1: memref<2x32x64xbf16>, %w2: memref<2x32x64xbf16>,
+                  %y1: memref<1x2x64xf32>, %y2: memref<1x2x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y1 : memref<1x2x64xf32>)
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%y1 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%y2 : memref<1x2x64xf32>)
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%y2 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// x is written between the two: the first must read it before.
+// CHECK-LABEL: func.func @x_written_between(
+// CHECK-NOT:     -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>
+// CHECK:         return
+func.func @x_written_between(%x: memref<1x32xf32>, %w1: memref<2x32x64xbf16>, %w2: memref<2x32x64xbf16>,
+                             %y1: memref<1x2x64xf32>, %y2: memref<1x2x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%y1 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%x : memref<1x32xf32>)
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%y2 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// A store between the two (any op with memory effects but a fill) keeps them apart.
+// CHECK-LABEL: func.func @store_between(
+// CHECK-NOT:     -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>
+// CHECK:         return
+func.func @store_between(%x: memref<1x32xf32>, %w1: memref<2x32x64xbf16>, %w2: memref<2x32x64xbf16>,
+                         %y1: memref<1x2x64xf32>, %y2: memref<1x2x64xf32>, %other: memref<4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%y1 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  memref.store %zero, %other[%c0] : memref<4xf32>
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%y2 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Different x, or different weight shapes: one kernel each.
+// CHECK-LABEL: func.func @not_partners(
+// CHECK-NOT:     -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>
+// CHECK:         return
+func.func @not_partners(%x: memref<1x32xf32>, %x2: memref<1x32xf32>, %w1: memref<2x32x64xbf16>,
+                        %w3: memref<3x32x64xbf16>, %y1: memref<1x2x64xf32>, %y2: memref<1x2x64xf32>,
+                        %y3: memref<1x3x64xf32>) {
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%y1 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x2, %w1 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%y2 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x2, %w3 : memref<1x32xf32>, memref<3x32x64xbf16>) outs(%y3 : memref<1x3x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Two rows of x (prefill, whose tiles already share each weight load among rows): the
+// first kernel stays where its contraction was, before the marker.
+// CHECK-LABEL: func.func @two_rows(
+// CHECK:         vector.store %{{.+}} : memref<2x2x64xf32>, vector<16xf32>
+// CHECK:         arith.constant 1.234500e+03 : f32
+// CHECK:         return
+func.func @two_rows(%x: memref<2x32xf32>, %w1: memref<2x32x64xbf16>, %w2: memref<2x32x64xbf16>,
+                    %y1: memref<2x2x64xf32>, %y2: memref<2x2x64xf32>) -> f32 {
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<2x32xf32>, memref<2x32x64xbf16>) outs(%y1 : memref<2x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  %marker = arith.constant 1234.5 : f32
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<2x32xf32>, memref<2x32x64xbf16>) outs(%y2 : memref<2x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return %marker : f32
+}
+
+// The same with one row: the pair is computed after the marker, where the second was.
+// CHECK-LABEL: func.func @one_row(
+// CHECK:         arith.constant 1.234500e+03 : f32
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK:         return
+func.func @one_row(%x: memref<1x32xf32>, %w1: memref<2x32x64xbf16>, %w2: memref<2x32x64xbf16>,
+                   %y1: memref<1x2x64xf32>, %y2: memref<1x2x64xf32>) -> f32 {
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%y1 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  %marker = arith.constant 1234.5 : f32
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%y2 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return %marker : f32
+}
