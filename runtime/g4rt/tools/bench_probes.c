@@ -86,30 +86,34 @@ static uint32_t expected_sum(uint64_t first, uint64_t count) {
  * Kernels
  *===----------------------------------------------------------------------===*/
 
-/* The 32-bit wrapping sum of |bytes| (a multiple of G4RT_BENCH_READ_BLOCK) at
- * the 32-byte aligned |p|: 16 loads per round into 8 accumulators. */
-static uint32_t sum_slice(const uint8_t *p, size_t bytes) {
+/* The 32-bit wrapping sum of |streams| parts of |part| bytes each (a multiple
+ * of G4RT_BENCH_READ_BLOCK) from the 32-byte aligned |p|, read side by side: a
+ * block of each part in turn, 16 loads per block into 8 accumulators. */
+static uint32_t sum_slice(const uint8_t *p, size_t part, int streams) {
 #if G4RT_BENCH_AVX2
   __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0,
           a5 = a0, a6 = a0, a7 = a0;
-  for (size_t off = 0; off < bytes; off += G4RT_BENCH_READ_BLOCK) {
-    const __m256i *v = (const __m256i *)(p + off);
-    a0 = _mm256_add_epi32(a0, _mm256_load_si256(v + 0));
-    a1 = _mm256_add_epi32(a1, _mm256_load_si256(v + 1));
-    a2 = _mm256_add_epi32(a2, _mm256_load_si256(v + 2));
-    a3 = _mm256_add_epi32(a3, _mm256_load_si256(v + 3));
-    a4 = _mm256_add_epi32(a4, _mm256_load_si256(v + 4));
-    a5 = _mm256_add_epi32(a5, _mm256_load_si256(v + 5));
-    a6 = _mm256_add_epi32(a6, _mm256_load_si256(v + 6));
-    a7 = _mm256_add_epi32(a7, _mm256_load_si256(v + 7));
-    a0 = _mm256_add_epi32(a0, _mm256_load_si256(v + 8));
-    a1 = _mm256_add_epi32(a1, _mm256_load_si256(v + 9));
-    a2 = _mm256_add_epi32(a2, _mm256_load_si256(v + 10));
-    a3 = _mm256_add_epi32(a3, _mm256_load_si256(v + 11));
-    a4 = _mm256_add_epi32(a4, _mm256_load_si256(v + 12));
-    a5 = _mm256_add_epi32(a5, _mm256_load_si256(v + 13));
-    a6 = _mm256_add_epi32(a6, _mm256_load_si256(v + 14));
-    a7 = _mm256_add_epi32(a7, _mm256_load_si256(v + 15));
+  for (size_t at = 0; at < part; at += G4RT_BENCH_READ_BLOCK) {
+    for (const uint8_t *stream = p; stream < p + part * (size_t)streams;
+         stream += part) {
+      const __m256i *v = (const __m256i *)(stream + at);
+      a0 = _mm256_add_epi32(a0, _mm256_load_si256(v + 0));
+      a1 = _mm256_add_epi32(a1, _mm256_load_si256(v + 1));
+      a2 = _mm256_add_epi32(a2, _mm256_load_si256(v + 2));
+      a3 = _mm256_add_epi32(a3, _mm256_load_si256(v + 3));
+      a4 = _mm256_add_epi32(a4, _mm256_load_si256(v + 4));
+      a5 = _mm256_add_epi32(a5, _mm256_load_si256(v + 5));
+      a6 = _mm256_add_epi32(a6, _mm256_load_si256(v + 6));
+      a7 = _mm256_add_epi32(a7, _mm256_load_si256(v + 7));
+      a0 = _mm256_add_epi32(a0, _mm256_load_si256(v + 8));
+      a1 = _mm256_add_epi32(a1, _mm256_load_si256(v + 9));
+      a2 = _mm256_add_epi32(a2, _mm256_load_si256(v + 10));
+      a3 = _mm256_add_epi32(a3, _mm256_load_si256(v + 11));
+      a4 = _mm256_add_epi32(a4, _mm256_load_si256(v + 12));
+      a5 = _mm256_add_epi32(a5, _mm256_load_si256(v + 13));
+      a6 = _mm256_add_epi32(a6, _mm256_load_si256(v + 14));
+      a7 = _mm256_add_epi32(a7, _mm256_load_si256(v + 15));
+    }
   }
   __m256i s = _mm256_add_epi32(
       _mm256_add_epi32(_mm256_add_epi32(a0, a1), _mm256_add_epi32(a2, a3)),
@@ -120,10 +124,11 @@ static uint32_t sum_slice(const uint8_t *p, size_t bytes) {
   for (int i = 0; i < 8; ++i) total += lanes[i];
   return total;
 #else
-  /* 64 independent lanes: the compiler turns them into vector adds. */
+  /* 64 independent lanes: the compiler turns them into vector adds. One
+   * stream: the portable probe has no kernels to compare with. */
   uint32_t acc[64] = {0};
   const uint32_t *w = (const uint32_t *)p;
-  size_t words = bytes / sizeof(uint32_t);
+  size_t words = part * (size_t)streams / sizeof(uint32_t);
   for (size_t i = 0; i < words; i += 128) {
     for (int l = 0; l < 64; ++l) acc[l] += w[i + l];
     for (int l = 0; l < 64; ++l) acc[l] += w[i + 64 + l];
@@ -193,19 +198,22 @@ static float fma_chains(int64_t rounds, float m_value, float c_value) {
  * kernels for such a CPU may use zmm loads, so the limit must be measured
  * with them too. Runs only where the CPU has AVX-512F. */
 __attribute__((target("avx512f"))) static uint32_t sum_slice_wide(
-    const uint8_t *p, size_t bytes) {
+    const uint8_t *p, size_t part, int streams) {
   __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0, a4 = a0,
           a5 = a0, a6 = a0, a7 = a0;
-  for (size_t off = 0; off < bytes; off += G4RT_BENCH_READ_BLOCK) {
-    const __m512i *v = (const __m512i *)(p + off);
-    a0 = _mm512_add_epi32(a0, _mm512_load_si512(v + 0));
-    a1 = _mm512_add_epi32(a1, _mm512_load_si512(v + 1));
-    a2 = _mm512_add_epi32(a2, _mm512_load_si512(v + 2));
-    a3 = _mm512_add_epi32(a3, _mm512_load_si512(v + 3));
-    a4 = _mm512_add_epi32(a4, _mm512_load_si512(v + 4));
-    a5 = _mm512_add_epi32(a5, _mm512_load_si512(v + 5));
-    a6 = _mm512_add_epi32(a6, _mm512_load_si512(v + 6));
-    a7 = _mm512_add_epi32(a7, _mm512_load_si512(v + 7));
+  for (size_t at = 0; at < part; at += G4RT_BENCH_READ_BLOCK) {
+    for (const uint8_t *stream = p; stream < p + part * (size_t)streams;
+         stream += part) {
+      const __m512i *v = (const __m512i *)(stream + at);
+      a0 = _mm512_add_epi32(a0, _mm512_load_si512(v + 0));
+      a1 = _mm512_add_epi32(a1, _mm512_load_si512(v + 1));
+      a2 = _mm512_add_epi32(a2, _mm512_load_si512(v + 2));
+      a3 = _mm512_add_epi32(a3, _mm512_load_si512(v + 3));
+      a4 = _mm512_add_epi32(a4, _mm512_load_si512(v + 4));
+      a5 = _mm512_add_epi32(a5, _mm512_load_si512(v + 5));
+      a6 = _mm512_add_epi32(a6, _mm512_load_si512(v + 6));
+      a7 = _mm512_add_epi32(a7, _mm512_load_si512(v + 7));
+    }
   }
   __m512i s = _mm512_add_epi32(
       _mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3)),
@@ -239,14 +247,16 @@ static bool cpu_has_avx512f(void) {
 }
 #endif
 
-/* The probe's read: 64-byte loads when |wide| (AVX-512), else 32-byte ones. */
-static uint32_t probe_sum_slice(bool wide, const uint8_t *p, size_t bytes) {
+/* The probe's read of |streams| parts: 64-byte loads when |wide| (AVX-512),
+ * else 32-byte ones. */
+static uint32_t probe_sum_slice(bool wide, const uint8_t *p, size_t part,
+                                int streams) {
 #if G4RT_BENCH_AVX2
-  if (wide) return sum_slice_wide(p, bytes);
+  if (wide) return sum_slice_wide(p, part, streams);
 #else
   (void)wide;
 #endif
-  return sum_slice(p, bytes);
+  return sum_slice(p, part, streams);
 }
 
 /* The probe's chains: 16 lanes when |wide| (AVX-512), else 8. */
@@ -261,8 +271,9 @@ static float probe_fma_chains(bool wide, int64_t rounds, float m, float c) {
 
 const char *g4rt_bench_probes_read_kind(void) {
 #if G4RT_BENCH_AVX2
-  return cpu_has_avx512f() ? "the better of 32- and 64-byte loads"
-                           : "32-byte loads";
+  return cpu_has_avx512f()
+             ? "the best of 32- and 64-byte loads, 1, 2 or 4 streams a thread"
+             : "the best of 1, 2 or 4 streams a thread, 32-byte loads";
 #else
   return "portable C";
 #endif
@@ -290,6 +301,7 @@ typedef struct probe_t {
   /* read */
   const uint8_t *data;
   size_t slice_bytes;
+  int streams; /* parts of a slice read side by side */
   /* fma */
   int64_t rounds;
   float m, c;
@@ -327,7 +339,7 @@ static void *probe_main(void *arg) {
     if (probe->kind == kProbeRead) {
       probe->sums[t] = probe_sum_slice(
           probe->wide, probe->data + (size_t)t * probe->slice_bytes,
-          probe->slice_bytes);
+          probe->slice_bytes / (size_t)probe->streams, probe->streams);
     } else {
       probe->values[t] =
           probe_fma_chains(probe->wide, probe->rounds, probe->m, probe->c);
@@ -450,9 +462,10 @@ static g4rt_status_t check_counts(const char *name, int threads, int runs) {
  * The probes
  *===----------------------------------------------------------------------===*/
 
-/* One read probe over |slice| bytes per thread: 32-byte loads, or 64-byte ones
- * when |wide|. */
-static g4rt_status_t read_bandwidth_of(bool wide,
+/* One read probe over |slice| bytes per thread (a multiple of |streams|
+ * blocks), read as |streams| parts side by side: 32-byte loads, or 64-byte
+ * ones when |wide|. */
+static g4rt_status_t read_bandwidth_of(bool wide, int streams,
                                        const g4rt_bench_buffer_t *buffer,
                                        size_t slice, int threads, int runs,
                                        double *out_gb_per_s) {
@@ -460,6 +473,7 @@ static g4rt_status_t read_bandwidth_of(bool wide,
   memset(&probe, 0, sizeof(probe));
   probe.kind = kProbeRead;
   probe.wide = wide;
+  probe.streams = streams;
   probe.threads = threads;
   probe.runs = runs;
   probe.data = (const uint8_t *)buffer->data;
@@ -473,8 +487,9 @@ static g4rt_status_t read_bandwidth_of(bool wide,
       if (probe.sums[t] != expected) {
         status = G4RT_MAKE_STATUS(
             G4RT_STATUS_INTERNAL,
-            "read bandwidth (%s loads): thread %d summed 0x%x, expected 0x%x",
-            wide ? "64-byte" : "32-byte", t, (unsigned)probe.sums[t],
+            "read bandwidth (%s loads, %d streams): thread %d summed 0x%x, "
+            "expected 0x%x",
+            wide ? "64-byte" : "32-byte", streams, t, (unsigned)probe.sums[t],
             (unsigned)expected);
         break;
       }
@@ -500,14 +515,24 @@ g4rt_status_t g4rt_bench_read_bandwidth(const g4rt_bench_buffer_t *buffer,
                             buffer->bytes, G4RT_BENCH_READ_BLOCK, threads);
   }
   G4RT_RETURN_IF_ERROR(
-      read_bandwidth_of(false, buffer, slice, threads, runs, out_gb_per_s));
+      read_bandwidth_of(false, 1, buffer, slice, threads, runs, out_gb_per_s));
 #if G4RT_BENCH_AVX2
-  /* As for the FMA peak: the limit is the stronger probe. */
-  if (cpu_has_avx512f()) {
-    double wide = 0;
-    G4RT_RETURN_IF_ERROR(
-        read_bandwidth_of(true, buffer, slice, threads, runs, &wide));
-    if (wide > *out_gb_per_s) *out_gb_per_s = wide;
+  /* As for the FMA peak, the limit is the strongest probe: 64-byte loads where
+   * the CPU has them, and a thread's slice read as 2 or 4 streams side by
+   * side, which keeps more of memory busy than one stream does (on this
+   * project's Zen host 10-35% more, one thread or two: docs/performance.md). */
+  const bool wide = cpu_has_avx512f();
+  for (int streams = 1; streams <= 4; streams *= 2) {
+    size_t part = slice / (size_t)streams;
+    part -= part % G4RT_BENCH_READ_BLOCK;
+    for (int w = 0; w <= (wide ? 1 : 0); ++w) {
+      if (part == 0 || (streams == 1 && w == 0)) continue;
+      double gb_per_s = 0;
+      G4RT_RETURN_IF_ERROR(read_bandwidth_of(w == 1, streams, buffer,
+                                             part * (size_t)streams, threads,
+                                             runs, &gb_per_s));
+      if (gb_per_s > *out_gb_per_s) *out_gb_per_s = gb_per_s;
+    }
   }
 #endif
   return g4rt_ok_status();

@@ -46,9 +46,9 @@ extern "C" {
  * call on any CPU. */
 int g4rt_bench_probes_use_avx2(void);
 
-/* What the read probe runs on this CPU, for the table: "32-byte loads", "the
- * better of 32- and 64-byte loads" (where the CPU has AVX-512F), or "portable
- * C". */
+/* What the read probe runs on this CPU, for the table: "the best of 1, 2 or 4
+ * streams a thread, 32-byte loads", "the best of 32- and 64-byte loads, 1, 2
+ * or 4 streams a thread" (where the CPU has AVX-512F), or "portable C". */
 const char *g4rt_bench_probes_read_kind(void);
 
 /* What the FMA probe runs on this CPU, for the table: "AVX2", "the better of
@@ -74,9 +74,10 @@ G4RT_MUST_USE g4rt_status_t g4rt_bench_buffer_create(size_t bytes,
 void g4rt_bench_buffer_destroy(g4rt_bench_buffer_t *buffer);
 
 /* Read bandwidth of |threads| threads over |buffer| (each sums
- * bytes / threads, rounded down to G4RT_BENCH_READ_BLOCK), best of |runs|
- * (and of |runs| more with 64-byte loads where the CPU has AVX-512F: the
- * higher bandwidth is the limit).
+ * bytes / threads, rounded down to G4RT_BENCH_READ_BLOCK), best of |runs|;
+ * with AVX2 also of |runs| more for each other kind of read: the slice as 2
+ * and as 4 streams side by side, and 64-byte loads where the CPU has
+ * AVX-512F. The highest bandwidth is the limit.
  * *out_gb_per_s = bytes read / best seconds / 1e9. INVALID_ARGUMENT for bad
  * counts or a buffer too small for a block per thread, UNAVAILABLE when a
  * thread cannot be started, INTERNAL when a sum is wrong. */
