@@ -1652,7 +1652,10 @@ struct PartnerKey {
 /// weights, nothing of `op`'s output among its operands; with nothing between the two
 /// but ops free of memory effects and fills of buffers `op` does not use, so `op` may
 /// move down to it. `match` gives a contraction's key (nullopt: not a candidate). Gate
-/// and up projections of one MLP task are such a pair.
+/// and up projections of one MLP task are such a pair. Distinct buffers (arguments,
+/// allocations) are taken not to overlap: a task's are disjoint by construction
+/// (g4-outline-parallel-tasks admits a run only when what it writes overlaps nothing
+/// else it touches).
 linalg::GenericOp
 findDecodePartner(linalg::GenericOp op, const PartnerKey &key,
                   llvm::function_ref<std::optional<PartnerKey>(linalg::GenericOp)> match) {
