@@ -1075,7 +1075,7 @@ private:
   Contraction c;
   Contraction partner; // its w and y, when set (no partner: null)
   int64_t stored;      // rows per stored group (G')
-  int64_t group;  // outputs per vector group (G)
+  int64_t group;       // outputs per vector group (G)
 };
 
 /// x [M, K], w [K, N] and y [M, N] as the interleaved float kernel's operands: w viewed
