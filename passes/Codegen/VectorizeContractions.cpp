@@ -1626,6 +1626,49 @@ Value viewedBuffer(Value value) {
   return value;
 }
 
+/// The views `value` is made of, from `value` to its buffer.
+SmallVector<Value> viewChain(Value value) {
+  SmallVector<Value> chain{value};
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    chain.push_back(value = view.getViewSource());
+  return chain;
+}
+
+/// Whether `a` and `b`, views of one buffer, provably share no element: somewhere along
+/// their chains of views they are (or lie within) two subviews of one memref whose
+/// static ranges along some dimension are apart (g4-outline-parallel-tasks' halves of a
+/// loop). Every view lies within its source, so what lies within those two is apart.
+bool subviewsApart(Value a, Value b) {
+  SmallVector<Value> aChain = viewChain(a), bChain = viewChain(b);
+  for (Value aView : aChain) {
+    auto aSub = aView.getDefiningOp<memref::SubViewOp>();
+    if (!aSub)
+      continue;
+    for (Value bView : bChain) {
+      auto bSub = bView.getDefiningOp<memref::SubViewOp>();
+      if (!bSub || bSub.getSource() != aSub.getSource() || bSub == aSub)
+        continue;
+      for (int64_t d = 0; d < aSub.getSourceType().getRank(); ++d) {
+        std::optional<int64_t> aOffset = getConstantIntValue(aSub.getMixedOffsets()[d]),
+                               aSize = getConstantIntValue(aSub.getMixedSizes()[d]),
+                               aStride = getConstantIntValue(aSub.getMixedStrides()[d]),
+                               bOffset = getConstantIntValue(bSub.getMixedOffsets()[d]),
+                               bSize = getConstantIntValue(bSub.getMixedSizes()[d]),
+                               bStride = getConstantIntValue(bSub.getMixedStrides()[d]);
+        if (!aOffset || !aSize || !aStride || !bOffset || !bSize || !bStride || *aSize < 1 ||
+            *bSize < 1 || aSub.getSourceType().getRank() != aSub.getType().getRank() ||
+            bSub.getSourceType().getRank() != bSub.getType().getRank())
+          continue;
+        int64_t aEnd = *aOffset + (*aSize - 1) * *aStride + 1;
+        int64_t bEnd = *bOffset + (*bSize - 1) * *bStride + 1;
+        if (aEnd <= *bOffset || bEnd <= *aOffset)
+          return true;
+      }
+    }
+  }
+  return false;
+}
+
 /// Whether two memrefs have the same size along `dim`: the same static size, or
 /// rank-preserving subviews taken with the same size.
 bool sameExtent(Value a, Value b, unsigned dim) {
@@ -1648,11 +1691,13 @@ struct PartnerKey {
 
 /// The next contraction in `op`'s block that decode can compute beside `op` in one
 /// kernel, reading the two weight matrices as two streams: the same x (quantised x: the
-/// same scales and corrections), format and weight shape, as many outputs, plain
-/// weights, nothing of `op`'s output among its operands; with nothing between the two
+/// same scales and corrections), format and weight shape, as many outputs, nothing of
+/// `op`'s output among its operands (its own output may be another part of the same
+/// buffer when static subviews keep the two apart); with nothing between the two
 /// but ops free of memory effects and fills of buffers `op` does not use, so `op` may
 /// move down to it. `match` gives a contraction's key (nullopt: not a candidate). Gate
-/// and up projections of one MLP task are such a pair. Distinct buffers (arguments,
+/// and up projections of one MLP task are such a pair, and so are the two halves of a
+/// task of g4-outline-parallel-tasks' `weight-halves`. Distinct buffers (arguments,
 /// allocations) are taken not to overlap: a task's are disjoint by construction
 /// (g4-outline-parallel-tasks admits a run only when what it writes overlaps nothing
 /// else it touches).
@@ -1674,7 +1719,7 @@ findDecodePartner(linalg::GenericOp op, const PartnerKey &key,
           cast<MemRefType>(other->w.getType()).getShape() !=
               cast<MemRefType>(key.w.getType()).getShape() ||
           !sameExtent(key.y, other->y, 1) || viewedBuffer(other->w) == viewedBuffer(key.y) ||
-          viewedBuffer(other->y) == viewedBuffer(key.y))
+          (viewedBuffer(other->y) == viewedBuffer(key.y) && !subviewsApart(other->y, key.y)))
         return {};
       return generic;
     }
@@ -1690,7 +1735,7 @@ findDecodePartner(linalg::GenericOp op, const PartnerKey &key,
 
 std::optional<PartnerKey> interleavedPartnerKey(linalg::GenericOp op) {
   std::optional<InterleavedContraction> c = matchInterleavedContraction(op);
-  if (!c || c->layout.banded())
+  if (!c)
     return std::nullopt;
   return PartnerKey{c->x,
                     c->w,
@@ -1831,10 +1876,16 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
         Contraction partner;
         if (partnerOp) {
           std::optional<InterleavedContraction> other = matchInterleavedContraction(partnerOp);
-          partner = {x,
-                     memref::CollapseShapeOp::create(
-                         b, other->w, SmallVector<ReassociationIndices>{{0}, {1, 2}}),
-                     other->y};
+          // The same weight shape, so the same layout (banded or not) and views.
+          partner = {
+              x,
+              memref::CollapseShapeOp::create(
+                  b, other->w,
+                  SmallVector<ReassociationIndices>{
+                      {0}, banded ? ReassociationIndices{1, 2, 3} : ReassociationIndices{1, 2}}),
+              banded ? memref::CollapseShapeOp::create(
+                           b, other->y, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}})
+                     : other->y};
         }
         InterleavedKernel(b, shape, Contraction{x, w, y}, packed->q4, quantizeActivations, *idiom,
                           rows, packed->layout,

@@ -321,9 +321,12 @@ private:
 /// Emits `generic` restricted to rows [begin, begin + size) of loop `dim`, on slices of
 /// the task's copies of its operands (`args`, in operand order). The scalars its body
 /// reads from the kernel map through `captured`; constants are rebuilt in the task.
+/// `firstRow` is the loop index of the slice's first row when `args` start later than
+/// the loop (a half of it); by default `begin`.
 void emitSlicedGeneric(ImplicitLocOpBuilder &b, linalg::GenericOp generic, unsigned dim,
-                       ArrayRef<Value> args, TaskSlices &slices, IRMapping captured) {
-  Value begin = slices.getBegin();
+                       ArrayRef<Value> args, TaskSlices &slices, IRMapping captured,
+                       Value firstRow = {}) {
+  Value begin = firstRow ? firstRow : slices.getBegin();
   SmallVector<Value> operands;
   for (auto [index, map] : llvm::enumerate(generic.getIndexingMapsArray())) {
     std::optional<unsigned> position = map.getResultPosition(getAffineDimExpr(dim, b.getContext()));
@@ -362,13 +365,27 @@ std::pair<Value, Value> taskRows(ImplicitLocOpBuilder &b, Value chunk, Value tas
   return {begin, arith::SubIOp::create(b, end, begin)};
 }
 
+/// `full`'s part [part * extent, (part + 1) * extent) along its dimension `position`,
+/// a static subview: the halves of a split loop are then provably apart.
+Value staticPart(ImplicitLocOpBuilder &b, Value full, unsigned position, int64_t part,
+                 int64_t extent) {
+  auto type = cast<MemRefType>(full.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes = memref::getMixedSizes(b, b.getLoc(), full);
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  offsets[position] = b.getIndexAttr(part * extent);
+  sizes[position] = b.getIndexAttr(extent);
+  return memref::SubViewOp::create(b, full, offsets, sizes, strides);
+}
+
 /// Builds the body of a task: the rows [chunk*N/tasks, (chunk+1)*N/tasks) of loop `dim`
 /// of `generic`, run on subviews of its operands (the block arguments after chunk/tasks),
 /// then the scalars its body reads from the kernel (`passed`). N is `trip`, or read from
 /// the operands when it is dynamic. With `initFill`, the task first fills its rows of
-/// the init the same way.
+/// the init the same way. With `halves` (a static, even `trip`), N is trip / 2 and the
+/// task runs its rows of each half of the loop in turn, after filling both halves' rows.
 void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, int64_t trip,
-                   ArrayRef<Value> passed, linalg::FillOp initFill) {
+                   ArrayRef<Value> passed, linalg::FillOp initFill, bool halves) {
   Block *body = task.addEntryBlock();
   ImplicitLocOpBuilder b(generic.getLoc(), OpBuilder::atBlockBegin(body));
   Value chunk = body->getArgument(0), tasks = body->getArgument(1);
@@ -377,29 +394,71 @@ void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, i
     auto [operand, position] = operandIndexedBy(generic, dim);
     n = memref::DimOp::create(b, body->getArgument(2 + operand), position);
   } else {
-    n = arith::ConstantIndexOp::create(b, trip);
+    n = arith::ConstantIndexOp::create(b, halves ? trip / 2 : trip);
   }
   auto [begin, size] = taskRows(b, chunk, tasks, n);
   SmallVector<Value> args(body->getArguments().slice(2, generic->getNumOperands()));
   IRMapping captured;
   for (auto [index, value] : llvm::enumerate(passed))
     captured.map(value, body->getArgument(2 + generic->getNumOperands() + index));
-  TaskSlices slices(begin, size);
+  // Each part's operands: the whole loop, or its two halves.
+  SmallVector<SmallVector<Value>> partArgs;
+  SmallVector<Value> firstRows;
+  for (int64_t part = 0; part < (halves ? 2 : 1); ++part) {
+    SmallVector<Value> &operands = partArgs.emplace_back(args);
+    firstRows.push_back(part ? arith::AddIOp::create(b, begin, n).getResult() : begin);
+    if (!halves)
+      continue;
+    for (auto [index, map] : llvm::enumerate(generic.getIndexingMapsArray()))
+      if (std::optional<unsigned> position =
+              map.getResultPosition(getAffineDimExpr(dim, b.getContext())))
+        operands[index] = staticPart(b, args[index], *position, part, trip / 2);
+  }
+  SmallVector<TaskSlices> slices(partArgs.size(), TaskSlices(begin, size));
   // The operands' slices first, so that the fill and the generic share the init's.
-  for (auto [index, map] : llvm::enumerate(generic.getIndexingMapsArray()))
-    if (std::optional<unsigned> position =
-            map.getResultPosition(getAffineDimExpr(dim, b.getContext())))
-      slices.along(b, args[index], *position);
+  for (auto [part, operands] : llvm::enumerate(partArgs))
+    for (auto [index, map] : llvm::enumerate(generic.getIndexingMapsArray()))
+      if (std::optional<unsigned> position =
+              map.getResultPosition(getAffineDimExpr(dim, b.getContext())))
+        slices[part].along(b, operands[index], *position);
+  // Every part's fill before the first generic: nothing then separates the halves, which
+  // g4-vectorize-contractions computes side by side.
   if (initFill) {
     unsigned init = generic.getDpsInitOperand(0)->getOperandNumber();
     AffineMap map = generic.getIndexingMapsArray()[init];
-    Value rows =
-        slices.along(b, args[init], *map.getResultPosition(getAffineDimExpr(dim, b.getContext())));
     Value value = b.clone(*initFill.value().getDefiningOp())->getResult(0);
-    linalg::FillOp::create(b, value, rows);
+    for (auto [part, operands] : llvm::enumerate(partArgs))
+      linalg::FillOp::create(
+          b, value,
+          slices[part].along(b, operands[init],
+                             *map.getResultPosition(getAffineDimExpr(dim, b.getContext()))));
   }
-  emitSlicedGeneric(b, generic, dim, args, slices, captured);
+  for (auto [part, operands] : llvm::enumerate(partArgs))
+    emitSlicedGeneric(b, generic, dim, operands, slices[part], captured, firstRows[part]);
   func::ReturnOp::create(b);
+}
+
+/// Whether `generic`, split along loop `dim` into `tasks` tasks, can run as two halves
+/// (`weight-halves`): a decode contraction (one row of output) with interleaved packed
+/// or float weights, over an even static loop whose every operand it indexes has that
+/// extent, into at most trip / 2 tasks so that each task has rows of both halves.
+bool splitsIntoHalves(linalg::GenericOp generic, unsigned dim, int64_t trip, int64_t tasks) {
+  auto format = generic->getAttrOfType<StringAttr>(kPackedFormatAttr);
+  bool interleaved = generic->hasAttr(kInterleavedFloatAttr) ||
+                     (format && llvm::is_contained({"q8_0x8", "q4_0x8"}, format.getValue()));
+  if (!interleaved || ShapedType::isDynamic(trip) || trip % 2 != 0 || tasks > trip / 2 ||
+      generic.getNumDpsInits() != 1)
+    return false;
+  auto yType = cast<MemRefType>(generic.getDpsInits()[0].getType());
+  if (yType.getRank() < 2 || yType.getDimSize(0) != 1)
+    return false;
+  for (auto [operand, map] : llvm::zip(generic->getOperands(), generic.getIndexingMapsArray())) {
+    std::optional<unsigned> position =
+        map.getResultPosition(getAffineDimExpr(dim, generic.getContext()));
+    if (position && cast<MemRefType>(operand.getType()).getDimSize(*position) != trip)
+      return false;
+  }
+  return true;
 }
 
 /// The non-constant values `generic`'s body reads from the kernel, if all are integer,
@@ -658,7 +717,9 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     // of the core that then accumulates into them (a serial fill of decode's 48 KB
     // MLP accumulator took 13 us on the kernel's thread between two matvecs).
     linalg::FillOp initFill = fillOfInit(generic, dim);
-    buildTaskBody(task, generic, dim, trip, *passed, initFill);
+    bool halves = weightHalves && !ShapedType::isDynamic(trip) &&
+                  splitsIntoHalves(generic, dim, trip, staticTaskCount(trip, minSize, most));
+    buildTaskBody(task, generic, dim, trip, *passed, initFill, halves);
     if (initFill)
       initFill.erase();
 

@@ -48,6 +48,15 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     arena that no other task writes. A fill joins when a generic of the run slices its
     buffer. Decode attention's steps over the heads, and the gate and up projections
     with the gated GELU, become one dispatch each.
+    With `weight-halves`, a decode contraction dispatched alone (one row of output, a
+    `g4.packed_format` of q8_0x8 or q4_0x8 or `g4.interleaved_float`, an even static
+    trip count N whose every operand indexed by loop `d` has extent N, at most N / 2
+    tasks) runs as two halves: each task fills its rows [chunk*(N/2)/tasks,
+    (chunk+1)*(N/2)/tasks) of both halves of the init (static subviews of each operand at
+    0 and N/2), then runs the generic on its rows of the first half and of the second.
+    The task count is unchanged. g4-vectorize-contractions (`decode-partners`) computes
+    the two side by side, so each core reads its weights as two long streams: a thread's
+    consecutive tasks continue both.
   }];
   let options = [
     Option<"minTaskSize", "min-task-size", "int64_t", /*default=*/"32",
@@ -57,7 +66,10 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     Option<"evenTaskCounts", "even-task-counts", "bool", /*default=*/"true",
            "round a task count above one down to an even number">,
     Option<"mergeRuns", "merge-runs", "bool", /*default=*/"true",
-           "run consecutive splittable loops that slice their buffers alike as one dispatch">
+           "run consecutive splittable loops that slice their buffers alike as one dispatch">,
+    Option<"weightHalves", "weight-halves", "bool", /*default=*/"false",
+           "a decode contraction with interleaved weights dispatched alone runs as two "
+           "halves, each task taking the same rows of both (two weight streams a core)">
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect"];

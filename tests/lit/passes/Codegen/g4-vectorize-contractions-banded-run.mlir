@@ -7,30 +7,30 @@
 // as integers): 5 x 32 outputs over K = 192, a 4-row tile and a leftover row (lanes=16:
 // tiles of two groups, within a band). Row 3 alone (decode: the outputs a band at a time,
 // each band panel by panel, x quantised once) must give the same products.
-// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
-// RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
-// RUN: %if host-avx2 %{ g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-maddubs native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
-// RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
-// RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
-// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 quantize-activations=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
-// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
-// RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
-// RUN: %if host-avx2 %{ g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-maddubs native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
-// RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
-// RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
-// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 quantize-activations=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=generic native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
+// RUN: %if host-avx2 %{ g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=x86-maddubs native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
+// RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
+// RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true quantize-activations=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=generic native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
+// RUN: %if host-avx2 %{ g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=x86-maddubs native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
+// RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
+// RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true quantize-activations=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
 // The same with x quantised ahead of the kernel (g4-prequantize-activations): the
 // kernels read the quanta and scales in place and must print the same products.
-// RUN: g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
-// RUN: %if host-avx2 %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-maddubs native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
-// RUN: %if host-vnni %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
-// RUN: g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
-// RUN: %if host-avx2 %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-maddubs native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
-// RUN: %if host-vnni %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
+// RUN: g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
+// RUN: %if host-avx2 %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=x86-maddubs native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
+// RUN: %if host-vnni %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8 %}
+// RUN: g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=generic" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
+// RUN: %if host-avx2 %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=x86-maddubs native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
+// RUN: %if host-vnni %{ g4-opt %s --g4-prequantize-activations --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
 
 // The kernel reads the weights as [bands, band bytes], and decode takes each band's two
 // groups panel by panel: the k block is the panel (2 blocks).
-// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" | FileCheck %s --check-prefix=IR
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true int8-dot=x86-vnni native-f16=true" | FileCheck %s --check-prefix=IR
 // IR-LABEL: func.func @q8_row(
 // IR:         memref.collapse_shape %{{.+}} {{\[\[}}0], [1, 2, 3]] : memref<2x3x2x544xi8> into memref<2x3264xi8>
 // IR:         memref.collapse_shape %{{.+}} {{\[\[}}0], [1, 2], [3]] : memref<1x2x2x8xf32> into memref<1x4x8xf32>
@@ -40,6 +40,14 @@
 // IR:               arith.divui %[[T]], %c2
 // IR:               arith.remui %[[T]], %c2
 // IR:               scf.for %{{.+}} = %[[K0]] to %{{.+}} step %{{.+}} iter_args({{.+}}) -> (vector<8xf32>)
+// Row 3's two halves (a band each) are one kernel: each tile takes the same group of
+// both halves' weights, two accumulators, and adds them to both halves of y.
+// IR-LABEL: func.func @q8_row_halves(
+// IR:         memref.collapse_shape %{{.+}} {{\[\[}}0], [1, 2, 3]] : memref<1x3x2x544xi8, strided<[3264, 1088, 544, 1]>> into memref<1x3264xi8, strided<[3264, 1]>>
+// IR:         memref.collapse_shape %{{.+}} {{\[\[}}0], [1, 2, 3]] : memref<1x3x2x544xi8, strided<[3264, 1088, 544, 1], offset: 3264>> into memref<1x3264xi8, strided<[3264, 1], offset: 3264>>
+// IR:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>)
+// IR-NOT:     linalg.generic
+// IR:         return
 
 // Q8-LABEL: y * 2:
 // Q8-NEXT: ( 593047, -118343, 46795, -255034, -377866, -253587, 246403, -56358, 263135, 88660, -107426, 159413, -373025, 61237, 77293, -213278, 200278, -122748, 46089, 33066, -244351, -82876, -1797, -112315, -210420, -48252, -342160, 205874, -195461, 202068, -165512, -120650 )
@@ -49,6 +57,9 @@
 // Q8-NEXT: ( 8126, 102713, -227451, -4990, 44342, -5603, -423772, 43688, -172961, -118110, 56375, 17554, -458883, -249800, -220612, -34608, 77967, 195424, -10462, -43142, -79608, -64710, 131767, -42294, -317895, -139315, -329062, -167097, -1240, 119600, 49116, -383117 )
 // Q8: row 3 alone, * 2:
 // Q8-NEXT: ( 204844, 117987, 378153, 315466, 208914, -73379, -50691, -134765, 230255, 4004, 320537, -16825, 407710, -605111, -240213, 25168, 62756, -99500, 42173, -54463, -111099, -23292, -152959, -184600, -28504, 389337, 227010, -238517, 85335, -3774, -104156, 248906 )
+// Q8: as two halves:
+// Q8-NEXT: row 3 alone, * 2:
+// Q8-NEXT: ( 204844, 117987, 378153, 315466, 208914, -73379, -50691, -134765, 230255, 4004, 320537, -16825, 407710, -605111, -240213, 25168, 62756, -99500, 42173, -54463, -111099, -23292, -152959, -184600, -28504, 389337, 227010, -238517, 85335, -3774, -104156, 248906 )
 // Q4-LABEL: y * 2:
 // Q4-NEXT: ( 114621, -11632, 7645, -5251, -13104, -3173, 5074, 20102, 2501, -50, -7791, -22327, 17407, -7857, 11523, -9953, 2128, -2743, 5520, 6109, 18460, -41170, 13093, -8555, 13102, 8369, 11299, 19648, -22796, -31644, -1705, 3122 )
 // Q4-NEXT: ( 12250, -117543, 11488, 10498, -1314, -6138, -238, 3016, 4106, 7432, -18454, 7641, 8307, -21302, -11630, -24562, -5815, 2596, 10780, -11602, 17090, -25904, -2359, 4531, 11735, -1355, -12291, -10642, -15414, 3167, 23299, -1255 )
@@ -56,6 +67,9 @@
 // Q4-NEXT: ( 20352, -3183, 8266, 21002, -5228, 6046, 2742, -4297, -4161, 12024, 10750, -2124, 7851, -5933, 9339, 9647, -14342, 25001, 1990, -11524, 3801, -2732, 3565, -7573, 13236, 2530, -6169, -3463, 22038, 7051, -1492, 6189 )
 // Q4-NEXT: ( 19466, 16034, -3433, -15431, 5550, 8929, 21111, -5321, -3131, -7628, 8851, 7551, -12904, -2680, -7191, -14485, 24679, -6543, 1508, -18633, -12371, 20942, 7414, 5906, 2050, -14652, 941, -233, 6558, 6597, 7879, 113 )
 // Q4: row 3 alone, * 2:
+// Q4-NEXT: ( 20352, -3183, 8266, 21002, -5228, 6046, 2742, -4297, -4161, 12024, 10750, -2124, 7851, -5933, 9339, 9647, -14342, 25001, 1990, -11524, 3801, -2732, 3565, -7573, 13236, 2530, -6169, -3463, 22038, 7051, -1492, 6189 )
+// Q4: as two halves:
+// Q4-NEXT: row 3 alone, * 2:
 // Q4-NEXT: ( 20352, -3183, 8266, 21002, -5228, 6046, 2742, -4297, -4161, 12024, 10750, -2124, 7851, -5933, 9339, 9647, -14342, 25001, 1990, -11524, 3801, -2732, 3565, -7573, 13236, 2530, -6169, -3463, 22038, 7051, -1492, 6189 )
 
 #xq8 = affine_map<(m, t, u, r, p, b, g, i) -> (m, p, b, g, i)>
@@ -142,6 +156,7 @@ func.func @q8() {
   }
   call @print_doubled(%y) : (memref<5x2x2x8xf32>) -> ()
   call @q8_row(%wb) : (memref<2x3x2x544xi8>) -> ()
+  call @q8_row_halves(%wb) : (memref<2x3x2x544xi8>) -> ()
   return
 }
 
@@ -156,6 +171,45 @@ func.func @q8_row(%wb: memref<2x3x2x544xi8>) {
                   iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
       ins(%xb, %wb, %wb, %wb : memref<1x3x2x8x4xf32>, memref<2x3x2x544xi8>, memref<2x3x2x544xi8>, memref<2x3x2x544xi8>)
       outs(%y : memref<1x2x2x8xf32>) attrs = {g4.packed_format = "q8_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  call @print_row_doubled(%y) : (memref<1x2x2x8xf32>) -> ()
+  return
+}
+
+// Row 3 as two halves of the outputs (g4-outline-parallel-tasks weight-halves: one
+// band each, static subviews of one w and one y), computed side by side.
+func.func @q8_row_halves(%wb: memref<2x3x2x544xi8>) {
+  %x = memref.alloca() : memref<1x192xf32>
+  call @copy_row3(%x) : (memref<1x192xf32>) -> ()
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 3, 2, 8, 4] : memref<1x192xf32> into memref<1x3x2x8x4xf32>
+  %y = memref.alloca() : memref<1x2x2x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %wa = memref.subview %wb[0, 0, 0, 0] [1, 3, 2, 544] [1, 1, 1, 1] : memref<2x3x2x544xi8> to memref<1x3x2x544xi8, strided<[3264, 1088, 544, 1]>>
+  %wz = memref.subview %wb[1, 0, 0, 0] [1, 3, 2, 544] [1, 1, 1, 1] : memref<2x3x2x544xi8> to memref<1x3x2x544xi8, strided<[3264, 1088, 544, 1], offset: 3264>>
+  %ya = memref.subview %y[0, 0, 0, 0] [1, 1, 2, 8] [1, 1, 1, 1] : memref<1x2x2x8xf32> to memref<1x1x2x8xf32, strided<[32, 16, 8, 1]>>
+  %yz = memref.subview %y[0, 1, 0, 0] [1, 1, 2, 8] [1, 1, 1, 1] : memref<1x2x2x8xf32> to memref<1x1x2x8xf32, strided<[32, 16, 8, 1], offset: 16>>
+  linalg.fill ins(%zero : f32) outs(%ya : memref<1x1x2x8xf32, strided<[32, 16, 8, 1]>>)
+  vector.print str "as two halves:\n"
+  linalg.fill ins(%zero : f32) outs(%yz : memref<1x1x2x8xf32, strided<[32, 16, 8, 1], offset: 16>>)
+  linalg.generic {indexing_maps = [#xq8, #wq8, #sq8, #sq8, #yq8],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %wa, %wa, %wa : memref<1x3x2x8x4xf32>, memref<1x3x2x544xi8, strided<[3264, 1088, 544, 1]>>, memref<1x3x2x544xi8, strided<[3264, 1088, 544, 1]>>, memref<1x3x2x544xi8, strided<[3264, 1088, 544, 1]>>)
+      outs(%ya : memref<1x1x2x8xf32, strided<[32, 16, 8, 1]>>) attrs = {g4.packed_format = "q8_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xq8, #wq8, #sq8, #sq8, #yq8],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %wz, %wz, %wz : memref<1x3x2x8x4xf32>, memref<1x3x2x544xi8, strided<[3264, 1088, 544, 1], offset: 3264>>, memref<1x3x2x544xi8, strided<[3264, 1088, 544, 1], offset: 3264>>, memref<1x3x2x544xi8, strided<[3264, 1088, 544, 1], offset: 3264>>)
+      outs(%yz : memref<1x1x2x8xf32, strided<[32, 16, 8, 1], offset: 16>>) attrs = {g4.packed_format = "q8_0x8"} {
   ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
     %qf = arith.sitofp %q : i8 to f32
     %p = arith.mulf %a, %qf : f32
@@ -185,6 +239,7 @@ func.func @q4() {
   }
   call @print_doubled(%y) : (memref<5x2x2x8xf32>) -> ()
   call @q4_row(%wb) : (memref<2x3x2x288xi8>) -> ()
+  call @q4_row_halves(%wb) : (memref<2x3x2x288xi8>) -> ()
   return
 }
 
@@ -199,6 +254,45 @@ func.func @q4_row(%wb: memref<2x3x2x288xi8>) {
                   iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction", "reduction"]}
       ins(%xb, %wb, %wb, %wb : memref<1x3x2x4x2x4xf32>, memref<2x3x2x288xi8>, memref<2x3x2x288xi8>, memref<2x3x2x288xi8>)
       outs(%y : memref<1x2x2x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  call @print_row_doubled(%y) : (memref<1x2x2x8xf32>) -> ()
+  return
+}
+
+// Row 3 as two halves of the outputs (g4-outline-parallel-tasks weight-halves: one
+// band each, static subviews of one w and one y), computed side by side.
+func.func @q4_row_halves(%wb: memref<2x3x2x288xi8>) {
+  %x = memref.alloca() : memref<1x192xf32>
+  call @copy_row3(%x) : (memref<1x192xf32>) -> ()
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4, 5]] output_shape [1, 3, 2, 4, 2, 4] : memref<1x192xf32> into memref<1x3x2x4x2x4xf32>
+  %y = memref.alloca() : memref<1x2x2x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %wa = memref.subview %wb[0, 0, 0, 0] [1, 3, 2, 288] [1, 1, 1, 1] : memref<2x3x2x288xi8> to memref<1x3x2x288xi8, strided<[1728, 576, 288, 1]>>
+  %wz = memref.subview %wb[1, 0, 0, 0] [1, 3, 2, 288] [1, 1, 1, 1] : memref<2x3x2x288xi8> to memref<1x3x2x288xi8, strided<[1728, 576, 288, 1], offset: 1728>>
+  %ya = memref.subview %y[0, 0, 0, 0] [1, 1, 2, 8] [1, 1, 1, 1] : memref<1x2x2x8xf32> to memref<1x1x2x8xf32, strided<[32, 16, 8, 1]>>
+  %yz = memref.subview %y[0, 1, 0, 0] [1, 1, 2, 8] [1, 1, 1, 1] : memref<1x2x2x8xf32> to memref<1x1x2x8xf32, strided<[32, 16, 8, 1], offset: 16>>
+  linalg.fill ins(%zero : f32) outs(%ya : memref<1x1x2x8xf32, strided<[32, 16, 8, 1]>>)
+  vector.print str "as two halves:\n"
+  linalg.fill ins(%zero : f32) outs(%yz : memref<1x1x2x8xf32, strided<[32, 16, 8, 1], offset: 16>>)
+  linalg.generic {indexing_maps = [#xq4, #wq4, #sq4, #sq4, #yq4],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %wa, %wa, %wa : memref<1x3x2x4x2x4xf32>, memref<1x3x2x288xi8, strided<[1728, 576, 288, 1]>>, memref<1x3x2x288xi8, strided<[1728, 576, 288, 1]>>, memref<1x3x2x288xi8, strided<[1728, 576, 288, 1]>>)
+      outs(%ya : memref<1x1x2x8xf32, strided<[32, 16, 8, 1]>>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xq4, #wq4, #sq4, #sq4, #yq4],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %wz, %wz, %wz : memref<1x3x2x4x2x4xf32>, memref<1x3x2x288xi8, strided<[1728, 576, 288, 1], offset: 1728>>, memref<1x3x2x288xi8, strided<[1728, 576, 288, 1], offset: 1728>>, memref<1x3x2x288xi8, strided<[1728, 576, 288, 1], offset: 1728>>)
+      outs(%yz : memref<1x1x2x8xf32, strided<[32, 16, 8, 1], offset: 16>>) attrs = {g4.packed_format = "q4_0x8"} {
   ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
     %qf = arith.sitofp %q : i8 to f32
     %p = arith.mulf %a, %qf : f32

@@ -2,8 +2,8 @@
 // only where that cannot change what either computes (the joined kernel's results are
 // checked in g4-vectorize-contractions-interleaved-run.mlir and
 // g4-vectorize-contractions-interleaved-float64-run.mlir): one row of x, the same x, the
-// same weight shape and outputs, and nothing between them but pure ops and fills of
-// buffers the first does not use.
+// same weight shape and outputs, outputs apart, and nothing between them but pure ops
+// and fills of buffers the first does not use.
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true" | FileCheck %s
 
 #xmap = affine_map<(m, t, r, k) -> (m, k)>
@@ -182,4 +182,71 @@ func.func @one_row(%x: memref<1x32xf32>, %w1: memref<2x32x64xbf16>, %w2: memref<
     linalg.yield %s : f32
   }
   return %marker : f32
+}
+
+// The two halves of one decode task (g4-outline-parallel-tasks weight-halves): each
+// output a task's slice of a static half of one buffer. The halves are apart, so the
+// two are joined.
+// CHECK-LABEL: func.func @halves(
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @halves(%x: memref<1x32xf32>, %w: memref<4x32x64xbf16>, %y: memref<1x4x64xf32>,
+                  %begin: index, %size: index) {
+  %zero = arith.constant 0.0 : f32
+  %wa = memref.subview %w[0, 0, 0] [2, 32, 64] [1, 1, 1] : memref<4x32x64xbf16> to memref<2x32x64xbf16, strided<[2048, 64, 1]>>
+  %wb = memref.subview %w[2, 0, 0] [2, 32, 64] [1, 1, 1] : memref<4x32x64xbf16> to memref<2x32x64xbf16, strided<[2048, 64, 1], offset: 4096>>
+  %ya = memref.subview %y[0, 0, 0] [1, 2, 64] [1, 1, 1] : memref<1x4x64xf32> to memref<1x2x64xf32, strided<[256, 64, 1]>>
+  %yb = memref.subview %y[0, 2, 0] [1, 2, 64] [1, 1, 1] : memref<1x4x64xf32> to memref<1x2x64xf32, strided<[256, 64, 1], offset: 128>>
+  %wat = memref.subview %wa[%begin, 0, 0] [%size, 32, 64] [1, 1, 1] : memref<2x32x64xbf16, strided<[2048, 64, 1]>> to memref<?x32x64xbf16, strided<[2048, 64, 1], offset: ?>>
+  %wbt = memref.subview %wb[%begin, 0, 0] [%size, 32, 64] [1, 1, 1] : memref<2x32x64xbf16, strided<[2048, 64, 1], offset: 4096>> to memref<?x32x64xbf16, strided<[2048, 64, 1], offset: ?>>
+  %yat = memref.subview %ya[0, %begin, 0] [1, %size, 64] [1, 1, 1] : memref<1x2x64xf32, strided<[256, 64, 1]>> to memref<1x?x64xf32, strided<[256, 64, 1], offset: ?>>
+  %ybt = memref.subview %yb[0, %begin, 0] [1, %size, 64] [1, 1, 1] : memref<1x2x64xf32, strided<[256, 64, 1], offset: 128>> to memref<1x?x64xf32, strided<[256, 64, 1], offset: ?>>
+  linalg.fill ins(%zero : f32) outs(%yat : memref<1x?x64xf32, strided<[256, 64, 1], offset: ?>>)
+  linalg.fill ins(%zero : f32) outs(%ybt : memref<1x?x64xf32, strided<[256, 64, 1], offset: ?>>)
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %wat : memref<1x32xf32>, memref<?x32x64xbf16, strided<[2048, 64, 1], offset: ?>>) outs(%yat : memref<1x?x64xf32, strided<[256, 64, 1], offset: ?>>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %wbt : memref<1x32xf32>, memref<?x32x64xbf16, strided<[2048, 64, 1], offset: ?>>) outs(%ybt : memref<1x?x64xf32, strided<[256, 64, 1], offset: ?>>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Outputs in parts of one buffer that overlap (rows [0, 2) and [1, 3)): the second
+// must see the first's results, so they stay apart.
+// CHECK-LABEL: func.func @overlapping_outputs(
+// CHECK-NOT:     -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>
+// CHECK:         return
+func.func @overlapping_outputs(%x: memref<1x32xf32>, %w1: memref<2x32x64xbf16>, %w2: memref<2x32x64xbf16>,
+                               %y: memref<1x4x64xf32>) {
+  %ya = memref.subview %y[0, 0, 0] [1, 2, 64] [1, 1, 1] : memref<1x4x64xf32> to memref<1x2x64xf32, strided<[256, 64, 1]>>
+  %yb = memref.subview %y[0, 1, 0] [1, 2, 64] [1, 1, 1] : memref<1x4x64xf32> to memref<1x2x64xf32, strided<[256, 64, 1], offset: 64>>
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%ya : memref<1x2x64xf32, strided<[256, 64, 1]>>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%yb : memref<1x2x64xf32, strided<[256, 64, 1], offset: 64>>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
 }

@@ -1,0 +1,144 @@
+// RUN: g4-opt %s --split-input-file --g4-outline-parallel-tasks="weight-halves=true" | FileCheck %s
+// RUN: g4-opt %s --split-input-file --g4-outline-parallel-tasks | FileCheck %s --check-prefix=WHOLE
+
+// A decode contraction with interleaved weights (8 groups of 8 outputs) split into 4
+// tasks runs as two halves of 4 groups: each task fills, then computes, its rows
+// [chunk*4/tasks, (chunk+1)*4/tasks) of the static half [0, 4) and of the half [4, 8),
+// so that g4-vectorize-contractions reads the two halves as two streams. The task count
+// stays 4. The body's linalg.index of the split loop counts from the half's start.
+#x = affine_map<(m, t, r, k) -> (m, k)>
+#w = affine_map<(m, t, r, k) -> (t, k, r)>
+#y = affine_map<(m, t, r, k) -> (m, t, r)>
+// CHECK-LABEL: func.func private @kernel_head(
+// CHECK-SAME:      %[[X:.+]]: memref<1x32xf32>, %[[W:.+]]: memref<8x32x8xbf16>, %[[Y:.+]]: memref<1x8x8xf32>, %[[P:.+]]: !llvm.ptr)
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[TASKS:.+]] = arith.constant 4 : index
+// CHECK:         call @kernel_head_parallel0(%[[P]], %[[TASKS]], %[[X]], %[[W]], %[[Y]])
+// CHECK:       func.func private @kernel_head_task0(%[[C:.+]]: index, %[[N:.+]]: index, %[[TX:.+]]: memref<1x32xf32>, %[[TW:.+]]: memref<8x32x8xbf16>, %[[TY:.+]]: memref<1x8x8xf32>)
+// CHECK:         %[[HALF:.+]] = arith.constant 4 : index
+// CHECK:         %[[BEGIN:.+]] = arith.divui %{{.+}}, %[[N]]
+// CHECK-DAG:     %[[SECOND:.+]] = arith.addi %[[BEGIN]], %[[HALF]]
+// CHECK-DAG:     %[[W0:.+]] = memref.subview %[[TW]][0, 0, 0] [4, 32, 8] [1, 1, 1]
+// CHECK-DAG:     %[[Y0:.+]] = memref.subview %[[TY]][0, 0, 0] [1, 4, 8] [1, 1, 1]
+// CHECK-DAG:     %[[W1:.+]] = memref.subview %[[TW]][4, 0, 0] [4, 32, 8] [1, 1, 1]
+// CHECK-DAG:     %[[Y1:.+]] = memref.subview %[[TY]][0, 4, 0] [1, 4, 8] [1, 1, 1]
+// CHECK-DAG:     %[[W0T:.+]] = memref.subview %[[W0]][%[[BEGIN]], 0, 0]
+// CHECK-DAG:     %[[Y0T:.+]] = memref.subview %[[Y0]][0, %[[BEGIN]], 0]
+// CHECK-DAG:     %[[W1T:.+]] = memref.subview %[[W1]][%[[BEGIN]], 0, 0]
+// CHECK-DAG:     %[[Y1T:.+]] = memref.subview %[[Y1]][0, %[[BEGIN]], 0]
+// CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%[[Y0T]] :
+// CHECK-NEXT:    linalg.fill ins(%{{.+}} : f32) outs(%[[Y1T]] :
+// CHECK:         linalg.generic
+// CHECK-SAME:        ins(%[[TX]], %[[W0T]] :
+// CHECK-SAME:        outs(%[[Y0T]] :
+// CHECK:           %[[I0:.+]] = linalg.index 1 : index
+// CHECK:           arith.addi %[[I0]], %[[BEGIN]] : index
+// CHECK:         linalg.generic
+// CHECK-SAME:        ins(%[[TX]], %[[W1T]] :
+// CHECK-SAME:        outs(%[[Y1T]] :
+// CHECK:           %[[I1:.+]] = linalg.index 1 : index
+// CHECK:           arith.addi %[[I1]], %[[SECOND]] : index
+// CHECK:         return
+// Without weight-halves: one slice of the whole loop, as always.
+// WHOLE-LABEL: func.func private @kernel_head_task0(
+// WHOLE-NOT:     memref.subview %{{.+}}[4, 0, 0]
+// WHOLE:         linalg.fill
+// WHOLE-NOT:     linalg.fill
+// WHOLE:         linalg.generic
+// WHOLE-NOT:     linalg.generic
+// WHOLE:         return
+func.func private @kernel_head(%x: memref<1x32xf32>, %w: memref<8x32x8xbf16>, %y: memref<1x8x8xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x8x8xf32>)
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x32xf32>, memref<8x32x8xbf16>) outs(%y : memref<1x8x8xf32>)
+      attrs = {g4.interleaved_float, g4.parallel_dim = 1 : i64, g4.min_task_size = 2 : i64, g4.max_tasks = 4 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %t = linalg.index 1 : index
+    %ti = arith.index_cast %t : index to i32
+    %tf = arith.sitofp %ti : i32 to f32
+    %mt = arith.addf %m, %tf : f32
+    %s = arith.addf %acc, %mt : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// What stays one slice of the whole loop: more tasks than half the groups (8 tasks of
+// 8 groups would leave tasks without rows of a half), an odd group count, two rows of
+// output (prefill), and weights in neither interleaved layout.
+#x = affine_map<(m, t, r, k) -> (m, k)>
+#w = affine_map<(m, t, r, k) -> (t, k, r)>
+#y = affine_map<(m, t, r, k) -> (m, t, r)>
+// CHECK-LABEL: func.func private @kernel_many_tasks_task0(
+// CHECK-NOT:     memref.subview %{{.+}}[4, 0, 0]
+// CHECK:         linalg.generic
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+// CHECK-LABEL: func.func private @kernel_odd_task0(
+// CHECK-NOT:     memref.subview %{{.+}}[3, 0, 0]
+// CHECK:         linalg.generic
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+// CHECK-LABEL: func.func private @kernel_two_rows_task0(
+// CHECK-NOT:     memref.subview %{{.+}}[4, 0, 0]
+// CHECK:         linalg.generic
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+// CHECK-LABEL: func.func private @kernel_plain_task0(
+// CHECK-NOT:     memref.subview %{{.+}}[4, 0, 0]
+// CHECK:         linalg.generic
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func private @kernel_many_tasks(%x: memref<1x32xf32>, %w: memref<8x32x8xbf16>, %y: memref<1x8x8xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x32xf32>, memref<8x32x8xbf16>) outs(%y : memref<1x8x8xf32>)
+      attrs = {g4.interleaved_float, g4.parallel_dim = 1 : i64, g4.min_task_size = 1 : i64, g4.max_tasks = 8 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func private @kernel_odd(%x: memref<1x32xf32>, %w: memref<7x32x8xbf16>, %y: memref<1x7x8xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x32xf32>, memref<7x32x8xbf16>) outs(%y : memref<1x7x8xf32>)
+      attrs = {g4.interleaved_float, g4.parallel_dim = 1 : i64, g4.min_task_size = 1 : i64, g4.max_tasks = 2 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func private @kernel_two_rows(%x: memref<2x32xf32>, %w: memref<8x32x8xbf16>, %y: memref<2x8x8xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<2x32xf32>, memref<8x32x8xbf16>) outs(%y : memref<2x8x8xf32>)
+      attrs = {g4.interleaved_float, g4.parallel_dim = 1 : i64, g4.min_task_size = 2 : i64, g4.max_tasks = 4 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func private @kernel_plain(%x: memref<1x32xf32>, %w: memref<8x32x8xbf16>, %y: memref<1x8x8xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x32xf32>, memref<8x32x8xbf16>) outs(%y : memref<1x8x8xf32>)
+      attrs = {g4.parallel_dim = 1 : i64, g4.min_task_size = 2 : i64, g4.max_tasks = 4 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
