@@ -160,10 +160,11 @@ def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::Modul
 
     With `decode-partners` and one row of x (decode), an interleaved contraction and the
     next one of the same x, format, weight shape and outputs (a task's gate and up
-    projections), with nothing between them but pure ops and fills of buffers the first
-    does not use, become one kernel whose tiles take the same groups of both matrices:
-    one core reads two weight streams, which keeps more of memory busy than one. Each
-    output's operations are unchanged.
+    projections, or the two halves of g4-outline-parallel-tasks' `weight-halves`: outputs
+    in static subviews of one buffer that are apart), with nothing between them but pure
+    ops and fills of buffers the first does not use, become one kernel whose tiles take
+    the same groups of both matrices: one core reads two weight streams, which keeps
+    more of memory busy than one. Each output's operations are unchanged.
 
     Scalable lane sums keep the halving order of the fixed ones (halves in registers,
     then the last vscale lanes in a stack buffer): the order is the same under a

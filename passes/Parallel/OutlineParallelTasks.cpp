@@ -438,16 +438,14 @@ void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, i
   func::ReturnOp::create(b);
 }
 
-/// Whether `generic`, split along loop `dim` into `tasks` tasks, can run as two halves
-/// (`weight-halves`): a decode contraction (one row of output) with interleaved packed
-/// or float weights, over an even static loop whose every operand it indexes has that
-/// extent, into at most trip / 2 tasks so that each task has rows of both halves.
-bool splitsIntoHalves(linalg::GenericOp generic, unsigned dim, int64_t trip, int64_t tasks) {
+/// Whether `generic`, split along loop `dim`, can run as two halves (`weight-halves`):
+/// a decode contraction (one row of output) with interleaved packed or float weights,
+/// over an even static loop whose every operand it indexes has that extent.
+bool splitsIntoHalves(linalg::GenericOp generic, unsigned dim, int64_t trip) {
   auto format = generic->getAttrOfType<StringAttr>(kPackedFormatAttr);
   bool interleaved = generic->hasAttr(kInterleavedFloatAttr) ||
                      (format && llvm::is_contained({"q8_0x8", "q4_0x8"}, format.getValue()));
-  if (!interleaved || ShapedType::isDynamic(trip) || trip % 2 != 0 || tasks > trip / 2 ||
-      generic.getNumDpsInits() != 1)
+  if (!interleaved || ShapedType::isDynamic(trip) || trip % 2 != 0 || generic.getNumDpsInits() != 1)
     return false;
   auto yType = cast<MemRefType>(generic.getDpsInits()[0].getType());
   if (yType.getRank() < 2 || yType.getDimSize(0) != 1)
@@ -561,6 +559,12 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
           continue;
         }
         int64_t taskCount = staticTaskCount(trip, minSize, maxTasksOf(generic));
+        // A generic without its own max-tasks also joins a run of more tasks when its
+        // rows allow that many (decode's gated GELU after gate and up projections that
+        // ask for small tasks): one dispatch fewer.
+        if (run && run->getTaskCount() > taskCount && !generic->hasAttr(kMaxTasksAttr) &&
+            trip / minSize >= run->getTaskCount())
+          taskCount = run->getTaskCount();
         if (run && (run->getTaskCount() != taskCount || !run->tryAddGeneric(generic, dim, trip)))
           finishRun();
         if (!run) {
@@ -693,6 +697,10 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
     int64_t trip = ranges[dim];
     int64_t minSize = minSizeOf(generic), most = maxTasksOf(generic);
+    // Halves: at most N / 2 tasks, so that each has rows of both.
+    const bool halves = weightHalves && splitsIntoHalves(generic, dim, trip);
+    if (halves)
+      most = std::min(most, trip / 2);
     generic->removeAttr(kMinTaskSizeAttr);
     generic->removeAttr(kMaxTasksAttr);
     if (!ShapedType::isDynamic(trip) && trip < 2 * minSize) {
@@ -717,8 +725,6 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     // of the core that then accumulates into them (a serial fill of decode's 48 KB
     // MLP accumulator took 13 us on the kernel's thread between two matvecs).
     linalg::FillOp initFill = fillOfInit(generic, dim);
-    bool halves = weightHalves && !ShapedType::isDynamic(trip) &&
-                  splitsIntoHalves(generic, dim, trip, staticTaskCount(trip, minSize, most));
     buildTaskBody(task, generic, dim, trip, *passed, initFill, halves);
     if (initFill)
       initFill.erase();

@@ -46,15 +46,17 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     and every access to it either slices the same view (up to subviews that keep that
     dimension whole) along the same dimension, or reaches per task a byte range of the
     arena that no other task writes. A fill joins when a generic of the run slices its
-    buffer. Decode attention's steps over the heads, and the gate and up projections
-    with the gated GELU, become one dispatch each.
+    buffer. A generic without its own `g4.max_tasks` whose trip count allows the run's
+    task count (N / min-task-size at least that count) takes the run's count, though
+    alone it would get fewer: decode's gated GELU joins gate and up projections that
+    ask for small tasks. Decode attention's steps over the heads, and the gate and up
+    projections with the gated GELU, become one dispatch each.
     With `weight-halves`, a decode contraction dispatched alone (one row of output, a
     `g4.packed_format` of q8_0x8 or q4_0x8 or `g4.interleaved_float`, an even static
-    trip count N whose every operand indexed by loop `d` has extent N, at most N / 2
-    tasks) runs as two halves: each task fills its rows [chunk*(N/2)/tasks,
+    trip count N whose every operand indexed by loop `d` has extent N) runs as two
+    halves, in at most N / 2 tasks: each task fills its rows [chunk*(N/2)/tasks,
     (chunk+1)*(N/2)/tasks) of both halves of the init (static subviews of each operand at
-    0 and N/2), then runs the generic on its rows of the first half and of the second.
-    The task count is unchanged. g4-vectorize-contractions (`decode-partners`) computes
+    0 and N/2), then runs the generic on its rows of the first half and of the second. g4-vectorize-contractions (`decode-partners`) computes
     the two side by side, so each core reads its weights as two long streams: a thread's
     consecutive tasks continue both.
   }];
@@ -69,7 +71,8 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
            "run consecutive splittable loops that slice their buffers alike as one dispatch">,
     Option<"weightHalves", "weight-halves", "bool", /*default=*/"false",
            "a decode contraction with interleaved weights dispatched alone runs as two "
-           "halves, each task taking the same rows of both (two weight streams a core)">
+           "halves, each of at most N / 2 tasks taking the same rows of both (two weight "
+           "streams a core)">
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect"];

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "llvm/ADT/bit.h"
 
 #include <cmath>
 
@@ -23,11 +24,17 @@ SmallVector<utils::IteratorType> parallel(unsigned n) {
 /// Decode's matvecs (one row of x) stream each weight byte once, and the last of their
 /// equal tasks runs while the other cores wait (a core alone reads about half the
 /// memory bandwidth of two). g4-outline-parallel-tasks splits a loop into at most 16
-/// tasks by default; a weight above 16 MiB asks for tasks of about 1 MiB, up to 64. The
-/// E2B-shaped q8 head (53.5 MB) waited 9-65 us a call for its last 3.3 MB task.
+/// tasks by default; a weight above 2 MiB asks for tasks of 128 KiB or more, up to 128,
+/// a power of two: a thread's consecutive tasks continue its weight streams, so small
+/// tasks cost little, and the run after gate and up (the gated GELU, then x's
+/// quantisation in blocks of 32) can take the same count in whole blocks. Tasks of about
+/// 1 MiB left two threads waiting 190-420 us of a 5.2 ms E2B-shaped q4 token for the last
+/// ones; 128 KiB, 115-150 us.
 void limitDecodeTaskBytes(Operation *matmul, int64_t xRows, int64_t weightBytes) {
-  constexpr int64_t kTaskBytes = int64_t(1) << 20, kMostTasks = 64, kDefaultMostTasks = 16;
-  const int64_t tasks = std::min(kMostTasks, (weightBytes + kTaskBytes - 1) / kTaskBytes);
+  constexpr int64_t kTaskBytes = int64_t(1) << 17, kMostTasks = 128, kDefaultMostTasks = 16;
+  const int64_t tasks = std::min<int64_t>(
+      kMostTasks,
+      int64_t(llvm::bit_floor(uint64_t(std::max<int64_t>(1, weightBytes / kTaskBytes)))));
   if (xRows == 1 && tasks > kDefaultMostTasks)
     matmul->setAttr(kMaxTasksAttr,
                     IntegerAttr::get(IntegerType::get(matmul->getContext(), 64), tasks));
@@ -208,10 +215,13 @@ Value TensorEmitter::matmulInterleavedFloat(Value x, Value w, int64_t group) {
         linalg::YieldOp::create(nb, ValueRange{arith::AddFOp::create(nb, args[2], product, fast)});
       });
   matmul->setAttr(kParallelDimAttr, b.getI64IntegerAttr(1));
-  // Groups of four vectors (bf16x32, bf16x64): tasks keep at least the 32 groups of one
-  // vector that g4-outline-parallel-tasks' default gives bf16x8 and bf16x16.
+  // Groups of four vectors (bf16x32, bf16x64): prefill's tasks, which each read all of
+  // x, keep at least the 32 groups of one vector that g4-outline-parallel-tasks' default
+  // gives bf16x8 and bf16x16. Decode's only stream weights, and a group is already 64
+  // rows (196 KB at 1536 inputs): tasks of 8 groups split the E2B-shaped down
+  // projections in 2, and two threads waited 30-35 us a call for the slower one.
   if (G >= 32)
-    matmul->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(8));
+    matmul->setAttr(kMinTaskSizeAttr, b.getI64IntegerAttr(xType.getShape()[0] == 1 ? 1 : 8));
   limitDecodeTaskBytes(matmul, xType.getShape()[0],
                        rows * inputs * int64_t(element.getIntOrFloatBitWidth() / 8));
   matmul->setAttr(kInterleavedFloatAttr, b.getUnitAttr());

@@ -68,17 +68,23 @@ func.func private @kernel_head(%x: memref<1x32xf32>, %w: memref<8x32x8xbf16>, %y
 
 // -----
 
-// What stays one slice of the whole loop: more tasks than half the groups (8 tasks of
-// 8 groups would leave tasks without rows of a half), an odd group count, two rows of
-// output (prefill), and weights in neither interleaved layout.
+// Halves take at most half the groups' tasks, so that each task has rows of both: 8
+// groups with tasks of one group and up to 8 tasks become 4 tasks (8 without halves).
+// What stays one slice of the whole loop: an odd group count, two rows of output
+// (prefill), and weights in neither interleaved layout.
 #x = affine_map<(m, t, r, k) -> (m, k)>
 #w = affine_map<(m, t, r, k) -> (t, k, r)>
 #y = affine_map<(m, t, r, k) -> (m, t, r)>
+// CHECK-LABEL: func.func private @kernel_many_tasks(
+// CHECK:         %[[FOUR:.+]] = arith.constant 4 : index
+// CHECK-NEXT:    call @kernel_many_tasks_parallel0(%{{.+}}, %[[FOUR]],
 // CHECK-LABEL: func.func private @kernel_many_tasks_task0(
-// CHECK-NOT:     memref.subview %{{.+}}[4, 0, 0]
-// CHECK:         linalg.generic
-// CHECK-NOT:     linalg.generic
+// CHECK:         memref.subview %{{.+}}[4, 0, 0]
+// CHECK-COUNT-2: linalg.generic
 // CHECK:         return
+// WHOLE-LABEL: func.func private @kernel_many_tasks(
+// WHOLE:         %[[EIGHT:.+]] = arith.constant 8 : index
+// WHOLE-NEXT:    call @kernel_many_tasks_parallel0(%{{.+}}, %[[EIGHT]],
 // CHECK-LABEL: func.func private @kernel_odd_task0(
 // CHECK-NOT:     memref.subview %{{.+}}[3, 0, 0]
 // CHECK:         linalg.generic

@@ -382,6 +382,96 @@ func.func private @kernel_gate_up(%x: memref<1x96xf32>, %w1: memref<192x96xbf16>
 
 // -----
 
+// A run of 32 tasks (a contraction whose g4.max_tasks asks for small tasks) takes a
+// next generic without its own g4.max_tasks whose rows allow 32 tasks (1024 / 32), though
+// alone it would get max-tasks = 16: one dispatch (decode's gated GELU after gate and
+// up). One of 512 rows (16 tasks of 32) cannot take 32 tasks and starts the next run;
+// so does one with its own g4.max_tasks = 16, which keeps its count.
+#x = affine_map<(m, n, k) -> (m, k)>
+#w = affine_map<(m, n, k) -> (n, k)>
+#y = affine_map<(m, n, k) -> (m, n)>
+#e = affine_map<(m, n) -> (m, n)>
+// CHECK-LABEL: func.func private @kernel_adopt(
+// CHECK:         %[[TASKS:.+]] = arith.constant 32 : index
+// CHECK-NEXT:    call @kernel_adopt_parallel0(%{{.+}}, %[[TASKS]],
+// CHECK:         %[[SHORT:.+]] = arith.constant 16 : index
+// CHECK-NEXT:    call @kernel_adopt_parallel1(%{{.+}}, %[[SHORT]],
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+// Each task is declared right after the kernel, so the second comes first.
+// CHECK:       func.func private @kernel_adopt_task1(
+// CHECK-COUNT-1: linalg.generic
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+// CHECK:       func.func private @kernel_adopt_task0(
+// CHECK-COUNT-2: linalg.generic
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func private @kernel_adopt(%x: memref<1x96xf32>, %w: memref<1024x96xbf16>, %in: memref<1x512xf32>,
+                                %arena: memref<?xi8> {g4.scratch}, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %c0 = arith.constant 0 : index
+  %c4096 = arith.constant 4096 : index
+  %c8192 = arith.constant 8192 : index
+  %two = arith.constant 2.0 : f32
+  %g = memref.view %arena[%c0][] : memref<?xi8> to memref<1x1024xf32>
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x96xf32>, memref<1024x96xbf16>) outs(%g : memref<1x1024xf32>) attrs = {g4.parallel_dim = 1 : i64, g4.max_tasks = 32 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  %h = memref.view %arena[%c4096][] : memref<?xi8> to memref<1x1024xf32>
+  linalg.generic {indexing_maps = [#e, #e], iterator_types = ["parallel", "parallel"]}
+      ins(%g : memref<1x1024xf32>) outs(%h : memref<1x1024xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.mulf %v, %two : f32
+    linalg.yield %r : f32
+  }
+  %l = memref.view %arena[%c8192][] : memref<?xi8> to memref<1x512xf32>
+  linalg.generic {indexing_maps = [#e, #e], iterator_types = ["parallel", "parallel"]}
+      ins(%in : memref<1x512xf32>) outs(%l : memref<1x512xf32>) attrs = {g4.parallel_dim = 1 : i64} {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.mulf %v, %two : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+// CHECK-LABEL: func.func private @kernel_own_count(
+// CHECK:         %[[TASKS:.+]] = arith.constant 32 : index
+// CHECK-NEXT:    call @kernel_own_count_parallel0(%{{.+}}, %[[TASKS]],
+// CHECK:         %[[OWN:.+]] = arith.constant 16 : index
+// CHECK-NEXT:    call @kernel_own_count_parallel1(%{{.+}}, %[[OWN]],
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func private @kernel_own_count(%x: memref<1x96xf32>, %w: memref<1024x96xbf16>, %in: memref<1x1024xf32>,
+                                    %arena: memref<?xi8> {g4.scratch}, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  %c0 = arith.constant 0 : index
+  %c4096 = arith.constant 4096 : index
+  %c8192 = arith.constant 8192 : index
+  %two = arith.constant 2.0 : f32
+  %g = memref.view %arena[%c0][] : memref<?xi8> to memref<1x1024xf32>
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x96xf32>, memref<1024x96xbf16>) outs(%g : memref<1x1024xf32>) attrs = {g4.parallel_dim = 1 : i64, g4.max_tasks = 32 : i64} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %e = arith.extf %b : bf16 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  %k = memref.view %arena[%c4096][] : memref<?xi8> to memref<1x1024xf32>
+  linalg.generic {indexing_maps = [#e, #e], iterator_types = ["parallel", "parallel"]}
+      ins(%in : memref<1x1024xf32>) outs(%k : memref<1x1024xf32>) attrs = {g4.parallel_dim = 1 : i64, g4.max_tasks = 16 : i64} {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.mulf %v, %two : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
 // A run ends where a task could read what another task wrote. Here the second step
 // reads the scores along another dimension (its split loop j indexes dimension 2 of the
 // buffer the first step split along dimension 1), and the third writes arena bytes that

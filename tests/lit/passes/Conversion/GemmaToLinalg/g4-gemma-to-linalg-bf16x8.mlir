@@ -49,11 +49,12 @@ func.func @tied(%tokens: tensor<?xi32>, %h: tensor<?x96xf32>) -> (tensor<?x96xf3
 // X16-SAME:        attrs = {g4.interleaved_float, g4.parallel_dim = 1 : i64}
 // X16:         tensor.collapse_shape %{{.+}} {{\[\[}}0], [1, 2]] : tensor<?x3x16xf32> into tensor<?x48xf32>
 
-// Decode's matvec on an 18 MiB bf16 weight (9216 x 1024) asks for tasks of about 1 MiB.
+// Decode's matvec on an 18 MiB bf16 weight (9216 x 1024) asks for tasks of 128 KiB or
+// more, a power of two of them up to 128 (144 tasks of 128 KiB): 128.
 // CHECK-LABEL: func.func private @kernel_linear_0(
 // CHECK-SAME:      tensor<1x1024xf32>
 // CHECK:         linalg.generic
-// CHECK-SAME:        attrs = {g4.interleaved_float, g4.max_tasks = 18 : i64, g4.parallel_dim = 1 : i64}
+// CHECK-SAME:        attrs = {g4.interleaved_float, g4.max_tasks = 128 : i64, g4.parallel_dim = 1 : i64}
 gemma.param @big.weight : tensor<9216x1024xbf16> {format = #gemma.weight_format<bf16x8>}
 func.func @big_decode(%x: tensor<1x1024xf32>) -> tensor<1x9216xf32> {
   %w = gemma.weight @big.weight : tensor<9216x1024xbf16>

@@ -158,13 +158,14 @@ func.func @banded_linear_one_row(%x: tensor<1x2112xf32>) -> tensor<1x64xf32> {
   return %y4 : tensor<1x64xf32>
 }
 
-// Decode's matvec on a weight above 16 MiB (here 16384 x 1024 in q8_0x8, 17 MiB) asks
-// for tasks of about 1 MiB: g4.max_tasks = 17, above g4-outline-parallel-tasks' default
-// of 16. Prefill's contraction on the same weight keeps the default.
+// Decode's matvec on a weight of 4 MiB or more (here 16384 x 1024 in q8_0x8, 17 MiB)
+// asks for tasks of 128 KiB or more, a power of two of them up to 128: g4.max_tasks =
+// 128 (136 tasks of 128 KiB), above g4-outline-parallel-tasks' default of 16. Prefill's
+// contraction on the same weight keeps the default.
 // CHECK-LABEL: func.func private @kernel_linear_4(
 // CHECK-SAME:      tensor<1x1024xf32>
 // CHECK:         linalg.generic
-// CHECK-SAME:        outs(%{{.+}} : tensor<1x2048x8xf32>) attrs = {g4.max_tasks = 17 : i64, g4.min_task_size = 16 : i64, g4.packed_format = "q8_0x8", g4.parallel_dim = 1 : i64}
+// CHECK-SAME:        outs(%{{.+}} : tensor<1x2048x8xf32>) attrs = {g4.max_tasks = 128 : i64, g4.min_task_size = 16 : i64, g4.packed_format = "q8_0x8", g4.parallel_dim = 1 : i64}
 // CHECK-LABEL: func.func private @kernel_linear_5(
 // CHECK-SAME:      tensor<?x1024xf32>
 // CHECK:         linalg.generic
