@@ -24,8 +24,8 @@ SmallVector<utils::IteratorType> parallel(unsigned n) {
 /// Decode's matvecs (one row of x) stream each weight byte once, and the last of their
 /// equal tasks runs while the other cores wait (a core alone reads about half the
 /// memory bandwidth of two). g4-outline-parallel-tasks splits a loop into at most 16
-/// tasks by default; a weight above 2 MiB asks for tasks of 128 KiB or more, up to 128,
-/// a power of two: a thread's consecutive tasks continue its weight streams, so small
+/// tasks by default; a weight of 4 MiB or more asks for tasks of 128 KiB or more, up to
+/// 128, a power of two: a thread's consecutive tasks continue its weight streams, so small
 /// tasks cost little, and the run after gate and up (the gated GELU, then x's
 /// quantisation in blocks of 32) can take the same count in whole blocks. Tasks of about
 /// 1 MiB left two threads waiting 190-420 us of a 5.2 ms E2B-shaped q4 token for the last
