@@ -1646,7 +1646,9 @@ bool subviewsApart(Value a, Value b) {
       continue;
     for (Value bView : bChain) {
       auto bSub = bView.getDefiningOp<memref::SubViewOp>();
-      if (!bSub || bSub.getSource() != aSub.getSource() || bSub == aSub)
+      if (!bSub || bSub.getSource() != aSub.getSource() || bSub == aSub ||
+          aSub.getSourceType().getRank() != aSub.getType().getRank() ||
+          bSub.getSourceType().getRank() != bSub.getType().getRank())
         continue;
       for (int64_t d = 0; d < aSub.getSourceType().getRank(); ++d) {
         std::optional<int64_t> aOffset = getConstantIntValue(aSub.getMixedOffsets()[d]),
@@ -1656,8 +1658,7 @@ bool subviewsApart(Value a, Value b) {
                                bSize = getConstantIntValue(bSub.getMixedSizes()[d]),
                                bStride = getConstantIntValue(bSub.getMixedStrides()[d]);
         if (!aOffset || !aSize || !aStride || !bOffset || !bSize || !bStride || *aSize < 1 ||
-            *bSize < 1 || aSub.getSourceType().getRank() != aSub.getType().getRank() ||
-            bSub.getSourceType().getRank() != bSub.getType().getRank())
+            *bSize < 1)
           continue;
         int64_t aEnd = *aOffset + (*aSize - 1) * *aStride + 1;
         int64_t bEnd = *bOffset + (*bSize - 1) * *bStride + 1;
