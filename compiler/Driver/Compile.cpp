@@ -321,9 +321,10 @@ llvm::Error compile(const CompileOptions &options) {
   kernelShape.quantizeActivations = options.packedActivations == "q8";
   llvm::StringMap<std::string> stepOptions;
   stepOptions["g4-vectorize-contractions"] = kernelShape.passOptions();
-  // Halves of one decode matrix are computed side by side only where partners are.
-  if (kernelShape.decodePartners)
-    stepOptions["g4-outline-parallel-tasks"] = "weight-halves=true";
+  // Parts of one decode matrix are computed side by side only where partners are.
+  if (kernelShape.decodePartners && kernelShape.decodeWeightParts > 1)
+    stepOptions["g4-outline-parallel-tasks"] =
+        "weight-parts=" + std::to_string(kernelShape.decodeWeightParts);
   if (!kernelShape.quantizeActivations)
     stepOptions["g4-prequantize-activations"] = "max-stack-bytes=0 scratch=false";
   if (!kernelShape.fusedMultiplyAdd)

@@ -159,12 +159,13 @@ def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::Modul
     met with f32 FMAs.
 
     With `decode-partners` and one row of x (decode), an interleaved contraction and the
-    next one of the same x, format, weight shape and outputs (a task's gate and up
-    projections, or the two halves of g4-outline-parallel-tasks' `weight-halves`: outputs
-    in static subviews of one buffer that are apart), with nothing between them but pure
-    ops and fills of buffers the first does not use, become one kernel whose tiles take
-    the same groups of both matrices: one core reads two weight streams, which keeps
-    more of memory busy than one. Each output's operations are unchanged.
+    next ones (up to three) of the same x, format, weight shape and outputs (a task's
+    gate and up projections, or the parts of g4-outline-parallel-tasks' `weight-parts`:
+    outputs in static subviews of one buffer that are apart), with nothing between them
+    but pure ops and fills of buffers no earlier member uses, become one kernel whose
+    tiles take the same groups of every matrix: one core reads up to four weight
+    streams, which keeps more of memory busy than one. Each output's operations are
+    unchanged.
 
     Scalable lane sums keep the halving order of the fixed ones (halves in registers,
     then the last vscale lanes in a stack buffer): the order is the same under a
@@ -200,8 +201,8 @@ def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::Modul
            "the target's int8 dot-product idiom: generic, x86-maddubs, x86-vnni or arm-smmla">,
     Option<"decodePartners", "decode-partners", "bool", /*default=*/"false",
            "a single row of x (decode): compute an interleaved contraction together with the "
-           "next one of the same x, format, weight shape and outputs (gate and up), their "
-           "weights read as two streams">
+           "next ones (up to three) of the same x, format, weight shape and outputs (gate and "
+           "up; the parts of one matrix), their weights read as that many streams">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",

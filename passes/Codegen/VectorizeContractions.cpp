@@ -944,12 +944,13 @@ private:
 /// 30 for a plain read loop).
 class InterleavedFloatKernel {
 public:
-  /// With a `partner` (the w and y of a second contraction of the same x, w shape and
-  /// outputs: decode's gate and up projections), each tile also takes the same vector
-  /// groups of the partner: the two matrices are read as two streams.
+  /// With `partners` (the w and y of other contractions of the same x, w shape and
+  /// outputs: decode's gate and up projections, the parts of one matrix), each tile also
+  /// takes the same vector groups of each partner: the matrices are read as that many
+  /// streams.
   InterleavedFloatKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c,
-                         Contraction partner = {})
-      : b(b), shape(shape), c(c), partner(partner),
+                         ArrayRef<Contraction> partners = {})
+      : b(b), shape(shape), c(c), partners(partners),
         stored(cast<MemRefType>(c.w.getType()).getDimSize(2)),
         group(stored >= 32 ? stored / 4 : stored) {}
 
@@ -968,9 +969,10 @@ public:
     } else {
       tiles.tileCols = shape.lanes >= 16 ? 4 : 2;
     }
-    // With a partner, as many vector groups of each matrix: 2 x 4 accumulators with 32
-    // vector registers, 2 x 2 with 16.
-    tiles.rowTileCols = partner.w && shape.lanes < 16 ? 2 : 4;
+    // With partners, as many vector groups of each matrix: 4 per matrix with 32 vector
+    // registers (up to 16 accumulators), 4 in all with 16.
+    const int64_t matrices = 1 + int64_t(partners.size());
+    tiles.rowTileCols = shape.lanes < 16 ? std::max<int64_t>(1, 4 / matrices) : 4;
     Value k0, kEnd;
     Schedule schedule{
         [&](Value blockStart, Value blockEnd) {
@@ -1025,16 +1027,17 @@ private:
   /// prefill, gives the same bits in both.
   void tile(int64_t rows, int64_t tileCols, Value m, Value t, Value k0, Value kEnd) {
     auto accType = groupVector(b.getF32Type());
-    // Vector groups [t, t + tileCols) of c, then of the partner: where each is, in which
-    // w and y.
+    // Vector groups [t, t + tileCols) of c, then of each partner: where each is, in
+    // which w and y.
     SmallVector<std::pair<Value, Value>> columns;
     SmallVector<Value> matrices, outputs;
     for (int64_t j = 0; j < tileCols; ++j)
       columns.push_back(locate(b, j ? arith::AddIOp::create(b, t, index(b, j)) : t));
     matrices.append(tileCols, c.w);
     outputs.append(tileCols, c.y);
-    if (partner.w) {
-      columns.append(SmallVector<std::pair<Value, Value>>(columns));
+    const SmallVector<std::pair<Value, Value>> ownColumns(columns);
+    for (const Contraction &partner : partners) {
+      columns.append(ownColumns);
       matrices.append(tileCols, partner.w);
       outputs.append(tileCols, partner.y);
     }
@@ -1073,8 +1076,8 @@ private:
   ImplicitLocOpBuilder &b;
   const KernelShape &shape;
   Contraction c;
-  Contraction partner; // its w and y, when set (no partner: null)
-  int64_t stored;      // rows per stored group (G')
+  SmallVector<Contraction> partners; // their w and y
+  int64_t stored;                    // rows per stored group (G')
   int64_t group;       // outputs per vector group (G)
 };
 
@@ -1146,15 +1149,16 @@ public:
   /// `c.w` is [T, K/32 * block bytes], or banded [T / bandGroups, K/32 * bandGroups *
   /// block bytes] (WeightPanels); `c.y` is [M, T, 8]. With `given` scales ([M, K/32] f32)
   /// and offset corrections ([M, K/32] i32), `c.x` is already quantised ([M, K] i8,
-  /// g4-prequantize-activations): the kernel reads all three in place. With a `partner`
-  /// (the w and y of a second contraction of the same x, w shape and outputs: decode's
-  /// gate and up projections), each tile also takes the same groups of the partner: the
-  /// two matrices are read as two streams, and x is quantised once for both.
+  /// g4-prequantize-activations): the kernel reads all three in place. With `partners`
+  /// (the w and y of other contractions of the same x, w shape and outputs: decode's
+  /// gate and up projections, the parts of one matrix), each tile also takes the same
+  /// groups of each partner: the matrices are read as that many streams, and x is
+  /// quantised once for all.
   InterleavedKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c, bool q4,
                     bool quantize, Int8DotIdiom idiom, int64_t staticRows, WeightPanels layout,
-                    QuantizedActivations given = {}, Contraction partner = {})
+                    QuantizedActivations given = {}, ArrayRef<Contraction> partners = {})
       : b(b), shape(shape), c(c), q4(q4), quantize(quantize || given.scales), idiom(idiom),
-        staticRows(staticRows), layout(layout), given(given), partner(partner) {}
+        staticRows(staticRows), layout(layout), given(given), partners(partners) {}
 
   void emit() {
     int64_t inputs = cast<MemRefType>(c.x.getType()).getDimSize(1);
@@ -1172,10 +1176,11 @@ public:
       offsetCorrections =
           memref::AllocaOp::create(b, MemRefType::get({rows, columns / 32}, b.getI32Type()));
     }
-    // Two groups of 8 weight rows per tile with 32 vector registers, one with 16. Decode
-    // takes one group at a time (and the same group of a partner): one stream a matrix.
+    // Two groups of 8 weight rows per tile with 32 vector registers, one with 16 or with
+    // more than one partner. Decode takes one group at a time (and the same group of
+    // each partner): one stream a matrix.
     KernelShape tiles = shape;
-    tiles.tileCols = shape.lanes >= 16 ? 2 : 1;
+    tiles.tileCols = shape.lanes >= 16 && partners.size() <= 1 ? 2 : 1;
     tiles.rowTileCols = 1;
     Value k0, kEnd, m0;
     Schedule schedule{[&](Value blockStart, Value blockEnd) {
@@ -1291,14 +1296,15 @@ private:
   void tile(int64_t rows, int64_t tileCols, Value m, Value t, Value m0, Value k0, Value kEnd) {
     Value zero =
         arith::ConstantOp::create(b, DenseElementsAttr::get(vector8(b.getF32Type()), 0.0f));
-    // Groups [t, t + tileCols) of c, then of the partner, and their w and y.
+    // Groups [t, t + tileCols) of c, then of each partner, and their w and y.
     SmallVector<Value> groups, matrices, outputs;
     for (int64_t j = 0; j < tileCols; ++j)
       groups.push_back(j ? arith::AddIOp::create(b, t, index(b, j)) : t);
     matrices.append(tileCols, c.w);
     outputs.append(tileCols, c.y);
-    if (partner.w) {
-      groups.append(SmallVector<Value>(groups));
+    const SmallVector<Value> ownGroups(groups);
+    for (const Contraction &partner : partners) {
+      groups.append(ownGroups);
       matrices.append(tileCols, partner.w);
       outputs.append(tileCols, partner.y);
     }
@@ -1499,7 +1505,7 @@ private:
   int64_t staticRows;
   WeightPanels layout;
   QuantizedActivations given; // x's scales and corrections when x comes quantised
-  Contraction partner;        // its w and y, when set (no partner: null)
+  SmallVector<Contraction> partners; // their w and y
   Value quantized, scales, offsetCorrections;
   Value quantizedBase; // the first block of x in `quantized`
 };
@@ -1690,48 +1696,63 @@ struct PartnerKey {
   StringRef format;                // g4.packed_format, or empty for bf16/f16/f32 groups
 };
 
-/// The next contraction in `op`'s block that decode can compute beside `op` in one
-/// kernel, reading the two weight matrices as two streams: the same x (quantised x: the
-/// same scales and corrections), format and weight shape, as many outputs, nothing of
-/// `op`'s output among its operands (its own output may be another part of the same
-/// buffer when static subviews keep the two apart); with nothing between the two
-/// but ops free of memory effects and fills of buffers `op` does not use, so `op` may
-/// move down to it. `match` gives a contraction's key (nullopt: not a candidate). Gate
-/// and up projections of one MLP task are such a pair, and so are the two halves of a
-/// task of g4-outline-parallel-tasks' `weight-halves`. Distinct buffers (arguments,
-/// allocations) are taken not to overlap: a task's are disjoint by construction
-/// (g4-outline-parallel-tasks admits a run only when what it writes overlaps nothing
-/// else it touches).
-linalg::GenericOp
-findDecodePartner(linalg::GenericOp op, const PartnerKey &key,
-                  llvm::function_ref<std::optional<PartnerKey>(linalg::GenericOp)> match) {
+/// The most weight matrices one decode kernel reads side by side (`op` and its partners).
+constexpr int64_t kMaxDecodeStreams = 4;
+
+/// The next contractions in `op`'s block (up to kMaxDecodeStreams - 1) that decode can
+/// compute beside `op` in one kernel, reading every weight matrix as its own stream: the
+/// same x (quantised x: the same scales and corrections), format and weight shape, as
+/// many outputs, nothing of an earlier member's output among their operands (their own
+/// outputs may be other parts of the same buffer when static subviews keep them apart);
+/// with nothing between them but ops free of memory effects and fills of buffers that no
+/// earlier member uses, so the members may move down to the last. `match` gives a
+/// contraction's key (nullopt: not a candidate). Gate and up projections of one MLP task
+/// are such a pair, and the parts of a task of g4-outline-parallel-tasks' `weight-parts`
+/// such a group. Distinct buffers (arguments, allocations) are taken not to overlap: a
+/// task's are disjoint by construction (g4-outline-parallel-tasks admits a run only when
+/// what it writes overlaps nothing else it touches).
+SmallVector<linalg::GenericOp>
+findDecodePartners(linalg::GenericOp op, const PartnerKey &key,
+                   llvm::function_ref<std::optional<PartnerKey>(linalg::GenericOp)> match) {
+  SmallVector<linalg::GenericOp> partners;
   if (cast<MemRefType>(key.x.getType()).getDimSize(0) != 1)
-    return {};
+    return partners;
   SmallVector<Value> used{viewedBuffer(key.x), viewedBuffer(key.w), viewedBuffer(key.y)};
   if (key.scales) {
     used.push_back(viewedBuffer(key.scales));
     used.push_back(viewedBuffer(key.offsetCorrections));
   }
-  for (Operation *next = op->getNextNode(); next; next = next->getNextNode()) {
+  SmallVector<Value> outputs{key.y};
+  for (Operation *next = op->getNextNode();
+       next && int64_t(partners.size()) + 1 < kMaxDecodeStreams; next = next->getNextNode()) {
     if (auto generic = dyn_cast<linalg::GenericOp>(next)) {
       std::optional<PartnerKey> other = match(generic);
       if (!other || other->x != key.x || other->scales != key.scales ||
           other->offsetCorrections != key.offsetCorrections || other->format != key.format ||
           cast<MemRefType>(other->w.getType()).getShape() !=
               cast<MemRefType>(key.w.getType()).getShape() ||
-          !sameExtent(key.y, other->y, 1) || viewedBuffer(other->w) == viewedBuffer(key.y) ||
-          (viewedBuffer(other->y) == viewedBuffer(key.y) && !subviewsApart(other->y, key.y)))
-        return {};
-      return generic;
+          !sameExtent(key.y, other->y, 1))
+        break;
+      bool clash = llvm::any_of(outputs, [&](Value y) {
+        return viewedBuffer(other->w) == viewedBuffer(y) ||
+               (viewedBuffer(other->y) == viewedBuffer(y) && !subviewsApart(other->y, y));
+      });
+      if (clash)
+        break;
+      partners.push_back(generic);
+      outputs.push_back(other->y);
+      used.push_back(viewedBuffer(other->w));
+      used.push_back(viewedBuffer(other->y));
+      continue;
     }
     if (isMemoryEffectFree(next))
       continue;
     auto fill = dyn_cast<linalg::FillOp>(next);
     if (!fill || !fill.hasPureBufferSemantics() ||
         llvm::is_contained(used, viewedBuffer(fill.getDpsInits()[0])))
-      return {};
+      break;
   }
-  return {};
+  return partners;
 }
 
 std::optional<PartnerKey> interleavedPartnerKey(linalg::GenericOp op) {
@@ -1777,24 +1798,24 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
     getOperation().walk([&](linalg::GenericOp op) { generics.push_back(op); });
     // Partners already emitted with the contraction before them (erased: only compared).
     llvm::SmallPtrSet<Operation *, 8> emittedWithPartner;
-    // The decode partner of `op` (null: none), with the builder moved to it: the pair is
-    // computed where the partner was.
-    auto takePartner = [&](linalg::GenericOp op, std::optional<PartnerKey> key, auto match,
-                           ImplicitLocOpBuilder &b) -> linalg::GenericOp {
+    // The decode partners of `op` (none: empty), with the builder moved to the last: the
+    // group is computed where that one was.
+    auto takePartners = [&](linalg::GenericOp op, std::optional<PartnerKey> key, auto match,
+                            ImplicitLocOpBuilder &b) -> SmallVector<linalg::GenericOp> {
       if (!decodePartners || !key)
         return {};
-      linalg::GenericOp partnerOp = findDecodePartner(op, *key, match);
-      if (partnerOp) {
-        b.setInsertionPoint(partnerOp);
-        emittedWithPartner.insert(partnerOp);
-      }
-      return partnerOp;
+      SmallVector<linalg::GenericOp> partners = findDecodePartners(op, *key, match);
+      if (!partners.empty())
+        b.setInsertionPoint(partners.back());
+      for (linalg::GenericOp partner : partners)
+        emittedWithPartner.insert(partner);
+      return partners;
     };
     for (linalg::GenericOp op : generics) {
       if (emittedWithPartner.contains(op))
         continue;
       ImplicitLocOpBuilder b(op.getLoc(), op);
-      linalg::GenericOp partnerOp;
+      SmallVector<linalg::GenericOp> partnerOps;
       if (std::optional<MatchedContraction> c = matchContraction(op)) {
         // w [K, N] is read as [N / G, K, G] by the interleaved float kernel: G outputs
         // per vector, a broadcast x per input.
@@ -1842,16 +1863,17 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
                      *idiom, rows)
             .emit();
       } else if (std::optional<Contraction> interleaved = matchInterleavedFloatContraction(op)) {
-        partnerOp = takePartner(op, interleavedFloatPartnerKey(op), interleavedFloatPartnerKey, b);
-        Contraction partner;
-        if (partnerOp)
-          partner = *matchInterleavedFloatContraction(partnerOp);
-        InterleavedFloatKernel(b, shape, *interleaved, partner).emit();
+        partnerOps =
+            takePartners(op, interleavedFloatPartnerKey(op), interleavedFloatPartnerKey, b);
+        SmallVector<Contraction> partners;
+        for (linalg::GenericOp partnerOp : partnerOps)
+          partners.push_back(*matchInterleavedFloatContraction(partnerOp));
+        InterleavedFloatKernel(b, shape, *interleaved, partners).emit();
       } else if (std::optional<InterleavedContraction> packed = matchInterleavedContraction(op)) {
         // Quantised x without integer dot products: left to the loops.
         if (packed->given.scales && !quantizeActivations)
           continue;
-        partnerOp = takePartner(op, interleavedPartnerKey(op), interleavedPartnerKey, b);
+        partnerOps = takePartners(op, interleavedPartnerKey(op), interleavedPartnerKey, b);
         auto xType = cast<MemRefType>(packed->x.getType());
         ReassociationIndices xInner;
         for (int64_t dim = 1; dim < xType.getRank(); ++dim)
@@ -1874,30 +1896,30 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
           return memref::CollapseShapeOp::create(b, perBlock,
                                                  SmallVector<ReassociationIndices>{{0}, {1, 2}});
         };
-        Contraction partner;
-        if (partnerOp) {
+        SmallVector<Contraction> partners;
+        for (linalg::GenericOp partnerOp : partnerOps) {
           std::optional<InterleavedContraction> other = matchInterleavedContraction(partnerOp);
           // The same weight shape, so the same layout (banded or not) and views.
-          partner = {
-              x,
-              memref::CollapseShapeOp::create(
-                  b, other->w,
-                  SmallVector<ReassociationIndices>{
-                      {0}, banded ? ReassociationIndices{1, 2, 3} : ReassociationIndices{1, 2}}),
-              banded ? memref::CollapseShapeOp::create(
-                           b, other->y, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}})
-                     : other->y};
+          partners.push_back(
+              {x,
+               memref::CollapseShapeOp::create(
+                   b, other->w,
+                   SmallVector<ReassociationIndices>{
+                       {0}, banded ? ReassociationIndices{1, 2, 3} : ReassociationIndices{1, 2}}),
+               banded ? memref::CollapseShapeOp::create(
+                            b, other->y, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}})
+                      : other->y});
         }
         InterleavedKernel(b, shape, Contraction{x, w, y}, packed->q4, quantizeActivations, *idiom,
                           rows, packed->layout,
                           {asRows(packed->given.scales), asRows(packed->given.offsetCorrections)},
-                          partner)
+                          partners)
             .emit();
       } else {
         continue;
       }
       op.erase();
-      if (partnerOp)
+      for (linalg::GenericOp partnerOp : partnerOps)
         partnerOp.erase();
     }
   }

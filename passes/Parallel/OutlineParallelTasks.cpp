@@ -366,7 +366,7 @@ std::pair<Value, Value> taskRows(ImplicitLocOpBuilder &b, Value chunk, Value tas
 }
 
 /// `full`'s part [part * extent, (part + 1) * extent) along its dimension `position`,
-/// a static subview: the halves of a split loop are then provably apart.
+/// a static subview: the parts of a split loop are then provably apart.
 Value staticPart(ImplicitLocOpBuilder &b, Value full, unsigned position, int64_t part,
                  int64_t extent) {
   auto type = cast<MemRefType>(full.getType());
@@ -382,10 +382,11 @@ Value staticPart(ImplicitLocOpBuilder &b, Value full, unsigned position, int64_t
 /// of `generic`, run on subviews of its operands (the block arguments after chunk/tasks),
 /// then the scalars its body reads from the kernel (`passed`). N is `trip`, or read from
 /// the operands when it is dynamic. With `initFill`, the task first fills its rows of
-/// the init the same way. With `halves` (a static, even `trip`), N is trip / 2 and the
-/// task runs its rows of each half of the loop in turn, after filling both halves' rows.
+/// the init the same way. With `parts` > 1 (dividing a static `trip`), N is trip / parts
+/// and the task runs its rows of each part of the loop in turn, after filling its rows of
+/// every part.
 void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, int64_t trip,
-                   ArrayRef<Value> passed, linalg::FillOp initFill, bool halves) {
+                   ArrayRef<Value> passed, linalg::FillOp initFill, int64_t parts) {
   Block *body = task.addEntryBlock();
   ImplicitLocOpBuilder b(generic.getLoc(), OpBuilder::atBlockBegin(body));
   Value chunk = body->getArgument(0), tasks = body->getArgument(1);
@@ -394,25 +395,29 @@ void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, i
     auto [operand, position] = operandIndexedBy(generic, dim);
     n = memref::DimOp::create(b, body->getArgument(2 + operand), position);
   } else {
-    n = arith::ConstantIndexOp::create(b, halves ? trip / 2 : trip);
+    n = arith::ConstantIndexOp::create(b, trip / parts);
   }
   auto [begin, size] = taskRows(b, chunk, tasks, n);
   SmallVector<Value> args(body->getArguments().slice(2, generic->getNumOperands()));
   IRMapping captured;
   for (auto [index, value] : llvm::enumerate(passed))
     captured.map(value, body->getArgument(2 + generic->getNumOperands() + index));
-  // Each part's operands: the whole loop, or its two halves.
+  // Each part's operands: the whole loop, or its parts.
   SmallVector<SmallVector<Value>> partArgs;
   SmallVector<Value> firstRows;
-  for (int64_t part = 0; part < (halves ? 2 : 1); ++part) {
+  for (int64_t part = 0; part < parts; ++part) {
     SmallVector<Value> &operands = partArgs.emplace_back(args);
-    firstRows.push_back(part ? arith::AddIOp::create(b, begin, n).getResult() : begin);
-    if (!halves)
+    firstRows.push_back(
+        part ? arith::AddIOp::create(b, begin,
+                                     arith::ConstantIndexOp::create(b, part * (trip / parts)))
+                   .getResult()
+             : begin);
+    if (parts == 1)
       continue;
     for (auto [index, map] : llvm::enumerate(generic.getIndexingMapsArray()))
       if (std::optional<unsigned> position =
               map.getResultPosition(getAffineDimExpr(dim, b.getContext())))
-        operands[index] = staticPart(b, args[index], *position, part, trip / 2);
+        operands[index] = staticPart(b, args[index], *position, part, trip / parts);
   }
   SmallVector<TaskSlices> slices(partArgs.size(), TaskSlices(begin, size));
   // The operands' slices first, so that the fill and the generic share the init's.
@@ -421,7 +426,7 @@ void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, i
       if (std::optional<unsigned> position =
               map.getResultPosition(getAffineDimExpr(dim, b.getContext())))
         slices[part].along(b, operands[index], *position);
-  // Every part's fill before the first generic: nothing then separates the halves, which
+  // Every part's fill before the first generic: nothing then separates the parts, which
   // g4-vectorize-contractions computes side by side.
   if (initFill) {
     unsigned init = generic.getDpsInitOperand(0)->getOperandNumber();
@@ -438,14 +443,16 @@ void buildTaskBody(func::FuncOp task, linalg::GenericOp generic, unsigned dim, i
   func::ReturnOp::create(b);
 }
 
-/// Whether `generic`, split along loop `dim`, can run as two halves (`weight-halves`):
+/// Whether `generic`, split along loop `dim`, can run as `parts` parts (`weight-parts`):
 /// a decode contraction (one row of output) with interleaved packed or float weights,
-/// over an even static loop whose every operand it indexes has that extent.
-bool splitsIntoHalves(linalg::GenericOp generic, unsigned dim, int64_t trip) {
+/// over a static loop that `parts` divides, whose every operand it indexes has that
+/// extent.
+bool splitsIntoParts(linalg::GenericOp generic, unsigned dim, int64_t trip, int64_t parts) {
   auto format = generic->getAttrOfType<StringAttr>(kPackedFormatAttr);
   bool interleaved = generic->hasAttr(kInterleavedFloatAttr) ||
                      (format && llvm::is_contained({"q8_0x8", "q4_0x8"}, format.getValue()));
-  if (!interleaved || ShapedType::isDynamic(trip) || trip % 2 != 0 || generic.getNumDpsInits() != 1)
+  if (!interleaved || ShapedType::isDynamic(trip) || trip % parts != 0 ||
+      generic.getNumDpsInits() != 1)
     return false;
   auto yType = cast<MemRefType>(generic.getDpsInits()[0].getType());
   if (yType.getRank() < 2 || yType.getDimSize(0) != 1)
@@ -697,10 +704,11 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
     int64_t trip = ranges[dim];
     int64_t minSize = minSizeOf(generic), most = maxTasksOf(generic);
-    // Halves: at most N / 2 tasks, so that each has rows of both.
-    const bool halves = weightHalves && splitsIntoHalves(generic, dim, trip);
-    if (halves)
-      most = std::min(most, trip / 2);
+    // Parts: at most N / parts tasks, so that each has rows of every part.
+    const int64_t parts =
+        weightParts > 1 && splitsIntoParts(generic, dim, trip, weightParts) ? weightParts : 1;
+    if (parts > 1)
+      most = std::min(most, trip / parts);
     generic->removeAttr(kMinTaskSizeAttr);
     generic->removeAttr(kMaxTasksAttr);
     if (!ShapedType::isDynamic(trip) && trip < 2 * minSize) {
@@ -725,7 +733,7 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     // of the core that then accumulates into them (a serial fill of decode's 48 KB
     // MLP accumulator took 13 us on the kernel's thread between two matvecs).
     linalg::FillOp initFill = fillOfInit(generic, dim);
-    buildTaskBody(task, generic, dim, trip, *passed, initFill, halves);
+    buildTaskBody(task, generic, dim, trip, *passed, initFill, parts);
     if (initFill)
       initFill.erase();
 

@@ -51,14 +51,15 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     alone it would get fewer: decode's gated GELU joins gate and up projections that
     ask for small tasks. Decode attention's steps over the heads, and the gate and up
     projections with the gated GELU, become one dispatch each.
-    With `weight-halves`, a decode contraction dispatched alone (one row of output, a
-    `g4.packed_format` of q8_0x8 or q4_0x8 or `g4.interleaved_float`, an even static
-    trip count N whose every operand indexed by loop `d` has extent N) runs as two
-    halves, in at most N / 2 tasks: each task fills its rows [chunk*(N/2)/tasks,
-    (chunk+1)*(N/2)/tasks) of both halves of the init (static subviews of each operand at
-    0 and N/2), then runs the generic on its rows of the first half and of the second. g4-vectorize-contractions (`decode-partners`) computes
-    the two side by side, so each core reads its weights as two long streams: a thread's
-    consecutive tasks continue both.
+    With `weight-parts` P > 1, a decode contraction dispatched alone (one row of
+    output, a `g4.packed_format` of q8_0x8 or q4_0x8 or `g4.interleaved_float`, a static
+    trip count N that P divides, whose every operand indexed by loop `d` has extent N)
+    runs as P parts, in at most N / P tasks: each task fills its rows
+    [chunk*(N/P)/tasks, (chunk+1)*(N/P)/tasks) of every part of the init (static
+    subviews of each operand at 0, N/P, ...), then runs the generic on its rows of each
+    part in turn. g4-vectorize-contractions (`decode-partners`) computes the parts side
+    by side, so each core reads its weights as P long streams: a thread's consecutive
+    tasks continue all of them.
   }];
   let options = [
     Option<"minTaskSize", "min-task-size", "int64_t", /*default=*/"32",
@@ -69,10 +70,10 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
            "round a task count above one down to an even number">,
     Option<"mergeRuns", "merge-runs", "bool", /*default=*/"true",
            "run consecutive splittable loops that slice their buffers alike as one dispatch">,
-    Option<"weightHalves", "weight-halves", "bool", /*default=*/"false",
-           "a decode contraction with interleaved weights dispatched alone runs as two "
-           "halves, each of at most N / 2 tasks taking the same rows of both (two weight "
-           "streams a core)">
+    Option<"weightParts", "weight-parts", "int64_t", /*default=*/"1",
+           "a decode contraction with interleaved weights dispatched alone runs as this "
+           "many parts of its outputs, each of at most N / parts tasks taking the same "
+           "rows of every part (as many weight streams a core); 1: whole">
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect"];

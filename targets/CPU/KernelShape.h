@@ -35,6 +35,10 @@ struct ContractionKernelShape {
   /// kernels read as one stream with a column of outputs per vector. Not a pass option:
   /// the weights' format says which kernel a contraction gets.
   bool interleavedPacking = false;
+  /// The parts a decode matrix with interleaved weights runs as, side by side (as many
+  /// weight streams a core; g4-outline-parallel-tasks `weight-parts`). Needs
+  /// `decodePartners`. Not a pass option of g4-vectorize-contractions.
+  int64_t decodeWeightParts = 1;
 
   /// "lanes=8 scalable=false ...", the pass's option string.
   std::string passOptions() const;

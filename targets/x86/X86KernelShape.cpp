@@ -46,6 +46,12 @@ ContractionKernelShape x86ContractionKernelShape(const llvm::MCSubtargetInfo &su
   // Decode computes gate and up in one loop, so each core reads two weight streams: a Zen
   // core keeps more of memory's bandwidth busy with two (docs/performance.md, session 29).
   shape.decodePartners = true;
+  // Each matrix dispatched alone (down projections, head, attention) as parts read side
+  // by side. With 32 registers, four: in a C model of the q4 loop four streams a core
+  // read 7-30% more than two, at one and two threads, and the down projections, head and
+  // attention projections took 5-15% less time in the model (docs/performance.md,
+  // session 31). With 16, two: four matrices' accumulators and dot sums would spill.
+  shape.decodeWeightParts = shape.lanes >= 16 ? 4 : 2;
   return shape;
 }
 

@@ -181,7 +181,7 @@ func.func @q8_row(%wb: memref<2x3x2x544xi8>) {
   return
 }
 
-// Row 3 as two halves of the outputs (g4-outline-parallel-tasks weight-halves: one
+// Row 3 as two halves of the outputs (g4-outline-parallel-tasks weight-parts=2: one
 // band each, static subviews of one w and one y), computed side by side.
 func.func @q8_row_halves(%wb: memref<2x3x2x544xi8>) {
   %x = memref.alloca() : memref<1x192xf32>
@@ -264,7 +264,7 @@ func.func @q4_row(%wb: memref<2x3x2x288xi8>) {
   return
 }
 
-// Row 3 as two halves of the outputs (g4-outline-parallel-tasks weight-halves: one
+// Row 3 as two halves of the outputs (g4-outline-parallel-tasks weight-parts=2: one
 // band each, static subviews of one w and one y), computed side by side.
 func.func @q4_row_halves(%wb: memref<2x3x2x288xi8>) {
   %x = memref.alloca() : memref<1x192xf32>

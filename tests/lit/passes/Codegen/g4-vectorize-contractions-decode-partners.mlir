@@ -1,5 +1,5 @@
-// g4-vectorize-contractions decode-partners=true joins two contractions into one kernel
-// only where that cannot change what either computes (the joined kernel's results are
+// g4-vectorize-contractions decode-partners=true joins up to four contractions into one
+// kernel only where that cannot change what either computes (the joined kernel's results are
 // checked in g4-vectorize-contractions-interleaved-run.mlir and
 // g4-vectorize-contractions-interleaved-float64-run.mlir): one row of x, the same x, the
 // same weight shape and outputs, outputs apart, and nothing between them but pure ops
@@ -184,7 +184,7 @@ func.func @one_row(%x: memref<1x32xf32>, %w1: memref<2x32x64xbf16>, %w2: memref<
   return %marker : f32
 }
 
-// The two halves of one decode task (g4-outline-parallel-tasks weight-halves): each
+// The two halves of one decode task (g4-outline-parallel-tasks weight-parts=2): each
 // output a task's slice of a static half of one buffer. The halves are apart, so the
 // two are joined.
 // CHECK-LABEL: func.func @halves(
@@ -242,6 +242,158 @@ func.func @overlapping_outputs(%x: memref<1x32xf32>, %w1: memref<2x32x64xbf16>, 
   }
   linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%x, %w2 : memref<1x32xf32>, memref<2x32x64xbf16>) outs(%yb : memref<1x2x64xf32, strided<[256, 64, 1], offset: 64>>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// The four parts of one decode task (g4-outline-parallel-tasks weight-parts=4): each
+// output a static quarter of one buffer. The quarters are apart, so all four are
+// joined: four vector groups of each of four matrices, four streams.
+// CHECK-LABEL: func.func @quarters(
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @quarters(%x: memref<1x32xf32>, %w: memref<4x32x64xbf16>, %y: memref<1x4x64xf32>) {
+  %w0 = memref.subview %w[0, 0, 0] [1, 32, 64] [1, 1, 1] : memref<4x32x64xbf16> to memref<1x32x64xbf16, strided<[2048, 64, 1], offset: 0>>
+  %y0 = memref.subview %y[0, 0, 0] [1, 1, 64] [1, 1, 1] : memref<1x4x64xf32> to memref<1x1x64xf32, strided<[256, 64, 1], offset: 0>>
+  %w1 = memref.subview %w[1, 0, 0] [1, 32, 64] [1, 1, 1] : memref<4x32x64xbf16> to memref<1x32x64xbf16, strided<[2048, 64, 1], offset: 2048>>
+  %y1 = memref.subview %y[0, 1, 0] [1, 1, 64] [1, 1, 1] : memref<1x4x64xf32> to memref<1x1x64xf32, strided<[256, 64, 1], offset: 64>>
+  %w2 = memref.subview %w[2, 0, 0] [1, 32, 64] [1, 1, 1] : memref<4x32x64xbf16> to memref<1x32x64xbf16, strided<[2048, 64, 1], offset: 4096>>
+  %y2 = memref.subview %y[0, 2, 0] [1, 1, 64] [1, 1, 1] : memref<1x4x64xf32> to memref<1x1x64xf32, strided<[256, 64, 1], offset: 128>>
+  %w3 = memref.subview %w[3, 0, 0] [1, 32, 64] [1, 1, 1] : memref<4x32x64xbf16> to memref<1x32x64xbf16, strided<[2048, 64, 1], offset: 6144>>
+  %y3 = memref.subview %y[0, 3, 0] [1, 1, 64] [1, 1, 1] : memref<1x4x64xf32> to memref<1x1x64xf32, strided<[256, 64, 1], offset: 192>>
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w0 : memref<1x32xf32>, memref<1x32x64xbf16, strided<[2048, 64, 1], offset: 0>>) outs(%y0 : memref<1x1x64xf32, strided<[256, 64, 1], offset: 0>>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x32xf32>, memref<1x32x64xbf16, strided<[2048, 64, 1], offset: 2048>>) outs(%y1 : memref<1x1x64xf32, strided<[256, 64, 1], offset: 64>>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<1x32xf32>, memref<1x32x64xbf16, strided<[2048, 64, 1], offset: 4096>>) outs(%y2 : memref<1x1x64xf32, strided<[256, 64, 1], offset: 128>>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w3 : memref<1x32xf32>, memref<1x32x64xbf16, strided<[2048, 64, 1], offset: 6144>>) outs(%y3 : memref<1x1x64xf32, strided<[256, 64, 1], offset: 192>>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// Five candidates: one kernel reads at most four matrices, so the first four are joined
+// and the fifth computed alone.
+// CHECK-LABEL: func.func @five_candidates(
+// The joined four (leftover tiles: one vector group of each), then the fifth (leftover:
+// one group).
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>) {
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @five_candidates(%x: memref<1x32xf32>, %w0: memref<1x32x64xbf16>, %w1: memref<1x32x64xbf16>,
+                           %w2: memref<1x32x64xbf16>, %w3: memref<1x32x64xbf16>, %w4: memref<1x32x64xbf16>,
+                           %y0: memref<1x1x64xf32>, %y1: memref<1x1x64xf32>, %y2: memref<1x1x64xf32>,
+                           %y3: memref<1x1x64xf32>, %y4: memref<1x1x64xf32>) {
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w0 : memref<1x32xf32>, memref<1x32x64xbf16>) outs(%y0 : memref<1x1x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x32xf32>, memref<1x32x64xbf16>) outs(%y1 : memref<1x1x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<1x32xf32>, memref<1x32x64xbf16>) outs(%y2 : memref<1x1x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w3 : memref<1x32xf32>, memref<1x32x64xbf16>) outs(%y3 : memref<1x1x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w4 : memref<1x32xf32>, memref<1x32x64xbf16>) outs(%y4 : memref<1x1x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// The third's output overlaps the second's (rows [1, 2) and [1, 3)), though not the
+// first's: every member is checked against every earlier one, so the first two are
+// joined and the third is computed after them.
+// CHECK-LABEL: func.func @third_overlaps_second(
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>) {
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<16xf32>) {
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @third_overlaps_second(%x: memref<1x32xf32>, %w0: memref<1x32x64xbf16>, %w1: memref<1x32x64xbf16>,
+                                 %w2: memref<1x32x64xbf16>, %y: memref<1x4x64xf32>) {
+  %y0 = memref.subview %y[0, 0, 0] [1, 1, 64] [1, 1, 1] : memref<1x4x64xf32> to memref<1x1x64xf32, strided<[256, 64, 1]>>
+  %y1 = memref.subview %y[0, 1, 0] [1, 1, 64] [1, 1, 1] : memref<1x4x64xf32> to memref<1x1x64xf32, strided<[256, 64, 1], offset: 64>>
+  %y12 = memref.subview %y[0, 1, 0] [1, 2, 64] [1, 1, 1] : memref<1x4x64xf32> to memref<1x2x64xf32, strided<[256, 64, 1], offset: 64>>
+  %y2 = memref.subview %y12[0, 0, 0] [1, 1, 64] [1, 1, 1] : memref<1x2x64xf32, strided<[256, 64, 1], offset: 64>> to memref<1x1x64xf32, strided<[256, 64, 1], offset: 64>>
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w0 : memref<1x32xf32>, memref<1x32x64xbf16>) outs(%y0 : memref<1x1x64xf32, strided<[256, 64, 1]>>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x32xf32>, memref<1x32x64xbf16>) outs(%y1 : memref<1x1x64xf32, strided<[256, 64, 1], offset: 64>>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<1x32xf32>, memref<1x32x64xbf16>) outs(%y2 : memref<1x1x64xf32, strided<[256, 64, 1], offset: 64>>) attrs = {g4.interleaved_float} {
   ^bb0(%a: f32, %b: bf16, %acc: f32):
     %bf = arith.extf %b : bf16 to f32
     %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32

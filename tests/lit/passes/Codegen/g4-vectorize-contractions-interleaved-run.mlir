@@ -24,7 +24,10 @@
 // RUN: %if host-vnni %{ g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 int8-dot=x86-vnni native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4 %}
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 quantize-activations=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 quantize-activations=false native-f16=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q4 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q4
-// Decode partners (decode-partners=true): "pair" computes two contractions of row 3 by
+// Decode partners (decode-partners=true): "quad" computes four contractions of row 3, by
+// groups 2, 1, 0 and 2 of the weights (g4-outline-parallel-tasks' weight-parts=4 gives
+// such parts of one matrix), as one kernel of four streams: each must print row 3's
+// products of its group. "pair" computes two contractions of row 3 by
 // groups 0-1 and 1-2 of the weights, which the pass joins into one kernel that reads both
 // as two streams; every configuration must print the same products as one at a time.
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 int8-dot=generic decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e q8 -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s --check-prefix=Q8
@@ -87,6 +90,20 @@
 // PAIR:         vector.store %{{.+}} : memref<1x2x8xf32>, vector<8xf32>
 // PAIR-NOT:     -> (vector<8xf32>) {
 // PAIR:         return
+// PAIR-LABEL: func.func @q4_quad(
+// PAIR:         scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// PAIR:           vector.load %{{.+}} : memref<1x432xi8, strided<[432, 1], offset: 864>>, vector<16xi8>
+// PAIR-NEXT:      vector.bitcast
+// PAIR-NEXT:      arith.extf
+// PAIR-NEXT:      vector.load %{{.+}} : memref<1x432xi8, strided<[432, 1], offset: 432>>, vector<16xi8>
+// PAIR-NEXT:      vector.bitcast
+// PAIR-NEXT:      arith.extf
+// PAIR-NEXT:      vector.load %{{.+}} : memref<1x432xi8, strided<[432, 1]>>, vector<16xi8>
+// PAIR-NEXT:      vector.bitcast
+// PAIR-NEXT:      arith.extf
+// PAIR-NEXT:      vector.load %{{.+}} : memref<1x432xi8, strided<[432, 1], offset: 864>>, vector<16xi8>
+// PAIR-NOT:     -> (vector<8xf32>) {
+// PAIR:         return
 // ALONE-LABEL: func.func @q4_pair(
 // ALONE:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<8xf32>) {
 // ALONE:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<8xf32>) {
@@ -104,6 +121,11 @@
 // Q8: pair, * 2:
 // Q8-NEXT: ( 155123, 293038, -13538, 21973, 130351, 49529, -18277, -66440, -35624, -64828, -127368, 46514, -20133, -147202, 119526, 210070 )
 // Q8-NEXT: ( -35624, -64828, -127368, 46514, -20133, -147202, 119526, 210070, -75340, -55587, -108549, -131508, -56429, -58756, -235665, 9558 )
+// Q8: quad, * 2:
+// Q8-NEXT: ( -75340, -55587, -108549, -131508, -56429, -58756, -235665, 9558 )
+// Q8-NEXT: ( -35624, -64828, -127368, 46514, -20133, -147202, 119526, 210070 )
+// Q8-NEXT: ( 155123, 293038, -13538, 21973, 130351, 49529, -18277, -66440 )
+// Q8-NEXT: ( -75340, -55587, -108549, -131508, -56429, -58756, -235665, 9558 )
 // Q4-LABEL: y * 2:
 // Q4-NEXT: ( 132706, -7657, -9341, 3406, 1720, 5676, -17471, 4016, 1323, -21325, -9871, -4747, -9906, -5816, -19275, 16062, 26686, -6408, 7094, -3524, -6842, -23289, -6448, -3937 )
 // Q4-NEXT: ( 14872, -58095, 9282, 888, 22148, -10736, 16911, -762, -11313, -894, 13549, 11903, 3497, -3650, 3354, -181, 8368, 15477, 23362, -9090, 9007, 17314, -18172, -10209 )
@@ -115,6 +137,11 @@
 // Q4: pair, * 2:
 // Q4-NEXT: ( 19300, 6589, 4979, 441, 12804, -2234, 7053, -4722, -3873, -15216, 9351, 4480, -1567, 3978, -19192, 1062 )
 // Q4-NEXT: ( -3873, -15216, 9351, 4480, -1567, 3978, -19192, 1062, 9844, 9845, -9376, -15858, -5182, -4788, 7274, 74 )
+// Q4: quad, * 2:
+// Q4-NEXT: ( 9844, 9845, -9376, -15858, -5182, -4788, 7274, 74 )
+// Q4-NEXT: ( -3873, -15216, 9351, 4480, -1567, 3978, -19192, 1062 )
+// Q4-NEXT: ( 19300, 6589, 4979, 441, 12804, -2234, 7053, -4722 )
+// Q4-NEXT: ( 9844, 9845, -9376, -15858, -5182, -4788, 7274, 74 )
 // Q4: rows known at run time, * 2:
 // Q4-NEXT: ( 132706, -7657, -9341, 3406, 1720, 5676, -17471, 4016, 1323, -21325, -9871, -4747, -9906, -5816, -19275, 16062, 26686, -6408, 7094, -3524, -6842, -23289, -6448, -3937 )
 // Q4-NEXT: ( 14872, -58095, 9282, 888, 22148, -10736, 16911, -762, -11313, -894, 13549, 11903, 3497, -3650, 3354, -181, 8368, 15477, 23362, -9090, 9007, 17314, -18172, -10209 )
@@ -208,6 +235,7 @@ func.func @q8() {
   call @print_doubled(%y) : (memref<5x3x8xf32>) -> ()
   call @q8_row(%wb) : (memref<3x3x272xi8>) -> ()
   call @q8_pair(%wb) : (memref<3x3x272xi8>) -> ()
+  call @q8_quad(%wb) : (memref<3x3x272xi8>) -> ()
   return
 }
 
@@ -234,6 +262,7 @@ func.func @q4() {
   call @print_doubled(%y) : (memref<5x3x8xf32>) -> ()
   call @q4_row(%wb) : (memref<3x3x144xi8>) -> ()
   call @q4_pair(%wb) : (memref<3x3x144xi8>) -> ()
+  call @q4_quad(%wb) : (memref<3x3x144xi8>) -> ()
   %xd = memref.cast %x : memref<5x96xf32> to memref<?x96xf32>
   call @q4_dynamic(%xd, %wb) : (memref<?x96xf32>, memref<3x3x144xi8>) -> ()
   return
@@ -393,6 +422,156 @@ func.func @q4_pair(%wb: memref<3x3x144xi8>) {
     linalg.yield %s : f32
   }
   call @print_pair_doubled(%y1, %y2) : (memref<1x2x8xf32>, memref<1x2x8xf32>) -> ()
+  return
+}
+
+func.func private @print_quad_doubled(%y0: memref<1x1x8xf32>, %y1: memref<1x1x8xf32>,
+                                      %y2: memref<1x1x8xf32>, %y3: memref<1x1x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %two_v = arith.constant dense<2.0> : vector<8xf32>
+  vector.print str "quad, * 2:\n"
+  %v0 = vector.load %y0[%c0, %c0, %c0] : memref<1x1x8xf32>, vector<8xf32>
+  %d0 = arith.mulf %v0, %two_v : vector<8xf32>
+  %i0 = arith.fptosi %d0 : vector<8xf32> to vector<8xi64>
+  vector.print %i0 : vector<8xi64>
+  %v1 = vector.load %y1[%c0, %c0, %c0] : memref<1x1x8xf32>, vector<8xf32>
+  %d1 = arith.mulf %v1, %two_v : vector<8xf32>
+  %i1 = arith.fptosi %d1 : vector<8xf32> to vector<8xi64>
+  vector.print %i1 : vector<8xi64>
+  %v2 = vector.load %y2[%c0, %c0, %c0] : memref<1x1x8xf32>, vector<8xf32>
+  %d2 = arith.mulf %v2, %two_v : vector<8xf32>
+  %i2 = arith.fptosi %d2 : vector<8xf32> to vector<8xi64>
+  vector.print %i2 : vector<8xi64>
+  %v3 = vector.load %y3[%c0, %c0, %c0] : memref<1x1x8xf32>, vector<8xf32>
+  %d3 = arith.mulf %v3, %two_v : vector<8xf32>
+  %i3 = arith.fptosi %d3 : vector<8xf32> to vector<8xi64>
+  vector.print %i3 : vector<8xi64>
+  return
+}
+
+/// Row 3 by groups 2, 1, 0 and 2 of the weights: four contractions of one x, weights of
+/// one shape, as many outputs, each output its own buffer.
+func.func @q8_quad(%wb: memref<3x3x272xi8>) {
+  %x = memref.alloca() : memref<1x96xf32>
+  call @copy_row3(%x) : (memref<1x96xf32>) -> ()
+  %xb = memref.expand_shape %x [[0], [1, 2, 3]] output_shape [1, 3, 8, 4] : memref<1x96xf32> into memref<1x3x8x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %w0 = memref.subview %wb[2, 0, 0] [1, 3, 272] [1, 1, 1] : memref<3x3x272xi8> to memref<1x3x272xi8, strided<[816, 272, 1], offset: 1632>>
+  %y0 = memref.alloca() : memref<1x1x8xf32>
+  %w1 = memref.subview %wb[1, 0, 0] [1, 3, 272] [1, 1, 1] : memref<3x3x272xi8> to memref<1x3x272xi8, strided<[816, 272, 1], offset: 816>>
+  %y1 = memref.alloca() : memref<1x1x8xf32>
+  %w2 = memref.subview %wb[0, 0, 0] [1, 3, 272] [1, 1, 1] : memref<3x3x272xi8> to memref<1x3x272xi8, strided<[816, 272, 1], offset: 0>>
+  %y2 = memref.alloca() : memref<1x1x8xf32>
+  %w3 = memref.subview %wb[2, 0, 0] [1, 3, 272] [1, 1, 1] : memref<3x3x272xi8> to memref<1x3x272xi8, strided<[816, 272, 1], offset: 1632>>
+  %y3 = memref.alloca() : memref<1x1x8xf32>
+  linalg.fill ins(%zero : f32) outs(%y0 : memref<1x1x8xf32>)
+  linalg.fill ins(%zero : f32) outs(%y1 : memref<1x1x8xf32>)
+  linalg.fill ins(%zero : f32) outs(%y2 : memref<1x1x8xf32>)
+  linalg.fill ins(%zero : f32) outs(%y3 : memref<1x1x8xf32>)
+  linalg.generic {indexing_maps = [#xq8, #wq8, #sq8, #sq8, #yq8],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w0, %w0, %w0 : memref<1x3x8x4xf32>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 1632>>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 1632>>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 1632>>)
+      outs(%y0 : memref<1x1x8xf32>) attrs = {g4.packed_format = "q8_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xq8, #wq8, #sq8, #sq8, #yq8],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w1, %w1, %w1 : memref<1x3x8x4xf32>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 816>>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 816>>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 816>>)
+      outs(%y1 : memref<1x1x8xf32>) attrs = {g4.packed_format = "q8_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xq8, #wq8, #sq8, #sq8, #yq8],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w2, %w2, %w2 : memref<1x3x8x4xf32>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 0>>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 0>>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 0>>)
+      outs(%y2 : memref<1x1x8xf32>) attrs = {g4.packed_format = "q8_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xq8, #wq8, #sq8, #sq8, #yq8],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w3, %w3, %w3 : memref<1x3x8x4xf32>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 1632>>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 1632>>, memref<1x3x272xi8, strided<[816, 272, 1], offset: 1632>>)
+      outs(%y3 : memref<1x1x8xf32>) attrs = {g4.packed_format = "q8_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  call @print_quad_doubled(%y0, %y1, %y2, %y3) : (memref<1x1x8xf32>, memref<1x1x8xf32>, memref<1x1x8xf32>, memref<1x1x8xf32>) -> ()
+  return
+}
+
+/// Row 3 by groups 2, 1, 0 and 2 of the weights: four contractions of one x, weights of
+/// one shape, as many outputs, each output its own buffer.
+func.func @q4_quad(%wb: memref<3x3x144xi8>) {
+  %x = memref.alloca() : memref<1x96xf32>
+  call @copy_row3(%x) : (memref<1x96xf32>) -> ()
+  %xb = memref.expand_shape %x [[0], [1, 2, 3, 4]] output_shape [1, 3, 4, 2, 4] : memref<1x96xf32> into memref<1x3x4x2x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %w0 = memref.subview %wb[2, 0, 0] [1, 3, 144] [1, 1, 1] : memref<3x3x144xi8> to memref<1x3x144xi8, strided<[432, 144, 1], offset: 864>>
+  %y0 = memref.alloca() : memref<1x1x8xf32>
+  %w1 = memref.subview %wb[1, 0, 0] [1, 3, 144] [1, 1, 1] : memref<3x3x144xi8> to memref<1x3x144xi8, strided<[432, 144, 1], offset: 432>>
+  %y1 = memref.alloca() : memref<1x1x8xf32>
+  %w2 = memref.subview %wb[0, 0, 0] [1, 3, 144] [1, 1, 1] : memref<3x3x144xi8> to memref<1x3x144xi8, strided<[432, 144, 1], offset: 0>>
+  %y2 = memref.alloca() : memref<1x1x8xf32>
+  %w3 = memref.subview %wb[2, 0, 0] [1, 3, 144] [1, 1, 1] : memref<3x3x144xi8> to memref<1x3x144xi8, strided<[432, 144, 1], offset: 864>>
+  %y3 = memref.alloca() : memref<1x1x8xf32>
+  linalg.fill ins(%zero : f32) outs(%y0 : memref<1x1x8xf32>)
+  linalg.fill ins(%zero : f32) outs(%y1 : memref<1x1x8xf32>)
+  linalg.fill ins(%zero : f32) outs(%y2 : memref<1x1x8xf32>)
+  linalg.fill ins(%zero : f32) outs(%y3 : memref<1x1x8xf32>)
+  linalg.generic {indexing_maps = [#xq4, #wq4, #sq4, #sq4, #yq4],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w0, %w0, %w0 : memref<1x3x4x2x4xf32>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 864>>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 864>>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 864>>)
+      outs(%y0 : memref<1x1x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xq4, #wq4, #sq4, #sq4, #yq4],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w1, %w1, %w1 : memref<1x3x4x2x4xf32>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 432>>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 432>>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 432>>)
+      outs(%y1 : memref<1x1x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xq4, #wq4, #sq4, #sq4, #yq4],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w2, %w2, %w2 : memref<1x3x4x2x4xf32>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 0>>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 0>>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 0>>)
+      outs(%y2 : memref<1x1x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xq4, #wq4, #sq4, #sq4, #yq4],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%xb, %w3, %w3, %w3 : memref<1x3x4x2x4xf32>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 864>>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 864>>, memref<1x3x144xi8, strided<[432, 144, 1], offset: 864>>)
+      outs(%y3 : memref<1x1x8xf32>) attrs = {g4.packed_format = "q4_0x8"} {
+  ^bb0(%a: f32, %q: i8, %lo: i8, %hi: i8, %acc: f32):
+    %qf = arith.sitofp %q : i8 to f32
+    %p = arith.mulf %a, %qf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  call @print_quad_doubled(%y0, %y1, %y2, %y3) : (memref<1x1x8xf32>, memref<1x1x8xf32>, memref<1x1x8xf32>, memref<1x1x8xf32>) -> ()
   return
 }
 
