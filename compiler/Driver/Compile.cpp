@@ -322,9 +322,10 @@ llvm::Error compile(const CompileOptions &options) {
   llvm::StringMap<std::string> stepOptions;
   stepOptions["g4-vectorize-contractions"] = kernelShape.passOptions();
   // Parts of one decode matrix are computed side by side only where partners are.
-  if (kernelShape.decodePartners && kernelShape.decodeWeightParts > 1)
+  if (kernelShape.decodePartners)
     stepOptions["g4-outline-parallel-tasks"] =
-        "weight-parts=" + std::to_string(kernelShape.decodeWeightParts);
+        "weight-parts=" + std::to_string(kernelShape.decodeWeightParts) +
+        " packed-weight-parts=" + std::to_string(kernelShape.decodePackedWeightParts);
   if (!kernelShape.quantizeActivations)
     stepOptions["g4-prequantize-activations"] = "max-stack-bytes=0 scratch=false";
   if (!kernelShape.fusedMultiplyAdd)

@@ -704,9 +704,10 @@ struct OutlineParallelTasksPass : impl::OutlineParallelTasksPassBase<OutlinePara
     SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
     int64_t trip = ranges[dim];
     int64_t minSize = minSizeOf(generic), most = maxTasksOf(generic);
-    // Parts: at most N / parts tasks, so that each has rows of every part.
-    const int64_t parts =
-        weightParts > 1 && splitsIntoParts(generic, dim, trip, weightParts) ? weightParts : 1;
+    // Parts: at most N / parts tasks, so that each has rows of every part. Packed weights
+    // (q8_0x8, q4_0x8) have their own count.
+    const int64_t wanted = generic->hasAttr(kPackedFormatAttr) ? packedWeightParts : weightParts;
+    const int64_t parts = wanted > 1 && splitsIntoParts(generic, dim, trip, wanted) ? wanted : 1;
     if (parts > 1)
       most = std::min(most, trip / parts);
     generic->removeAttr(kMinTaskSizeAttr);

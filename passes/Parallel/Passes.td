@@ -51,8 +51,9 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     alone it would get fewer: decode's gated GELU joins gate and up projections that
     ask for small tasks. Decode attention's steps over the heads, and the gate and up
     projections with the gated GELU, become one dispatch each.
-    With `weight-parts` P > 1, a decode contraction dispatched alone (one row of
-    output, a `g4.packed_format` of q8_0x8 or q4_0x8 or `g4.interleaved_float`, a static
+    With `weight-parts` P > 1 (`packed-weight-parts` for packed weights), a decode
+    contraction dispatched alone (one row of output, a `g4.packed_format` of q8_0x8 or
+    q4_0x8 or `g4.interleaved_float`, a static
     trip count N that P divides, whose every operand indexed by loop `d` has extent N)
     runs as P parts, in at most N / P tasks: each task fills its rows
     [chunk*(N/P)/tasks, (chunk+1)*(N/P)/tasks) of every part of the init (static
@@ -73,7 +74,10 @@ def OutlineParallelTasksPass : Pass<"g4-outline-parallel-tasks", "::mlir::Module
     Option<"weightParts", "weight-parts", "int64_t", /*default=*/"1",
            "a decode contraction with interleaved weights dispatched alone runs as this "
            "many parts of its outputs, each of at most N / parts tasks taking the same "
-           "rows of every part (as many weight streams a core); 1: whole">
+           "rows of every part (as many weight streams a core); 1: whole. Interleaved "
+           "float weights (g4.interleaved_float)">,
+    Option<"packedWeightParts", "packed-weight-parts", "int64_t", /*default=*/"1",
+           "weight-parts for packed weights (g4.packed_format q8_0x8 or q4_0x8)">
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect"];

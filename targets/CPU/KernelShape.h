@@ -36,9 +36,11 @@ struct ContractionKernelShape {
   /// the weights' format says which kernel a contraction gets.
   bool interleavedPacking = false;
   /// The parts a decode matrix with interleaved weights runs as, side by side (as many
-  /// weight streams a core; g4-outline-parallel-tasks `weight-parts`). Needs
-  /// `decodePartners`. Not a pass option of g4-vectorize-contractions.
+  /// weight streams a core; g4-outline-parallel-tasks `weight-parts` for float groups,
+  /// `packed-weight-parts` for q8_0x8/q4_0x8). Need `decodePartners`. Not pass options
+  /// of g4-vectorize-contractions.
   int64_t decodeWeightParts = 1;
+  int64_t decodePackedWeightParts = 1;
 
   /// "lanes=8 scalable=false ...", the pass's option string.
   std::string passOptions() const;

@@ -47,11 +47,13 @@ ContractionKernelShape x86ContractionKernelShape(const llvm::MCSubtargetInfo &su
   // core keeps more of memory's bandwidth busy with two (docs/performance.md, session 29).
   shape.decodePartners = true;
   // Each matrix dispatched alone (down projections, head, attention) as parts read side
-  // by side. With 32 registers, four: in a C model of the q4 loop four streams a core
-  // read 7-30% more than two, at one and two threads, and the down projections, head and
-  // attention projections took 5-15% less time in the model (docs/performance.md,
-  // session 31). With 16, two: four matrices' accumulators and dot sums would spill.
+  // by side. bf16/f16 groups with 32 registers: four (E2B-shaped bf16 tg@0 +8-16% on
+  // one thread, +2-5% in 3 of 4 pairs on two, against two parts). q8/q4: two. Four
+  // made their down projections and head faster per call, but q4 tokens slower (one
+  // thread: 12 of 16 alternating pairs), and q8 even (docs/performance.md, session 31).
+  // With 16 registers, two: four matrices' accumulators would spill.
   shape.decodeWeightParts = shape.lanes >= 16 ? 4 : 2;
+  shape.decodePackedWeightParts = 2;
   return shape;
 }
 

@@ -228,3 +228,40 @@ func.func private @kernel_plain(%x: memref<1x32xf32>, %w: memref<8x32x8xbf16>, %
   }
   return
 }
+
+// -----
+
+// Packed weights (q8_0x8, q4_0x8) take `packed-weight-parts`, not `weight-parts`: with
+// weight-parts=4 alone this q4_0x8 contraction stays whole; with packed-weight-parts=2
+// it runs as halves (4 tasks, its rows of [0, 4) and [4, 8)). The outliner reads only
+// the attributes, so the body is a plain product.
+// RUN: g4-opt %s --split-input-file --g4-outline-parallel-tasks="weight-parts=4 packed-weight-parts=2" | FileCheck %s --check-prefix=PACKED
+#x = affine_map<(m, t, r, k) -> (m, k)>
+#w = affine_map<(m, t, r, k) -> (t, k, r)>
+#y = affine_map<(m, t, r, k) -> (m, t, r)>
+// QUARTERS-LABEL: func.func private @kernel_packed_task0(
+// QUARTERS-NOT:     memref.subview %{{.+}}[4, 0, 0]
+// QUARTERS:         linalg.generic
+// QUARTERS-NOT:     linalg.generic
+// QUARTERS:         return
+// PACKED-LABEL: func.func private @kernel_packed(
+// PACKED:         %[[FOUR:.+]] = arith.constant 4 : index
+// PACKED-NEXT:    call @kernel_packed_parallel0(%{{.+}}, %[[FOUR]],
+// PACKED-LABEL: func.func private @kernel_packed_task0(
+// PACKED:         memref.subview %{{.+}}[4, 0, 0] [4, 32, 8] [1, 1, 1]
+// PACKED-NOT:     memref.subview %{{.+}}[2, 0, 0]
+// PACKED-COUNT-2: linalg.generic
+// PACKED-NOT:     linalg.generic
+// PACKED:         return
+func.func private @kernel_packed(%x: memref<1x32xf32>, %w: memref<8x32x8xi8>, %y: memref<1x8x8xf32>, %p: !llvm.ptr) attributes {g4.parallel_arg} {
+  linalg.generic {indexing_maps = [#x, #w, #y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<1x32xf32>, memref<8x32x8xi8>) outs(%y : memref<1x8x8xf32>)
+      attrs = {g4.packed_format = "q4_0x8", g4.parallel_dim = 1 : i64, g4.min_task_size = 1 : i64, g4.max_tasks = 8 : i64} {
+  ^bb0(%a: f32, %b: i8, %acc: f32):
+    %e = arith.sitofp %b : i8 to f32
+    %m = arith.mulf %a, %e : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
