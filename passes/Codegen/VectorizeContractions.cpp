@@ -1702,8 +1702,9 @@ constexpr int64_t kMaxDecodeStreams = 4;
 /// The next contractions in `op`'s block (up to kMaxDecodeStreams - 1) that decode can
 /// compute beside `op` in one kernel, reading every weight matrix as its own stream: the
 /// same x (quantised x: the same scales and corrections), format and weight shape, as
-/// many outputs, nothing of an earlier member's output among their operands (their own
-/// outputs may be other parts of the same buffer when static subviews keep them apart);
+/// many outputs, nothing of an earlier member's output among their operands and no
+/// output in what an earlier member reads (their own outputs may be other parts of the
+/// same buffer when static subviews keep them apart);
 /// with nothing between them but ops free of memory effects and fills of buffers that no
 /// earlier member uses, so the members may move down to the last. `match` gives a
 /// contraction's key (nullopt: not a candidate). Gate and up projections of one MLP task
@@ -1723,6 +1724,12 @@ findDecodePartners(linalg::GenericOp op, const PartnerKey &key,
     used.push_back(viewedBuffer(key.offsetCorrections));
   }
   SmallVector<Value> outputs{key.y};
+  // What the members read: no later member may write it.
+  SmallVector<Value> inputs{viewedBuffer(key.x), viewedBuffer(key.w)};
+  if (key.scales) {
+    inputs.push_back(viewedBuffer(key.scales));
+    inputs.push_back(viewedBuffer(key.offsetCorrections));
+  }
   for (Operation *next = op->getNextNode();
        next && int64_t(partners.size()) + 1 < kMaxDecodeStreams; next = next->getNextNode()) {
     if (auto generic = dyn_cast<linalg::GenericOp>(next)) {
@@ -1733,14 +1740,16 @@ findDecodePartners(linalg::GenericOp op, const PartnerKey &key,
               cast<MemRefType>(key.w.getType()).getShape() ||
           !sameExtent(key.y, other->y, 1))
         break;
-      bool clash = llvm::any_of(outputs, [&](Value y) {
-        return viewedBuffer(other->w) == viewedBuffer(y) ||
-               (viewedBuffer(other->y) == viewedBuffer(y) && !subviewsApart(other->y, y));
-      });
+      bool clash =
+          llvm::is_contained(inputs, viewedBuffer(other->y)) || llvm::any_of(outputs, [&](Value y) {
+            return viewedBuffer(other->w) == viewedBuffer(y) ||
+                   (viewedBuffer(other->y) == viewedBuffer(y) && !subviewsApart(other->y, y));
+          });
       if (clash)
         break;
       partners.push_back(generic);
       outputs.push_back(other->y);
+      inputs.push_back(viewedBuffer(other->w));
       used.push_back(viewedBuffer(other->w));
       used.push_back(viewedBuffer(other->y));
       continue;

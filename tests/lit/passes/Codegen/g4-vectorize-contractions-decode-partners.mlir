@@ -402,3 +402,31 @@ func.func @third_overlaps_second(%x: memref<1x32xf32>, %w0: memref<1x32x64xbf16>
   }
   return
 }
+
+// The second writes its output over x, which the first reads: computed together the
+// first would read the second's results, so they stay apart.
+// CHECK-LABEL: func.func @output_over_x(
+// CHECK-NOT:     -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>
+// CHECK:         return
+func.func @output_over_x(%buf: memref<1x128xf32>, %w1: memref<2x32x64xbf16>, %w2: memref<2x32x64xbf16>,
+                         %y1: memref<1x2x64xf32>) {
+  %x = memref.subview %buf[0, 0] [1, 32] [1, 1] : memref<1x128xf32> to memref<1x32xf32, strided<[128, 1]>>
+  %y2 = memref.expand_shape %buf [[0], [1, 2]] output_shape [1, 2, 64] : memref<1x128xf32> into memref<1x2x64xf32>
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w1 : memref<1x32xf32, strided<[128, 1]>>, memref<2x32x64xbf16>) outs(%y1 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w2 : memref<1x32xf32, strided<[128, 1]>>, memref<2x32x64xbf16>) outs(%y2 : memref<1x2x64xf32>) attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  return
+}
