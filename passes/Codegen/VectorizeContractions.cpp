@@ -969,10 +969,14 @@ public:
     } else {
       tiles.tileCols = shape.lanes >= 16 ? 4 : 2;
     }
-    // With partners, as many vector groups of each matrix: 4 per matrix with 32 vector
-    // registers (up to 16 accumulators), 4 in all with 16.
+    // Decode tiles take a stored group's four vector groups of each matrix, so every
+    // 64-byte line is read whole by one tile: with half (two groups of each of two
+    // matrices) the next tile re-read each line, from L3 or memory where a down
+    // projection's stored group outgrows L2 (AVX2 bf16 tg@0 +20-25%, performance.md).
+    // Up to 16 accumulators with 32 vector registers; with 16, 8 for one or two matrices
+    // and 4 in all for more.
     const int64_t matrices = 1 + int64_t(partners.size());
-    tiles.rowTileCols = shape.lanes < 16 ? std::max<int64_t>(1, 4 / matrices) : 4;
+    tiles.rowTileCols = shape.lanes < 16 && matrices > 2 ? std::max<int64_t>(1, 4 / matrices) : 4;
     Value k0, kEnd;
     Schedule schedule{
         [&](Value blockStart, Value blockEnd) {

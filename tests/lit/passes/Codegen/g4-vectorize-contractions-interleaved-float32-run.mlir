@@ -5,10 +5,26 @@
 // print the exact products: 7 x 64 outputs over K = 40 (two stored groups), k blocks of
 // 64 and 32, with and without fused multiply-add; 6 x 2 tiles and a leftover row. Row
 // 6 alone (a one-row x, as decode's: four vector groups, one stored group, per tile)
-// must give the same products.
+// must give the same products, and so must row 6 by each stored group as two
+// contractions joined by decode-partners (decode's gate and up, or two weight parts).
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=32 m-block=8" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 fused-multiply-add=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=32 m-block=8 decode-partners=true" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
+
+// Joined, each tile takes all four vector groups of a stored group of each matrix: 8
+// accumulators in 16 registers, and every 64-byte line of both read once. Two groups
+// each would read half of every line and leave the other half for the next tile, which
+// for a down projection's stored group larger than L2 comes again from L3 or memory
+// (E2B-shaped bf16 tg@0 on AVX2 +20-25%, docs/performance.md, session 32).
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 decode-partners=true" | FileCheck %s --check-prefix=PAIR
+// PAIR-LABEL: func.func @main(
+// PAIR:         memref.subview %{{.+}}[1, 0, 0] [1, 40, 32] [1, 1, 1]
+// PAIR-NOT:     -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// PAIR:         scf.for %{{.+}} iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+// PAIR-COUNT-4:   vector.load %{{.+}} : memref<1x40x32xbf16, strided<[1280, 32, 1]>>, vector<8xbf16>
+// PAIR-COUNT-4:   vector.load %{{.+}} : memref<1x40x32xbf16, strided<[1280, 32, 1], offset: 1280>>, vector<8xbf16>
+// PAIR:         return
 
 // Its shape: vector<8xf32> accumulators; a vector group's 8 weights per input are
 // loaded at its lanes of the stored group (group t: stored group t / 4, lane 8 (t mod 4)).
@@ -32,6 +48,9 @@
 // CHECK-NEXT: ( 253, 182, 300, 252, -77, -76, 51, -146, 25, 71, -15, 243, -36, 160, 53, -27, -128, -140, -90, 29, -141, 43, -31, 131, -4, 117, -121, -27, -265, -9, 46, 62, -52, 46, -165, 170, -114, -73, 14, 100, 166, 351, -33, 172, -92, -159, -287, 33, -360, 84, 282, 225, -91, 221, -121, 72, -214, -316, -209, 263, -350, 101, 355, 175 )
 // CHECK: row 6 alone:
 // CHECK-NEXT: ( 253, 182, 300, 252, -77, -76, 51, -146, 25, 71, -15, 243, -36, 160, 53, -27, -128, -140, -90, 29, -141, 43, -31, 131, -4, 117, -121, -27, -265, -9, 46, 62, -52, 46, -165, 170, -114, -73, 14, 100, 166, 351, -33, 172, -92, -159, -287, 33, -360, 84, 282, 225, -91, 221, -121, 72, -214, -316, -209, 263, -350, 101, 355, 175 )
+// CHECK: pair:
+// CHECK-NEXT: ( 253, 182, 300, 252, -77, -76, 51, -146, 25, 71, -15, 243, -36, 160, 53, -27, -128, -140, -90, 29, -141, 43, -31, 131, -4, 117, -121, -27, -265, -9, 46, 62 )
+// CHECK-NEXT: ( -52, 46, -165, 170, -114, -73, 14, 100, 166, 351, -33, 172, -92, -159, -287, 33, -360, 84, 282, 225, -91, 221, -121, 72, -214, -316, -209, 263, -350, 101, 355, 175 )
 
 #xmap = affine_map<(m, t, r, k) -> (m, k)>
 #wmap = affine_map<(m, t, r, k) -> (t, k, r)>
@@ -87,6 +106,44 @@ func.func @main() {
   %one = vector.load %flat1[%c0, %c0] : memref<1x64xf32>, vector<64xf32>
   %ints1 = arith.fptosi %one : vector<64xf32> to vector<64xi64>
   vector.print %ints1 : vector<64xi64>
+
+  // Row 6 by stored group 0 and by stored group 1, as decode's gate and up: two
+  // contractions of one x, weights of one shape, the second's output cleared between.
+  %wa = memref.subview %w[0, 0, 0] [1, 40, 32] [1, 1, 1] : memref<2x40x32xbf16> to memref<1x40x32xbf16, strided<[1280, 32, 1]>>
+  %wb = memref.subview %w[1, 0, 0] [1, 40, 32] [1, 1, 1] : memref<2x40x32xbf16> to memref<1x40x32xbf16, strided<[1280, 32, 1], offset: 1280>>
+  %ya = memref.alloca() : memref<1x1x32xf32>
+  %yb = memref.alloca() : memref<1x1x32xf32>
+  linalg.fill ins(%zero : f32) outs(%ya : memref<1x1x32xf32>)
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x1, %wa : memref<1x40xf32>, memref<1x40x32xbf16, strided<[1280, 32, 1]>>) outs(%ya : memref<1x1x32xf32>)
+      attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%yb : memref<1x1x32xf32>)
+  linalg.generic {indexing_maps = [#xmap, #wmap, #ymap],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x1, %wb : memref<1x40xf32>, memref<1x40x32xbf16, strided<[1280, 32, 1], offset: 1280>>) outs(%yb : memref<1x1x32xf32>)
+      attrs = {g4.interleaved_float} {
+  ^bb0(%a: f32, %b: bf16, %acc: f32):
+    %bf = arith.extf %b : bf16 to f32
+    %p = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
+    %s = arith.addf %acc, %p fastmath<reassoc,contract> : f32
+    linalg.yield %s : f32
+  }
+  vector.print str "pair:\n"
+  %flata = memref.collapse_shape %ya [[0], [1, 2]] : memref<1x1x32xf32> into memref<1x32xf32>
+  %va = vector.load %flata[%c0, %c0] : memref<1x32xf32>, vector<32xf32>
+  %ia = arith.fptosi %va : vector<32xf32> to vector<32xi64>
+  vector.print %ia : vector<32xi64>
+  %flatb = memref.collapse_shape %yb [[0], [1, 2]] : memref<1x1x32xf32> into memref<1x32xf32>
+  %vb = vector.load %flatb[%c0, %c0] : memref<1x32xf32>, vector<32xf32>
+  %ib = arith.fptosi %vb : vector<32xf32> to vector<32xi64>
+  vector.print %ib : vector<32xi64>
   return
 }
 
