@@ -100,6 +100,11 @@ int64_t prefillFlopsPerToken(const modeldef::ModelDef &def) {
 }
 
 llvm::Error bench(const BenchOptions &options) {
+  std::string otherArchitecture = crossArchitecture(options.target.triple);
+  if (!otherArchitecture.empty())
+    return error("--target=" + options.target.triple + ": g4c bench runs the model on this " +
+                 "machine, which cannot run " + otherArchitecture +
+                 " code (--mcpu and --mattr choose code this machine runs)");
   llvm::Expected<ModelInput> input = loadModelInput(options.input);
   if (!input)
     return input.takeError();
@@ -123,14 +128,16 @@ llvm::Error bench(const BenchOptions &options) {
   compileOptions.weightsFormat = options.weightsFormat;
   compileOptions.packedActivations = options.packedActivations;
   compileOptions.kvCacheType = options.kvCacheType;
+  compileOptions.target = options.target;
   if (llvm::Error e = compile(compileOptions))
     return e;
   compileOptions.emit = EmitKind::Weights;
   compileOptions.output = *blob;
   if (llvm::Error e = compile(compileOptions))
     return e;
-  if (llvm::Error e = linkWithRuntime(*object, *program, LinkOptions{"", options.g4cPath},
-                                      "g4rt-bench-link.txt"))
+  if (llvm::Error e =
+          linkWithRuntime(*object, *program, LinkOptions{options.target.triple, options.g4cPath},
+                          "g4rt-bench-link.txt"))
     return e;
 
   const modeldef::ModelDef &def = input->def;
@@ -143,6 +150,10 @@ llvm::Error bench(const BenchOptions &options) {
   std::string bytesPerToken =
       std::to_string(decodeBytesPerToken(def, 0, *packedFormat, kvElementBytes)) + "," +
       std::to_string(decodeBytesPerToken(def, 1024, *packedFormat, kvElementBytes));
+  // The CPU the code is for, as the user spelled it ("host" by default).
+  std::string code = options.target.cpu.empty() ? "host" : options.target.cpu;
+  if (!options.target.features.empty())
+    code += " " + options.target.features;
   // The format names the KV caches' type when it is not the default f32.
   std::string format = options.weightsFormat;
   if (options.kvCacheType != "f32")
@@ -154,6 +165,8 @@ llvm::Error bench(const BenchOptions &options) {
                                 def.name(),
                                 "--format",
                                 format,
+                                "--code",
+                                code,
                                 "--threads-list",
                                 options.threadsList,
                                 "--depths",
@@ -173,9 +186,12 @@ llvm::Error bench(const BenchOptions &options) {
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*program, argRefs, std::nullopt, {}, 0, 0, &message);
   if (rc != 0)
-    return error("the benchmark failed (" +
-                 (message.empty() ? "exit " + std::to_string(rc) : message) +
-                 "): " + llvm::join(args, " "));
+    return error(
+        "the benchmark failed (" + (message.empty() ? "exit " + std::to_string(rc) : message) +
+        "): " + llvm::join(args, " ") +
+        // A crash (an illegal instruction) of code for a CPU the user chose.
+        (message.empty() || code == "host" ? ""
+                                           : " (does this machine run code for " + code + "?)"));
   return llvm::Error::success();
 }
 

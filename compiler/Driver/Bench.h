@@ -11,6 +11,7 @@
 
 #include "dialects/Gemma/IR/GemmaTypes.h"
 #include "model_defs/model_def.pb.h"
+#include "targets/CPU/TargetSelection.h"
 
 #include "llvm/Support/Error.h"
 
@@ -25,6 +26,10 @@ struct BenchOptions {
   std::string weightsFormat = "bf16";
   std::string packedActivations = "q8";
   std::string kvCacheType = "f32";
+  /// The code's CPU and features (--mcpu, --mattr): another CPU of this host's
+  /// architecture that the host can run, e.g. AVX2 code on an AVX-512 host. The triple
+  /// must be the host's: the benchmark runs here.
+  TargetSpec target;
   bool json = false;
   bool profile = false; ///< --profile: the benchmark's dispatch profile of decode
   uint64_t seed = 1;

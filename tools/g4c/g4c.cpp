@@ -162,6 +162,7 @@ int main(int argc, char **argv) {
     bench.weightsFormat = weightsFormat;
     bench.packedActivations = packedActivations;
     bench.kvCacheType = kvCacheType;
+    bench.target = {target, mcpu, mattr, int(std::min(optLevel.getValue(), 3u))};
     if (randomWeights.getNumOccurrences())
       bench.seed = randomWeights.getValue();
     bench.g4cPath = g4cPath;

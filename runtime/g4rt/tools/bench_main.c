@@ -62,6 +62,7 @@ typedef struct bench_args_t {
   double head_flops; /* one row of the head, computed once per prefill call */
   const char *model;
   const char *format;
+  const char *code; /* the CPU the model code was compiled for ("host") */
   bool json;
   bool help;
   bool mmap_weights; /* --mmap: map the blob instead of huge pages */
@@ -232,6 +233,8 @@ static int apply_value_flag(const char *name, const char *value,
     args->model = value;
   } else if (strcmp(name, "--format") == 0) {
     args->format = value;
+  } else if (strcmp(name, "--code") == 0) {
+    args->code = value;
   } else if (strcmp(name, "--probe-bytes") == 0) {
     return parse_int(name, value, G4RT_BENCH_MIN_PROBE_BYTES, INT64_MAX,
                      &args->probe_bytes);
@@ -242,8 +245,9 @@ static int apply_value_flag(const char *name, const char *value,
 static const char *const kValueFlags[] = {
     "--weights",         "--threads-list",    "--prompts",
     "--depths",          "--decode-tokens",   "--reps",
-    "--bytes-per-token", "--flops-per-token", "--head-flops", "--model",
-    "--format",          "--probe-bytes"};
+    "--bytes-per-token", "--flops-per-token", "--head-flops",
+    "--model",           "--format",          "--code",
+    "--probe-bytes"};
 
 static int parse_args(int argc, char **argv, bench_args_t *args) {
   memset(args, 0, sizeof(*args));
@@ -261,6 +265,7 @@ static int parse_args(int argc, char **argv, bench_args_t *args) {
   args->decode_tokens = 32;
   args->reps = 3;
   args->format = "unknown";
+  args->code = "host";
   args->probe_bytes = DEFAULT_PROBE_BYTES;
 
   for (int i = 1; i < argc; ++i) {
@@ -356,6 +361,9 @@ static void print_help(const char *program, const g4_model_info_t *info) {
       "  --model NAME            model name for the output (default %s)\n"
       "  --format F              weight format for the output (default "
       "unknown)\n"
+      "  --code CPU              the CPU the model code was compiled for, for "
+      "the\n"
+      "                          output (default host)\n"
       "  --json                  one JSON object per line on stdout (the "
       "table\n"
       "                          goes to stderr)\n"
@@ -411,6 +419,8 @@ static void json_result(const bench_t *b, const result_t *r, bool tg) {
   json_string(stdout, b->args.model);
   printf(",\"format\":");
   json_string(stdout, b->args.format);
+  printf(",\"code\":");
+  json_string(stdout, b->args.code);
   printf(",\"threads\":%d,\"test\":\"%s\",\"tokens_per_s\":", r->threads,
          r->test);
   json_number(stdout, r->tokens_per_s);
@@ -733,9 +743,11 @@ static void warm_weights(const bench_t *b) {
 
 static void print_table(const bench_t *b) {
   FILE *out = b->table;
-  fprintf(out, "\nmodel %s, format %s, %lld weight bytes, max context %lld\n",
-          b->args.model, b->args.format, (long long)b->info->weights_bytes,
-          (long long)b->info->max_context);
+  fprintf(out,
+          "\nmodel %s, format %s, code for %s, %lld weight bytes, max context "
+          "%lld\n",
+          b->args.model, b->args.format, b->args.code,
+          (long long)b->info->weights_bytes, (long long)b->info->max_context);
   fprintf(out,
           "machine limits, this run (read: best of %d over %lld bytes, and of "
           "%d more before each timed decode run, %s; FMA: best of %d, %s)\n",

@@ -188,7 +188,7 @@ TEST_F(G4rtBenchMainTest, JsonLines) {
   RunResult result =
       run(quick({"--threads-list", "1,2", "--prompts", "4,8,64", "--depths", "0,16,100",
                  "--bytes-per-token", "1000,2000,3000", "--flops-per-token", "5e6", "--model",
-                 "fake \"q\"", "--format", "f32", "--json"}));
+                 "fake \"q\"", "--format", "f32", "--code", "znver3", "--json"}));
   ASSERT_EQ(result.exitCode, 0) << result.err;
   EXPECT_THAT(result.err, HasSubstr("skipping pp64: 64 positions exceed the max context 48"));
   EXPECT_THAT(result.err, HasSubstr("skipping tg@100"));
@@ -219,13 +219,19 @@ TEST_F(G4rtBenchMainTest, JsonLines) {
     }
     std::string test = object->strings["test"];
     bool tg = test.rfind("tg@", 0) == 0;
-    std::set<std::string> expectedKeys{"model",         "format",
-                                       "threads",       "test",
-                                       "tokens_per_s",  tg ? "bytes_per_token" : "flops_per_token",
-                                       "machine_limit", "fraction_of_limit"};
+    std::set<std::string> expectedKeys{"model",
+                                       "format",
+                                       "code",
+                                       "threads",
+                                       "test",
+                                       "tokens_per_s",
+                                       tg ? "bytes_per_token" : "flops_per_token",
+                                       "machine_limit",
+                                       "fraction_of_limit"};
     EXPECT_EQ(object->keys(), expectedKeys) << line;
     EXPECT_EQ(object->strings["model"], "fake \"q\"");
     EXPECT_EQ(object->strings["format"], "f32");
+    EXPECT_EQ(object->strings["code"], "znver3");
     for (const auto &entry : object->numbers)
       EXPECT_GT(entry.second, 0) << entry.first << " in " << line;
     int threads = static_cast<int>(object->numbers["threads"]);
@@ -269,11 +275,12 @@ TEST_F(G4rtBenchMainTest, NoWorkAndTable) {
     if (object->has("probe"))
       continue;
     ++tests;
-    EXPECT_EQ(object->keys(), (std::set<std::string>{"model", "format", "threads", "test",
+    EXPECT_EQ(object->keys(), (std::set<std::string>{"model", "format", "code", "threads", "test",
                                                      "tokens_per_s", "machine_limit"}))
         << line;
     EXPECT_EQ(object->strings["model"], G4RT_FAKE_NAME);
     EXPECT_EQ(object->strings["format"], "unknown");
+    EXPECT_EQ(object->strings["code"], "host");
   }
   EXPECT_EQ(tests, 2);
 
@@ -373,7 +380,7 @@ TEST_F(G4rtBenchMainTest, Help) {
   EXPECT_THAT(result.out, HasSubstr("compiled model fake-g4 (vocab 32, max context 48)"));
   for (const char *flag : {"--weights", "--threads-list", "--prompts", "--depths",
                            "--decode-tokens", "--reps", "--bytes-per-token", "--flops-per-token",
-                           "--model", "--format", "--json", "--probe-bytes", "--profile"})
+                           "--model", "--format", "--code", "--json", "--probe-bytes", "--profile"})
     EXPECT_THAT(result.out, HasSubstr(flag));
 }
 
