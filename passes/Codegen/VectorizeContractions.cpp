@@ -1385,8 +1385,10 @@ private:
     SmallVector<Value> even, odd(rows * cols, zeroSums);
     for (int64_t i = 0; i < rows; ++i)
       even.append(cols, dotStarts[i]);
+    // Signed quanta take x's sign (psign) and multiply |x|: |x| is one per broadcast,
+    // shared by every matrix of the tile, where |w| would be one per weight load.
     auto accumulate = [&](Value sum, Value quanta, Value x) {
-      return signedQuanta() ? emitSignedDot4Accumulate(nb, idiom, sum, quanta, x)
+      return signedQuanta() ? emitSignedDot4Accumulate(nb, idiom, sum, x, quanta)
                             : emitUnsignedDot4Accumulate(nb, idiom, sum, quanta, x);
     };
     // q4 on AVX2 without VNNI: vpmaddubsw's pair sums of nibbles (<= 15) and x quanta
