@@ -49,7 +49,12 @@ def Gemma_WeightFormat : I32EnumAttr<"WeightFormat", "storage format of a weight
     // the x86 AVX2 kernels read a group as 4 vectors of 8 outputs from one stream.
     I32EnumAttrCase<"bf16x32", 9>,
     // Groups of 64 rows transposed: 4 vectors of 16 outputs (AVX-512) per input.
-    I32EnumAttrCase<"bf16x64", 10>
+    I32EnumAttrCase<"bf16x64", 10>,
+    // The same four layouts with f16 elements (g4c --weights-format=f16).
+    I32EnumAttrCase<"f16x8", 11>,
+    I32EnumAttrCase<"f16x16", 12>,
+    I32EnumAttrCase<"f16x32", 13>,
+    I32EnumAttrCase<"f16x64", 14>
   ]> {
   let cppNamespace = "::g4::gemma";
   let genSpecializedAttr = 0;

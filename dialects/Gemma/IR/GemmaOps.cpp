@@ -95,6 +95,10 @@ LogicalResult checkMatrixWeight(Operation *op, StringRef typeId, StringRef shape
     ok = element.isBF16();
     break;
   case WeightFormat::f16:
+  case WeightFormat::f16x8:
+  case WeightFormat::f16x16:
+  case WeightFormat::f16x32:
+  case WeightFormat::f16x64:
     ok = element.isF16();
     break;
   case WeightFormat::q8_0:
@@ -174,8 +178,8 @@ LogicalResult EmbedOp::verify() {
   if (format) {
     if (!isInterleavedFloat(*format) && *format != WeightFormat::q8_0 &&
         *format != WeightFormat::q8_0x8)
-      return emitOpError() << "C4: 'format' must be bf16x8, bf16x16, bf16x32, bf16x64, q8_0 "
-                              "or q8_0x8 when present; found "
+      return emitOpError() << "C4: 'format' must be bf16x8, bf16x16, bf16x32, bf16x64, f16x8, "
+                              "f16x16, f16x32, f16x64, q8_0 or q8_0x8 when present; found "
                            << stringifyWeightFormat(*format);
     if (failed(checkMatrixWeight(*this, "C4", "C4", "table", getTable().getType(),
                                  {dim(getTable(), 0), hidden}, *format)))

@@ -27,21 +27,25 @@ inline bool isQ4Format(WeightFormat format) {
 inline int64_t packedBlockBytes(WeightFormat format) {
   return !isPackedFormat(format) ? 0 : isQ4Format(format) ? 18 : 34;
 }
-/// Rows interleaved per group: 8 for the x8 formats (q8_0x8, q4_0x8, bf16x8), 16, 32
-/// and 64 for bf16x16, bf16x32 and bf16x64, 1 otherwise. The group's bytes are those its
-/// rows would take in the plain layout, so row ranges aligned to a group keep their
-/// offsets.
+/// Rows interleaved per group: 8 for the x8 formats (q8_0x8, q4_0x8, bf16x8, f16x8), 16,
+/// 32 and 64 for bf16x16 / f16x16, bf16x32 / f16x32 and bf16x64 / f16x64, 1 otherwise. The group's
+/// bytes are those its rows would take in the plain layout, so row ranges aligned to a group keep
+/// their offsets.
 inline int64_t interleavedRows(WeightFormat format) {
   switch (format) {
   case WeightFormat::bf16x16:
+  case WeightFormat::f16x16:
     return 16;
   case WeightFormat::bf16x32:
+  case WeightFormat::f16x32:
     return 32;
   case WeightFormat::bf16x64:
+  case WeightFormat::f16x64:
     return 64;
   case WeightFormat::q8_0x8:
   case WeightFormat::q4_0x8:
   case WeightFormat::bf16x8:
+  case WeightFormat::f16x8:
     return 8;
   default:
     return 1;
@@ -78,19 +82,40 @@ inline PanelLayout interleavedPanelLayout(int64_t rows, int64_t inputs) {
       return {kBandGroups, panel};
   return plain;
 }
-/// bf16 rows in transposed groups (bf16x8, bf16x16, bf16x32, bf16x64).
+/// f16 rows in transposed groups (f16x8, f16x16, f16x32, f16x64).
+inline bool isInterleavedHalf(WeightFormat format) {
+  return format == WeightFormat::f16x8 || format == WeightFormat::f16x16 ||
+         format == WeightFormat::f16x32 || format == WeightFormat::f16x64;
+}
+/// bf16 or f16 rows in transposed groups (bf16x8 ... bf16x64, f16x8 ... f16x64).
 inline bool isInterleavedFloat(WeightFormat format) {
   return format == WeightFormat::bf16x8 || format == WeightFormat::bf16x16 ||
-         format == WeightFormat::bf16x32 || format == WeightFormat::bf16x64;
+         format == WeightFormat::bf16x32 || format == WeightFormat::bf16x64 ||
+         isInterleavedHalf(format);
 }
-/// The format with a quarter of the rows per group (bf16x32: bf16x8, bf16x64: bf16x16):
-/// a matrix's fallback when its rows are not a multiple of the larger group.
+/// The interleaved float format with the rows per group of `format` (an interleaved
+/// float format) for f16 elements when `half`, for bf16 ones otherwise.
+inline WeightFormat interleavedFloatWithElement(WeightFormat format, bool half) {
+  switch (interleavedRows(format)) {
+  case 8:
+    return half ? WeightFormat::f16x8 : WeightFormat::bf16x8;
+  case 16:
+    return half ? WeightFormat::f16x16 : WeightFormat::bf16x16;
+  case 32:
+    return half ? WeightFormat::f16x32 : WeightFormat::bf16x32;
+  default:
+    return half ? WeightFormat::f16x64 : WeightFormat::bf16x64;
+  }
+}
+/// The format with a quarter of the rows per group (bf16x32: bf16x8, bf16x64: bf16x16,
+/// and the same for f16): a matrix's fallback when its rows are not a multiple of the
+/// larger group.
 inline std::optional<WeightFormat> quarterGroupFormat(WeightFormat format) {
-  if (format == WeightFormat::bf16x32)
-    return WeightFormat::bf16x8;
-  if (format == WeightFormat::bf16x64)
-    return WeightFormat::bf16x16;
-  return std::nullopt;
+  if (!isInterleavedFloat(format) || interleavedRows(format) < 32)
+    return std::nullopt;
+  return interleavedFloatWithElement(interleavedRows(format) == 32 ? WeightFormat::bf16x8
+                                                                   : WeightFormat::bf16x16,
+                                     isInterleavedHalf(format));
 }
 } // namespace g4::gemma
 

@@ -121,9 +121,9 @@ func.func @linear_c3(%x: tensor<?x96xf32>, %w: tensor<36x102xi8>) -> tensor<?x36
 
 // -----
 
-// embed_c4: a table layout must be bf16x8, bf16x16, bf16x32, bf16x64, q8_0 or q8_0x8.
+// embed_c4: a table layout must be bf16x8 ... bf16x64, f16x8 ... f16x64, q8_0 or q8_0x8.
 func.func @embed_c4(%tokens: tensor<?xi32>, %table: tensor<40x96xbf16>) -> tensor<?x96xf32> {
-  // expected-error@+1 {{C4: 'format' must be bf16x8, bf16x16, bf16x32, bf16x64, q8_0 or q8_0x8 when present; found bf16}}
+  // expected-error@+1 {{C4: 'format' must be bf16x8, bf16x16, bf16x32, bf16x64, f16x8, f16x16, f16x32, f16x64, q8_0 or q8_0x8 when present; found bf16}}
   %h = gemma.embed %tokens, %table {scale = 2.0 : f32, format = #gemma.weight_format<bf16>} : (tensor<?xi32>, tensor<40x96xbf16>) -> tensor<?x96xf32>
   return %h : tensor<?x96xf32>
 }
@@ -132,7 +132,7 @@ func.func @embed_c4(%tokens: tensor<?xi32>, %table: tensor<40x96xbf16>) -> tenso
 
 // embed_c4_q4: a q4_0 table is not a layout embed reads.
 func.func @embed_c4_q4(%tokens: tensor<?xi32>, %table: tensor<40x54xi8>) -> tensor<?x96xf32> {
-  // expected-error@+1 {{C4: 'format' must be bf16x8, bf16x16, bf16x32, bf16x64, q8_0 or q8_0x8 when present; found q4_0}}
+  // expected-error@+1 {{C4: 'format' must be bf16x8, bf16x16, bf16x32, bf16x64, f16x8, f16x16, f16x32, f16x64, q8_0 or q8_0x8 when present; found q4_0}}
   %h = gemma.embed %tokens, %table {scale = 2.0 : f32, format = #gemma.weight_format<q4_0>} : (tensor<?xi32>, tensor<40x54xi8>) -> tensor<?x96xf32>
   return %h : tensor<?x96xf32>
 }
@@ -162,6 +162,24 @@ func.func @embed_c4(%tokens: tensor<?xi32>, %table: tensor<36x96xbf16>) -> tenso
   // expected-error@+1 {{C4: 'table' output dim 36 must be a multiple of 8 for format bf16x8}}
   %h = gemma.embed %tokens, %table {scale = 2.0 : f32, format = #gemma.weight_format<bf16x8>} : (tensor<?xi32>, tensor<36x96xbf16>) -> tensor<?x96xf32>
   return %h : tensor<?x96xf32>
+}
+
+// -----
+
+// linear_c2: an f16x32 weight holds f16 (a bf16 checkpoint's values are converted).
+func.func @linear_c2_f16x32(%x: tensor<?x96xf32>, %w: tensor<64x96xbf16>) -> tensor<?x64xf32> {
+  // expected-error@+1 {{C2: 'weight' element type 'bf16' does not match weight format f16x32}}
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<f16x32>} : (tensor<?x96xf32>, tensor<64x96xbf16>) -> tensor<?x64xf32>
+  return %y : tensor<?x64xf32>
+}
+
+// -----
+
+// linear_c3: an f16x64 weight has groups of 64 rows.
+func.func @linear_c3_f16x64(%x: tensor<?x96xf32>, %w: tensor<96x96xf16>) -> tensor<?x96xf32> {
+  // expected-error@+1 {{'weight' output dim 96 must be a multiple of 64 for format f16x64}}
+  %y = gemma.linear %x, %w {format = #gemma.weight_format<f16x64>} : (tensor<?x96xf32>, tensor<96x96xf16>) -> tensor<?x96xf32>
+  return %y : tensor<?x96xf32>
 }
 
 // -----

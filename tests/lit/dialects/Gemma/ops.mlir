@@ -142,6 +142,20 @@ func.func @four_vector_groups(%x: tensor<4x96xf32>, %w: tensor<64x96xbf16>) -> (
   return %y, %z : tensor<4x64xf32>, tensor<4x64xf32>
 }
 
+// The f16 forms of the four layouts (g4c --weights-format=f16), table included.
+// CHECK-LABEL: func.func @half_groups
+func.func @half_groups(%tokens: tensor<?xi32>, %x: tensor<4x96xf32>, %w: tensor<64x96xf16>) -> (tensor<4x64xf32>, tensor<4x64xf32>, tensor<4x64xf32>, tensor<?x96xf32>) {
+  // CHECK: gemma.linear {{.+}} {format = #gemma.weight_format<f16x8>} : (tensor<4x96xf32>, tensor<64x96xf16>) -> tensor<4x64xf32>
+  %a = gemma.linear %x, %w {format = #gemma.weight_format<f16x8>} : (tensor<4x96xf32>, tensor<64x96xf16>) -> tensor<4x64xf32>
+  // CHECK: gemma.linear {{.+}} {format = #gemma.weight_format<f16x16>} : (tensor<4x96xf32>, tensor<64x96xf16>) -> tensor<4x64xf32>
+  %b = gemma.linear %x, %w {format = #gemma.weight_format<f16x16>} : (tensor<4x96xf32>, tensor<64x96xf16>) -> tensor<4x64xf32>
+  // CHECK: gemma.linear {{.+}} {format = #gemma.weight_format<f16x32>} : (tensor<4x96xf32>, tensor<64x96xf16>) -> tensor<4x64xf32>
+  %c = gemma.linear %x, %w {format = #gemma.weight_format<f16x32>} : (tensor<4x96xf32>, tensor<64x96xf16>) -> tensor<4x64xf32>
+  // CHECK: gemma.embed {{.+}} {format = #gemma.weight_format<f16x64>, scale = 2.000000e+00 : f32} : (tensor<?xi32>, tensor<64x96xf16>) -> tensor<?x96xf32>
+  %h = gemma.embed %tokens, %w {scale = 2.0 : f32, format = #gemma.weight_format<f16x64>} : (tensor<?xi32>, tensor<64x96xf16>) -> tensor<?x96xf32>
+  return %a, %b, %c, %h : tensor<4x64xf32>, tensor<4x64xf32>, tensor<4x64xf32>, tensor<?x96xf32>
+}
+
 // A bf16x8 table: the embedding and the tied head read it in that layout.
 // CHECK-LABEL: func.func @interleaved_table
 func.func @interleaved_table(%tokens: tensor<?xi32>, %table: tensor<512x96xbf16>) -> tensor<?x512xf32> {
