@@ -58,8 +58,11 @@ TensorFiller randomTensors(uint64_t seed);
 /// (element type `sourceType(tensor)`: "f32", "bf16" or "f16") and quantised row by row on
 /// the way out: q8_0 blocks get the scale max|w|/127 and round(w/scale), q4_0 blocks the
 /// scale -m/8 for the w of largest magnitude m and min(15, w/scale + 8.5) (ggml's rules),
-/// scales stored as f16. bf16x8 ... bf16x64 tensors are asked of `inner` as plain rows and
-/// written with each group of 8 / 16 rows transposed. Other tensors pass through.
+/// scales stored as f16. bf16x8 ... bf16x64 and f16x8 ... f16x64 tensors are asked of
+/// `inner` as plain rows and written with each group of 8 ... 64 rows transposed. An f16
+/// tensor whose source type is bf16 or f32 (--weights-format=f16) is asked of `inner` in
+/// that type and converted (round to nearest even); a value f16 cannot hold (NaN, inf,
+/// beyond 65504) is an error naming the tensor and the element. Other tensors pass through.
 TensorFiller packingTensors(TensorFiller inner,
                             std::function<std::string(const WeightPlan &)> sourceType);
 

@@ -281,6 +281,73 @@ private:
   uint64_t received = 0;
 };
 
+/// `value` rounded to the nearest f16 (ties to even), or nullopt when it is a NaN, an
+/// infinity, or rounds beyond f16's largest finite value (65504).
+std::optional<uint16_t> roundToF16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  const uint16_t sign = uint16_t((bits >> 16) & 0x8000);
+  const uint32_t magnitude = bits & 0x7fffffffu;
+  if (magnitude >= 0x477ff000u) // 65520 and up round to infinity; NaN and inf too
+    return std::nullopt;
+  if (magnitude < 0x38800000u) { // below 2^-14: a subnormal (or zero), in units of 2^-24
+    float scaled;
+    std::memcpy(&scaled, &magnitude, sizeof(scaled));
+    // Exact scaling by a power of two; nearbyint rounds half to even.
+    return uint16_t(sign | uint16_t(std::nearbyint(scaled * 0x1.0p24f)));
+  }
+  uint32_t half = ((magnitude >> 23) - 112u) << 10 | ((magnitude >> 13) & 0x3ffu);
+  const uint32_t dropped = magnitude & 0x1fffu;
+  if (dropped > 0x1000u || (dropped == 0x1000u && (half & 1u)))
+    ++half; // a carry into the exponent is the correctly rounded result
+  return uint16_t(sign | half);
+}
+
+/// Receives a bf16 or f32 tensor and writes it as f16 (--weights-format=f16), noting
+/// the first value f16 cannot hold.
+class HalfConvertingStream : public llvm::raw_ostream {
+public:
+  HalfConvertingStream(llvm::raw_ostream &out, bool fromF32) : out(out), width(fromF32 ? 4 : 2) {
+    SetUnbuffered();
+  }
+  bool complete() const { return pending.empty(); }
+  /// The first value that f16 cannot hold: its index in the tensor and its value.
+  std::optional<std::pair<uint64_t, float>> badValue() const { return firstBad; }
+
+private:
+  void write_impl(const char *data, size_t size) override {
+    received += size;
+    pending.insert(pending.end(), data, data + size);
+    const size_t count = pending.size() / width;
+    std::vector<uint16_t> halves(count);
+    for (size_t i = 0; i < count; ++i) {
+      float value;
+      if (width == 4) {
+        std::memcpy(&value, pending.data() + 4 * i, 4);
+      } else {
+        uint16_t h;
+        std::memcpy(&h, pending.data() + 2 * i, 2);
+        uint32_t bits = uint32_t(h) << 16;
+        std::memcpy(&value, &bits, 4);
+      }
+      std::optional<uint16_t> half = roundToF16(value);
+      if (!half && !firstBad)
+        firstBad = std::make_pair(converted + i, value);
+      halves[i] = half.value_or(0x7e00); // a NaN: the tensor is rejected anyway
+    }
+    out.write(reinterpret_cast<const char *>(halves.data()), 2 * count);
+    converted += count;
+    pending.erase(pending.begin(), pending.begin() + ptrdiff_t(count * width));
+  }
+  uint64_t current_pos() const override { return received; }
+
+  llvm::raw_ostream &out;
+  size_t width;
+  std::vector<char> pending;
+  uint64_t received = 0, converted = 0;
+  std::optional<std::pair<uint64_t, float>> firstBad;
+};
+
 } // namespace
 
 gemma::PanelLayout packedPanelLayout(const WeightPlan &tensor) {
@@ -295,21 +362,47 @@ gemma::PanelLayout packedPanelLayout(const WeightPlan &tensor) {
 TensorFiller packingTensors(TensorFiller inner,
                             std::function<std::string(const WeightPlan &)> sourceType) {
   return [inner, sourceType](const WeightPlan &tensor, llvm::raw_ostream &os) -> llvm::Error {
-    if (tensor.packedFormat.empty())
+    // An f16 tensor from a bf16 (or f32) source: --weights-format=f16 converts it here.
+    const std::string from = tensor.elementType == "f16" ? sourceType(tensor) : "f16";
+    const bool converting = from != "f16";
+    std::optional<gemma::WeightFormat> format = gemma::symbolizeWeightFormat(tensor.packedFormat);
+    if (tensor.packedFormat.empty() && !converting)
       return inner(tensor, os);
-    if (std::optional<gemma::WeightFormat> format =
-            gemma::symbolizeWeightFormat(tensor.packedFormat);
-        format && gemma::isInterleavedFloat(*format)) {
+    if (tensor.packedFormat.empty() || (format && gemma::isInterleavedFloat(*format))) {
       WeightPlan source = tensor;
       source.packedFormat.clear();
-      int64_t groupRows = gemma::interleavedRows(*format);
-      GroupTransposingStream transposer(os, tensor.shape.back(), groupRows);
-      if (llvm::Error e = inner(source, transposer))
+      std::optional<GroupTransposingStream> transposer;
+      llvm::raw_ostream *sink = &os;
+      const int64_t groupRows = format ? gemma::interleavedRows(*format) : 1;
+      if (groupRows > 1)
+        sink = &transposer.emplace(os, tensor.shape.back(), groupRows);
+      if (converting) {
+        source.elementType = from;
+        source.bytes = tensor.bytes / 2 * (from == "f32" ? 4 : 2);
+        HalfConvertingStream converter(*sink, from == "f32");
+        if (llvm::Error e = inner(source, converter))
+          return e;
+        converter.flush();
+        if (!converter.complete())
+          return error("internal error: " + tensor.name + " did not arrive in whole values");
+        if (std::optional<std::pair<uint64_t, float>> bad = converter.badValue()) {
+          const int64_t row = int64_t(bad->first) / tensor.shape.back();
+          const int64_t col = int64_t(bad->first) % tensor.shape.back();
+          return error(tensor.name + ": element [" + llvm::Twine(row) + ", " + llvm::Twine(col) +
+                       "] (flat index " + llvm::Twine(bad->first) + ") is " +
+                       llvm::Twine(std::to_string(bad->second)) +
+                       ", which f16 cannot hold (a NaN, an infinity, or beyond its largest "
+                       "finite value 65504): compile with --weights-format=bf16");
+        }
+      } else if (llvm::Error e = inner(source, *sink)) {
         return e;
-      transposer.flush();
-      if (!transposer.complete())
-        return error("internal error: " + tensor.name + " did not arrive in groups of " +
-                     llvm::Twine(groupRows) + " rows");
+      }
+      if (transposer) {
+        transposer->flush();
+        if (!transposer->complete())
+          return error("internal error: " + tensor.name + " did not arrive in groups of " +
+                       llvm::Twine(groupRows) + " rows");
+      }
       return llvm::Error::success();
     }
     WeightPlan source = tensor;

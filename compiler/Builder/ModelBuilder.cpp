@@ -103,12 +103,17 @@ std::optional<WeightFormat> interleavedFloatFor(const BuildOptions &options,
   return std::nullopt;
 }
 
-/// The interleaved float format of the embedding table of `type`, if it has one.
+/// The interleaved float format of the embedding table of `type` (bf16 or f16), if it
+/// has one.
 std::optional<WeightFormat> interleavedTable(const ModelDef &def, const BuildOptions &options,
                                              RankedTensorType type) {
-  if (!type || !def.text().tie_word_embeddings() || !type.getElementType().isBF16())
+  if (!type || !def.text().tie_word_embeddings() ||
+      !(type.getElementType().isBF16() || type.getElementType().isF16()))
     return std::nullopt;
-  return interleavedFloatFor(options, {type.getDimSize(0)});
+  std::optional<WeightFormat> format = interleavedFloatFor(options, {type.getDimSize(0)});
+  if (!format)
+    return std::nullopt;
+  return interleavedFloatWithElement(*format, type.getElementType().isF16());
 }
 
 /// A cache-owning layer's incoming cache and the K/V block it computes in this call.
@@ -392,19 +397,25 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
   }
   const int64_t blockBytes = options.packedFormat ? packedBlockBytes(*options.packedFormat) : 0;
   std::vector<ParamSpec> specs = listTextDecoderParams(def);
-  auto elementOf = [&](const ParamSpec &spec) {
-    return options.paramElementType ? options.paramElementType(&context, spec) : b.getBF16Type();
+  auto elementOf = [&](const ParamSpec &spec) -> Type {
+    Type element =
+        options.paramElementType ? options.paramElementType(&context, spec) : b.getBF16Type();
+    return options.bf16AsF16 && element.isBF16() ? b.getF16Type() : element;
   };
-  // The interleaved float format also takes the bf16 projections left unpacked: an op's
-  // group when every matrix in it is bf16 with an output dim divisible by the group, or
-  // by a quarter of it (the experts' 3-D stacks stay plain).
+  // The interleaved float format also takes the bf16 (or f16) projections left unpacked:
+  // an op's group when every matrix in it has the same 2-byte float type and an output
+  // dim divisible by the group, or by a quarter of it (the experts' 3-D stacks stay plain).
   llvm::StringMap<SmallVector<int64_t>> groupRows;
+  llvm::StringMap<Type> groupElement;
   llvm::StringSet<> notInterleavable;
   if (options.interleavedFloat)
     for (const ParamSpec &spec : specs)
       if (std::string group = floatGroup(spec.name);
           !group.empty() && !llvm::is_contained(packedNames, spec.name)) {
-        if (spec.shape.size() != 2 || !elementOf(spec).isBF16())
+        Type element = elementOf(spec);
+        auto [it, first] = groupElement.try_emplace(group, element);
+        if (spec.shape.size() != 2 || !(element.isBF16() || element.isF16()) ||
+            it->second != element)
           notInterleavable.insert(group);
         else
           groupRows[group].push_back(spec.shape[0]);
@@ -413,7 +424,8 @@ OwningOpRef<ModuleOp> buildModel(MLIRContext &context, const ModelDef &def,
   for (const auto &entry : groupRows)
     if (!notInterleavable.contains(entry.getKey()))
       if (std::optional<WeightFormat> format = interleavedFloatFor(options, entry.getValue()))
-        interleavable[entry.getKey()] = *format;
+        interleavable[entry.getKey()] =
+            interleavedFloatWithElement(*format, groupElement.lookup(entry.getKey()).isF16());
   llvm::StringMap<RankedTensorType> params;
   llvm::StringMap<WeightFormat> formats;
   for (const ParamSpec &spec : specs) {

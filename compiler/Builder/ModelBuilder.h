@@ -42,6 +42,10 @@ struct BuildOptions {
   /// dims divisible by the group (not the experts' stacks). Where they are multiples of
   /// a quarter of the group only, bf16x8 or bf16x16.
   std::optional<gemma::WeightFormat> interleavedFloat;
+  /// Every bf16 weight tensor is stored as f16 instead (g4c --weights-format=f16; the
+  /// blob writer converts the values). The interleaved layouts then take their f16 forms
+  /// (f16x8 ... f16x64).
+  bool bf16AsF16 = false;
   /// The KV caches' element type: f32, or f16 when set (keys and values are rounded to
   /// nearest even when stored, and attention reads the block's own K/V so rounded too).
   bool kvCacheF16 = false;

@@ -146,11 +146,11 @@ llvm::Expected<std::optional<gemma::WeightFormat>> packedWeightFormat(llvm::Stri
 llvm::Error compile(const CompileOptions &options) {
   if (options.maxContext <= 0)
     return error("--max-context must be positive; found " + llvm::Twine(options.maxContext));
-  if (options.weightsFormat != "bf16" && options.weightsFormat != "q8" &&
-      options.weightsFormat != "q4")
+  if (options.weightsFormat != "bf16" && options.weightsFormat != "f16" &&
+      options.weightsFormat != "q8" && options.weightsFormat != "q4")
     return error("--weights-format=" + options.weightsFormat +
-                 ": expected bf16 (the checkpoint's float types), q8 (q8_0 blocks) or q4 "
-                 "(q4_0 blocks)");
+                 ": expected bf16 (the checkpoint's float types), f16 (bf16 tensors converted "
+                 "to f16), q8 (q8_0 blocks) or q4 (q4_0 blocks)");
   if (options.packedActivations != "q8" && options.packedActivations != "f32")
     return error("--packed-activations=" + options.packedActivations +
                  ": expected q8 (int8 activations, integer dot products) or f32");
@@ -231,6 +231,7 @@ llvm::Error compile(const CompileOptions &options) {
     buildOptions.interleavedFloat =
         kernelShape.lanes >= 16 ? gemma::WeightFormat::bf16x64 : gemma::WeightFormat::bf16x32;
   buildOptions.packedFormat = packedFormatOf(options.weightsFormat, interleaved);
+  buildOptions.bf16AsF16 = options.weightsFormat == "f16";
   auto started = std::chrono::steady_clock::now();
   mlir::OwningOpRef<mlir::ModuleOp> module = buildModel(context, input->def, buildOptions);
   double buildSeconds =
@@ -300,7 +301,8 @@ llvm::Error compile(const CompileOptions &options) {
                                                   : TensorFiller();
   if (fill) {
     // Packed matrices are quantised from the checkpoint's float tensor (or bf16 random
-    // values) as the blob is written; bf16x8 ... bf16x64 ones are regrouped.
+    // values) as the blob is written; bf16x8 ... bf16x64 and f16x8 ... f16x64 ones are
+    // regrouped, and f16 ones from a bf16 source converted (--weights-format=f16).
     const BoundWeights *bound = useCheckpoint ? &*input->weights : nullptr;
     fill = packingTensors(fill, [bound](const WeightPlan &tensor) -> std::string {
       const BoundParam *param = bound ? bound->lookup(tensor.name) : nullptr;

@@ -79,8 +79,9 @@ cl::opt<bool> benchProfile("profile",
                                     "run per thread count and print where a step's time goes"),
                            cl::cat(g4cOptions));
 cl::opt<std::string> weightsFormat("weights-format",
-                                   cl::desc("bf16 (the checkpoint's float types), q8 or q4 "
-                                            "(projection matrices in q8_0/q4_0 blocks)"),
+                                   cl::desc("bf16 (the checkpoint's float types), f16 (bf16 "
+                                            "tensors converted to f16), q8 or q4 (projection "
+                                            "matrices in q8_0/q4_0 blocks)"),
                                    cl::init("bf16"), cl::cat(g4cOptions));
 cl::opt<std::string> packedActivations(
     "packed-activations",

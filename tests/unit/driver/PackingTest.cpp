@@ -10,6 +10,7 @@
 #include "compiler/Artifact/Artifact.h"
 #include "dialects/Gemma/IR/GemmaTypes.h"
 
+#include "llvm/ADT/APFloat.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include "gmock/gmock.h"
@@ -274,6 +275,152 @@ TEST(Packing, Bf16x8GroupsAreTransposed) { expectGroupsTransposed("bf16x8", 8); 
 TEST(Packing, Bf16x16GroupsAreTransposed) { expectGroupsTransposed("bf16x16", 16); }
 TEST(Packing, Bf16x32GroupsAreTransposed) { expectGroupsTransposed("bf16x32", 32); }
 TEST(Packing, Bf16x64GroupsAreTransposed) { expectGroupsTransposed("bf16x64", 64); }
+
+/// Writes `values` (bf16 bit patterns) through packingTensors as an f16 tensor of
+/// `rows` rows in `format` ("" for a plain row-major tensor).
+llvm::Expected<std::string> convertToHalf(const std::vector<uint16_t> &values, int64_t rows,
+                                          const std::string &format) {
+  g4::WeightPlan plan;
+  plan.name = "layers.3.mlp.down_proj.weight";
+  plan.elementType = "f16";
+  plan.packedFormat = format;
+  plan.shape = plan.logicalShape = {rows, int64_t(values.size()) / rows};
+  plan.bytes = int64_t(values.size()) * 2;
+  g4::TensorFiller source = [&](const g4::WeightPlan &asked, llvm::raw_ostream &os) {
+    EXPECT_EQ(asked.elementType, "bf16");
+    EXPECT_EQ(asked.packedFormat, "");
+    EXPECT_EQ(asked.bytes, int64_t(values.size()) * 2);
+    // Odd-sized writes: a value split across two writes must still convert whole.
+    const char *data = reinterpret_cast<const char *>(values.data());
+    const size_t size = values.size() * 2;
+    for (size_t at = 0; at < size; at += 7)
+      os.write(data + at, std::min<size_t>(7, size - at));
+    return llvm::Error::success();
+  };
+  g4::TensorFiller packed =
+      g4::packingTensors(source, [](const g4::WeightPlan &) { return std::string("bf16"); });
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  if (llvm::Error e = packed(plan, os))
+    return std::move(e);
+  os.flush();
+  return bytes;
+}
+
+/// The f16 nearest to the bf16 pattern `bits` (ties to even), by APFloat.
+uint16_t referenceHalf(uint16_t bits) {
+  llvm::APFloat value(llvm::APFloat::BFloat(), llvm::APInt(16, bits));
+  bool lost = false;
+  value.convert(llvm::APFloat::IEEEhalf(), llvm::APFloat::rmNearestTiesToEven, &lost);
+  return uint16_t(value.bitcastToAPInt().getZExtValue());
+}
+
+// --weights-format=f16 converts every finite bf16 value f16 can hold to its nearest f16,
+// ties to even, subnormals included: all 65536 patterns checked against APFloat.
+TEST(Packing, Bf16ConvertsToNearestHalf) {
+  std::vector<uint16_t> values;
+  for (uint32_t bits = 0; bits < 0x10000; ++bits) {
+    llvm::APFloat value(llvm::APFloat::BFloat(), llvm::APInt(16, bits));
+    if (value.isFinite() && std::fabs(value.convertToFloat()) < 65504.0f)
+      values.push_back(uint16_t(bits));
+  }
+  ASSERT_GT(values.size(), 2u * 0x4700u); // every magnitude below 65504, both signs
+  llvm::Expected<std::string> bytes = convertToHalf(values, 1, "");
+  ASSERT_TRUE(bool(bytes)) << llvm::toString(bytes.takeError());
+  ASSERT_EQ(bytes->size(), values.size() * 2);
+  int mismatches = 0;
+  for (size_t i = 0; i < values.size() && mismatches < 10; ++i) {
+    uint16_t half = uint16_t(uint8_t((*bytes)[2 * i]) | uint8_t((*bytes)[2 * i + 1]) << 8);
+    if (half != referenceHalf(values[i])) {
+      ++mismatches;
+      ADD_FAILURE() << "bf16 0x" << std::hex << values[i] << " became f16 0x" << half
+                    << "; the nearest is 0x" << referenceHalf(values[i]);
+    }
+  }
+}
+
+// An f32 source (a checkpoint's f32 tensor) rounds to nearest, ties to even: around
+// every f16 step the exact midpoint and its float neighbours, checked against APFloat,
+// up to the largest value that still rounds to 65504.
+TEST(Packing, F32ConvertsToNearestHalfTiesToEven) {
+  std::vector<float> values;
+  for (uint32_t h = 0; h < 0x7bff; h += 3) { // every third step keeps the test quick
+    llvm::APFloat low(llvm::APFloat::IEEEhalf(), llvm::APInt(16, h));
+    llvm::APFloat high(llvm::APFloat::IEEEhalf(), llvm::APInt(16, h + 1));
+    float middle = (low.convertToFloat() + high.convertToFloat()) / 2; // exact in f32
+    for (float v : {middle, std::nextafter(middle, 0.0f), std::nextafter(middle, 1e6f)}) {
+      values.push_back(v);
+      values.push_back(-v);
+    }
+  }
+  values.push_back(std::nextafter(65520.0f, 0.0f)); // the largest that rounds to 65504
+  g4::WeightPlan plan;
+  plan.name = "layers.0.self_attn.o_proj.weight";
+  plan.elementType = "f16";
+  plan.shape = plan.logicalShape = {1, int64_t(values.size())};
+  plan.bytes = int64_t(values.size()) * 2;
+  g4::TensorFiller source = [&](const g4::WeightPlan &asked, llvm::raw_ostream &os) {
+    EXPECT_EQ(asked.elementType, "f32");
+    EXPECT_EQ(asked.bytes, int64_t(values.size()) * 4);
+    os.write(reinterpret_cast<const char *>(values.data()), values.size() * 4);
+    return llvm::Error::success();
+  };
+  g4::TensorFiller packed =
+      g4::packingTensors(source, [](const g4::WeightPlan &) { return std::string("f32"); });
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  llvm::Error e = packed(plan, os);
+  ASSERT_FALSE(bool(e)) << llvm::toString(std::move(e));
+  os.flush();
+  ASSERT_EQ(bytes.size(), values.size() * 2);
+  int mismatches = 0;
+  for (size_t i = 0; i < values.size() && mismatches < 10; ++i) {
+    llvm::APFloat reference(values[i]);
+    bool lost = false;
+    reference.convert(llvm::APFloat::IEEEhalf(), llvm::APFloat::rmNearestTiesToEven, &lost);
+    uint16_t expected = uint16_t(reference.bitcastToAPInt().getZExtValue());
+    uint16_t half = uint16_t(uint8_t(bytes[2 * i]) | uint8_t(bytes[2 * i + 1]) << 8);
+    if (half != expected) {
+      ++mismatches;
+      ADD_FAILURE() << "f32 " << values[i] << " became f16 0x" << std::hex << half
+                    << "; the nearest (ties to even) is 0x" << expected;
+    }
+  }
+  EXPECT_EQ(uint8_t(bytes[bytes.size() - 1]) << 8 | uint8_t(bytes[bytes.size() - 2]), 0x7bff);
+}
+
+// Converted f16x32 groups are transposed like bf16x32 ones: row 32 t + r, input k lands
+// at 32 K t + 32 k + r, holding that element's f16 value.
+TEST(Packing, ConvertedGroupsAreTransposed) {
+  const int64_t rows = 64, inputs = 3;
+  std::vector<uint16_t> values(size_t(rows * inputs));
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = uint16_t(0x3f80 + i); // 1.0 and up: bf16 steps that f16 holds exactly
+  llvm::Expected<std::string> bytes = convertToHalf(values, rows, "f16x32");
+  ASSERT_TRUE(bool(bytes)) << llvm::toString(bytes.takeError());
+  ASSERT_EQ(int64_t(bytes->size()), rows * inputs * 2);
+  for (int64_t row = 0; row < rows; ++row)
+    for (int64_t k = 0; k < inputs; ++k) {
+      size_t at = size_t(32 * inputs * (row / 32) + 32 * k + row % 32) * 2;
+      uint16_t half = uint16_t(uint8_t((*bytes)[at]) | uint8_t((*bytes)[at + 1]) << 8);
+      EXPECT_EQ(half, referenceHalf(values[size_t(row * inputs + k)]))
+          << "row " << row << " input " << k;
+    }
+}
+
+// A value beyond f16's range is an error naming the tensor, the element and its value,
+// not an infinity in the blob.
+TEST(Packing, ValuesBeyondHalfAreAnError) {
+  std::vector<uint16_t> values(8, 0x3f80); // 1.0
+  values[5] = 0x47c3;                      // 99840
+  llvm::Expected<std::string> bytes = convertToHalf(values, 2, "");
+  ASSERT_FALSE(bool(bytes));
+  std::string message = llvm::toString(bytes.takeError());
+  EXPECT_THAT(message, HasSubstr("layers.3.mlp.down_proj.weight"));
+  EXPECT_THAT(message, HasSubstr("element [1, 1] (flat index 5)"));
+  EXPECT_THAT(message, HasSubstr("99840"));
+  EXPECT_THAT(message, HasSubstr("--weights-format=bf16"));
+}
 
 } // namespace
 
