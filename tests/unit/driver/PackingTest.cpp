@@ -24,6 +24,20 @@ namespace {
 
 using ::testing::HasSubstr;
 
+/// The bytes packingTensors writes for `plan` from `source`, whose tensors all have the
+/// element type `sourceType` in the checkpoint.
+llvm::Expected<std::string> writeThroughPacker(g4::TensorFiller source, const char *sourceType,
+                                               const g4::WeightPlan &plan) {
+  g4::TensorFiller packed = g4::packingTensors(
+      std::move(source), [sourceType](const g4::WeightPlan &) { return std::string(sourceType); });
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  if (llvm::Error e = packed(plan, os))
+    return std::move(e);
+  os.flush();
+  return bytes;
+}
+
 /// Packs `rows` rows of f32 values (row-major in `row`) as `format` ("q8_0", "q4_0",
 /// "q8_0x8", "q4_0x8").
 llvm::Expected<std::string> packRows(const std::vector<float> &row, int64_t rows,
@@ -43,14 +57,7 @@ llvm::Expected<std::string> packRows(const std::vector<float> &row, int64_t rows
     os.write(reinterpret_cast<const char *>(row.data()), row.size() * 4);
     return llvm::Error::success();
   };
-  g4::TensorFiller packed =
-      g4::packingTensors(floats, [](const g4::WeightPlan &) { return std::string("f32"); });
-  std::string bytes;
-  llvm::raw_string_ostream os(bytes);
-  if (llvm::Error e = packed(plan, os))
-    return std::move(e);
-  os.flush();
-  return bytes;
+  return writeThroughPacker(floats, "f32", plan);
 }
 
 /// Packs one row of f32 values as `format`.
@@ -255,13 +262,9 @@ void expectGroupsTransposed(const std::string &format, int64_t group) {
     }
     return llvm::Error::success();
   };
-  g4::TensorFiller packed =
-      g4::packingTensors(values, [](const g4::WeightPlan &) { return std::string("bf16"); });
-  std::string bytes;
-  llvm::raw_string_ostream os(bytes);
-  llvm::Error e = packed(plan, os);
-  ASSERT_FALSE(bool(e)) << llvm::toString(std::move(e));
-  os.flush();
+  llvm::Expected<std::string> written = writeThroughPacker(values, "bf16", plan);
+  ASSERT_TRUE(bool(written)) << llvm::toString(written.takeError());
+  const std::string &bytes = *written;
   ASSERT_EQ(int64_t(bytes.size()), rows * inputs * 2);
   for (int64_t row = 0; row < rows; ++row)
     for (int64_t k = 0; k < inputs; ++k) {
@@ -297,14 +300,7 @@ llvm::Expected<std::string> convertToHalf(const std::vector<uint16_t> &values, i
       os.write(data + at, std::min<size_t>(7, size - at));
     return llvm::Error::success();
   };
-  g4::TensorFiller packed =
-      g4::packingTensors(source, [](const g4::WeightPlan &) { return std::string("bf16"); });
-  std::string bytes;
-  llvm::raw_string_ostream os(bytes);
-  if (llvm::Error e = packed(plan, os))
-    return std::move(e);
-  os.flush();
-  return bytes;
+  return writeThroughPacker(source, "bf16", plan);
 }
 
 /// The f16 nearest to the bf16 pattern `bits` (ties to even), by APFloat.
@@ -365,13 +361,9 @@ TEST(Packing, F32ConvertsToNearestHalfTiesToEven) {
     os.write(reinterpret_cast<const char *>(values.data()), values.size() * 4);
     return llvm::Error::success();
   };
-  g4::TensorFiller packed =
-      g4::packingTensors(source, [](const g4::WeightPlan &) { return std::string("f32"); });
-  std::string bytes;
-  llvm::raw_string_ostream os(bytes);
-  llvm::Error e = packed(plan, os);
-  ASSERT_FALSE(bool(e)) << llvm::toString(std::move(e));
-  os.flush();
+  llvm::Expected<std::string> written = writeThroughPacker(source, "f32", plan);
+  ASSERT_TRUE(bool(written)) << llvm::toString(written.takeError());
+  const std::string &bytes = *written;
   ASSERT_EQ(bytes.size(), values.size() * 2);
   int mismatches = 0;
   for (size_t i = 0; i < values.size() && mismatches < 10; ++i) {
