@@ -37,7 +37,44 @@ struct TempFiles {
   }
 };
 
+std::string joinIntegers(const std::vector<int64_t> &values) {
+  std::string joined;
+  for (int64_t value : values)
+    joined += (joined.empty() ? "" : ",") + std::to_string(value);
+  return joined;
+}
+
 } // namespace
+
+llvm::Expected<BenchTests> parseBenchTests(llvm::StringRef list) {
+  auto bad = [&](llvm::StringRef item, const llvm::Twine &why) {
+    return error("--tests=" + list + ": '" + item + "' " + why +
+                 " (tests: ppN, prefill of N prompt tokens, and tg@D, decode at context "
+                 "depth D; for example --tests=tg@0,pp512)");
+  };
+  BenchTests tests;
+  tests.prompts.clear();
+  tests.depths.clear();
+  llvm::SmallVector<llvm::StringRef> items;
+  list.split(items, ',');
+  for (llvm::StringRef item : items) {
+    llvm::StringRef count = item;
+    bool prefill = count.consume_front("pp");
+    if (!prefill && !count.consume_front("tg@"))
+      return bad(item, "is not a test");
+    int64_t value = 0;
+    if (count.getAsInteger(10, value))
+      return bad(item,
+                 prefill ? "needs a whole number after 'pp'" : "needs a whole number after 'tg@'");
+    if (value < (prefill ? 1 : 0))
+      return bad(item, prefill ? "needs a positive prompt length" : "needs a depth of 0 or more");
+    std::vector<int64_t> &values = prefill ? tests.prompts : tests.depths;
+    if (llvm::is_contained(values, value))
+      return bad(item, "is given twice");
+    values.push_back(value);
+  }
+  return tests;
+}
 
 int64_t decodeBytesPerToken(const modeldef::ModelDef &def, int64_t depth,
                             std::optional<gemma::WeightFormat> packedFormat,
@@ -147,9 +184,9 @@ llvm::Error bench(const BenchOptions &options) {
   if (!packedFormat)
     return packedFormat.takeError();
   int64_t kvElementBytes = options.kvCacheType == "f16" ? 2 : 4;
-  std::string bytesPerToken =
-      std::to_string(decodeBytesPerToken(def, 0, *packedFormat, kvElementBytes)) + "," +
-      std::to_string(decodeBytesPerToken(def, 1024, *packedFormat, kvElementBytes));
+  std::vector<int64_t> bytesPerToken;
+  for (int64_t depth : options.tests.depths)
+    bytesPerToken.push_back(decodeBytesPerToken(def, depth, *packedFormat, kvElementBytes));
   // The CPU the code is for, as the user spelled it ("host" by default).
   std::string code = options.target.cpu.empty() ? "host" : options.target.cpu;
   if (!options.target.features.empty())
@@ -169,10 +206,12 @@ llvm::Error bench(const BenchOptions &options) {
                                 code,
                                 "--threads-list",
                                 options.threadsList,
+                                "--prompts",
+                                joinIntegers(options.tests.prompts),
                                 "--depths",
-                                "0,1024",
+                                joinIntegers(options.tests.depths),
                                 "--bytes-per-token",
-                                bytesPerToken,
+                                joinIntegers(bytesPerToken),
                                 "--flops-per-token",
                                 std::to_string(prefillFlopsPerToken(def)),
                                 "--head-flops",

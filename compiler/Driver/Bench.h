@@ -17,11 +17,24 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace g4 {
 
+/// What one run measures (g4c bench --tests): prefill of each prompt length (test
+/// "pp<N>") and decode at each context depth (test "tg@<D>"), in the given order.
+struct BenchTests {
+  std::vector<int64_t> prompts{128, 512};
+  std::vector<int64_t> depths{0, 1024};
+};
+
+/// Parses `--tests=LIST`: comma-separated `ppN` (N >= 1 prompt tokens) and `tg@D` (D >= 0
+/// positions of context), each at most once, for example "tg@0,pp512".
+llvm::Expected<BenchTests> parseBenchTests(llvm::StringRef list);
+
 struct BenchOptions {
   std::string input;
+  BenchTests tests;
   std::string threadsList = "1,2";
   std::string weightsFormat = "bf16";
   std::string packedActivations = "q8";

@@ -93,6 +93,12 @@ cl::opt<std::string> kvCacheType(
     cl::desc("the KV caches' element type: f32 (the default) or f16 (keys and values "
              "rounded to half precision: half the KV arena and the bytes attention reads)"),
     cl::init("f32"), cl::cat(g4cOptions));
+cl::opt<std::string>
+    benchTests("tests",
+               cl::desc("bench: the tests to run, comma-separated: ppN (prefill of N prompt "
+                        "tokens) and tg@D (decode at context depth D); default "
+                        "pp128,pp512,tg@0,tg@1024"),
+               cl::init("pp128,pp512,tg@0,tg@1024"), cl::cat(g4cOptions));
 cl::list<std::string> benchArgs("bench-arg", cl::desc("bench: pass an argument to the benchmark"),
                                 cl::Hidden, cl::cat(g4cOptions));
 
@@ -158,6 +164,10 @@ int main(int argc, char **argv) {
                                             threads + "'"));
       bench.threadsList = threads;
     }
+    llvm::Expected<g4::BenchTests> tests = g4::parseBenchTests(benchTests);
+    if (!tests)
+      return fail(tests.takeError());
+    bench.tests = std::move(*tests);
     bench.json = benchJson;
     bench.profile = benchProfile;
     bench.weightsFormat = weightsFormat;

@@ -87,4 +87,39 @@ TEST(Bench, PrefillFlopsCountTheWeightContractions) {
   EXPECT_EQ(g4::prefillFlopsPerToken(tinyMoE()), 1506816 - 2 * 384 * 72);
 }
 
+TEST(Bench, TestsListTheirPromptsAndDepthsInOrder) {
+  llvm::Expected<g4::BenchTests> tests = g4::parseBenchTests("tg@1024,pp512,tg@0");
+  ASSERT_TRUE(bool(tests)) << llvm::toString(tests.takeError());
+  EXPECT_EQ(tests->prompts, (std::vector<int64_t>{512}));
+  EXPECT_EQ(tests->depths, (std::vector<int64_t>{1024, 0}));
+  // Decode only: no prefill lengths.
+  tests = g4::parseBenchTests("tg@0");
+  ASSERT_TRUE(bool(tests)) << llvm::toString(tests.takeError());
+  EXPECT_TRUE(tests->prompts.empty());
+  EXPECT_EQ(tests->depths, (std::vector<int64_t>{0}));
+  // The defaults are the four tests.
+  g4::BenchTests defaults;
+  EXPECT_EQ(defaults.prompts, (std::vector<int64_t>{128, 512}));
+  EXPECT_EQ(defaults.depths, (std::vector<int64_t>{0, 1024}));
+}
+
+TEST(Bench, TestsRejectWhatIsNotATest) {
+  const std::pair<const char *, const char *> cases[] = {
+      {"", "'' is not a test"},
+      {"tg0", "'tg0' is not a test"},
+      {"pp0", "'pp0' needs a positive prompt length"},
+      {"tg@-1", "'tg@-1' needs a depth of 0 or more"},
+      {"tg@x", "'tg@x' needs a whole number after 'tg@'"},
+      {"pp8,tg@0,pp8", "'pp8' is given twice"},
+      {"pp128,", "'' is not a test"},
+  };
+  for (auto [list, expected] : cases) {
+    llvm::Expected<g4::BenchTests> tests = g4::parseBenchTests(list);
+    ASSERT_FALSE(bool(tests)) << list;
+    std::string message = llvm::toString(tests.takeError());
+    EXPECT_NE(message.find(std::string("--tests=") + list + ": " + expected), std::string::npos)
+        << "list '" << list << "': " << message;
+  }
+}
+
 } // namespace
