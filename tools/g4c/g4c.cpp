@@ -98,7 +98,7 @@ cl::opt<std::string>
                cl::desc("bench: the tests to run, comma-separated: ppN (prefill of N prompt "
                         "tokens) and tg@D (decode at context depth D); default "
                         "pp128,pp512,tg@0,tg@1024"),
-               cl::init("pp128,pp512,tg@0,tg@1024"), cl::cat(g4cOptions));
+               cl::cat(g4cOptions));
 cl::list<std::string> benchArgs("bench-arg", cl::desc("bench: pass an argument to the benchmark"),
                                 cl::Hidden, cl::cat(g4cOptions));
 
@@ -164,10 +164,13 @@ int main(int argc, char **argv) {
                                             threads + "'"));
       bench.threadsList = threads;
     }
-    llvm::Expected<g4::BenchTests> tests = g4::parseBenchTests(benchTests);
-    if (!tests)
-      return fail(tests.takeError());
-    bench.tests = std::move(*tests);
+    // Without --tests, BenchTests' defaults (the four tests of the issue).
+    if (benchTests.getNumOccurrences()) {
+      llvm::Expected<g4::BenchTests> tests = g4::parseBenchTests(benchTests);
+      if (!tests)
+        return fail(tests.takeError());
+      bench.tests = std::move(*tests);
+    }
     bench.json = benchJson;
     bench.profile = benchProfile;
     bench.weightsFormat = weightsFormat;
