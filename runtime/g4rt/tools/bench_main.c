@@ -42,6 +42,12 @@ enum { kExitOk = 0, kExitError = 1, kExitUsage = 2 };
 #define BANDWIDTH_REPROBE_RUNS 2 /* before each timed decode run */
 #define FMA_RUNS 3       /* best of */
 #define FMA_SECONDS 0.2  /* per FMA run */
+/* Runs of each test, the best counting. Decode runs as often as the read probe
+ * (5, and 2 more before each run): on a shared host both are best-of samples of
+ * the same moving bandwidth, and a model timed 3 times against a probe taken 11
+ * times caught a quiet moment less often than the probe did. */
+#define DEFAULT_PREFILL_REPS 3
+#define DEFAULT_DECODE_REPS 10
 #define DEFAULT_PROBE_BYTES ((int64_t)1 << 30)
 #define PROFILE_SITES 1024 /* dispatch sites a profile records */
 
@@ -54,7 +60,8 @@ typedef struct bench_args_t {
   int64_t depths[MAX_LIST];
   int depth_count;
   int64_t decode_tokens;
-  int64_t reps;
+  int64_t prefill_reps; /* --reps sets both */
+  int64_t decode_reps;
   double bytes_per_token[MAX_LIST];
   int bytes_count; /* 0: not given */
   double flops_per_token;
@@ -75,7 +82,8 @@ typedef struct result_t {
   int threads;
   char test[32];
   bool skipped;
-  double tokens_per_s;
+  double tokens_per_s;        /* the best run's */
+  double median_tokens_per_s; /* the median run's: how steady the host was */
   bool has_work; /* bytes (tg) or flops (pp) per token known */
   double work;   /* bytes or flops per token */
   double limit;  /* GB/s or GFLOP/s */
@@ -103,6 +111,7 @@ typedef struct bench_t {
   int32_t *tokens; /* token_at(0 .. token_count - 1) */
   int64_t token_count;
   float *logits; /* one row: vocab floats */
+  double *seconds; /* one test's run times: the larger of the two rep counts */
   double *bandwidth; /* [thread list index] GB/s */
   double *fma;       /* [thread list index] GFLOP/s */
   result_t *results;
@@ -218,7 +227,9 @@ static int apply_value_flag(const char *name, const char *value,
   } else if (strcmp(name, "--decode-tokens") == 0) {
     return parse_int(name, value, 1, INT32_MAX, &args->decode_tokens);
   } else if (strcmp(name, "--reps") == 0) {
-    return parse_int(name, value, 1, 1000000, &args->reps);
+    int status = parse_int(name, value, 1, 1000000, &args->prefill_reps);
+    args->decode_reps = args->prefill_reps;
+    return status;
   } else if (strcmp(name, "--bytes-per-token") == 0) {
     int rc = parse_list(name, value, &args->bytes_count, real_item,
                         args->bytes_per_token);
@@ -263,7 +274,8 @@ static int parse_args(int argc, char **argv, bench_args_t *args) {
   args->depths[1] = 1024;
   args->depth_count = 2;
   args->decode_tokens = 32;
-  args->reps = 3;
+  args->prefill_reps = DEFAULT_PREFILL_REPS;
+  args->decode_reps = DEFAULT_DECODE_REPS;
   args->format = "unknown";
   args->code = "host";
   args->probe_bytes = DEFAULT_PROBE_BYTES;
@@ -351,7 +363,9 @@ static void print_help(const char *program, const g4_model_info_t *info) {
       "0,1024)\n"
       "  --decode-tokens N       decode steps timed per tg test (default "
       "32)\n"
-      "  --reps N                repetitions, the best counts (default 3)\n"
+      "  --reps N                runs of each test, the best counts (default "
+      "%d for\n"
+      "                          pp, %d for tg)\n"
       "  --bytes-per-token B,... bytes one decode step reads, one per depth\n"
       "  --flops-per-token F     flops one prefill token costs, the head "
       "aside\n"
@@ -379,7 +393,8 @@ static void print_help(const char *program, const g4_model_info_t *info) {
       "                          a step's time goes, site by site\n"
       "  --help                  this text\n",
       base_name(program), name, (long long)info->vocab_size,
-      (long long)info->max_context, g4rt_thread_pool_default_threads(), name,
+      (long long)info->max_context, g4rt_thread_pool_default_threads(),
+      DEFAULT_PREFILL_REPS, DEFAULT_DECODE_REPS, name,
       G4RT_BENCH_MIN_PROBE_BYTES);
 }
 
@@ -424,6 +439,8 @@ static void json_result(const bench_t *b, const result_t *r, bool tg) {
   printf(",\"threads\":%d,\"test\":\"%s\",\"tokens_per_s\":", r->threads,
          r->test);
   json_number(stdout, r->tokens_per_s);
+  printf(",\"median_tokens_per_s\":");
+  json_number(stdout, r->median_tokens_per_s);
   if (r->has_work) {
     printf(tg ? ",\"bytes_per_token\":" : ",\"flops_per_token\":");
     json_number(stdout, r->work);
@@ -468,6 +485,21 @@ static g4rt_status_t prefill_chunked(bench_t *b, int64_t first, int64_t count) {
                                    b->logits);
 }
 
+static int by_seconds(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The best and the median of |count| run times, sorting |seconds|. */
+static void best_and_median(double *seconds, int64_t count, double *best,
+                            double *median) {
+  qsort(seconds, (size_t)count, sizeof(seconds[0]), by_seconds);
+  *best = seconds[0];
+  *median = count % 2 != 0
+                ? seconds[count / 2]
+                : 0.5 * (seconds[count / 2 - 1] + seconds[count / 2]);
+}
+
 static int measure_prefill(bench_t *b, int list_index, int64_t prompt) {
   int threads = (int)b->args.threads[list_index];
   char test[32];
@@ -477,17 +509,19 @@ static int measure_prefill(bench_t *b, int list_index, int64_t prompt) {
     r->skipped = true;
     return kExitOk;
   }
-  double best = 0;
-  for (int64_t rep = 0; rep < b->args.reps; ++rep) {
+  int64_t reps = b->args.prefill_reps;
+  for (int64_t rep = 0; rep < reps; ++rep) {
     g4rt_session_reset(b->session);
     double start = g4rt_bench_now();
     g4rt_status_t status = prefill_chunked(b, 0, prompt);
     double elapsed = g4rt_bench_now() - start;
     if (!g4rt_status_is_ok(&status)) return fail_status(test, &status);
-    if (elapsed < 1e-9) elapsed = 1e-9;
-    if (rep == 0 || elapsed < best) best = elapsed;
+    b->seconds[rep] = elapsed < 1e-9 ? 1e-9 : elapsed;
   }
+  double best, median;
+  best_and_median(b->seconds, reps, &best, &median);
   r->tokens_per_s = (double)prompt / best;
+  r->median_tokens_per_s = (double)prompt / median;
   r->limit = b->fma[list_index];
   r->has_work = b->args.has_flops;
   /* The head runs once per prefill call. */
@@ -513,8 +547,8 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
     r->skipped = true;
     return kExitOk;
   }
-  double best = 0;
-  for (int64_t rep = 0; rep < b->args.reps; ++rep) {
+  int64_t reps = b->args.decode_reps;
+  for (int64_t rep = 0; rep < reps; ++rep) {
     /* The bandwidth this VM gets moves with its neighbours' traffic: probe it
      * again next to every timed run, and let the best probe be the limit, so a
      * probe taken in a busy moment does not flatter the model. */
@@ -536,10 +570,12 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
     }
     double elapsed = g4rt_bench_now() - start;
     if (!g4rt_status_is_ok(&status)) return fail_status(test, &status);
-    if (elapsed < 1e-9) elapsed = 1e-9;
-    if (rep == 0 || elapsed < best) best = elapsed;
+    b->seconds[rep] = elapsed < 1e-9 ? 1e-9 : elapsed;
   }
+  double best, median;
+  best_and_median(b->seconds, reps, &best, &median);
   r->tokens_per_s = (double)steps / best;
+  r->median_tokens_per_s = (double)steps / median;
   r->limit = b->bandwidth[list_index];
   r->has_work = b->args.bytes_count > 0;
   if (r->has_work) {
@@ -715,6 +751,10 @@ static int prepare(bench_t *b) {
   size_t max_results =
       (size_t)n * (size_t)(b->args.prompt_count + b->args.depth_count);
   b->results = (result_t *)calloc(max_results, sizeof(result_t));
+  int64_t reps = b->args.prefill_reps > b->args.decode_reps
+                     ? b->args.prefill_reps
+                     : b->args.decode_reps;
+  b->seconds = (double *)malloc((size_t)reps * sizeof(double));
   if (b->args.profile) {
     b->profiles = (profile_run_t *)calloc((size_t)n, sizeof(profile_run_t));
     b->site_stats = (g4rt_pool_site_stats_t *)calloc(
@@ -723,6 +763,10 @@ static int prepare(bench_t *b) {
       return g4rt_cli_fail(kExitError,
                            "out of memory for the dispatch profile");
     }
+  }
+  if (!b->seconds) {
+    return g4rt_cli_fail(kExitError, "out of memory for %lld run times",
+                         (long long)reps);
   }
   if (!b->logits || !b->tokens || !b->bandwidth || !b->fma || !b->results) {
     return g4rt_cli_fail(kExitError,
@@ -759,22 +803,27 @@ static void print_table(const bench_t *b) {
     fprintf(out, "  %7d  %11.2f  %13.2f\n", (int)b->args.threads[i],
             b->bandwidth[i], b->fma[i]);
   }
-  fprintf(out, "model, best of %lld (tg: %lld decode steps)\n",
-          (long long)b->args.reps, (long long)b->args.decode_tokens);
-  fprintf(out, "  %7s  %-10s  %12s  %s\n", "threads", "test", "tokens/s",
-          "of the limit");
+  fprintf(out,
+          "model, best of %lld runs (pp) and %lld (tg: %lld decode steps a "
+          "run); the median run beside it\n",
+          (long long)b->args.prefill_reps, (long long)b->args.decode_reps,
+          (long long)b->args.decode_tokens);
+  fprintf(out, "  %7s  %-10s  %12s  %9s  %s\n", "threads", "test", "tokens/s",
+          "median", "of the limit");
   for (int i = 0; i < b->result_count; ++i) {
     const result_t *r = &b->results[i];
     bool tg = r->test[0] == 't';
     fprintf(out, "  %7d  %-10s  ", r->threads, r->test);
     if (r->skipped) {
-      fprintf(out, "%12s  (positions exceed max context %lld)\n", "skipped",
-              (long long)b->info->max_context);
+      fprintf(out, "%12s  %9s  (positions exceed max context %lld)\n",
+              "skipped", "", (long long)b->info->max_context);
     } else if (r->has_work) {
-      fprintf(out, "%12.2f  %5.1f%% of %.2f %s\n", r->tokens_per_s,
-              100.0 * r->fraction, r->limit, tg ? "GB/s" : "GFLOP/s");
+      fprintf(out, "%12.2f  %9.2f  %5.1f%% of %.2f %s\n", r->tokens_per_s,
+              r->median_tokens_per_s, 100.0 * r->fraction, r->limit,
+              tg ? "GB/s" : "GFLOP/s");
     } else {
-      fprintf(out, "%12.2f  (no %s)\n", r->tokens_per_s,
+      fprintf(out, "%12.2f  %9.2f  (no %s)\n", r->tokens_per_s,
+              r->median_tokens_per_s,
               tg ? "--bytes-per-token" : "--flops-per-token");
     }
   }
@@ -964,5 +1013,6 @@ int main(int argc, char **argv) {
   free(bench.bandwidth);
   free(bench.tokens);
   free(bench.logits);
+  free(bench.seconds);
   return rc;
 }

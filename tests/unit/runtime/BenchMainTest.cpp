@@ -225,6 +225,7 @@ TEST_F(G4rtBenchMainTest, JsonLines) {
                                        "threads",
                                        "test",
                                        "tokens_per_s",
+                                       "median_tokens_per_s",
                                        tg ? "bytes_per_token" : "flops_per_token",
                                        "machine_limit",
                                        "fraction_of_limit"};
@@ -259,6 +260,8 @@ TEST_F(G4rtBenchMainTest, JsonLines) {
           << test;
       double fraction = object.numbers["tokens_per_s"] * work / (limit * 1e9);
       EXPECT_NEAR(object.numbers["fraction_of_limit"], fraction, fraction * 1e-6) << test;
+      // The median run is never faster than the best.
+      EXPECT_LE(object.numbers["median_tokens_per_s"], object.numbers["tokens_per_s"]) << test;
     }
   }
 }
@@ -275,8 +278,9 @@ TEST_F(G4rtBenchMainTest, NoWorkAndTable) {
     if (object->has("probe"))
       continue;
     ++tests;
-    EXPECT_EQ(object->keys(), (std::set<std::string>{"model", "format", "code", "threads", "test",
-                                                     "tokens_per_s", "machine_limit"}))
+    EXPECT_EQ(object->keys(),
+              (std::set<std::string>{"model", "format", "code", "threads", "test", "tokens_per_s",
+                                     "median_tokens_per_s", "machine_limit"}))
         << line;
     EXPECT_EQ(object->strings["model"], G4RT_FAKE_NAME);
     EXPECT_EQ(object->strings["format"], "unknown");
@@ -300,6 +304,25 @@ TEST_F(G4rtBenchMainTest, NoWorkAndTable) {
   EXPECT_THAT(table.out, HasSubstr("skipped"));
   EXPECT_THAT(table.out, HasSubstr("tg@0"));
   EXPECT_THAT(table.out, ::testing::Not(HasSubstr("{\"")));
+}
+
+// Decode runs 10 times by default, prefill 3 (the probe is taken 5 times and twice more
+// before each decode run); --reps sets both. The table says how many counted.
+TEST_F(G4rtBenchMainTest, RunsPerTest) {
+  std::vector<std::string> common{"--weights",       *blobFile, "--probe-bytes",  "1048576",
+                                  "--decode-tokens", "2",       "--threads-list", "1",
+                                  "--prompts",       "4",       "--depths",       "0"};
+  RunResult defaults = run(common);
+  ASSERT_EQ(defaults.exitCode, 0) << defaults.err;
+  EXPECT_THAT(defaults.out,
+              HasSubstr("model, best of 3 runs (pp) and 10 (tg: 2 decode steps a run); the "
+                        "median run beside it"));
+  EXPECT_THAT(defaults.out, HasSubstr("tokens/s     median  of the limit"));
+  std::vector<std::string> once = common;
+  once.insert(once.end(), {"--reps", "1"});
+  RunResult single = run(once);
+  ASSERT_EQ(single.exitCode, 0) << single.err;
+  EXPECT_THAT(single.out, HasSubstr("model, best of 1 runs (pp) and 1 (tg: 2 decode steps"));
 }
 
 // --profile times every parallel_for of one more decode run per thread count and names
