@@ -10,8 +10,8 @@
  * stdout (the table then goes to stderr). Errors go to stderr as "error: ..."
  * with exit code 2 for command-line mistakes and 1 for everything else.
  * With --profile it also times every parallel loop of one more decode run per
- * thread count (the pool's dispatch profile, thread_pool.h) and prints where
- * a decode step's time goes, site by site.
+ * thread count and decode depth (the pool's dispatch profile, thread_pool.h)
+ * and prints where a decode step's time goes, site by site.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -73,7 +73,7 @@ typedef struct bench_args_t {
   bool json;
   bool help;
   bool mmap_weights; /* --mmap: map the blob instead of huge pages */
-  bool profile;      /* --profile: a dispatch profile of decode at depth 0 */
+  bool profile;      /* --profile: dispatch profiles of decode at each depth */
   int64_t probe_bytes;
 } bench_args_t;
 
@@ -90,10 +90,11 @@ typedef struct result_t {
   double fraction;
 } result_t;
 
-/* One thread count's dispatch profile of decode at depth 0. */
+/* One thread count's dispatch profile of decode at one depth. */
 typedef struct profile_run_t {
   bool ran;
   int threads;
+  int64_t depth;
   int64_t steps;
   double seconds; /* the steps, end to end */
   g4rt_pool_profile_t profile;
@@ -116,7 +117,8 @@ typedef struct bench_t {
   double *fma;       /* [thread list index] GFLOP/s */
   result_t *results;
   int result_count;
-  profile_run_t *profiles;            /* [thread list index], with --profile */
+  /* With --profile: [thread list index][profile_depth_count(args)]. */
+  profile_run_t *profiles;
   g4rt_pool_site_stats_t *site_stats; /* their sites' storage */
   FILE *table; /* stdout, or stderr with --json */
 } bench_t;
@@ -388,9 +390,10 @@ static void print_help(const char *program, const g4_model_info_t *info) {
       "                          pages (as the executable's --mmap)\n"
       "  --profile               also time every parallel loop of one more "
       "decode\n"
-      "                          run at depth 0 per thread count, and print "
-      "where\n"
-      "                          a step's time goes, site by site\n"
+      "                          run per thread count and --depths depth (0 "
+      "if none),\n"
+      "                          and print where a step's time goes, site by "
+      "site\n"
       "  --help                  this text\n",
       base_name(program), name, (long long)info->vocab_size,
       (long long)info->max_context, g4rt_thread_pool_default_threads(),
@@ -586,32 +589,50 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
   return kExitOk;
 }
 
-/* One more decode run at depth 0 (--decode-tokens steps after one prefilled
- * token) with the pool's dispatch profile on. Untimed otherwise: the clock
- * readings cost a little. */
-static int profile_decode(bench_t *b, int list_index) {
+/* The depths --profile profiles: every --depths depth, or depth 0 when no
+ * decode test was asked for. */
+static int profile_depth_count(const bench_args_t *args) {
+  return args->depth_count > 0 ? args->depth_count : 1;
+}
+
+static int64_t profile_depth(const bench_args_t *args, int slot) {
+  return args->depth_count > 0 ? args->depths[slot] : 0;
+}
+
+/* One more decode run at a depth (--decode-tokens steps after the depth's
+ * prefilled positions, as the timed test) with the pool's dispatch profile on.
+ * Untimed otherwise: the clock readings cost a little. Depths past the context
+ * were reported as skipped already. */
+static int profile_decode(bench_t *b, int list_index, int slot) {
   int threads = (int)b->args.threads[list_index];
+  int64_t depth = profile_depth(&b->args, slot);
   int64_t steps = b->args.decode_tokens;
-  if (1 + steps > b->info->max_context) {
-    fprintf(stderr,
-            "bench: no profile: 1 + %lld decode positions exceed the max "
-            "context %lld\n",
-            (long long)steps, (long long)b->info->max_context);
+  int64_t filled = depth > 0 ? depth : 1;
+  if (filled + steps > b->info->max_context) {
+    if (b->args.depth_count == 0) {
+      fprintf(stderr,
+              "bench: no profile: 1 + %lld decode positions exceed the max "
+              "context %lld\n",
+              (long long)steps, (long long)b->info->max_context);
+    }
     return kExitOk;
   }
-  profile_run_t *run = &b->profiles[list_index];
+  size_t index =
+      (size_t)list_index * (size_t)profile_depth_count(&b->args) + (size_t)slot;
+  profile_run_t *run = &b->profiles[index];
   run->threads = threads;
+  run->depth = depth;
   run->steps = steps;
-  g4rt_pool_profile_init(&run->profile,
-                         b->site_stats + (size_t)list_index * PROFILE_SITES,
+  g4rt_pool_profile_init(&run->profile, b->site_stats + index * PROFILE_SITES,
                          PROFILE_SITES);
   g4rt_session_reset(b->session);
-  g4rt_status_t status = prefill_chunked(b, 0, 1);
+  g4rt_status_t status = prefill_chunked(b, 0, filled);
   if (!g4rt_status_is_ok(&status)) return fail_status("profile", &status);
   g4rt_thread_pool_set_profile(b->pool, &run->profile);
   double start = g4rt_bench_now();
-  for (int64_t k = 0; k < steps && g4rt_status_is_ok(&status); ++k)
-    status = g4rt_session_decode(b->session, b->tokens[1 + k], b->logits);
+  for (int64_t k = 0; k < steps && g4rt_status_is_ok(&status); ++k) {
+    status = g4rt_session_decode(b->session, b->tokens[filled + k], b->logits);
+  }
   run->seconds = g4rt_bench_now() - start;
   g4rt_thread_pool_set_profile(b->pool, NULL);
   if (!g4rt_status_is_ok(&status)) return fail_status("profile", &status);
@@ -664,7 +685,10 @@ static int measure_threads(bench_t *b, int list_index) {
     rc = measure_prefill(b, list_index, b->args.prompts[i]);
   for (int i = 0; i < b->args.depth_count && rc == kExitOk; ++i)
     rc = measure_decode(b, list_index, i);
-  if (b->args.profile && rc == kExitOk) rc = profile_decode(b, list_index);
+  for (int i = 0;
+       b->args.profile && i < profile_depth_count(&b->args) && rc == kExitOk;
+       ++i)
+    rc = profile_decode(b, list_index, i);
 
   g4rt_session_destroy(b->session);
   b->session = NULL;
@@ -756,9 +780,10 @@ static int prepare(bench_t *b) {
                      : b->args.decode_reps;
   b->seconds = (double *)malloc((size_t)reps * sizeof(double));
   if (b->args.profile) {
-    b->profiles = (profile_run_t *)calloc((size_t)n, sizeof(profile_run_t));
+    size_t runs = (size_t)n * (size_t)profile_depth_count(&b->args);
+    b->profiles = (profile_run_t *)calloc(runs, sizeof(profile_run_t));
     b->site_stats = (g4rt_pool_site_stats_t *)calloc(
-        (size_t)n * PROFILE_SITES, sizeof(g4rt_pool_site_stats_t));
+        runs * PROFILE_SITES, sizeof(g4rt_pool_site_stats_t));
     if (!b->profiles || !b->site_stats) {
       return g4rt_cli_fail(kExitError,
                            "out of memory for the dispatch profile");
@@ -862,17 +887,21 @@ static int by_call_time(const void *a, const void *b) {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/* Per thread count: a decode step's time split into the parallel loops (and
- * the caller's wait for their last tasks), the serial gaps between loops, and
- * the rest; then every site, the costliest first. JSON: one "profile" object
- * per thread count and one "site" object per site. */
+/* Per thread count and depth: a decode step's time split into the parallel
+ * loops (and the caller's wait for their last tasks), the serial gaps between
+ * loops, and the rest; then every site, the costliest first. JSON: one
+ * "profile" object per thread count and depth, and one "site" object per site.
+ */
 static void print_profiles(const bench_t *b) {
   FILE *out = b->table;
   g4rt_bench_symbols_t symbols;
   bool named = g4rt_bench_symbols_open(&symbols);
-  for (int i = 0; i < b->args.thread_count; ++i) {
+  int runs = b->args.thread_count * profile_depth_count(&b->args);
+  for (int i = 0; i < runs; ++i) {
     const profile_run_t *run = &b->profiles[i];
     if (!run->ran) continue;
+    char test[32];
+    snprintf(test, sizeof(test), "tg@%lld", (long long)run->depth);
     const g4rt_pool_profile_t *p = &run->profile;
     double steps = (double)run->steps;
     double step_us = run->seconds * 1e6 / steps;
@@ -886,12 +915,13 @@ static void print_profiles(const bench_t *b) {
     double wait_us = (double)wait_ns / 1e3 / steps;
     double gaps_us = (double)gap_ns / 1e3 / steps;
     fprintf(out,
-            "\ndispatch profile, tg@0, %d thread%s, %lld steps: %.1f us a "
+            "\ndispatch profile, %s, %d thread%s, %lld steps: %.1f us a "
             "step = %.1f in parallel loops (%.1f of it waiting for the last "
             "tasks) + %.1f between loops + %.1f before the first and after "
             "the last%s\n",
-            run->threads, run->threads == 1 ? "" : "s", (long long)run->steps,
-            step_us, calls_us, wait_us, gaps_us, step_us - calls_us - gaps_us,
+            test, run->threads, run->threads == 1 ? "" : "s",
+            (long long)run->steps, step_us, calls_us, wait_us, gaps_us,
+            step_us - calls_us - gaps_us,
             named ? "" : " (no symbol table: sites by address)");
     if (p->overflow_calls > 0) {
       fprintf(out, "  (%llu calls of sites beyond the first %d not recorded)\n",
@@ -918,6 +948,8 @@ static void print_profiles(const bench_t *b) {
       if (b->args.json) {
         printf("{\"site\":");
         json_string(stdout, name);
+        printf(",\"test\":");
+        json_string(stdout, test);
         printf(",\"threads\":%d,\"calls_per_step\":", run->threads);
         json_number(stdout, calls / steps);
         printf(",\"tasks_per_call\":");
@@ -932,10 +964,10 @@ static void print_profiles(const bench_t *b) {
       }
     }
     if (b->args.json) {
-      printf(
-          "{\"profile\":\"tg@0\",\"threads\":%d,\"steps\":%lld,"
-          "\"step_us\":",
-          run->threads, (long long)run->steps);
+      printf("{\"profile\":");
+      json_string(stdout, test);
+      printf(",\"threads\":%d,\"steps\":%lld,\"step_us\":", run->threads,
+             (long long)run->steps);
       json_number(stdout, step_us);
       printf(",\"in_loops_us\":");
       json_number(stdout, calls_us);

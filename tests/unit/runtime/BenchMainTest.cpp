@@ -21,6 +21,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace g4rt::test {
@@ -325,51 +326,68 @@ TEST_F(G4rtBenchMainTest, RunsPerTest) {
   EXPECT_THAT(single.out, HasSubstr("model, best of 1 runs (pp) and 1 (tg: 2 decode steps"));
 }
 
-// --profile times every parallel_for of one more decode run per thread count and names
-// each site from the program's symbol table: the fake's two task functions, once a step
-// each, with their task counts.
+// --profile times every parallel_for of one more decode run per thread count and depth,
+// and names each site from the program's symbol table: the fake's two task functions,
+// once a step each, with their task counts. A depth past the context gets no profile.
 TEST_F(G4rtBenchMainTest, DispatchProfile) {
-  RunResult result = run(
-      quick({"--threads-list", "1,2", "--prompts", "4", "--depths", "0", "--profile", "--json"}));
+  RunResult result = run(quick(
+      {"--threads-list", "1,2", "--prompts", "4", "--depths", "0,16,100", "--profile", "--json"}));
   ASSERT_EQ(result.exitCode, 0) << result.err;
-  EXPECT_THAT(result.err, HasSubstr("dispatch profile, tg@0, 1 thread, 4 steps: "));
-  EXPECT_THAT(result.err, HasSubstr("dispatch profile, tg@0, 2 threads, 4 steps: "));
-  std::map<std::pair<std::string, int>, JsonObject> sites;
-  std::map<int, JsonObject> profiles;
+  for (const char *header : {"dispatch profile, tg@0, 1 thread, 4 steps: ",
+                             "dispatch profile, tg@0, 2 threads, 4 steps: ",
+                             "dispatch profile, tg@16, 1 thread, 4 steps: ",
+                             "dispatch profile, tg@16, 2 threads, 4 steps: "})
+    EXPECT_THAT(result.err, HasSubstr(header));
+  EXPECT_THAT(result.err, ::testing::Not(HasSubstr("dispatch profile, tg@100")));
+  using Key = std::tuple<std::string, std::string, int>; // site or profile, test, threads
+  std::map<Key, JsonObject> sites;
+  std::map<Key, JsonObject> profiles;
   for (const std::string &line : lines(result.out)) {
     std::optional<JsonObject> object = parseFlatJson(line);
     ASSERT_TRUE(object) << line;
     int threads = static_cast<int>(object->numbers["threads"]);
     if (object->has("site")) {
-      EXPECT_EQ(object->keys(),
-                (std::set<std::string>{"site", "threads", "calls_per_step", "tasks_per_call",
-                                       "us_per_call", "wait_us_per_call", "gap_us_per_call"}))
+      EXPECT_EQ(object->keys(), (std::set<std::string>{"site", "test", "threads", "calls_per_step",
+                                                       "tasks_per_call", "us_per_call",
+                                                       "wait_us_per_call", "gap_us_per_call"}))
           << line;
-      sites[{object->strings["site"], threads}] = *object;
+      sites[{object->strings["site"], object->strings["test"], threads}] = *object;
     } else if (object->has("profile")) {
-      EXPECT_EQ(object->strings["profile"], "tg@0") << line;
-      profiles[threads] = *object;
+      profiles[{"profile", object->strings["profile"], threads}] = *object;
     }
   }
-  for (int threads : {1, 2}) {
-    SCOPED_TRACE(threads);
-    ASSERT_TRUE(profiles.count(threads));
-    JsonObject &profile = profiles[threads];
-    EXPECT_EQ(profile.numbers["steps"], 4);
-    EXPECT_EQ(profile.numbers["sites"], 2);
-    EXPECT_GT(profile.numbers["step_us"], 0);
-    EXPECT_LE(profile.numbers["in_loops_us"] + profile.numbers["gaps_us"],
-              profile.numbers["step_us"] * 1.0001);
-    EXPECT_LE(profile.numbers["wait_us"], profile.numbers["in_loops_us"]);
-    for (auto [name, tasks] :
-         {std::pair<const char *, int>{"store_task", 1}, {"logits_task", G4RT_FAKE_SLICES}}) {
-      auto found = sites.find({name, threads});
-      ASSERT_NE(found, sites.end()) << name << " not among the sites:\n" << result.out;
-      EXPECT_EQ(found->second.numbers["calls_per_step"], 1) << name;
-      EXPECT_EQ(found->second.numbers["tasks_per_call"], tasks) << name;
-      EXPECT_GE(found->second.numbers["us_per_call"], 0) << name;
+  EXPECT_EQ(profiles.size(), 4u) << result.out;
+  for (const char *test : {"tg@0", "tg@16"}) {
+    for (int threads : {1, 2}) {
+      SCOPED_TRACE(std::string(test) + ", threads " + std::to_string(threads));
+      auto profile = profiles.find({"profile", test, threads});
+      ASSERT_NE(profile, profiles.end()) << result.out;
+      JsonObject &numbers = profile->second;
+      EXPECT_EQ(numbers.numbers["steps"], 4);
+      EXPECT_EQ(numbers.numbers["sites"], 2);
+      EXPECT_GT(numbers.numbers["step_us"], 0);
+      EXPECT_LE(numbers.numbers["in_loops_us"] + numbers.numbers["gaps_us"],
+                numbers.numbers["step_us"] * 1.0001);
+      EXPECT_LE(numbers.numbers["wait_us"], numbers.numbers["in_loops_us"]);
+      for (auto [name, tasks] :
+           {std::pair<const char *, int>{"store_task", 1}, {"logits_task", G4RT_FAKE_SLICES}}) {
+        auto found = sites.find({name, test, threads});
+        ASSERT_NE(found, sites.end()) << name << " not among the sites:\n" << result.out;
+        EXPECT_EQ(found->second.numbers["calls_per_step"], 1) << name;
+        EXPECT_EQ(found->second.numbers["tasks_per_call"], tasks) << name;
+        EXPECT_GE(found->second.numbers["us_per_call"], 0) << name;
+      }
     }
   }
+}
+
+// Without a decode test --profile still profiles decode at depth 0.
+TEST_F(G4rtBenchMainTest, DispatchProfileWithoutDecodeTests) {
+  RunResult result =
+      run(quick({"--threads-list", "1", "--prompts", "4", "--depths=", "--profile"}));
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("dispatch profile, tg@0, 1 thread, 4 steps: "));
+  EXPECT_THAT(result.out, ::testing::Not(HasSubstr("  tg@")));
 }
 
 // A stripped program has no symbol table to name the sites: the profile still runs and
