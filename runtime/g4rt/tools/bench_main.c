@@ -33,7 +33,7 @@
 #include "runtime/g4rt/tools/bench_symbols.h"
 #include "runtime/g4rt/tools/cli_parse.h"
 #include "runtime/g4rt/tools/model_symbols.h"
-
+#include "runtime/g4rt/tools/run_times.h"
 
 enum { kExitOk = 0, kExitError = 1, kExitUsage = 2 };
 
@@ -488,21 +488,6 @@ static g4rt_status_t prefill_chunked(bench_t *b, int64_t first, int64_t count) {
                                    b->logits);
 }
 
-static int by_seconds(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* The best and the median of |count| run times, sorting |seconds|. */
-static void best_and_median(double *seconds, int64_t count, double *best,
-                            double *median) {
-  qsort(seconds, (size_t)count, sizeof(seconds[0]), by_seconds);
-  *best = seconds[0];
-  *median = count % 2 != 0
-                ? seconds[count / 2]
-                : 0.5 * (seconds[count / 2 - 1] + seconds[count / 2]);
-}
-
 static int measure_prefill(bench_t *b, int list_index, int64_t prompt) {
   int threads = (int)b->args.threads[list_index];
   char test[32];
@@ -521,10 +506,9 @@ static int measure_prefill(bench_t *b, int list_index, int64_t prompt) {
     if (!g4rt_status_is_ok(&status)) return fail_status(test, &status);
     b->seconds[rep] = elapsed < 1e-9 ? 1e-9 : elapsed;
   }
-  double best, median;
-  best_and_median(b->seconds, reps, &best, &median);
-  r->tokens_per_s = (double)prompt / best;
-  r->median_tokens_per_s = (double)prompt / median;
+  g4rt_run_times_t times = g4rt_run_times_summarize(b->seconds, reps);
+  r->tokens_per_s = (double)prompt / times.best;
+  r->median_tokens_per_s = (double)prompt / times.median;
   r->limit = b->fma[list_index];
   r->has_work = b->args.has_flops;
   /* The head runs once per prefill call. */
@@ -575,10 +559,9 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
     if (!g4rt_status_is_ok(&status)) return fail_status(test, &status);
     b->seconds[rep] = elapsed < 1e-9 ? 1e-9 : elapsed;
   }
-  double best, median;
-  best_and_median(b->seconds, reps, &best, &median);
-  r->tokens_per_s = (double)steps / best;
-  r->median_tokens_per_s = (double)steps / median;
+  g4rt_run_times_t times = g4rt_run_times_summarize(b->seconds, reps);
+  r->tokens_per_s = (double)steps / times.best;
+  r->median_tokens_per_s = (double)steps / times.median;
   r->limit = b->bandwidth[list_index];
   r->has_work = b->args.bytes_count > 0;
   if (r->has_work) {
