@@ -88,6 +88,10 @@ typedef struct result_t {
   double work;   /* bytes or flops per token */
   double limit;  /* GB/s or GFLOP/s */
   double fraction;
+  /* tg with work: the median over runs of the run's GB/s over the read probe
+   * taken right before it. The limit is the best of every probe; this one
+   * compares each run with the host's state in its own moment. */
+  double run_probe_fraction;
 } result_t;
 
 /* One thread count's dispatch profile of decode at one depth. */
@@ -113,6 +117,7 @@ typedef struct bench_t {
   int64_t token_count;
   float *logits; /* one row: vocab floats */
   double *seconds; /* one test's run times: the larger of the two rep counts */
+  double *run_probes; /* one decode test's probes, one before each run */
   double *bandwidth; /* [thread list index] GB/s */
   double *fma;       /* [thread list index] GFLOP/s */
   result_t *results;
@@ -454,6 +459,10 @@ static void json_result(const bench_t *b, const result_t *r, bool tg) {
     printf(",\"fraction_of_limit\":");
     json_number(stdout, r->fraction);
   }
+  if (tg && r->has_work) {
+    printf(",\"median_fraction_of_run_probe\":");
+    json_number(stdout, r->run_probe_fraction);
+  }
   printf("}\n");
   fflush(stdout);
 }
@@ -543,6 +552,7 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
     g4rt_status_t status = g4rt_bench_read_bandwidth(
         &b->buffer, threads, BANDWIDTH_REPROBE_RUNS, &probe);
     if (!g4rt_status_is_ok(&status)) return fail_status("probe", &status);
+    b->run_probes[rep] = probe;
     if (probe > b->bandwidth[list_index]) {
       b->bandwidth[list_index] = probe;
       if (b->args.json) json_probe("read_bandwidth", threads, "gb_per_s", probe);
@@ -559,6 +569,13 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
     if (!g4rt_status_is_ok(&status)) return fail_status(test, &status);
     b->seconds[rep] = elapsed < 1e-9 ? 1e-9 : elapsed;
   }
+  /* Each run against its own probe, before the run times are sorted. */
+  double bytes =
+      b->args.bytes_count > 0 ? b->args.bytes_per_token[depth_index] : 0;
+  for (int64_t rep = 0; rep < reps; ++rep) {
+    double gb_per_s = (double)steps * bytes / b->seconds[rep] / 1e9;
+    b->run_probes[rep] = gb_per_s / b->run_probes[rep];
+  }
   g4rt_run_times_t times = g4rt_run_times_summarize(b->seconds, reps);
   r->tokens_per_s = (double)steps / times.best;
   r->median_tokens_per_s = (double)steps / times.median;
@@ -567,6 +584,7 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
   if (r->has_work) {
     r->work = b->args.bytes_per_token[depth_index];
     r->fraction = r->tokens_per_s * r->work / (r->limit * 1e9);
+    r->run_probe_fraction = g4rt_run_times_median(b->run_probes, reps);
   }
   if (b->args.json) json_result(b, r, true);
   return kExitOk;
@@ -762,6 +780,7 @@ static int prepare(bench_t *b) {
                      ? b->args.prefill_reps
                      : b->args.decode_reps;
   b->seconds = (double *)malloc((size_t)reps * sizeof(double));
+  b->run_probes = (double *)malloc((size_t)reps * sizeof(double));
   if (b->args.profile) {
     size_t runs = (size_t)n * (size_t)profile_depth_count(&b->args);
     b->profiles = (profile_run_t *)calloc(runs, sizeof(profile_run_t));
@@ -772,7 +791,7 @@ static int prepare(bench_t *b) {
                            "out of memory for the dispatch profile");
     }
   }
-  if (!b->seconds) {
+  if (!b->seconds || !b->run_probes) {
     return g4rt_cli_fail(kExitError, "out of memory for %lld run times",
                          (long long)reps);
   }
@@ -826,9 +845,14 @@ static void print_table(const bench_t *b) {
       fprintf(out, "%12s  %9s  (positions exceed max context %lld)\n",
               "skipped", "", (long long)b->info->max_context);
     } else if (r->has_work) {
-      fprintf(out, "%12.2f  %9.2f  %5.1f%% of %.2f %s\n", r->tokens_per_s,
+      fprintf(out, "%12.2f  %9.2f  %5.1f%% of %.2f %s", r->tokens_per_s,
               r->median_tokens_per_s, 100.0 * r->fraction, r->limit,
               tg ? "GB/s" : "GFLOP/s");
+      if (tg) {
+        fprintf(out, "; runs: median %.1f%% of the probe before each",
+                100.0 * r->run_probe_fraction);
+      }
+      fprintf(out, "\n");
     } else {
       fprintf(out, "%12.2f  %9.2f  (no %s)\n", r->tokens_per_s,
               r->median_tokens_per_s,
@@ -1029,5 +1053,6 @@ int main(int argc, char **argv) {
   free(bench.tokens);
   free(bench.logits);
   free(bench.seconds);
+  free(bench.run_probes);
   return rc;
 }

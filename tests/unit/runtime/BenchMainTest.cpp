@@ -230,6 +230,8 @@ TEST_F(G4rtBenchMainTest, JsonLines) {
                                        tg ? "bytes_per_token" : "flops_per_token",
                                        "machine_limit",
                                        "fraction_of_limit"};
+    if (tg)
+      expectedKeys.insert("median_fraction_of_run_probe");
     EXPECT_EQ(object->keys(), expectedKeys) << line;
     EXPECT_EQ(object->strings["model"], "fake \"q\"");
     EXPECT_EQ(object->strings["format"], "f32");
@@ -263,6 +265,14 @@ TEST_F(G4rtBenchMainTest, JsonLines) {
       EXPECT_NEAR(object.numbers["fraction_of_limit"], fraction, fraction * 1e-6) << test;
       // The median run is never faster than the best.
       EXPECT_LE(object.numbers["median_tokens_per_s"], object.numbers["tokens_per_s"]) << test;
+      // Each decode run against the probe taken right before it: that probe is at most
+      // the limit, so the median of those fractions is at least the median run's
+      // fraction of the limit.
+      if (tg) {
+        double medianOfLimit = object.numbers["median_tokens_per_s"] * work / (limit * 1e9);
+        EXPECT_GE(object.numbers["median_fraction_of_run_probe"], medianOfLimit * (1 - 1e-9))
+            << test;
+      }
     }
   }
 }
