@@ -569,23 +569,21 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
     if (!g4rt_status_is_ok(&status)) return fail_status(test, &status);
     b->seconds[rep] = elapsed < 1e-9 ? 1e-9 : elapsed;
   }
-  /* Each run against its own probe, before the run times are sorted. */
-  double bytes =
-      b->args.bytes_count > 0 ? b->args.bytes_per_token[depth_index] : 0;
-  for (int64_t rep = 0; rep < reps; ++rep) {
-    double gb_per_s = (double)steps * bytes / b->seconds[rep] / 1e9;
-    b->run_probes[rep] = gb_per_s / b->run_probes[rep];
-  }
-  g4rt_run_times_t times = g4rt_run_times_summarize(b->seconds, reps);
-  r->tokens_per_s = (double)steps / times.best;
-  r->median_tokens_per_s = (double)steps / times.median;
   r->limit = b->bandwidth[list_index];
   r->has_work = b->args.bytes_count > 0;
   if (r->has_work) {
     r->work = b->args.bytes_per_token[depth_index];
-    r->fraction = r->tokens_per_s * r->work / (r->limit * 1e9);
+    /* Each run against its own probe, while b->seconds is in run order. */
+    for (int64_t rep = 0; rep < reps; ++rep) {
+      double gb_per_s = (double)steps * r->work / b->seconds[rep] / 1e9;
+      b->run_probes[rep] = gb_per_s / b->run_probes[rep];
+    }
     r->run_probe_fraction = g4rt_run_times_median(b->run_probes, reps);
   }
+  g4rt_run_times_t times = g4rt_run_times_summarize(b->seconds, reps);
+  r->tokens_per_s = (double)steps / times.best;
+  r->median_tokens_per_s = (double)steps / times.median;
+  if (r->has_work) r->fraction = r->tokens_per_s * r->work / (r->limit * 1e9);
   if (b->args.json) json_result(b, r, true);
   return kExitOk;
 }
