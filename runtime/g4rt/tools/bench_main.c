@@ -92,6 +92,8 @@ typedef struct result_t {
    * taken right before it. The limit is the best of every probe; this one
    * compares each run with the host's state in its own moment. */
   double run_probe_fraction;
+  /* tg: the kind of read that set the limit (the best probe's). */
+  g4rt_bench_read_t limit_read;
 } result_t;
 
 /* One thread count's dispatch profile of decode at one depth. */
@@ -118,7 +120,7 @@ typedef struct bench_t {
   float *logits; /* one row: vocab floats */
   double *seconds; /* one test's run times: the larger of the two rep counts */
   double *run_probes; /* one decode test's probes, one before each run */
-  double *bandwidth; /* [thread list index] GB/s */
+  g4rt_bench_read_t *bandwidth; /* [thread list index]: the best probe */
   double *fma;       /* [thread list index] GFLOP/s */
   result_t *results;
   int result_count;
@@ -437,6 +439,27 @@ static void json_probe(const char *probe, int threads, const char *key,
   fflush(stdout);
 }
 
+/* A read probe's line, with the kind of read that reached its bandwidth. */
+static void json_read_probe(int threads, const g4rt_bench_read_t *read) {
+  printf("{\"probe\":\"read_bandwidth\",\"threads\":%d,\"gb_per_s\":", threads);
+  json_number(stdout, read->gb_per_s);
+  printf(",\"load_bytes\":%d,\"streams_per_thread\":%d}\n", read->load_bytes,
+         read->streams);
+  fflush(stdout);
+}
+
+/* "64-byte loads, 2 streams a thread": the kind of read, for the table. */
+static const char *read_kind_text(const g4rt_bench_read_t *read, char *buffer,
+                                  size_t size) {
+  if (read->load_bytes == 0) {
+    snprintf(buffer, size, "portable C");
+  } else {
+    snprintf(buffer, size, "%d-byte loads, %d stream%s a thread",
+             read->load_bytes, read->streams, read->streams == 1 ? "" : "s");
+  }
+  return buffer;
+}
+
 static void json_result(const bench_t *b, const result_t *r, bool tg) {
   printf("{\"model\":");
   json_string(stdout, b->args.model);
@@ -462,6 +485,10 @@ static void json_result(const bench_t *b, const result_t *r, bool tg) {
   if (tg && r->has_work) {
     printf(",\"median_fraction_of_run_probe\":");
     json_number(stdout, r->run_probe_fraction);
+  }
+  if (tg) {
+    printf(",\"limit_load_bytes\":%d,\"limit_streams_per_thread\":%d",
+           r->limit_read.load_bytes, r->limit_read.streams);
   }
   printf("}\n");
   fflush(stdout);
@@ -548,14 +575,14 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
     /* The bandwidth this VM gets moves with its neighbours' traffic: probe it
      * again next to every timed run, and let the best probe be the limit, so a
      * probe taken in a busy moment does not flatter the model. */
-    double probe = 0;
+    g4rt_bench_read_t probe;
     g4rt_status_t status = g4rt_bench_read_bandwidth(
         &b->buffer, threads, BANDWIDTH_REPROBE_RUNS, &probe);
     if (!g4rt_status_is_ok(&status)) return fail_status("probe", &status);
-    b->run_probes[rep] = probe;
-    if (probe > b->bandwidth[list_index]) {
+    b->run_probes[rep] = probe.gb_per_s;
+    if (probe.gb_per_s > b->bandwidth[list_index].gb_per_s) {
       b->bandwidth[list_index] = probe;
-      if (b->args.json) json_probe("read_bandwidth", threads, "gb_per_s", probe);
+      if (b->args.json) json_read_probe(threads, &probe);
     }
     g4rt_session_reset(b->session);
     status = prefill_chunked(b, 0, filled);
@@ -569,7 +596,8 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
     if (!g4rt_status_is_ok(&status)) return fail_status(test, &status);
     b->seconds[rep] = elapsed < 1e-9 ? 1e-9 : elapsed;
   }
-  r->limit = b->bandwidth[list_index];
+  r->limit = b->bandwidth[list_index].gb_per_s;
+  r->limit_read = b->bandwidth[list_index];
   r->has_work = b->args.bytes_count > 0;
   if (r->has_work) {
     r->work = b->args.bytes_per_token[depth_index];
@@ -648,7 +676,7 @@ static int measure_threads(bench_t *b, int list_index) {
       &b->buffer, threads, BANDWIDTH_RUNS, &b->bandwidth[list_index]);
   if (!g4rt_status_is_ok(&status)) return fail_status("probe", &status);
   if (b->args.json) {
-    json_probe("read_bandwidth", threads, "gb_per_s", b->bandwidth[list_index]);
+    json_read_probe(threads, &b->bandwidth[list_index]);
   }
   status =
       g4rt_bench_fma_peak(threads, FMA_SECONDS, FMA_RUNS, &b->fma[list_index]);
@@ -769,7 +797,8 @@ static int prepare(bench_t *b) {
   b->token_count = longest;
   b->tokens = (int32_t *)malloc((size_t)longest * sizeof(int32_t));
   int n = b->args.thread_count;
-  b->bandwidth = (double *)calloc((size_t)n, sizeof(double));
+  b->bandwidth =
+      (g4rt_bench_read_t *)calloc((size_t)n, sizeof(g4rt_bench_read_t));
   b->fma = (double *)calloc((size_t)n, sizeof(double));
   size_t max_results =
       (size_t)n * (size_t)(b->args.prompt_count + b->args.depth_count);
@@ -823,10 +852,13 @@ static void print_table(const bench_t *b) {
           BANDWIDTH_RUNS, (long long)b->buffer.bytes, BANDWIDTH_REPROBE_RUNS,
           g4rt_bench_probes_read_kind(), FMA_RUNS,
           g4rt_bench_probes_fma_kind());
-  fprintf(out, "  %7s  %11s  %13s\n", "threads", "read GB/s", "FMA GFLOP/s");
+  fprintf(out, "  %7s  %11s  %13s  %s\n", "threads", "read GB/s", "FMA GFLOP/s",
+          "the read that set the limit");
   for (int i = 0; i < b->args.thread_count; ++i) {
-    fprintf(out, "  %7d  %11.2f  %13.2f\n", (int)b->args.threads[i],
-            b->bandwidth[i], b->fma[i]);
+    char kind[64];
+    fprintf(out, "  %7d  %11.2f  %13.2f  %s\n", (int)b->args.threads[i],
+            b->bandwidth[i].gb_per_s, b->fma[i],
+            read_kind_text(&b->bandwidth[i], kind, sizeof(kind)));
   }
   fprintf(out,
           "model, best of %lld runs (pp) and %lld (tg: %lld decode steps a "

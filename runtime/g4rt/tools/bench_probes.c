@@ -503,8 +503,8 @@ static g4rt_status_t read_bandwidth_of(bool wide, int streams,
 
 g4rt_status_t g4rt_bench_read_bandwidth(const g4rt_bench_buffer_t *buffer,
                                         int threads, int runs,
-                                        double *out_gb_per_s) {
-  *out_gb_per_s = 0;
+                                        g4rt_bench_read_t *out) {
+  memset(out, 0, sizeof(*out));
   G4RT_RETURN_IF_ERROR(check_counts("read bandwidth", threads, runs));
   size_t slice = buffer->bytes / (size_t)threads;
   slice -= slice % G4RT_BENCH_READ_BLOCK;
@@ -514,8 +514,10 @@ g4rt_status_t g4rt_bench_read_bandwidth(const g4rt_bench_buffer_t *buffer,
                             "block for each of %d threads",
                             buffer->bytes, G4RT_BENCH_READ_BLOCK, threads);
   }
-  G4RT_RETURN_IF_ERROR(
-      read_bandwidth_of(false, 1, buffer, slice, threads, runs, out_gb_per_s));
+  G4RT_RETURN_IF_ERROR(read_bandwidth_of(false, 1, buffer, slice, threads, runs,
+                                         &out->gb_per_s));
+  out->streams = 1;
+  out->load_bytes = G4RT_BENCH_AVX2 ? 32 : 0;
 #if G4RT_BENCH_AVX2
   /* As for the FMA peak, the limit is the strongest probe: 64-byte loads where
    * the CPU has them, and a thread's slice read as 2 or 4 streams side by
@@ -531,7 +533,11 @@ g4rt_status_t g4rt_bench_read_bandwidth(const g4rt_bench_buffer_t *buffer,
       G4RT_RETURN_IF_ERROR(read_bandwidth_of(w == 1, streams, buffer,
                                              part * (size_t)streams, threads,
                                              runs, &gb_per_s));
-      if (gb_per_s > *out_gb_per_s) *out_gb_per_s = gb_per_s;
+      if (gb_per_s > out->gb_per_s) {
+        out->gb_per_s = gb_per_s;
+        out->load_bytes = w == 1 ? 64 : 32;
+        out->streams = streams;
+      }
     }
   }
 #endif

@@ -73,17 +73,24 @@ G4RT_MUST_USE g4rt_status_t g4rt_bench_buffer_create(size_t bytes,
 /* Releases the buffer (idempotent; a zeroed buffer is a no-op). */
 void g4rt_bench_buffer_destroy(g4rt_bench_buffer_t *buffer);
 
+/* A read bandwidth and the kind of read that reached it. */
+typedef struct g4rt_bench_read_t {
+  double gb_per_s; /* bytes read / best seconds / 1e9 */
+  int load_bytes;  /* 32 or 64; 0 for portable C (the compiler's loads) */
+  int streams;     /* parts of a thread's slice read side by side: 1, 2, 4 */
+} g4rt_bench_read_t;
+
 /* Read bandwidth of |threads| threads over |buffer| (each sums
  * bytes / threads, rounded down to G4RT_BENCH_READ_BLOCK), best of |runs|;
  * with AVX2 also of |runs| more for each other kind of read: the slice as 2
  * and as 4 streams side by side, and 64-byte loads where the CPU has
- * AVX-512F. The highest bandwidth is the limit.
- * *out_gb_per_s = bytes read / best seconds / 1e9. INVALID_ARGUMENT for bad
- * counts or a buffer too small for a block per thread, UNAVAILABLE when a
- * thread cannot be started, INTERNAL when a sum is wrong. */
+ * AVX-512F. The highest bandwidth is the limit; *out says which kind read it
+ * (the first kind tried of equal ones). INVALID_ARGUMENT for bad counts or a
+ * buffer too small for a block per thread, UNAVAILABLE when a thread cannot
+ * be started, INTERNAL when a sum is wrong. */
 G4RT_MUST_USE g4rt_status_t
 g4rt_bench_read_bandwidth(const g4rt_bench_buffer_t *buffer, int threads,
-                          int runs, double *out_gb_per_s);
+                          int runs, g4rt_bench_read_t *out);
 
 /* FMA peak of |threads| threads: every thread runs the same number of rounds
  * of 12 independent ymm FMAs (and again with zmm FMAs where the CPU has

@@ -142,6 +142,30 @@ std::optional<JsonObject> parseFlatJson(const std::string &line) {
   return object;
 }
 
+/// Whether the benchmark's probes read with AVX2 loads here (else portable C).
+bool probesUseAvx2() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  return false;
+#endif
+}
+
+/// A read probe's kind: 1, 2 or 4 streams a thread of 32- or 64-byte loads (64 only
+/// where the CPU has AVX-512F), or portable C's one stream (load bytes 0).
+void expectReadKind(double loadBytes, double streams, const std::string &line) {
+  EXPECT_TRUE(streams == 1 || streams == 2 || streams == 4) << line;
+  if (!probesUseAvx2()) {
+    EXPECT_EQ(loadBytes, 0) << line;
+    EXPECT_EQ(streams, 1) << line;
+    return;
+  }
+#if defined(__x86_64__)
+  EXPECT_TRUE(loadBytes == 32 || (loadBytes == 64 && __builtin_cpu_supports("avx512f"))) << line;
+#endif
+}
+
 std::vector<std::string> lines(const std::string &text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -198,6 +222,8 @@ TEST_F(G4rtBenchMainTest, JsonLines) {
 
   std::map<std::pair<std::string, int>, double> probes, firstProbes;
   std::map<std::pair<std::string, int>, double> limits; // per test: the latest probe
+  // The latest read probe's kind per thread count: {load bytes, streams a thread}.
+  std::map<int, std::pair<double, double>> readKinds;
   std::map<std::pair<std::string, int>, JsonObject> tests;
   for (const std::string &line : lines(result.out)) {
     std::optional<JsonObject> object = parseFlatJson(line);
@@ -206,7 +232,15 @@ TEST_F(G4rtBenchMainTest, JsonLines) {
       std::string probe = object->strings["probe"];
       std::string key = probe == "read_bandwidth" ? "gb_per_s" : "gflop_per_s";
       EXPECT_TRUE(probe == "read_bandwidth" || probe == "fma_peak") << line;
-      EXPECT_EQ(object->keys(), (std::set<std::string>{"probe", "threads", key})) << line;
+      std::set<std::string> keys{"probe", "threads", key};
+      if (probe == "read_bandwidth") {
+        // The kind of read that reached the bandwidth.
+        keys.insert({"load_bytes", "streams_per_thread"});
+        expectReadKind(object->numbers["load_bytes"], object->numbers["streams_per_thread"], line);
+        readKinds[static_cast<int>(object->numbers["threads"])] = {
+            object->numbers["load_bytes"], object->numbers["streams_per_thread"]};
+      }
+      EXPECT_EQ(object->keys(), keys) << line;
       EXPECT_GT(object->numbers[key], 0) << line;
       // A later probe line (a re-probe next to a decode run that found more
       // bandwidth) raises the limit of the lines after it.
@@ -231,14 +265,21 @@ TEST_F(G4rtBenchMainTest, JsonLines) {
                                        "machine_limit",
                                        "fraction_of_limit"};
     if (tg)
-      expectedKeys.insert("median_fraction_of_run_probe");
+      expectedKeys.insert(
+          {"median_fraction_of_run_probe", "limit_load_bytes", "limit_streams_per_thread"});
     EXPECT_EQ(object->keys(), expectedKeys) << line;
     EXPECT_EQ(object->strings["model"], "fake \"q\"");
     EXPECT_EQ(object->strings["format"], "f32");
     EXPECT_EQ(object->strings["code"], "znver3");
-    for (const auto &entry : object->numbers)
-      EXPECT_GT(entry.second, 0) << entry.first << " in " << line;
     int threads = static_cast<int>(object->numbers["threads"]);
+    // A decode line names the read that set its limit: the latest read probe's.
+    if (tg) {
+      EXPECT_EQ(object->numbers["limit_load_bytes"], readKinds[threads].first) << line;
+      EXPECT_EQ(object->numbers["limit_streams_per_thread"], readKinds[threads].second) << line;
+    }
+    for (const auto &entry : object->numbers)
+      if (entry.first != "limit_load_bytes") // 0 for portable C
+        EXPECT_GT(entry.second, 0) << entry.first << " in " << line;
     limits[{test, threads}] = probes[{tg ? "read_bandwidth" : "fma_peak", threads}];
     tests[{test, threads}] = *object;
   }
@@ -289,10 +330,12 @@ TEST_F(G4rtBenchMainTest, NoWorkAndTable) {
     if (object->has("probe"))
       continue;
     ++tests;
-    EXPECT_EQ(object->keys(),
-              (std::set<std::string>{"model", "format", "code", "threads", "test", "tokens_per_s",
-                                     "median_tokens_per_s", "machine_limit"}))
-        << line;
+    std::set<std::string> keys{
+        "model",        "format", "code", "threads", "test", "tokens_per_s", "median_tokens_per_s",
+        "machine_limit"};
+    if (object->strings["test"].rfind("tg@", 0) == 0)
+      keys.insert({"limit_load_bytes", "limit_streams_per_thread"});
+    EXPECT_EQ(object->keys(), keys) << line;
     EXPECT_EQ(object->strings["model"], G4RT_FAKE_NAME);
     EXPECT_EQ(object->strings["format"], "unknown");
     EXPECT_EQ(object->strings["code"], "host");
@@ -303,6 +346,11 @@ TEST_F(G4rtBenchMainTest, NoWorkAndTable) {
   ASSERT_EQ(table.exitCode, 0) << table.err;
   EXPECT_THAT(table.out, HasSubstr("read GB/s"));
   EXPECT_THAT(table.out, HasSubstr("FMA GFLOP/s"));
+  // Each thread count's limit names the read that set it.
+  EXPECT_THAT(table.out, HasSubstr("the read that set the limit"));
+  EXPECT_THAT(table.out,
+              ::testing::ContainsRegex(
+                  probesUseAvx2() ? "(32|64)-byte loads, [124] streams? a thread" : "portable C"));
 #if defined(__x86_64__)
   // The FMA limit is the stronger of the 8- and 16-lane probes where zmm exists.
   __builtin_cpu_init();

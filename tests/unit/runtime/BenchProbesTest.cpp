@@ -40,12 +40,25 @@ TEST_F(BenchProbesTest, ReadProbeChecksEveryThreadsSum) {
     g4rt_status_t status = g4rt_bench_buffer_create(bytes, &buffer);
     ASSERT_TRUE(g4rt_status_is_ok(&status)) << std::string(status.message);
     for (int threads : {1, 2, 3}) {
-      double gbPerS = -1;
-      status = g4rt_bench_read_bandwidth(&buffer, threads, 2, &gbPerS);
+      g4rt_bench_read_t read{-1, -1, -1};
+      status = g4rt_bench_read_bandwidth(&buffer, threads, 2, &read);
       EXPECT_TRUE(g4rt_status_is_ok(&status))
           << bytes << " bytes, " << threads << " threads: " << std::string(status.message);
-      EXPECT_TRUE(std::isfinite(gbPerS) && gbPerS > 0)
-          << bytes << " bytes, " << threads << " threads: " << gbPerS << " GB/s";
+      EXPECT_TRUE(std::isfinite(read.gb_per_s) && read.gb_per_s > 0)
+          << bytes << " bytes, " << threads << " threads: " << read.gb_per_s << " GB/s";
+      // The kind of read that reached it: one this CPU runs.
+      EXPECT_TRUE(read.streams == 1 || read.streams == 2 || read.streams == 4)
+          << read.streams << " streams";
+      if (!g4rt_bench_probes_use_avx2()) {
+        EXPECT_EQ(read.load_bytes, 0);
+        EXPECT_EQ(read.streams, 1);
+      } else {
+#if defined(__x86_64__)
+        EXPECT_TRUE(read.load_bytes == 32 ||
+                    (read.load_bytes == 64 && __builtin_cpu_supports("avx512f")))
+            << read.load_bytes << "-byte loads";
+#endif
+      }
     }
     g4rt_bench_buffer_destroy(&buffer);
   }
@@ -73,15 +86,15 @@ TEST_F(BenchProbesTest, BadArgumentsAreErrors) {
 
   status = g4rt_bench_buffer_create(65536, &buffer);
   ASSERT_TRUE(g4rt_status_is_ok(&status)) << std::string(status.message);
-  double gbPerS = -1;
-  status = g4rt_bench_read_bandwidth(&buffer, 0, 2, &gbPerS);
+  g4rt_bench_read_t read{};
+  status = g4rt_bench_read_bandwidth(&buffer, 0, 2, &read);
   EXPECT_EQ(status.code, G4RT_STATUS_INVALID_ARGUMENT);
   EXPECT_THAT(std::string(status.message), HasSubstr("0 threads"));
-  status = g4rt_bench_read_bandwidth(&buffer, 1, 0, &gbPerS);
+  status = g4rt_bench_read_bandwidth(&buffer, 1, 0, &read);
   EXPECT_EQ(status.code, G4RT_STATUS_INVALID_ARGUMENT);
   EXPECT_THAT(std::string(status.message), HasSubstr("0 runs"));
   // 65536 bytes hold 128 blocks: 129 threads leave one without a block.
-  status = g4rt_bench_read_bandwidth(&buffer, 129, 1, &gbPerS);
+  status = g4rt_bench_read_bandwidth(&buffer, 129, 1, &read);
   EXPECT_EQ(status.code, G4RT_STATUS_INVALID_ARGUMENT);
   EXPECT_THAT(std::string(status.message), HasSubstr("no 512-byte block"));
   g4rt_bench_buffer_destroy(&buffer);
