@@ -75,9 +75,9 @@ cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level 0-3"), cl::ini
 cl::opt<bool> benchJson("json", cl::desc("bench: one JSON object per line and measurement"),
                         cl::cat(g4cOptions));
 cl::opt<bool> benchProfile("profile",
-                           cl::desc("bench: also time every parallel loop of one more decode "
-                                    "run per thread count and decode depth, and print where a "
-                                    "step's time goes"),
+                           cl::desc("bench: also time every parallel loop of one more run of "
+                                    "every test per thread count, and print where a decode "
+                                    "step's or a prefill's time goes"),
                            cl::cat(g4cOptions));
 cl::opt<std::string> weightsFormat("weights-format",
                                    cl::desc("bf16 (the checkpoint's float types), f16 (bf16 "

@@ -9,9 +9,9 @@
  * and with --json one JSON object per line per probe and per measurement on
  * stdout (the table then goes to stderr). Errors go to stderr as "error: ..."
  * with exit code 2 for command-line mistakes and 1 for everything else.
- * With --profile it also times every parallel loop of one more decode run per
- * thread count and decode depth (the pool's dispatch profile, thread_pool.h)
- * and prints where a decode step's time goes, site by site.
+ * With --profile it also times every parallel loop of one more run of every
+ * test per thread count (the pool's dispatch profile, thread_pool.h) and
+ * prints where a decode step's or a prefill's time goes, site by site.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -73,7 +73,7 @@ typedef struct bench_args_t {
   bool json;
   bool help;
   bool mmap_weights; /* --mmap: map the blob instead of huge pages */
-  bool profile;      /* --profile: dispatch profiles of decode at each depth */
+  bool profile;      /* --profile: dispatch profiles of every test */
   int64_t probe_bytes;
 } bench_args_t;
 
@@ -96,10 +96,13 @@ typedef struct result_t {
   g4rt_bench_read_t limit_read;
 } result_t;
 
-/* One thread count's dispatch profile of decode at one depth. */
+/* One thread count's dispatch profile of one test: a prefill of |prompt|
+ * tokens (one step), or |steps| decode steps at |depth|. */
 typedef struct profile_run_t {
   bool ran;
   int threads;
+  bool prefill;
+  int64_t prompt;
   int64_t depth;
   int64_t steps;
   double seconds; /* the steps, end to end */
@@ -124,7 +127,7 @@ typedef struct bench_t {
   double *fma;       /* [thread list index] GFLOP/s */
   result_t *results;
   int result_count;
-  /* With --profile: [thread list index][profile_depth_count(args)]. */
+  /* With --profile: [thread list index][profile_count(args)]. */
   profile_run_t *profiles;
   g4rt_pool_site_stats_t *site_stats; /* their sites' storage */
   FILE *table; /* stdout, or stderr with --json */
@@ -395,12 +398,12 @@ static void print_help(const char *program, const g4_model_info_t *info) {
       "  --mmap                  map the weights instead of reading them into "
       "huge\n"
       "                          pages (as the executable's --mmap)\n"
-      "  --profile               also time every parallel loop of one more "
-      "decode\n"
-      "                          run per thread count and --depths depth (0 "
-      "if none),\n"
-      "                          and print where a step's time goes, site by "
-      "site\n"
+      "  --profile               also time every parallel loop of one more run "
+      "of\n"
+      "                          every test per thread count, and print where "
+      "a\n"
+      "                          decode step's or a prefill's time goes, site "
+      "by site\n"
       "  --help                  this text\n",
       base_name(program), name, (long long)info->vocab_size,
       (long long)info->max_context, g4rt_thread_pool_default_threads(),
@@ -616,42 +619,57 @@ static int measure_decode(bench_t *b, int list_index, int depth_index) {
   return kExitOk;
 }
 
-/* The depths --profile profiles: every --depths depth, or depth 0 when no
- * decode test was asked for. */
-static int profile_depth_count(const bench_args_t *args) {
-  return args->depth_count > 0 ? args->depth_count : 1;
+/* --profile profiles every test: each --prompts length, then each --depths
+ * depth. */
+static int profile_count(const bench_args_t *args) {
+  return args->prompt_count + args->depth_count;
 }
 
-static int64_t profile_depth(const bench_args_t *args, int slot) {
-  return args->depth_count > 0 ? args->depths[slot] : 0;
-}
-
-/* One more decode run at a depth (--decode-tokens steps after the depth's
- * prefilled positions, as the timed test) with the pool's dispatch profile on.
- * Untimed otherwise: the clock readings cost a little. Depths past the context
- * were reported as skipped already. */
-static int profile_decode(bench_t *b, int list_index, int slot) {
-  int threads = (int)b->args.threads[list_index];
-  int64_t depth = profile_depth(&b->args, slot);
-  int64_t steps = b->args.decode_tokens;
-  int64_t filled = depth > 0 ? depth : 1;
-  if (filled + steps > b->info->max_context) {
-    if (b->args.depth_count == 0) {
-      fprintf(stderr,
-              "bench: no profile: 1 + %lld decode positions exceed the max "
-              "context %lld\n",
-              (long long)steps, (long long)b->info->max_context);
-    }
-    return kExitOk;
-  }
+/* The profile of thread list entry |list_index| and test |slot|, set up. */
+static profile_run_t *profile_slot(bench_t *b, int list_index, int slot) {
   size_t index =
-      (size_t)list_index * (size_t)profile_depth_count(&b->args) + (size_t)slot;
+      (size_t)list_index * (size_t)profile_count(&b->args) + (size_t)slot;
   profile_run_t *run = &b->profiles[index];
-  run->threads = threads;
-  run->depth = depth;
-  run->steps = steps;
+  run->threads = (int)b->args.threads[list_index];
   g4rt_pool_profile_init(&run->profile, b->site_stats + index * PROFILE_SITES,
                          PROFILE_SITES);
+  return run;
+}
+
+/* One more prefill of a --prompts length with the pool's dispatch profile on:
+ * the whole prefill is the profile's one step. Untimed otherwise: the clock
+ * readings cost a little. Prompts past the context were reported as skipped
+ * already. */
+static int profile_prefill(bench_t *b, int list_index, int prompt_index) {
+  int64_t prompt = b->args.prompts[prompt_index];
+  if (prompt > b->info->max_context) return kExitOk;
+  profile_run_t *run = profile_slot(b, list_index, prompt_index);
+  run->prefill = true;
+  run->prompt = prompt;
+  run->steps = 1;
+  g4rt_session_reset(b->session);
+  g4rt_thread_pool_set_profile(b->pool, &run->profile);
+  double start = g4rt_bench_now();
+  g4rt_status_t status = prefill_chunked(b, 0, prompt);
+  run->seconds = g4rt_bench_now() - start;
+  g4rt_thread_pool_set_profile(b->pool, NULL);
+  if (!g4rt_status_is_ok(&status)) return fail_status("profile", &status);
+  run->ran = true;
+  return kExitOk;
+}
+
+/* One more decode run at a --depths depth (--decode-tokens steps after the
+ * depth's prefilled positions, as the timed test) with the pool's dispatch
+ * profile on. Depths past the context were reported as skipped already. */
+static int profile_decode(bench_t *b, int list_index, int depth_index) {
+  int64_t depth = b->args.depths[depth_index];
+  int64_t steps = b->args.decode_tokens;
+  int64_t filled = depth > 0 ? depth : 1;
+  if (filled + steps > b->info->max_context) return kExitOk;
+  profile_run_t *run =
+      profile_slot(b, list_index, b->args.prompt_count + depth_index);
+  run->depth = depth;
+  run->steps = steps;
   g4rt_session_reset(b->session);
   g4rt_status_t status = prefill_chunked(b, 0, filled);
   if (!g4rt_status_is_ok(&status)) return fail_status("profile", &status);
@@ -712,8 +730,10 @@ static int measure_threads(bench_t *b, int list_index) {
     rc = measure_prefill(b, list_index, b->args.prompts[i]);
   for (int i = 0; i < b->args.depth_count && rc == kExitOk; ++i)
     rc = measure_decode(b, list_index, i);
-  for (int i = 0;
-       b->args.profile && i < profile_depth_count(&b->args) && rc == kExitOk;
+  for (int i = 0; b->args.profile && i < b->args.prompt_count && rc == kExitOk;
+       ++i)
+    rc = profile_prefill(b, list_index, i);
+  for (int i = 0; b->args.profile && i < b->args.depth_count && rc == kExitOk;
        ++i)
     rc = profile_decode(b, list_index, i);
 
@@ -788,9 +808,6 @@ static int prepare(bench_t *b) {
     int64_t chunk = filled < 256 ? filled : 256;
     if (chunk > rows) rows = chunk;
   }
-  if (b->args.profile && 1 + b->args.decode_tokens <= context &&
-      1 + b->args.decode_tokens > longest)
-    longest = 1 + b->args.decode_tokens;
   if (rows > longest) longest = rows;
   /* Prefill and decode both return one row of logits. */
   b->logits = (float *)malloc((size_t)vocab * sizeof(float));
@@ -809,7 +826,7 @@ static int prepare(bench_t *b) {
   b->seconds = (double *)malloc((size_t)reps * sizeof(double));
   b->run_probes = (double *)malloc((size_t)reps * sizeof(double));
   if (b->args.profile) {
-    size_t runs = (size_t)n * (size_t)profile_depth_count(&b->args);
+    size_t runs = (size_t)n * (size_t)profile_count(&b->args);
     b->profiles = (profile_run_t *)calloc(runs, sizeof(profile_run_t));
     b->site_stats = (g4rt_pool_site_stats_t *)calloc(
         runs * PROFILE_SITES, sizeof(g4rt_pool_site_stats_t));
@@ -924,21 +941,29 @@ static int by_call_time(const void *a, const void *b) {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/* Per thread count and depth: a decode step's time split into the parallel
- * loops (and the caller's wait for their last tasks), the serial gaps between
- * loops, and the rest; then every site, the costliest first. JSON: one
- * "profile" object per thread count and depth, and one "site" object per site.
- */
+/* Per thread count and test: a step's time (a decode step, or a whole
+ * prefill) split into the parallel loops (and the caller's wait for their last
+ * tasks), the serial gaps between loops, and the rest; then every site, the
+ * costliest first. JSON: one "profile" object per thread count and test, and
+ * one "site" object per site. */
 static void print_profiles(const bench_t *b) {
   FILE *out = b->table;
   g4rt_bench_symbols_t symbols;
   bool named = g4rt_bench_symbols_open(&symbols);
-  int runs = b->args.thread_count * profile_depth_count(&b->args);
+  int runs = b->args.thread_count * profile_count(&b->args);
   for (int i = 0; i < runs; ++i) {
     const profile_run_t *run = &b->profiles[i];
     if (!run->ran) continue;
-    char test[32];
-    snprintf(test, sizeof(test), "tg@%lld", (long long)run->depth);
+    char test[32], steps_text[64];
+    if (run->prefill) {
+      snprintf(test, sizeof(test), "pp%lld", (long long)run->prompt);
+      snprintf(steps_text, sizeof(steps_text), "one prefill of %lld tokens",
+               (long long)run->prompt);
+    } else {
+      snprintf(test, sizeof(test), "tg@%lld", (long long)run->depth);
+      snprintf(steps_text, sizeof(steps_text), "%lld steps",
+               (long long)run->steps);
+    }
     const g4rt_pool_profile_t *p = &run->profile;
     double steps = (double)run->steps;
     double step_us = run->seconds * 1e6 / steps;
@@ -952,12 +977,11 @@ static void print_profiles(const bench_t *b) {
     double wait_us = (double)wait_ns / 1e3 / steps;
     double gaps_us = (double)gap_ns / 1e3 / steps;
     fprintf(out,
-            "\ndispatch profile, %s, %d thread%s, %lld steps: %.1f us a "
-            "step = %.1f in parallel loops (%.1f of it waiting for the last "
-            "tasks) + %.1f between loops + %.1f before the first and after "
-            "the last%s\n",
-            test, run->threads, run->threads == 1 ? "" : "s",
-            (long long)run->steps, step_us, calls_us, wait_us, gaps_us,
+            "\ndispatch profile, %s, %d thread%s, %s: %.1f us%s = %.1f in "
+            "parallel loops (%.1f of it waiting for the last tasks) + %.1f "
+            "between loops + %.1f before the first and after the last%s\n",
+            test, run->threads, run->threads == 1 ? "" : "s", steps_text,
+            step_us, run->prefill ? "" : " a step", calls_us, wait_us, gaps_us,
             step_us - calls_us - gaps_us,
             named ? "" : " (no symbol table: sites by address)");
     if (p->overflow_calls > 0) {

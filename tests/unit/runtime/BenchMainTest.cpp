@@ -388,15 +388,19 @@ TEST_F(G4rtBenchMainTest, RunsPerTest) {
 // and names each site from the program's symbol table: the fake's two task functions,
 // once a step each, with their task counts. A depth past the context gets no profile.
 TEST_F(G4rtBenchMainTest, DispatchProfile) {
-  RunResult result = run(quick(
-      {"--threads-list", "1,2", "--prompts", "4", "--depths", "0,16,100", "--profile", "--json"}));
+  RunResult result = run(quick({"--threads-list", "1,2", "--prompts", "4,20,64", "--depths",
+                                "0,16,100", "--profile", "--json"}));
   ASSERT_EQ(result.exitCode, 0) << result.err;
-  for (const char *header : {"dispatch profile, tg@0, 1 thread, 4 steps: ",
+  for (const char *header : {"dispatch profile, pp4, 1 thread, one prefill of 4 tokens: ",
+                             "dispatch profile, pp20, 2 threads, one prefill of 20 tokens: ",
+                             "dispatch profile, tg@0, 1 thread, 4 steps: ",
                              "dispatch profile, tg@0, 2 threads, 4 steps: ",
                              "dispatch profile, tg@16, 1 thread, 4 steps: ",
                              "dispatch profile, tg@16, 2 threads, 4 steps: "})
     EXPECT_THAT(result.err, HasSubstr(header));
+  // Tests past the context (64 and 100 + 4 positions against 48) have none.
   EXPECT_THAT(result.err, ::testing::Not(HasSubstr("dispatch profile, tg@100")));
+  EXPECT_THAT(result.err, ::testing::Not(HasSubstr("dispatch profile, pp64")));
   using Key = std::tuple<std::string, std::string, int>; // site or profile, test, threads
   std::map<Key, JsonObject> sites;
   std::map<Key, JsonObject> profiles;
@@ -414,38 +418,43 @@ TEST_F(G4rtBenchMainTest, DispatchProfile) {
       profiles[{"profile", object->strings["profile"], threads}] = *object;
     }
   }
-  EXPECT_EQ(profiles.size(), 4u) << result.out;
-  for (const char *test : {"tg@0", "tg@16"}) {
+  EXPECT_EQ(profiles.size(), 8u) << result.out;
+  for (const char *test : {"tg@0", "tg@16", "pp4", "pp20"}) {
+    bool prefill = test[0] == 'p';
+    // A prefill of P tokens is one step: ceil(P / 16) calls of at most 16 tokens, each
+    // storing its tokens and computing G4RT_FAKE_SLICES logit tasks a token.
+    int calls = std::string(test) == "pp20" ? 2 : 1;
+    int tokens = std::string(test) == "pp20" ? 20 : prefill ? 4 : 1;
     for (int threads : {1, 2}) {
       SCOPED_TRACE(std::string(test) + ", threads " + std::to_string(threads));
       auto profile = profiles.find({"profile", test, threads});
       ASSERT_NE(profile, profiles.end()) << result.out;
       JsonObject &numbers = profile->second;
-      EXPECT_EQ(numbers.numbers["steps"], 4);
+      EXPECT_EQ(numbers.numbers["steps"], prefill ? 1 : 4);
       EXPECT_EQ(numbers.numbers["sites"], 2);
       EXPECT_GT(numbers.numbers["step_us"], 0);
       EXPECT_LE(numbers.numbers["in_loops_us"] + numbers.numbers["gaps_us"],
                 numbers.numbers["step_us"] * 1.0001);
       EXPECT_LE(numbers.numbers["wait_us"], numbers.numbers["in_loops_us"]);
-      for (auto [name, tasks] :
-           {std::pair<const char *, int>{"store_task", 1}, {"logits_task", G4RT_FAKE_SLICES}}) {
+      for (auto [name, tasks] : {std::pair<const char *, int>{"store_task", tokens},
+                                 {"logits_task", tokens * G4RT_FAKE_SLICES}}) {
         auto found = sites.find({name, test, threads});
         ASSERT_NE(found, sites.end()) << name << " not among the sites:\n" << result.out;
-        EXPECT_EQ(found->second.numbers["calls_per_step"], 1) << name;
-        EXPECT_EQ(found->second.numbers["tasks_per_call"], tasks) << name;
+        EXPECT_EQ(found->second.numbers["calls_per_step"], calls) << name;
+        EXPECT_EQ(found->second.numbers["tasks_per_call"], double(tasks) / calls) << name;
         EXPECT_GE(found->second.numbers["us_per_call"], 0) << name;
       }
     }
   }
 }
 
-// Without a decode test --profile still profiles decode at depth 0.
-TEST_F(G4rtBenchMainTest, DispatchProfileWithoutDecodeTests) {
+// --profile profiles the tests the run measures, and only those: here prefill alone.
+TEST_F(G4rtBenchMainTest, DispatchProfileOfPrefillAlone) {
   RunResult result =
       run(quick({"--threads-list", "1", "--prompts", "4", "--depths=", "--profile"}));
   ASSERT_EQ(result.exitCode, 0) << result.err;
-  EXPECT_THAT(result.out, HasSubstr("dispatch profile, tg@0, 1 thread, 4 steps: "));
-  EXPECT_THAT(result.out, ::testing::Not(HasSubstr("  tg@")));
+  EXPECT_THAT(result.out, HasSubstr("dispatch profile, pp4, 1 thread, one prefill of 4 tokens: "));
+  EXPECT_THAT(result.out, ::testing::Not(HasSubstr("tg@")));
 }
 
 // A stripped program has no symbol table to name the sites: the profile still runs and
@@ -470,7 +479,7 @@ TEST_F(G4rtBenchMainTest, DispatchProfileOfAStrippedProgram) {
     ++sites;
     EXPECT_EQ(object->strings["site"].rfind("0x", 0), 0u) << line;
   }
-  EXPECT_EQ(sites, 2);
+  EXPECT_EQ(sites, 4); // the fake's two task functions in pp4's profile and in tg@0's
 }
 
 TEST_F(G4rtBenchMainTest, Help) {
