@@ -167,6 +167,15 @@ def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::Modul
     streams, which keeps more of memory busy than one. Each output's operations are
     unchanged.
 
+    Contractions marked `g4.streamed_weights` (decode attention's scores and P x V on
+    the cache, whose K and V come from memory) prefetch the weight rows of the scores'
+    tile 8 tiles on. With `read-chunk` C > 0 they instead read their weights in chunks:
+    C rows (keys or positions) at a time, every 64-byte line of the chunk is loaded once
+    by a loop of plain loads, then the tiles compute on the chunk from cache. The loads
+    are OR-ed and handed to an empty side-effecting inline asm so that they stay; the
+    results are unchanged (P x V's outputs are sequential sums over positions in any
+    blocking).
+
     Scalable lane sums keep the halving order of the fixed ones (halves in registers,
     then the last vscale lanes in a stack buffer): the order is the same under a
     rotation of the lanes, which a sliding layer's decode relies on (its key axis starts
@@ -199,6 +208,10 @@ def VectorizeContractionsPass : Pass<"g4-vectorize-contractions", "::mlir::Modul
            "packed decode tiles (one row of x) prefetch the next tile's weight rows each block">,
     Option<"int8Dot", "int8-dot", "std::string", /*default=*/"\"generic\"",
            "the target's int8 dot-product idiom: generic, x86-maddubs, x86-vnni or arm-smmla">,
+    Option<"readChunk", "read-chunk", "int64_t", /*default=*/"0",
+           "g4.streamed_weights contractions (decode attention's keys and values on the "
+           "cache): read each chunk of this many weight rows with plain loads before the "
+           "tiles compute on it (0: the scores' tiles prefetch rows ahead instead)">,
     Option<"decodePartners", "decode-partners", "bool", /*default=*/"false",
            "a single row of x (decode): compute an interleaved contraction together with the "
            "next ones (up to three) of the same x, format, weight shape and outputs (gate and "

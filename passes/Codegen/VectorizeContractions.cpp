@@ -43,6 +43,7 @@ struct KernelShape {
   bool fusedMultiplyAdd;
   bool nativeF16;
   bool prefetch;
+  int64_t readChunk; // streamed weights: rows per read phase (0: none)
 };
 
 /// a * b + acc: one fused operation where the target has it; a multiply and an add
@@ -225,6 +226,80 @@ Value roundDown(ImplicitLocOpBuilder &b, Value begin, Value end, int64_t multipl
   return arith::SubIOp::create(b, end, arith::RemUIOp::create(b, length, index(b, multiple)));
 }
 
+/// A read phase's loads (decode attention, `read-chunk`): each is OR-ed into an integer
+/// vector, and keep() hands the OR to an empty side-effecting inline asm, so that the
+/// loads stay though nothing else uses them. Prefetches in their place gained nothing
+/// (a C model on Zen 4, docs/performance.md session 42).
+class ReadPhase {
+public:
+  /// Loads of `width` elements of `element`.
+  ReadPhase(ImplicitLocOpBuilder &b, Type element, int64_t width)
+      : loadType(VectorType::get({width}, element)),
+        bitsType(VectorType::get({width}, b.getIntegerType(element.getIntOrFloatBitWidth()))),
+        none(arith::ConstantOp::create(
+            b, DenseElementsAttr::get(bitsType, APInt::getZero(element.getIntOrFloatBitWidth())))) {
+  }
+
+  /// Every 64-byte line of w[row, k] (2-D w) for rows [rowBegin, rowEnd) and k in
+  /// [k0, kEnd), one load each (a row shorter than a load is skipped).
+  void rows(ImplicitLocOpBuilder &b, Value w, Value rowBegin, Value rowEnd, Value k0, Value kEnd) {
+    int64_t width = loadType.getDimSize(0);
+    int64_t lineElements = std::max<int64_t>(width, 512 / loadType.getElementTypeBitWidth());
+    Value lastStart = arith::SubIOp::create(b, kEnd, index(b, width - 1));
+    auto outer = scf::ForOp::create(
+        b, rowBegin, rowEnd, index(b, 1), ValueRange{none},
+        [&](OpBuilder &nested, Location loc, Value row, ValueRange acc) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          auto inner = scf::ForOp::create(
+              nb, k0, lastStart, index(nb, lineElements), acc,
+              [&](OpBuilder &nested2, Location loc2, Value k, ValueRange inAcc) {
+                ImplicitLocOpBuilder ib(loc2, nested2);
+                scf::YieldOp::create(ib, orLoad(ib, inAcc[0], w, ValueRange{row, k}));
+              });
+          scf::YieldOp::create(nb, inner.getResults());
+        });
+    keep(b, outer.getResult(0));
+  }
+
+  /// Every vector of w [T', K, G] (weight groups: P x V's values, positions k) for k in
+  /// [k0, kEnd), in memory order: k, then t.
+  void groups(ImplicitLocOpBuilder &b, Value w, Value k0, Value kEnd) {
+    Value groupCount = memref::DimOp::create(b, w, 0);
+    auto outer = scf::ForOp::create(
+        b, k0, kEnd, index(b, 1), ValueRange{none},
+        [&](OpBuilder &nested, Location loc, Value k, ValueRange acc) {
+          ImplicitLocOpBuilder nb(loc, nested);
+          auto inner = scf::ForOp::create(
+              nb, index(nb, 0), groupCount, index(nb, 1), acc,
+              [&](OpBuilder &nested2, Location loc2, Value t, ValueRange inAcc) {
+                ImplicitLocOpBuilder ib(loc2, nested2);
+                scf::YieldOp::create(ib, orLoad(ib, inAcc[0], w, ValueRange{t, k, index(ib, 0)}));
+              });
+          scf::YieldOp::create(nb, inner.getResults());
+        });
+    keep(b, outer.getResult(0));
+  }
+
+private:
+  Value orLoad(ImplicitLocOpBuilder &b, Value acc, Value w, ValueRange indices) {
+    Value loaded = vector::LoadOp::create(b, loadType, w, indices);
+    return arith::OrIOp::create(b, acc, arith::BitcastOp::create(b, bitsType, loaded));
+  }
+
+  void keep(ImplicitLocOpBuilder &b, Value bits) {
+    Value any = vector::ReductionOp::create(b, vector::CombiningKind::OR, bits);
+    if (any.getType().getIntOrFloatBitWidth() < 32)
+      any = arith::ExtUIOp::create(b, b.getI32Type(), any);
+    LLVM::InlineAsmOp::create(b, TypeRange{}, ValueRange{any}, /*asm_string=*/"",
+                              /*constraints=*/"r", /*has_side_effects=*/true,
+                              /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+                              LLVM::AsmDialectAttr(), ArrayAttr());
+  }
+
+  VectorType loadType, bitsType;
+  Value none;
+};
+
 /// The loop schedule the microkernels share, over `units` of reduction (elements or
 /// 32-weight blocks) in blocks of `kBlockUnits`:
 ///   for k blocks / for blocks of m-block rows / for weight panels / for row tiles,
@@ -245,6 +320,11 @@ Value roundDown(ImplicitLocOpBuilder &b, Value begin, Value end, int64_t multipl
 /// takes the outputs a band at a time, and the band's tiles k block by k block: the
 /// weights are stored in that order, and each k block of x serves all of the band's
 /// outputs while it is in L1.
+///
+/// Two hooks serve a read phase (decode attention, `read-chunk`): `readKBlock` runs
+/// after each k block's start outside the tiles (not with `singleRow`, whose k blocks
+/// are inside them), and with `outputChunk` > 0 the weight tiles run that many outputs
+/// (rounded down to whole tiles) at a time, each chunk after `readOutputs(n0, nEnd)`.
 struct Schedule {
   std::function<void(Value k0, Value kEnd)> beginKBlock;
   std::function<void(Value m0, Value mEnd)> beginRowBlock;
@@ -252,6 +332,33 @@ struct Schedule {
   bool singleRow = false;
   int64_t bandOutputs = 1; // a multiple of the single row's tile width; divides outputs
   bool leftoverRowTiles = false; // leftover rows in tiles of 4 and 2 before single rows
+  std::function<void(Value k0, Value kEnd)> readKBlock = nullptr;
+  int64_t outputChunk = 0;
+  std::function<void(Value n0, Value nEnd)> readOutputs = nullptr;
+
+  /// body(n) for n = 0, cols, ... below nTiled, in chunks after readOutputs when asked:
+  /// then only where the tiles have rows (m in [mBegin, mEnd), when given).
+  void forWeightTiles(ImplicitLocOpBuilder &b, Value nTiled, int64_t cols,
+                      llvm::function_ref<void(Value)> body, Value mBegin = {}, Value mEnd = {}) {
+    int64_t chunk = outputChunk / cols * cols;
+    if (chunk <= 0 || !readOutputs) {
+      forRange(b, index(b, 0), nTiled, index(b, cols), body);
+      return;
+    }
+    forRange(b, index(b, 0), nTiled, index(b, chunk), [&](Value n0) {
+      Value nEnd = arith::MinUIOp::create(b, arith::AddIOp::create(b, n0, index(b, chunk)), nTiled);
+      if (mBegin) {
+        auto hasRows =
+            scf::IfOp::create(b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, mBegin, mEnd));
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(hasRows.thenBlock());
+        readOutputs(n0, nEnd);
+      } else {
+        readOutputs(n0, nEnd);
+      }
+      forRange(b, n0, nEnd, index(b, cols), body);
+    });
+  }
 
   void emit(ImplicitLocOpBuilder &b, const KernelShape &shape, Value rows, Value outputs,
             Value units, int64_t kBlockUnits) {
@@ -279,23 +386,30 @@ struct Schedule {
         return;
       }
       Value nTiled = roundDown(b, index(b, 0), outputs, cols);
-      forRange(b, index(b, 0), nTiled, index(b, cols),
-               [&](Value n) { kBlocks([&] { tile(1, cols, m, n); }); });
+      forWeightTiles(b, nTiled, cols, [&](Value n) { kBlocks([&] { tile(1, cols, m, n); }); });
       forRange(b, nTiled, outputs, index(b, 1),
                [&](Value n) { kBlocks([&] { tile(1, 1, m, n); }); });
       return;
     }
-    kBlocks([&] {
+    forRange(b, index(b, 0), units, index(b, kBlockUnits), [&](Value k0) {
+      Value kEnd =
+          arith::MinUIOp::create(b, arith::AddIOp::create(b, k0, index(b, kBlockUnits)), units);
+      beginKBlock(k0, kEnd);
+      if (readKBlock)
+        readKBlock(k0, kEnd);
       forRange(b, index(b, 0), rows, index(b, shape.mBlock), [&](Value m0) {
         Value mEnd =
             arith::MinUIOp::create(b, arith::AddIOp::create(b, m0, index(b, shape.mBlock)), rows);
         beginRowBlock(m0, mEnd);
         Value mTiled = roundDown(b, m0, mEnd, shape.tileRows);
         Value nTiled = roundDown(b, index(b, 0), outputs, shape.tileCols);
-        forRange(b, index(b, 0), nTiled, index(b, shape.tileCols), [&](Value n) {
-          forRange(b, m0, mTiled, index(b, shape.tileRows),
-                   [&](Value m) { tile(shape.tileRows, shape.tileCols, m, n); });
-        });
+        forWeightTiles(
+            b, nTiled, shape.tileCols,
+            [&](Value n) {
+              forRange(b, m0, mTiled, index(b, shape.tileRows),
+                       [&](Value m) { tile(shape.tileRows, shape.tileCols, m, n); });
+            },
+            m0, mTiled);
         forRange(b, nTiled, outputs, index(b, 1), [&](Value n) {
           forRange(b, m0, mTiled, index(b, shape.tileRows),
                    [&](Value m) { tile(shape.tileRows, 1, m, n); });
@@ -308,10 +422,13 @@ struct Schedule {
             continue;
           Value mStart = mTiled;
           mTiled = roundDown(b, mStart, mEnd, height);
-          forRange(b, index(b, 0), nTiled, index(b, shape.tileCols), [&](Value n) {
-            forRange(b, mStart, mTiled, index(b, height),
-                     [&](Value m) { tile(height, shape.tileCols, m, n); });
-          });
+          forWeightTiles(
+              b, nTiled, shape.tileCols,
+              [&](Value n) {
+                forRange(b, mStart, mTiled, index(b, height),
+                         [&](Value m) { tile(height, shape.tileCols, m, n); });
+              },
+              mStart, mTiled);
           forRange(b, nTiled, outputs, index(b, 1), [&](Value n) {
             forRange(b, mStart, mTiled, index(b, height), [&](Value m) { tile(height, 1, m, n); });
           });
@@ -319,8 +436,8 @@ struct Schedule {
         // Leftover rows one at a time: more weight rows in flight.
         Value nRowTiled = roundDown(b, index(b, 0), outputs, shape.rowTileCols);
         forRange(b, mTiled, mEnd, index(b, 1), [&](Value m) {
-          forRange(b, index(b, 0), nRowTiled, index(b, shape.rowTileCols),
-                   [&](Value n) { tile(1, shape.rowTileCols, m, n); });
+          forWeightTiles(b, nRowTiled, shape.rowTileCols,
+                         [&](Value n) { tile(1, shape.rowTileCols, m, n); });
           forRange(b, nRowTiled, outputs, index(b, 1), [&](Value n) { tile(1, 1, m, n); });
         });
       });
@@ -430,12 +547,15 @@ void addGroupTiles(ImplicitLocOpBuilder &b, ArrayRef<Value> ys, Value m, ArrayRe
 constexpr int64_t kStreamedTilesAhead = 8;
 
 /// The float microkernel: y[m, n] += x[m, k] * ext(w[n, k]). With `streamedWeights` its
-/// unmasked steps prefetch the weight rows kStreamedTilesAhead tiles on.
+/// unmasked steps prefetch the weight rows kStreamedTilesAhead tiles on, or with a
+/// `read-chunk` its tiles run that many weight rows at a time after a read phase over
+/// them.
 class FloatKernel {
 public:
   FloatKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c,
               bool streamedWeights = false)
-      : b(b), shape(shape), c(c), streamedWeights(streamedWeights) {
+      : b(b), shape(shape), c(c), streamedWeights(streamedWeights),
+        readPhase(streamedWeights && shape.readChunk > 0) {
     Type wElement = cast<MemRefType>(c.w.getType()).getElementType();
     f32Vector = VectorType::get({shape.lanes}, b.getF32Type(), {shape.scalable});
     wVector = VectorType::get({shape.lanes}, wElement, {shape.scalable});
@@ -461,6 +581,16 @@ public:
                       }};
     schedule.singleRow = hasSingleRow(c.x);
     schedule.leftoverRowTiles = true;
+    if (readPhase) {
+      // Emitted before its chunk's tiles, so k0 and kEnd are the k block's (the whole
+      // of k for a single row, whose k blocks are inside the tiles).
+      schedule.outputChunk = shape.readChunk;
+      schedule.readOutputs = [&](Value n0, Value nEnd) {
+        int64_t lineElements = 512 / wVector.getElementTypeBitWidth();
+        ReadPhase(b, wVector.getElementType(), std::min(shape.lanes, lineElements))
+            .rows(b, c.w, n0, nEnd, k0, kEnd);
+      };
+    }
     schedule.emit(b, shape, memref::DimOp::create(b, c.x, 0), memref::DimOp::create(b, c.w, 0),
                   memref::DimOp::create(b, c.x, 1), shape.kBlock);
   }
@@ -515,7 +645,7 @@ private:
               xs.push_back(loadX(nb, i ? arith::AddIOp::create(nb, m, index(nb, i)) : m, k, mask));
             for (int64_t j = 0; j < cols; ++j)
               ws.push_back(loadW(nb, j ? arith::AddIOp::create(nb, n, index(nb, j)) : n, k, mask));
-            if (streamedWeights && !masked)
+            if (streamedWeights && !readPhase && !masked)
               prefetchNextRows(nb, c.w, n, cols, k, kStreamedTilesAhead);
             SmallVector<Value> next;
             for (int64_t i = 0; i < rows; ++i)
@@ -533,7 +663,7 @@ private:
   ImplicitLocOpBuilder &b;
   const KernelShape &shape;
   Contraction c;
-  bool streamedWeights;
+  bool streamedWeights, readPhase;
   VectorType f32Vector, wVector, maskVector;
   Value step, zero;
 };
@@ -948,11 +1078,14 @@ public:
   /// outputs: decode's gate and up projections, the parts of one matrix), each tile also
   /// takes the same vector groups of each partner: the matrices are read as that many
   /// streams.
+  /// With `streamedWeights` (decode's P x V on the cache) and a `read-chunk`, the k blocks
+  /// are that many positions, each read by a read phase before the tiles run on it.
   InterleavedFloatKernel(ImplicitLocOpBuilder &b, const KernelShape &shape, Contraction c,
-                         ArrayRef<Contraction> partners = {})
+                         ArrayRef<Contraction> partners = {}, bool streamedWeights = false)
       : b(b), shape(shape), c(c), partners(partners),
         stored(cast<MemRefType>(c.w.getType()).getDimSize(2)),
-        group(stored >= 32 ? stored / 4 : stored) {}
+        group(stored >= 32 ? stored / 4 : stored),
+        readPhase(streamedWeights && shape.readChunk > 0 && !hasSingleRow(c.x)) {}
 
   void emit() {
     KernelShape tiles = shape;
@@ -987,11 +1120,16 @@ public:
         [&](int64_t rows, int64_t cols, Value m, Value t) { tile(rows, cols, m, t, k0, kEnd); }};
     schedule.singleRow = hasSingleRow(c.x);
     schedule.leftoverRowTiles = true;
+    if (readPhase)
+      schedule.readKBlock = [&](Value blockStart, Value blockEnd) {
+        ReadPhase(b, cast<MemRefType>(c.w.getType()).getElementType(), stored)
+            .groups(b, c.w, blockStart, blockEnd);
+      };
     Value groups = memref::DimOp::create(b, c.w, 0);
     if (stored != group)
       groups = arith::MulIOp::create(b, groups, index(b, stored / group));
     schedule.emit(b, tiles, memref::DimOp::create(b, c.x, 0), groups,
-                  memref::DimOp::create(b, c.x, 1), shape.kBlock);
+                  memref::DimOp::create(b, c.x, 1), readPhase ? shape.readChunk : shape.kBlock);
   }
 
 private:
@@ -1082,7 +1220,8 @@ private:
   Contraction c;
   SmallVector<Contraction> partners; // their w and y
   int64_t stored;                    // rows per stored group (G')
-  int64_t group;       // outputs per vector group (G)
+  int64_t group;                     // outputs per vector group (G)
+  bool readPhase;                    // k blocks of read-chunk, each read first
 };
 
 /// x [M, K], w [K, N] and y [M, N] as the interleaved float kernel's operands: w viewed
@@ -1807,8 +1946,8 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
                                     "multiple of 32";
       return signalPassFailure();
     }
-    KernelShape shape{lanes,  scalable, tileRows,         tileCols,  rowTileCols,
-                      kBlock, mBlock,   fusedMultiplyAdd, nativeF16, prefetch};
+    KernelShape shape{lanes,  scalable,         tileRows,  tileCols, rowTileCols, kBlock,
+                      mBlock, fusedMultiplyAdd, nativeF16, prefetch, readChunk};
     SmallVector<linalg::GenericOp> generics;
     getOperation().walk([&](linalg::GenericOp op) { generics.push_back(op); });
     // Partners already emitted with the contraction before them (erased: only compared).
@@ -1853,7 +1992,9 @@ struct VectorizeContractionsPass : impl::VectorizeContractionsPassBase<Vectorize
             Contraction slices{batchSlice(b, c->x, maps[0], at), batchSlice(b, c->w, maps[1], at),
                                batchSlice(b, c->y, maps[2], at)};
             if (c->sumsOuterDimOfW)
-              InterleavedFloatKernel(b, shape, asWeightGroups(b, slices, group)).emit();
+              InterleavedFloatKernel(b, shape, asWeightGroups(b, slices, group), {},
+                                     op->hasAttr(kStreamedWeightsAttr))
+                  .emit();
             else
               FloatKernel(b, shape, slices, op->hasAttr(kStreamedWeightsAttr)).emit();
             return;

@@ -15,6 +15,7 @@ std::string ContractionKernelShape::passOptions() const {
          " native-f16=" + (nativeF16 ? "true" : "false") +
          " quantize-activations=" + (quantizeActivations ? "true" : "false") +
          " prefetch=" + (prefetch ? "true" : "false") +
+         " read-chunk=" + std::to_string(streamedReadChunk) +
          " decode-partners=" + (decodePartners ? "true" : "false");
 }
 

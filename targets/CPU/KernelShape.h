@@ -41,6 +41,9 @@ struct ContractionKernelShape {
   /// of g4-vectorize-contractions.
   int64_t decodeWeightParts = 1;
   int64_t decodePackedWeightParts = 1;
+  /// Decode attention reads K and V in chunks of this many positions with plain loads
+  /// before computing on them (0: prefetch the keys ahead in the scores' tiles).
+  int64_t streamedReadChunk = 0;
 
   /// "lanes=8 scalable=false ...", the pass's option string.
   std::string passOptions() const;

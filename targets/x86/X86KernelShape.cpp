@@ -54,6 +54,11 @@ ContractionKernelShape x86ContractionKernelShape(const llvm::MCSubtargetInfo &su
   // With 16 registers, two: four matrices' accumulators would spill.
   shape.decodeWeightParts = shape.lanes >= 16 ? 4 : 2;
   shape.decodePackedWeightParts = 2;
+  // Decode attention's loops pull cold K/V at 7-10 GB/s between their FMAs; a loop of
+  // plain loads over 64 positions first, then the loops on the chunk from L2, was 15-35%
+  // faster in a C model of both on Zen 4 (depth 1024-2048, d = 256 and 512). A burst of
+  // prefetches instead of the loads gained nothing (docs/performance.md, session 42).
+  shape.streamedReadChunk = 64;
   return shape;
 }
 

@@ -323,7 +323,8 @@ private:
         SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
     scores = linalg::FillOp::create(b, e.f32(0.0), scores).getResult(0);
     SmallVector<AffineMap> scoreMaps{map({h, mm, k}), map({j, h, k}), map({h, mm, j})};
-    // Decode (a static row count) reads the cached keys from memory, once for the group.
+    // Decode (a static row count) reads the cached keys and values from memory, once for
+    // the group.
     bool streamed = getConstantIntValue(rows).has_value();
     scores = intoColumns(scores, e.index(0), fromCache, [&](Value columns) {
       return contraction(q, cacheSlots(cache, 0, slot, fromCache), columns, scoreMaps, streamed);
@@ -423,7 +424,7 @@ private:
                                             SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
     };
     Value out = contraction(columns(e.index(0), fromCache), cacheSlots(cache, 1, slot, fromCache),
-                            rescaled.getResult(0), valueMaps);
+                            rescaled.getResult(0), valueMaps, streamed);
     out = contraction(columns(fromCache, fromBlock), blockRows(blockValues, blockFirst, fromBlock),
                       out, valueMaps);
     return {mNew, lNew, out};

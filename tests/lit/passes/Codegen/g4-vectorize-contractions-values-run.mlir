@@ -7,11 +7,15 @@
 // G = 8 (6 x 2 tiles) and 16 (6 x 4 tiles, fewer groups than a tile), whose 11 rows end
 // in a 4-row tile and a single row, and G = 4 (2-row tiles and a single row), with and
 // without fused multiply-add, k blocks of 64 and 32 (a block boundary inside the sum of
-// 40 positions).
+// 40 positions). Marked g4.streamed_weights as decode's are: with read-chunk the k blocks
+// are 16, 7 or 64 positions, each read first, and the sums must not change.
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=4 tile-rows=2 tile-cols=2 row-tile-cols=4 k-block=32 m-block=4" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
 // RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=32 m-block=8 fused-multiply-add=false" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=8 tile-rows=4 tile-cols=3 row-tile-cols=8 k-block=64 m-block=8 read-chunk=16" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=16 tile-rows=4 tile-cols=4 row-tile-cols=8 k-block=64 m-block=8 read-chunk=7" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
+// RUN: g4-opt %s --g4-vectorize-contractions="lanes=4 tile-rows=2 tile-cols=2 row-tile-cols=4 k-block=32 m-block=4 read-chunk=64" --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-vector-to-scf --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-index-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --convert-ub-to-llvm --reconcile-unrealized-casts | %mlir_runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils | FileCheck %s
 
 // Its shape: vector<8xf32> accumulators holding 8 outputs each, one vector of 8 values
 // per position read from the cache view, p broadcast; no lane sums.
@@ -65,7 +69,7 @@ func.func @main() {
   linalg.generic {indexing_maps = [affine_map<(h, m, n, j) -> (h, m, j)>, affine_map<(h, m, n, j) -> (j, h, n)>, affine_map<(h, m, n, j) -> (h, m, n)>],
                   iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%p, %values : memref<2x11x40xf32>, memref<40x2x32xbf16, strided<[64, 32, 1], offset: 2816>>)
-      outs(%out : memref<2x11x32xf32>) {
+      outs(%out : memref<2x11x32xf32>) attrs = {g4.streamed_weights} {
   ^bb0(%a: f32, %b: bf16, %acc: f32):
     %bf = arith.extf %b : bf16 to f32
     %m = arith.mulf %a, %bf fastmath<reassoc,contract> : f32
